@@ -1,0 +1,42 @@
+// One jest run, three projects: the server (node, real Redis, simulator over HTTP), the
+// mini-program (jsdom + miniprogram-simulate, loading the real .ts/.wxml) and the end-to-end test
+// (mini-program services driving the running server). Redis is started once for all of them.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  },
+];
+const common = {
+  transform: { '^.+\\.ts$': swc },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testMatch: ['**/*.test.ts'],
+};
+
+module.exports = {
+  globalSetup: '<rootDir>/test/helpers/redis-global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/redis-global-teardown.ts',
+  projects: [
+    {
+      ...common,
+      displayName: 'server',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/server'],
+    },
+    {
+      ...common,
+      displayName: 'miniprogram',
+      testEnvironment: 'jsdom',
+      testEnvironmentOptions: { url: 'https://servicewechat.com/' },
+      roots: ['<rootDir>/test/miniprogram'],
+      setupFiles: ['<rootDir>/test/miniprogram/setup-wx.ts'],
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/e2e'],
+    },
+  ],
+};

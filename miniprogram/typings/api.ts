@@ -1,0 +1,193 @@
+// Wire types shared by the mini-program and the server (DESIGN §4). Types only: the server imports
+// this file with `import type`, and its zod guards are checked against these shapes with
+// `satisfies`. Everything here is camelCase; WeCom's snake_case never leaves server/src/wecom/.
+
+/** Every error code an answer can carry (DESIGN §4). */
+export type ErrorCode =
+  | 'guard.invalid_input'
+  | 'request.too_large'
+  | 'request.not_found'
+  | 'request.rate_limited'
+  | 'auth.unauthenticated'
+  | 'auth.session_expired'
+  | 'auth.invalid_code'
+  | 'auth.corp_mismatch'
+  | 'auth.forbidden'
+  | 'contact.not_followed'
+  | 'contact.not_found'
+  | 'groupchat.not_member'
+  | 'groupchat.not_found'
+  | 'wecom.rejected'
+  | 'wecom.unavailable'
+  | 'store.unavailable'
+  | 'internal.unknown';
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  data?: unknown;
+  requestId: string;
+}
+
+/** `data` of a `wecom.rejected` answer. */
+export interface WecomRejectedData {
+  errcode: number;
+  /** WeCom's trace id (the `hint: [...]` of errmsg); never the caller's IP. */
+  hint?: string;
+}
+
+// ---- sessions ---------------------------------------------------------------------------------
+
+export interface LoginRequest {
+  /** The code from `wx.qy.login` (valid five minutes, single use). */
+  code: string;
+}
+
+export interface SessionUser {
+  userid: string;
+  corpid: string;
+}
+
+export interface LoginResponse {
+  /** Bearer token for `Authorization: Bearer …`; a JWT naming the server-side session. */
+  token: string;
+  /** ISO 8601 instant after which the session is gone. */
+  expiresAt: string;
+  user: SessionUser;
+}
+
+export interface MeResponse {
+  user: SessionUser & { name?: string };
+  expiresAt: string;
+}
+
+export interface DecryptRequest {
+  encryptedData: string;
+  iv: string;
+}
+
+export interface DecryptResponse {
+  /** The decrypted JSON payload (for example `{mobile}` or `{email}`), watermark checked. */
+  data: Record<string, unknown>;
+}
+
+// ---- customers (外部联系人) ---------------------------------------------------------------------
+
+/** 1 = WeChat user, 2 = WeCom user (`external_contact.type`). */
+export type ExternalContactType = 'wechat' | 'wecom';
+
+export interface ExternalContact {
+  externalUserId: string;
+  name: string;
+  type: ExternalContactType;
+  avatar?: string;
+  gender: 'unknown' | 'male' | 'female';
+  /** WeCom customers only. */
+  position?: string;
+  corpName?: string;
+  corpFullName?: string;
+}
+
+export interface ContactTag {
+  tagId?: string;
+  groupName?: string;
+  tagName: string;
+  /** 1 企业设置 → corp, 2 用户自定义 → personal, 3 规则组 → rule. */
+  type: 'corp' | 'personal' | 'rule';
+}
+
+/** This employee's follow entry for a customer (`follow_user[]` item). */
+export interface FollowUser {
+  userid: string;
+  remark?: string;
+  description?: string;
+  /** ISO 8601 instant when this employee added the customer. */
+  addedAt: string;
+  tags: ContactTag[];
+  remarkCorpName?: string;
+  addWay?: number;
+}
+
+export interface ContactDetail {
+  externalContact: ExternalContact;
+  followUser: FollowUser;
+}
+
+export interface ContactListItem {
+  externalContact: ExternalContact;
+  /** This employee's follow entry; `tagIds` only, names need the corp tag list. */
+  followUser: Omit<FollowUser, 'tags'> & { tagIds: string[] };
+}
+
+export interface ContactListQuery {
+  cursor?: string;
+  /** 1..100, default 20. */
+  limit?: number;
+}
+
+export interface ContactListResponse {
+  contacts: ContactListItem[];
+  /** Absent or empty when there is no next page. */
+  nextCursor?: string;
+}
+
+export type ContactDetailResponse = ContactDetail;
+
+export interface ContactLookupRequest {
+  /** external_userid values from `wx.qy.selectExternalContact`, 1..100. */
+  externalUserIds: string[];
+}
+
+export interface ContactLookupResponse {
+  contacts: ContactDetail[];
+  /** Customers that exist but are not this employee's. */
+  denied: string[];
+  /** Ids WeCom does not know (or no longer relates to anyone here). */
+  notFound: string[];
+}
+
+// ---- customer groups (客户群) ------------------------------------------------------------------
+
+export type GroupChatStatus = 'normal' | 'owner_left' | 'inheriting' | 'inherited';
+
+export interface GroupChatSummary {
+  chatId: string;
+  name: string;
+  status: GroupChatStatus;
+  memberCount: number;
+}
+
+export interface GroupChatListResponse {
+  groupChats: GroupChatSummary[];
+  nextCursor?: string;
+}
+
+export interface GroupChatMember {
+  /** A userid (employee) or an external_userid (customer). */
+  userid: string;
+  type: 'employee' | 'customer';
+  name?: string;
+  groupNickname?: string;
+  joinedAt: string;
+  joinScene: 'direct' | 'link' | 'qrcode' | 'unknown';
+}
+
+export interface GroupChat {
+  chatId: string;
+  name: string;
+  owner: string;
+  createdAt: string;
+  notice?: string;
+  members: GroupChatMember[];
+  adminUserIds: string[];
+}
+
+export interface GroupChatDetailResponse {
+  groupChat: GroupChat;
+}
+
+// ---- health -----------------------------------------------------------------------------------
+
+export interface HealthResponse {
+  status: 'ok';
+}

@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * The only reader of the environment (DESIGN §3). `loadConfig` validates every key once and
+ * returns a frozen, typed object; a missing or malformed key throws `ConfigError` whose message is
+ * one line naming the key (never the value of a secret).
+ */
+
+export type CredentialName = 'app' | 'contact' | 'directory';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface WecomConfig {
+  corpId: string;
+  apiBase: string;
+  proxy?: string;
+  timeoutMs: number;
+  appAgentId?: string;
+  miniprogramAppId?: string;
+  /** Secret per credential: `app` (jscode2session), `contact` (externalcontact/*), `directory`. */
+  secrets: Readonly<Record<CredentialName, string>>;
+}
+
+export interface Config {
+  port: number;
+  /** True without `WECOM_CORP_ID`: `npm start` runs the WeCom simulator in-process. */
+  sandbox: boolean;
+  /** Null in sandbox mode until the simulator is started (see `server/src/sandbox`). */
+  wecom: Readonly<WecomConfig> | null;
+  /** In sandbox mode the simulator's IP allow-list scenario and misconfigurations. */
+  sandboxScenario: string;
+  redis: Readonly<{ url?: string; keyPrefix: string }>;
+  jwtSecret: string;
+  /** True when JWT_SECRET was unset in sandbox mode and a random one was made for this process. */
+  jwtSecretGenerated: boolean;
+  sessionTtlSeconds: number;
+  /** Lifetime of cached customer and group details. */
+  cacheTtlSeconds: number;
+  adminUserIds: readonly string[];
+  adminToken?: string;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const SECRET_KEYS = new Set([
+  'WECOM_APP_SECRET',
+  'WECOM_CONTACT_SECRET',
+  'WECOM_DIRECTORY_SECRET',
+  'JWT_SECRET',
+  'ADMIN_TOKEN',
+]);
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const integer = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+const url = (protocols: readonly string[]) =>
+  optionalString.refine(
+    (value) => {
+      if (value === undefined) return true;
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL (${protocols.join(' or ')})` },
+  );
+
+const environmentGuard = z.object({
+  PORT: integer(0, 65535, 3000),
+  WECOM_CORP_ID: optionalString,
+  WECOM_APP_SECRET: optionalString,
+  WECOM_APP_AGENT_ID: optionalString.refine((v) => v === undefined || /^\d+$/.test(v), {
+    message: 'must be the numeric AgentId',
+  }),
+  WECOM_CONTACT_SECRET: optionalString,
+  WECOM_DIRECTORY_SECRET: optionalString,
+  WECOM_MINIPROGRAM_APPID: optionalString,
+  WECOM_API_BASE: url(['http:', 'https:']),
+  WECOM_PROXY: url(['http:', 'https:']),
+  WECOM_TIMEOUT_MS: integer(100, 60_000, 5000),
+  REDIS_URL: url(['redis:', 'rediss:']),
+  REDIS_KEY_PREFIX: optionalString,
+  JWT_SECRET: optionalString.refine((v) => v === undefined || Buffer.byteLength(v) >= 32, {
+    message: 'must be at least 32 bytes',
+  }),
+  SESSION_TTL_SECONDS: integer(60, 30 * 24 * 3600, 7200),
+  CACHE_TTL_SECONDS: integer(0, 24 * 3600, 60),
+  ADMIN_USERIDS: optionalString,
+  ADMIN_TOKEN: optionalString.refine((v) => v === undefined || Buffer.byteLength(v) >= 16, {
+    message: 'must be at least 16 bytes',
+  }),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .optional()
+    .default('info'),
+  SANDBOX_SCENARIO: optionalString,
+});
+
+function fail(key: string, problem: string, value?: string): never {
+  const shown =
+    value === undefined || SECRET_KEYS.has(key) ? '' : ` (got ${JSON.stringify(value)})`;
+  throw new ConfigError(`Invalid configuration: ${key} ${problem}${shown}`);
+}
+
+export function loadConfig(
+  environment: Readonly<Record<string, string | undefined>> = process.env,
+  randomSecret: () => string = () => randomBytes(32).toString('base64url'),
+): Config {
+  const parsed = environmentGuard.safeParse(environment);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0]);
+    fail(key, issue.message, environment[key]);
+  }
+  const env = parsed.data;
+  const sandbox = env.WECOM_CORP_ID === undefined;
+
+  let wecom: WecomConfig | null = null;
+  if (!sandbox) {
+    if (env.WECOM_APP_SECRET === undefined)
+      fail('WECOM_APP_SECRET', 'is required with WECOM_CORP_ID');
+    if (env.JWT_SECRET === undefined) fail('JWT_SECRET', 'is required with WECOM_CORP_ID');
+    wecom = Object.freeze({
+      corpId: env.WECOM_CORP_ID!,
+      apiBase: (env.WECOM_API_BASE ?? 'https://qyapi.weixin.qq.com').replace(/\/+$/, ''),
+      proxy: env.WECOM_PROXY,
+      timeoutMs: env.WECOM_TIMEOUT_MS,
+      appAgentId: env.WECOM_APP_AGENT_ID,
+      miniprogramAppId: env.WECOM_MINIPROGRAM_APPID,
+      secrets: Object.freeze({
+        app: env.WECOM_APP_SECRET,
+        contact: env.WECOM_CONTACT_SECRET ?? env.WECOM_APP_SECRET,
+        directory: env.WECOM_DIRECTORY_SECRET ?? env.WECOM_APP_SECRET,
+      }),
+    });
+  } else if (
+    env.SANDBOX_SCENARIO !== undefined &&
+    !/^[a-z0-9-]{1,40}$/.test(env.SANDBOX_SCENARIO)
+  ) {
+    fail('SANDBOX_SCENARIO', 'must be a scenario name such as "healthy"', env.SANDBOX_SCENARIO);
+  }
+
+  return Object.freeze({
+    port: env.PORT,
+    sandbox,
+    wecom,
+    sandboxScenario: env.SANDBOX_SCENARIO ?? 'healthy',
+    redis: Object.freeze({ url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? 'wecom-gate:' }),
+    jwtSecret: env.JWT_SECRET ?? randomSecret(),
+    jwtSecretGenerated: env.JWT_SECRET === undefined,
+    sessionTtlSeconds: env.SESSION_TTL_SECONDS,
+    cacheTtlSeconds: env.CACHE_TTL_SECONDS,
+    adminUserIds: Object.freeze(
+      (env.ADMIN_USERIDS ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
+    adminToken: env.ADMIN_TOKEN,
+    logLevel: env.LOG_LEVEL,
+  });
+}

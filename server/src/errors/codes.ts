@@ -1,0 +1,39 @@
+import type { ErrorCode } from '../../../miniprogram/typings/api';
+
+export type { ErrorCode };
+
+/** The error-code table of DESIGN §4: HTTP status and the default (English) message. */
+export const errorCodes: Readonly<Record<ErrorCode, { status: number; message: string }>> = {
+  'guard.invalid_input': { status: 400, message: 'The request is not valid.' },
+  'request.too_large': { status: 413, message: 'The request body is larger than 16 KiB.' },
+  'request.not_found': { status: 404, message: 'No such route.' },
+  'request.rate_limited': { status: 429, message: 'Too many requests; try again later.' },
+  'auth.unauthenticated': { status: 401, message: 'A valid bearer token is required.' },
+  'auth.session_expired': { status: 401, message: 'The session has ended; log in again.' },
+  'auth.invalid_code': {
+    status: 401,
+    message: 'WeCom rejected the login code; call wx.qy.login again.',
+  },
+  'auth.corp_mismatch': {
+    status: 403,
+    message: 'This user belongs to another WeCom corp.',
+  },
+  'auth.forbidden': { status: 403, message: 'This needs an admin.' },
+  'contact.not_followed': { status: 403, message: 'This customer is not yours.' },
+  'contact.not_found': { status: 404, message: 'No such customer.' },
+  'groupchat.not_member': {
+    status: 403,
+    message: 'You neither own nor belong to this customer group.',
+  },
+  'groupchat.not_found': { status: 404, message: 'No such customer group.' },
+  'wecom.rejected': {
+    status: 502,
+    message: 'WeCom refused the call; an admin must fix the configuration.',
+  },
+  'wecom.unavailable': {
+    status: 503,
+    message: 'WeCom is busy or unreachable; try again later.',
+  },
+  'store.unavailable': { status: 503, message: 'The session store is unreachable.' },
+  'internal.unknown': { status: 500, message: 'Something went wrong on our side.' },
+};

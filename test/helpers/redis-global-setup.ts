@@ -1,0 +1,46 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+
+// Starts a throw-away Redis on a free loopback port unless TEST_REDIS_URL names one. The URL is
+// handed to the test workers through process.env; the teardown stops only what this started.
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function ping(port: number): boolean {
+  const result = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'ping'], {
+    encoding: 'utf8',
+  });
+  return result.stdout?.trim() === 'PONG';
+}
+
+export default async function redisGlobalSetup(): Promise<void> {
+  if (process.env.TEST_REDIS_URL) return;
+  const port = await freePort();
+  execFileSync('redis-server', [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--daemonize',
+    'yes',
+    '--logfile',
+    '',
+  ]);
+  for (let i = 0; i < 100 && !ping(port); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!ping(port)) throw new Error(`redis-server did not start on port ${port}`);
+  process.env.TEST_REDIS_URL = `redis://127.0.0.1:${port}`;
+  process.env.TEST_REDIS_STARTED_PORT = String(port);
+}
