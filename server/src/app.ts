@@ -1,0 +1,52 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { SessionTokens } from './auth/jwt';
+import type { LoginService } from './auth/login';
+import { requireEmployee } from './middleware/auth';
+import { errorHandler } from './middleware/error-handler';
+import { requestContext } from './middleware/request-context';
+import type { AppState } from './middleware/state';
+import { healthRoutes } from './routes/health';
+import { meRoutes } from './routes/me';
+import { type SandboxLoginCodes, sandboxRoutes } from './routes/sandbox';
+import { sessionRoutes } from './routes/sessions';
+import type { NameCache } from './stores/name-cache';
+import type { SessionStore } from './stores/session-store';
+import type { Store } from './stores/store';
+import type { WecomApi } from './wecom/api';
+
+export interface AppDeps {
+  logger: Logger;
+  store: Store;
+  sessions: SessionStore;
+  tokens: SessionTokens;
+  login: LoginService;
+  wecom: WecomApi;
+  names: NameCache;
+  /** Present in sandbox mode only: serves `POST /sandbox/login-code`. */
+  sandbox?: SandboxLoginCodes;
+}
+
+/** Request bodies larger than this are `request.too_large` (413). */
+export const BODY_LIMIT = '16kb';
+
+/** Builds the Koa application. Never listens: `server/src/index.ts` does. */
+export function createApp(deps: AppDeps): Koa<AppState> {
+  const app = new Koa<AppState>({ proxy: true });
+  app.silent = true;
+  const router = new Router<AppState>();
+  const employee = requireEmployee({ tokens: deps.tokens, sessions: deps.sessions });
+
+  healthRoutes(router, { store: deps.store });
+  sessionRoutes(router, { login: deps.login, sessions: deps.sessions, requireEmployee: employee });
+  meRoutes(router, { wecom: deps.wecom, names: deps.names, requireEmployee: employee });
+  if (deps.sandbox) sandboxRoutes(router, { sandbox: deps.sandbox });
+
+  app.use(requestContext({ logger: deps.logger }));
+  app.use(errorHandler());
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));
+  app.use(router.routes());
+  return app;
+}

@@ -1,0 +1,57 @@
+import jwt from 'jsonwebtoken';
+import { RequestError } from '../errors/request-error';
+
+/**
+ * Session tokens: HS256 pinned (no `alg: none`, no other algorithm), issuer and audience set,
+ * `sub` = userid, `sid` = the server-side session id, `exp` = the session's end.
+ */
+export interface SessionClaims {
+  sub: string;
+  sid: string;
+  exp: number;
+}
+
+export interface SessionTokens {
+  sign(claims: { userid: string; sid: string; expiresAt: number }): string;
+  /** Throws `auth.unauthenticated` for anything that is not a valid token of ours. */
+  verify(token: string): SessionClaims;
+}
+
+const ISSUER = 'wecom-gate';
+const AUDIENCE = 'wecom-gate:miniprogram';
+
+export function createSessionTokens(deps: { secret: string; now?: () => number }): SessionTokens {
+  const { secret, now = Date.now } = deps;
+  return {
+    sign({ userid, sid, expiresAt }) {
+      return jwt.sign({ sid, exp: Math.floor(expiresAt / 1000) }, secret, {
+        algorithm: 'HS256',
+        subject: userid,
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        noTimestamp: false,
+      });
+    },
+    verify(token) {
+      try {
+        const claims = jwt.verify(token, secret, {
+          algorithms: ['HS256'],
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          clockTimestamp: Math.floor(now() / 1000),
+        });
+        if (
+          typeof claims !== 'object' ||
+          typeof claims.sub !== 'string' ||
+          typeof claims.sid !== 'string' ||
+          typeof claims.exp !== 'number'
+        ) {
+          throw new Error('claims missing');
+        }
+        return { sub: claims.sub, sid: claims.sid, exp: claims.exp };
+      } catch (error) {
+        throw new RequestError('auth.unauthenticated', { cause: error });
+      }
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { StoreUnavailableError } from '../stores/store';
+import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
+import { RequestError } from './request-error';
+import { describeErrcode, shortFix } from './wecom-errcodes';
+
+/**
+ * Maps anything thrown inside a request to the error answer of DESIGN §4. WeCom refusals become
+ * `wecom.rejected` with the errcode, WeCom's trace id and a short fix — never the `from ip`.
+ */
+export function toRequestError(error: unknown): RequestError {
+  if (error instanceof RequestError) return error;
+  if (error instanceof StoreUnavailableError)
+    return new RequestError('store.unavailable', { cause: error });
+  if (error instanceof WecomUnavailableError) {
+    return new RequestError('wecom.unavailable', { cause: error });
+  }
+  if (error instanceof WecomApiError) {
+    const { category } = describeErrcode(error.errcode);
+    if (category === 'transient' || category === 'rate_limited') {
+      return new RequestError('wecom.unavailable', {
+        cause: error,
+        data: { errcode: error.errcode },
+      });
+    }
+    return new RequestError('wecom.rejected', {
+      cause: error,
+      data: {
+        errcode: error.errcode,
+        hint: error.hint,
+        fix: shortFix(error.errcode, { api: error.api, credential: error.credential }),
+      },
+    });
+  }
+  return new RequestError('internal.unknown', { cause: error });
+}

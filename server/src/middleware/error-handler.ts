@@ -1,0 +1,49 @@
+import type { Middleware } from 'koa';
+import type { ErrorBody } from '../../../miniprogram/typings/api';
+import { RequestError } from '../errors/request-error';
+import { toRequestError } from '../errors/to-request-error';
+import type { AppState } from './state';
+
+/** Koa/body-parser HTTP errors (raw-body, co-body) that are about the request itself. */
+function fromHttpError(error: unknown): RequestError | undefined {
+  const status = (error as { status?: unknown })?.status;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  if (status === 413) return new RequestError('request.too_large', { cause: error });
+  return new RequestError('guard.invalid_input', {
+    cause: error,
+    message: 'The request body is not valid JSON.',
+  });
+}
+
+/**
+ * Every failure becomes `{code, message, data?, requestId}` with the status of the code table;
+ * 5xx answers carry no internals. Unknown routes are `request.not_found`.
+ */
+export function errorHandler(): Middleware<AppState> {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new RequestError('request.not_found');
+    } catch (thrown) {
+      const error =
+        thrown instanceof RequestError ? thrown : (fromHttpError(thrown) ?? toRequestError(thrown));
+      const log = ctx.state.log;
+      if (error.status >= 500)
+        log?.error({ err: error.cause ?? error, code: error.code }, 'request failed');
+      else
+        log?.info(
+          { code: error.code, cause: (error.cause as Error | undefined)?.message },
+          'request refused',
+        );
+      const body: ErrorBody = {
+        code: error.code,
+        message: error.message,
+        ...(error.data === undefined ? {} : { data: error.data }),
+        requestId: ctx.state.requestId,
+      };
+      ctx.status = error.status;
+      if (error.headers) ctx.set(error.headers);
+      ctx.body = body;
+    }
+  };
+}

@@ -1,0 +1,61 @@
+import type { Context, Middleware } from 'koa';
+import type { z } from 'zod';
+import { RequestError } from '../errors/request-error';
+import type { AppState } from './state';
+
+/**
+ * A guarded route handler: params, query and body are parsed with zod before the handler runs
+ * (failures are `guard.invalid_input` naming the fields, never echoing values), and the answer is
+ * parsed with the response schema, which strips every field it does not declare — so a
+ * session_key or token can never leak through a handler by accident.
+ */
+export interface GuardSchemas<P, Q, B, R> {
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  response?: z.ZodType<R>;
+  /** Success status, default 200 (204 takes no response schema). */
+  status?: number;
+}
+
+export type GuardedContext = Context & { state: AppState; params?: Record<string, string> };
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new RequestError('guard.invalid_input', {
+    data: {
+      issues: result.error.issues.slice(0, 20).map((issue) => ({
+        path: [where, ...issue.path.map(String)].join('.'),
+        message: issue.message,
+      })),
+    },
+  });
+}
+
+export function guard<P = undefined, Q = undefined, B = undefined, R = undefined>(
+  schemas: GuardSchemas<P, Q, B, R>,
+  handler: (input: { params: P; query: Q; body: B }, ctx: GuardedContext) => Promise<R> | R,
+): Middleware<AppState> {
+  return async (ctx) => {
+    const context = ctx as unknown as GuardedContext;
+    const input = {
+      params: (schemas.params
+        ? parse(schemas.params, context.params ?? {}, 'params')
+        : undefined) as P,
+      query: (schemas.query ? parse(schemas.query, ctx.query, 'query') : undefined) as Q,
+      body: (schemas.body
+        ? parse(schemas.body, (ctx.request as { body?: unknown }).body, 'body')
+        : undefined) as B,
+    };
+    const result = await handler(input, context);
+    ctx.status = schemas.status ?? 200;
+    if (schemas.response) {
+      const checked = schemas.response.safeParse(result);
+      if (!checked.success) {
+        throw new Error(`response does not match its schema: ${checked.error.message}`);
+      }
+      ctx.body = checked.data;
+    }
+  };
+}

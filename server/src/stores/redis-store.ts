@@ -1,0 +1,101 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+import { type Store, StoreUnavailableError } from './store';
+
+/**
+ * The shared store. Every command is bounded: `commandTimeout` for a Redis that hangs, no offline
+ * queue so that a disconnected Redis fails at once, and ioredis keeps reconnecting in the
+ * background so the server recovers by itself when Redis comes back.
+ */
+export interface RedisStoreOptions {
+  url: string;
+  keyPrefix: string;
+  logger: Logger;
+  commandTimeoutMs?: number;
+  /** Extra ioredis options, e.g. `sentinels` or `name` for Redis Sentinel. */
+  redisOptions?: RedisOptions;
+}
+
+const DELETE_IF_EQUALS = `
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('del', KEYS[1])
+end
+return 0`;
+
+type RedisWithCommands = Redis & {
+  deleteIfEquals(key: string, expected: string): Promise<number>;
+};
+
+export async function createRedisStore(options: RedisStoreOptions): Promise<Store> {
+  const { url, keyPrefix, logger, commandTimeoutMs = 500 } = options;
+  const redis = new Redis(url, {
+    keyPrefix,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: commandTimeoutMs,
+    connectTimeout: 1000,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+    ...options.redisOptions,
+  }) as RedisWithCommands;
+  redis.defineCommand('deleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
+
+  let lastState = '';
+  const report = (state: string, error?: Error) => {
+    if (state === lastState) return;
+    lastState = state;
+    if (error) logger.warn({ err: error.message }, `redis ${state}`);
+    else logger.info(`redis ${state}`);
+  };
+  redis.on('ready', () => report('ready'));
+  redis.on('error', (error) => report('unreachable', error));
+
+  try {
+    await redis.connect();
+  } catch (error) {
+    // Not fatal: ioredis keeps retrying; calls answer store.unavailable until it is back.
+    logger.warn({ err: (error as Error).message }, 'redis not reachable at start');
+  }
+
+  async function run<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      throw new StoreUnavailableError(`redis ${operation} failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  return {
+    kind: 'redis',
+    get: (key) => run('get', () => redis.get(key)),
+    getMany: (keys) =>
+      run('mget', () => (keys.length === 0 ? Promise.resolve([]) : redis.mget(...keys))),
+    set: (key, value, ttlMs) =>
+      run('set', async () => {
+        await redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+      }),
+    setIfAbsent: (key, value, ttlMs) =>
+      run(
+        'set nx',
+        async () =>
+          (await redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK',
+      ),
+    delete: (key) =>
+      run('del', async () => {
+        await redis.del(key);
+      }),
+    deleteIfEquals: (key, expected) =>
+      run('delete if equals', async () => (await redis.deleteIfEquals(key, expected)) === 1),
+    ping: () =>
+      run('ping', async () => {
+        await redis.ping();
+      }),
+    close: async () => {
+      redis.removeAllListeners('error');
+      redis.on('error', () => {});
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

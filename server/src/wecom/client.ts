@@ -1,0 +1,40 @@
+import type { CredentialName } from '../config';
+import { describeErrcode } from '../errors/wecom-errcodes';
+import { WecomApiError } from './errors';
+import type { WecomHttp, WecomRequest } from './http';
+import type { AccessToken, TokenProvider } from './token-provider';
+
+/**
+ * Authorised WeCom calls: adds the access token of the given credential and, when WeCom says
+ * the token is bad (40014/42001, or 40001 on a token read from the cache), deletes that token
+ * only if it is still the cached one, fetches a fresh one and retries the call once.
+ */
+export interface WecomClient {
+  call<T>(
+    credential: CredentialName,
+    request: Omit<WecomRequest<T>, 'credential' | 'accessToken'>,
+  ): Promise<T>;
+}
+
+export function createWecomClient(deps: { http: WecomHttp; tokens: TokenProvider }): WecomClient {
+  const { http, tokens } = deps;
+
+  const tokenWasBad = (error: unknown, used: AccessToken): boolean =>
+    error instanceof WecomApiError &&
+    (describeErrcode(error.errcode).category === 'token' ||
+      (error.errcode === 40001 && used.fromCache));
+
+  return {
+    async call(credential, request) {
+      const first = await tokens.get(credential);
+      try {
+        return await http.call({ ...request, credential, accessToken: first.token });
+      } catch (error) {
+        if (!tokenWasBad(error, first)) throw error;
+        await tokens.invalidate(first);
+        const fresh = await tokens.get(credential);
+        return http.call({ ...request, credential, accessToken: fresh.token });
+      }
+    },
+  };
+}

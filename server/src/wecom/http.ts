@@ -1,0 +1,235 @@
+import type { Logger } from 'pino';
+import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
+import type { z } from 'zod';
+import type { CredentialName } from '../config';
+import { describeErrcode } from '../errors/wecom-errcodes';
+import { parseErrmsg } from '../errors/wecom-errmsg';
+import { WecomApiError, WecomUnavailableError } from './errors';
+
+/**
+ * The one layer through which every WeCom call goes, gettoken included: base URL (a fixed-IP
+ * reverse proxy may stand there), outbound proxy, one deadline per call, bounded retries with
+ * jittered backoff for errcode -1 and network failures, errcode checked before data is used, and
+ * a zod guard per response. Query strings (secrets, tokens) are never logged.
+ */
+
+export interface WecomRequest<T> {
+  /** Path below `/cgi-bin/`, e.g. `gettoken`, `externalcontact/get`. */
+  api: string;
+  method?: 'GET' | 'POST';
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /** Guard for a successful answer (errcode 0). */
+  guard: z.ZodType<T>;
+  /** Which configured secret this call is made with (for errors and logs). */
+  credential?: CredentialName;
+  accessToken?: string;
+}
+
+export interface WecomCallEvent {
+  api: string;
+  /** WeCom's errcode when it answered; undefined for network failures. */
+  errcode?: number;
+  outcome: 'ok' | 'errcode' | 'unavailable';
+  durationMs: number;
+}
+
+export interface WecomHttp {
+  call<T>(request: WecomRequest<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface WecomHttpDeps {
+  apiBase: string;
+  proxy?: string;
+  timeoutMs: number;
+  logger: Logger;
+  /** Attempts for errcode -1, HTTP 5xx and network failures (1 = no retry). */
+  maxAttempts?: number;
+  backoffMs?: number;
+  onCall?: (event: WecomCallEvent) => void;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
+
+export function createWecomHttp(deps: WecomHttpDeps): WecomHttp {
+  const {
+    apiBase,
+    timeoutMs,
+    logger,
+    maxAttempts = 3,
+    backoffMs = 100,
+    onCall = () => {},
+    sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    random = Math.random,
+  } = deps;
+  const dispatcher: Dispatcher = deps.proxy
+    ? new ProxyAgent({ uri: deps.proxy, connectTimeout: timeoutMs })
+    : new Agent({ connectTimeout: timeoutMs, keepAliveTimeout: 10_000 });
+
+  function buildUrl(req: WecomRequest<unknown>): string {
+    const url = new URL(`${apiBase}/cgi-bin/${req.api}`);
+    if (req.accessToken !== undefined) url.searchParams.set('access_token', req.accessToken);
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url.toString();
+  }
+
+  /** One HTTP exchange: resolves with WeCom's JSON, or throws WecomUnavailableError. */
+  async function exchange(req: WecomRequest<unknown>, signal: AbortSignal): Promise<unknown> {
+    const method = req.method ?? 'GET';
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(buildUrl(req), {
+        method,
+        dispatcher,
+        signal,
+        headers: method === 'POST' ? { 'content-type': 'application/json' } : undefined,
+        body: method === 'POST' ? JSON.stringify(req.body ?? {}) : undefined,
+      });
+    } catch (error) {
+      if (signal.aborted) {
+        throw new WecomUnavailableError(req.api, 'timeout', `no answer within ${timeoutMs} ms`, {
+          cause: error,
+        });
+      }
+      throw new WecomUnavailableError(req.api, 'network', describeNetworkError(error), {
+        cause: error,
+      });
+    }
+    const text = await readBounded(response.body, req.api, signal);
+    if (response.statusCode >= 400) {
+      throw new WecomUnavailableError(req.api, 'http_status', `HTTP ${response.statusCode}`);
+    }
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new WecomUnavailableError(req.api, 'malformed', 'answer is not JSON', { cause: error });
+    }
+  }
+
+  async function readBounded(
+    body: Dispatcher.ResponseData['body'],
+    api: string,
+    signal: AbortSignal,
+  ): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of body) {
+        size += chunk.length;
+        if (size > MAX_RESPONSE_BYTES) {
+          body.destroy();
+          throw new WecomUnavailableError(api, 'malformed', 'answer larger than 2 MiB');
+        }
+        chunks.push(chunk);
+      }
+    } catch (error) {
+      if (error instanceof WecomUnavailableError) throw error;
+      const reason = signal.aborted ? 'timeout' : 'network';
+      throw new WecomUnavailableError(api, reason, describeNetworkError(error), { cause: error });
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  function toApiError(req: WecomRequest<unknown>, json: { errcode: number; errmsg?: string }) {
+    const errmsg = json.errmsg ?? '';
+    const { hint, fromIp } = parseErrmsg(errmsg);
+    return new WecomApiError({
+      api: req.api,
+      credential: req.credential,
+      errcode: json.errcode,
+      errmsg,
+      hint,
+      fromIp,
+    });
+  }
+
+  function isRetryable(error: unknown): boolean {
+    if (error instanceof WecomApiError)
+      return describeErrcode(error.errcode).category === 'transient';
+    if (error instanceof WecomUnavailableError) {
+      return error.reason === 'network' || error.reason === 'http_status';
+    }
+    return false;
+  }
+
+  async function attempt<T>(req: WecomRequest<T>, signal: AbortSignal): Promise<T> {
+    const json = await exchange(req, signal);
+    const errcode =
+      typeof json === 'object' && json !== null && 'errcode' in json ? json.errcode : 0;
+    if (typeof errcode !== 'number') {
+      throw new WecomUnavailableError(req.api, 'malformed', 'errcode is not a number');
+    }
+    if (errcode !== 0) throw toApiError(req, json as { errcode: number; errmsg?: string });
+    const parsed = req.guard.safeParse(json);
+    if (!parsed.success) {
+      const paths = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+      throw new WecomUnavailableError(req.api, 'malformed', `unexpected answer at ${paths}`);
+    }
+    return parsed.data;
+  }
+
+  async function call<T>(req: WecomRequest<T>): Promise<T> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    const started = performance.now();
+    for (let attemptNo = 1; ; attemptNo++) {
+      const attemptStarted = performance.now();
+      try {
+        const data = await attempt(req, signal);
+        onCall({ api: req.api, outcome: 'ok', durationMs: performance.now() - attemptStarted });
+        logger.debug(
+          { api: req.api, credential: req.credential, attempt: attemptNo },
+          'wecom call',
+        );
+        return data;
+      } catch (error) {
+        const durationMs = performance.now() - attemptStarted;
+        const errcode = error instanceof WecomApiError ? error.errcode : undefined;
+        onCall({
+          api: req.api,
+          errcode,
+          outcome: errcode === undefined ? 'unavailable' : 'errcode',
+          durationMs,
+        });
+        const delay = backoffMs * 2 ** (attemptNo - 1) * (0.5 + random() / 2);
+        const elapsed = performance.now() - started;
+        const retry =
+          attemptNo < maxAttempts &&
+          isRetryable(error) &&
+          !signal.aborted &&
+          elapsed + delay < timeoutMs;
+        logger.warn(
+          {
+            api: req.api,
+            credential: req.credential,
+            attempt: attemptNo,
+            errcode,
+            errmsg: error instanceof WecomApiError ? error.errmsg : undefined,
+            reason: error instanceof WecomUnavailableError ? error.reason : undefined,
+            retry,
+          },
+          'wecom call failed',
+        );
+        if (!retry) throw error;
+        await sleep(delay);
+      }
+    }
+  }
+
+  return {
+    call,
+    close: () => dispatcher.close(),
+  };
+}
+
+function describeNetworkError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? code : error.name;
+  }
+  return 'unknown error';
+}

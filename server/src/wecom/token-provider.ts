@@ -1,0 +1,177 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { CredentialName } from '../config';
+import { describeErrcode } from '../errors/wecom-errcodes';
+import type { Store } from '../stores/store';
+import { WecomApiError, WecomUnavailableError } from './errors';
+import type { WecomHttp } from './http';
+
+/**
+ * Access tokens (DESIGN §5): one cached token per (corpid, secret) in the store, keyed by a hash
+ * of the secret. At most one gettoken at a time across every process sharing the store:
+ * in-process single flight, then a store lock with an owner value, re-checking the cache after
+ * taking it. A gettoken refused for a credential reason (40001, 40013, 40091, …) is remembered
+ * for a minute so that requests fail fast instead of repeating a wrong secret (WeCom bans the IP
+ * for an hour after many).
+ */
+
+export interface AccessToken {
+  credential: CredentialName;
+  token: string;
+  /** True when read from the cache rather than fetched by this call. */
+  fromCache: boolean;
+  /** The stored value, for compare-and-delete. */
+  raw: string;
+}
+
+export interface TokenProvider {
+  get(credential: CredentialName): Promise<AccessToken>;
+  /** Deletes the cached token only if it is still `failed` (another process may have refreshed). */
+  invalidate(failed: AccessToken): Promise<boolean>;
+}
+
+export interface TokenProviderDeps {
+  http: WecomHttp;
+  store: Store;
+  corpId: string;
+  secrets: Readonly<Record<CredentialName, string>>;
+  logger: Logger;
+  timeoutMs: number;
+  now?: () => number;
+  /** Seconds cut from `expires_in`. */
+  marginSeconds?: number;
+  pollMs?: number;
+  failureTtlMs?: number;
+  onRefresh?: (credential: CredentialName) => void;
+}
+
+const gettokenGuard = z.object({
+  access_token: z.string().min(1).max(512),
+  expires_in: z.number().int().positive(),
+});
+
+const storedTokenGuard = z.object({ token: z.string(), expiresAt: z.number() });
+const storedFailureGuard = z.object({ errcode: z.number(), errmsg: z.string() });
+
+export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
+  const {
+    http,
+    store,
+    corpId,
+    secrets,
+    logger,
+    timeoutMs,
+    now = Date.now,
+    marginSeconds = 300,
+    pollMs = 25,
+    failureTtlMs = 60_000,
+    onRefresh = () => {},
+  } = deps;
+  const lockTtlMs = timeoutMs * 2 + 1000;
+  const waitTimeoutMs = lockTtlMs + 1000;
+  const inFlight = new Map<string, Promise<AccessToken>>();
+
+  const keysByCredential = new Map(
+    (Object.keys(secrets) as CredentialName[]).map((credential) => {
+      const secretHash = createHash('sha256')
+        .update(`${corpId}\n${secrets[credential]}`)
+        .digest('base64url')
+        .slice(0, 22);
+      const base = `token:${corpId}:${secretHash}`;
+      return [credential, { token: base, lock: `${base}:lock`, failure: `${base}:failure` }];
+    }),
+  );
+  const keysOf = (credential: CredentialName) => keysByCredential.get(credential)!;
+
+  function fromStored(credential: CredentialName, raw: string, fromCache: boolean): AccessToken {
+    const stored = storedTokenGuard.parse(JSON.parse(raw));
+    return { credential, token: stored.token, fromCache, raw };
+  }
+
+  function rememberedFailure(credential: CredentialName, raw: string): WecomApiError {
+    const failure = storedFailureGuard.parse(JSON.parse(raw));
+    return new WecomApiError({ api: 'gettoken', credential, ...failure });
+  }
+
+  async function fetchAndStore(
+    credential: CredentialName,
+    keys: ReturnType<typeof keysOf>,
+  ): Promise<AccessToken> {
+    onRefresh(credential);
+    try {
+      const answer = await http.call({
+        api: 'gettoken',
+        query: { corpid: corpId, corpsecret: secrets[credential] },
+        guard: gettokenGuard,
+        credential,
+      });
+      const ttlSeconds = Math.max(answer.expires_in - marginSeconds, answer.expires_in / 2);
+      const raw = JSON.stringify({
+        token: answer.access_token,
+        expiresAt: now() + answer.expires_in * 1000,
+      });
+      await store.set(keys.token, raw, Math.floor(ttlSeconds * 1000));
+      logger.info({ credential, expiresIn: answer.expires_in }, 'access token refreshed');
+      return fromStored(credential, raw, false);
+    } catch (error) {
+      if (
+        error instanceof WecomApiError &&
+        describeErrcode(error.errcode).category === 'credential'
+      ) {
+        const failure = JSON.stringify({ errcode: error.errcode, errmsg: error.errmsg });
+        await store.set(keys.failure, failure, failureTtlMs);
+        logger.error(
+          { credential, errcode: error.errcode },
+          'gettoken refused the credential; not retrying',
+        );
+      }
+      throw error;
+    }
+  }
+
+  async function obtain(credential: CredentialName): Promise<AccessToken> {
+    const keys = keysOf(credential);
+    const owner = randomUUID();
+    const deadline = now() + waitTimeoutMs;
+    for (;;) {
+      const [cached, failure] = await store.getMany([keys.token, keys.failure]);
+      if (cached) return fromStored(credential, cached, true);
+      if (failure) throw rememberedFailure(credential, failure);
+      if (await store.setIfAbsent(keys.lock, owner, lockTtlMs)) {
+        try {
+          const recheck = await store.get(keys.token);
+          if (recheck) return fromStored(credential, recheck, true);
+          return await fetchAndStore(credential, keys);
+        } finally {
+          await store.deleteIfEquals(keys.lock, owner).catch(() => false);
+        }
+      }
+      if (now() > deadline) {
+        throw new WecomUnavailableError(
+          'gettoken',
+          'busy',
+          'another instance holds the refresh lock',
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  return {
+    get(credential) {
+      const key = keysOf(credential).token;
+      let pending = inFlight.get(key);
+      if (!pending) {
+        pending = obtain(credential).finally(() => inFlight.delete(key));
+        inFlight.set(key, pending);
+      }
+      return pending.then((token) => ({ ...token, credential }));
+    },
+    async invalidate(failed) {
+      const deleted = await store.deleteIfEquals(keysOf(failed.credential).token, failed.raw);
+      logger.info({ credential: failed.credential, deleted }, 'access token invalidated');
+      return deleted;
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import type { AddressInfo } from 'node:net';
+import type { ErrorBody } from '../../miniprogram/typings/api';
+import { createApp } from '../../server/src/app';
+import { type Config, loadConfig, type WecomConfig } from '../../server/src/config';
+import { createDeps } from '../../server/src/deps';
+import type { Logger } from '../../server/src/logger';
+import type { Simulator } from '../../server/src/sandbox';
+import type { Store } from '../../server/src/stores/store';
+import { createTestRedisStore, silentLogger, uniquePrefix } from './stores';
+
+export interface TestGateway {
+  url: string;
+  store: Store;
+  deps: ReturnType<typeof createDeps>;
+  config: Config;
+  /** JSON over real HTTP; answers status, headers and the parsed body. */
+  request<T = unknown>(
+    method: string,
+    path: string,
+    options?: {
+      token?: string;
+      body?: unknown;
+      rawBody?: string;
+      headers?: Record<string, string>;
+    },
+  ): Promise<{ status: number; headers: Headers; body: T; text: string }>;
+  /** Login code from the simulator → POST /api/sessions → the token. */
+  login(userid: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface TestGatewayOptions {
+  simulator: Simulator;
+  /** Environment overrides on top of a valid non-sandbox configuration. */
+  env?: Record<string, string>;
+  wecomConfig?: Partial<WecomConfig>;
+  /** Share a store (and its prefix) with another gateway; default: a fresh Redis store. */
+  store?: Store;
+  prefix?: string;
+  logger?: Logger;
+  now?: () => number;
+}
+
+/** A gateway (createApp) listening on a free loopback port, talking to `simulator` over HTTP. */
+export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
+  const { simulator } = options;
+  const logger = options.logger ?? silentLogger();
+  const config = loadConfig({
+    WECOM_CORP_ID: simulator.corpId,
+    WECOM_APP_SECRET: 'unused-by-tests-see-wecomConfig',
+    JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const wecomConfig: WecomConfig = {
+    ...simulator.wecomConfig({ timeoutMs: config.wecom!.timeoutMs }),
+    ...options.wecomConfig,
+  };
+  const ownStore = options.store === undefined;
+  const store =
+    options.store ??
+    (await createTestRedisStore({ prefix: options.prefix ?? uniquePrefix(), logger }));
+  const deps = createDeps({ config, wecomConfig, logger, store, now: options.now });
+  const app = createApp({
+    ...deps,
+    sandbox: { issueLoginCode: (u) => simulator.issueLoginCode(u) },
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const gateway: TestGateway = {
+    url,
+    store,
+    deps,
+    config,
+    async request(method, path, requestOptions = {}) {
+      const headers: Record<string, string> = { ...requestOptions.headers };
+      if (requestOptions.token) headers.authorization = `Bearer ${requestOptions.token}`;
+      let body: string | undefined = requestOptions.rawBody;
+      if (requestOptions.body !== undefined) body = JSON.stringify(requestOptions.body);
+      if (body !== undefined) headers['content-type'] ??= 'application/json';
+      const response = await fetch(url + path, { method, headers, body });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // keep the text
+      }
+      return { status: response.status, headers: response.headers, body: parsed as never, text };
+    },
+    async login(userid) {
+      const code = simulator.issueLoginCode(userid);
+      const answer = await gateway.request<{ token: string }>('POST', '/api/sessions', {
+        body: { code },
+      });
+      if (answer.status !== 201) throw new Error(`login failed: ${answer.status} ${answer.text}`);
+      return answer.body.token;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await deps.close();
+      if (ownStore) await store.close();
+    },
+  };
+  return gateway;
+}
+
+/** Narrows an answer body to the error shape. */
+export function errorBody(body: unknown): ErrorBody {
+  return body as ErrorBody;
+}

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { createLogger, type Logger } from '../../server/src/logger';
+import { createRedisStore } from '../../server/src/stores/redis-store';
+import type { Store } from '../../server/src/stores/store';
+
+/** The Redis started by jest's globalSetup (or TEST_REDIS_URL). */
+export function testRedisUrl(): string {
+  const url = process.env.TEST_REDIS_URL;
+  if (!url) throw new Error('TEST_REDIS_URL is unset: run through jest (globalSetup starts Redis)');
+  return url;
+}
+
+/** A key prefix no other test file uses, so tests can share one Redis without FLUSHALL. */
+export function uniquePrefix(): string {
+  return `test:${randomUUID()}:`;
+}
+
+/** A logger whose lines are kept in memory, to assert what is (and is not) logged. */
+export function capturingLogger(level: 'info' | 'debug' | 'warn' = 'debug'): {
+  logger: Logger;
+  lines: string[];
+} {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { logger: createLogger({ level }, sink), lines };
+}
+
+export const silentLogger = (): Logger => createLogger({ level: 'silent' });
+
+/** A Redis store on the test Redis with a unique prefix; closed by the caller. */
+export function createTestRedisStore(
+  options: { prefix?: string; logger?: Logger; url?: string } = {},
+): Promise<Store> {
+  return createRedisStore({
+    url: options.url ?? testRedisUrl(),
+    keyPrefix: options.prefix ?? uniquePrefix(),
+    logger: options.logger ?? silentLogger(),
+  });
+}

@@ -1,0 +1,1 @@
+// Replaced by the mini-program branch.

@@ -1,0 +1,61 @@
+import jwt from 'jsonwebtoken';
+import { createSessionTokens } from '../../../../server/src/auth/jwt';
+import { RequestError } from '../../../../server/src/errors/request-error';
+
+const secret = 's'.repeat(40);
+const tokens = createSessionTokens({ secret });
+const expiresAt = Date.now() + 3600_000;
+
+function codeOf(token: string): string {
+  try {
+    tokens.verify(token);
+  } catch (error) {
+    expect(error).toBeInstanceOf(RequestError);
+    return (error as RequestError).code;
+  }
+  return 'accepted';
+}
+
+describe('session tokens', () => {
+  it('should round-trip the userid and session id', () => {
+    const token = tokens.sign({ userid: 'zhangsan', sid: 'sid-1', expiresAt });
+    expect(tokens.verify(token)).toEqual({
+      sub: 'zhangsan',
+      sid: 'sid-1',
+      exp: Math.floor(expiresAt / 1000),
+    });
+  });
+
+  it('should refuse alg none, another algorithm, a wrong key and a tampered payload', () => {
+    const claims = {
+      sid: 'sid-1',
+      sub: 'zhangsan',
+      iss: 'wecom-gate',
+      aud: 'wecom-gate:miniprogram',
+    };
+    const none = jwt.sign(claims, '', { algorithm: 'none', expiresIn: 3600 });
+    const hs512 = jwt.sign(claims, secret, { algorithm: 'HS512', expiresIn: 3600 });
+    const wrongKey = jwt.sign(claims, 'x'.repeat(40), { algorithm: 'HS256', expiresIn: 3600 });
+    const good = tokens.sign({ userid: 'zhangsan', sid: 'sid-1', expiresAt });
+    const [header, , signature] = good.split('.');
+    const forged = Buffer.from(
+      JSON.stringify({ ...claims, sub: 'boss', exp: 9999999999 }),
+    ).toString('base64url');
+    for (const token of [none, hs512, wrongKey, `${header}.${forged}.${signature}`, 'garbage']) {
+      expect(codeOf(token)).toBe('auth.unauthenticated');
+    }
+  });
+
+  it('should refuse an expired token and one for another audience', () => {
+    const expired = tokens.sign({ userid: 'zhangsan', sid: 'sid-1', expiresAt: Date.now() - 1000 });
+    expect(codeOf(expired)).toBe('auth.unauthenticated');
+    const otherAudience = jwt.sign({ sid: 'sid-1' }, secret, {
+      algorithm: 'HS256',
+      subject: 'zhangsan',
+      issuer: 'wecom-gate',
+      audience: 'someone-else',
+      expiresIn: 3600,
+    });
+    expect(codeOf(otherAudience)).toBe('auth.unauthenticated');
+  });
+});

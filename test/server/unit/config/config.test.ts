@@ -1,0 +1,82 @@
+import { ConfigError, loadConfig } from '../../../../server/src/config';
+
+const production = {
+  WECOM_CORP_ID: 'ww0123456789abcdef',
+  WECOM_APP_SECRET: 'app-secret-value-that-must-not-leak',
+  JWT_SECRET: 'j'.repeat(32),
+};
+
+function messageOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('should run in sandbox mode without WECOM_CORP_ID', () => {
+    const config = loadConfig({}, () => 'r'.repeat(43));
+    expect(config.sandbox).toBe(true);
+    expect(config.wecom).toBeNull();
+    expect(config.port).toBe(3000);
+    expect(config.jwtSecretGenerated).toBe(true);
+    expect(config.sandboxScenario).toBe('healthy');
+  });
+
+  it('should default the contact and directory secrets to the app secret', () => {
+    const config = loadConfig(production);
+    expect(config.sandbox).toBe(false);
+    expect(config.wecom?.secrets).toEqual({
+      app: production.WECOM_APP_SECRET,
+      contact: production.WECOM_APP_SECRET,
+      directory: production.WECOM_APP_SECRET,
+    });
+    expect(config.wecom?.apiBase).toBe('https://qyapi.weixin.qq.com');
+    expect(config.wecom?.timeoutMs).toBe(5000);
+    expect(config.sessionTtlSeconds).toBe(7200);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('should name the missing key in one line', () => {
+    const message = messageOf(() =>
+      loadConfig({ WECOM_CORP_ID: 'ww1', JWT_SECRET: 'j'.repeat(32) }),
+    );
+    expect(message).toBe('Invalid configuration: WECOM_APP_SECRET is required with WECOM_CORP_ID');
+    expect(message).not.toContain('\n');
+  });
+
+  it('should name a malformed key and show its value', () => {
+    const message = messageOf(() => loadConfig({ ...production, WECOM_TIMEOUT_MS: 'soon' }));
+    expect(message).toContain('WECOM_TIMEOUT_MS');
+    expect(message).toContain('"soon"');
+    expect(messageOf(() => loadConfig({ ...production, REDIS_URL: 'http://x' }))).toContain(
+      'REDIS_URL',
+    );
+    expect(messageOf(() => loadConfig({ ...production, PORT: '70000' }))).toContain('PORT');
+  });
+
+  it('should never echo a secret value', () => {
+    const message = messageOf(() =>
+      loadConfig({ ...production, JWT_SECRET: 'short-secret-value' }),
+    );
+    expect(message).toContain('JWT_SECRET must be at least 32 bytes');
+    expect(message).not.toContain('short-secret-value');
+  });
+
+  it('should parse lists and optional keys', () => {
+    const config = loadConfig({
+      ...production,
+      ADMIN_USERIDS: ' zhangsan, lisi ,,',
+      WECOM_PROXY: 'http://10.0.0.5:3128',
+      WECOM_API_BASE: 'https://proxy.example.com/',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    expect(config.adminUserIds).toEqual(['zhangsan', 'lisi']);
+    expect(config.wecom?.proxy).toBe('http://10.0.0.5:3128');
+    expect(config.wecom?.apiBase).toBe('https://proxy.example.com');
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+  });
+});
