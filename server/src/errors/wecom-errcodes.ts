@@ -58,6 +58,11 @@ const SELF_BUILT_SECRET_PATH = t(
   '「应用管理 → 自建 → <自建应用> → Secret → 查看」',
   '"App Management → Self-built → <a self-built app> → Secret → View"',
 );
+/** For 48002/40014 on the login: the fix names the mini-program's associated app, not the key's. */
+const ASSOCIATED_SECRET_PATH = t(
+  '「应用管理 → 自建 → <小程序关联的应用> → Secret → 查看」',
+  '"App Management → Self-built → <the mini-program\'s associated app> → Secret → View"',
+);
 const CORP_ID_PATH = t(
   '「我的企业 → 企业信息 → 企业ID」',
   '"My Company → Company Info → Company ID"',
@@ -931,8 +936,8 @@ function specialise(errcode: number, s: Situation): Override {
             "WECOM_APP_SECRET is not the secret of the app the mini-program is associated with: the mini-program that issued the login code is not the one the token's app belongs to (also seen when the mini-program and the corp are different legal subjects).",
           ),
           action: t(
-            `把 WECOM_APP_SECRET 改为小程序关联应用的 Secret（在${SECRET_PATH.zh}复制）；在「应用管理」中核对小程序的关联。`,
-            `Set WECOM_APP_SECRET to the secret of the mini-program's associated app (copy it from ${SECRET_PATH.en}); check the association in App Management.`,
+            `把 WECOM_APP_SECRET 改为小程序关联应用的 Secret（在${ASSOCIATED_SECRET_PATH.zh}复制）；在「应用管理」中核对小程序的关联。`,
+            `Set WECOM_APP_SECRET to the secret of the mini-program's associated app (copy it from ${ASSOCIATED_SECRET_PATH.en}); check the association in App Management.`,
           ),
           more: undefined,
         };
@@ -963,16 +968,8 @@ function specialise(errcode: number, s: Situation): Override {
           "The access token comes from an app that is not the mini-program's: WECOM_APP_SECRET is not the secret of the app the mini-program is associated with (if it is only occasional, the token was invalidated early and the server refreshes and retries).",
         ),
         action: t(
-          `把 WECOM_APP_SECRET 改为小程序关联应用的 Secret（在${SECRET_PATH.zh}复制）。`,
-          `Set WECOM_APP_SECRET to the secret of the mini-program's associated app (copy it from ${SECRET_PATH.en}).`,
-        ),
-      };
-    case 60011:
-      if (!key) return {};
-      return {
-        action: t(
-          `在${VISIBLE_PATH.zh}（${key.zh} 对应的应用）中扩大可见范围，加入相关成员或部门。`,
-          `Widen the visible range of the app of ${key.en} at ${VISIBLE_PATH.en} to include those members or departments.`,
+          `把 WECOM_APP_SECRET 改为小程序关联应用的 Secret（在${ASSOCIATED_SECRET_PATH.zh}复制）。`,
+          `Set WECOM_APP_SECRET to the secret of the mini-program's associated app (copy it from ${ASSOCIATED_SECRET_PATH.en}).`,
         ),
       };
     case 40001:

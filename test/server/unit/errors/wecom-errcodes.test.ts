@@ -313,3 +313,13 @@ describe('shortFix (for employees)', () => {
     );
   });
 });
+
+describe('console paths that name another app than the configured one', () => {
+  it('48002 and 40014 on the login point at the associated app, not at WECOM_APP_SECRET’s app', () => {
+    for (const code of [48002, 40014]) {
+      const out = explainErrcode(code, { api: 'miniprogram/jscode2session' });
+      expect(out.fix.zh).toContain('<小程序关联的应用>');
+      expect(out.fix.zh).not.toContain('<WECOM_APP_SECRET 对应的应用>');
+    }
+  });
+});
