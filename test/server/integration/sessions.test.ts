@@ -148,11 +148,12 @@ describe('sessions after login', () => {
   });
 
   it('should answer auth.unauthenticated without a valid token', async () => {
-    for (const headers of [
+    const variants: Record<string, string>[] = [
       {},
       { authorization: 'Bearer nonsense' },
       { authorization: 'Basic abc' },
-    ]) {
+    ];
+    for (const headers of variants) {
       const me = await gateway.request('GET', '/api/me', { headers });
       expect(me.status).toBe(401);
       expect(errorBody(me.body).code).toBe('auth.unauthenticated');
