@@ -1,0 +1,17 @@
+import type { ContactTag, ExternalContact } from '../typings/api';
+
+/** "2024-03-05 09:07" in the device's time zone; "" for an unparsable instant. */
+export function formatDateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+export function contactTypeText(type: ExternalContact['type']): string {
+  return type === 'wecom' ? '企业微信客户' : '微信客户';
+}
+
+export function tagNames(tags: readonly ContactTag[]): string[] {
+  return tags.map((tag) => tag.tagName);
+}
