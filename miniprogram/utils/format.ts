@@ -1,4 +1,4 @@
-import type { ContactTag, ExternalContact } from '../typings/api';
+import type { ExternalContact } from '../typings/api';
 
 /** "2024-03-05 09:07" in the device's time zone; "" for an unparsable instant. */
 export function formatDateTime(iso: string): string {
@@ -12,6 +12,12 @@ export function contactTypeText(type: ExternalContact['type']): string {
   return type === 'wecom' ? '企业微信客户' : '微信客户';
 }
 
-export function tagNames(tags: readonly ContactTag[]): string[] {
-  return tags.map((tag) => tag.tagName);
+/** A page query value, percent-decoded once (pages are opened with encoded query values). */
+export function queryValue(raw: string | undefined): string {
+  if (raw === undefined) return '';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
