@@ -2,10 +2,13 @@ import type { ExternalContact } from '../typings/api';
 
 /** "2024-03-05 09:07" in the device's time zone; "" for an unparsable instant. */
 export function formatDateTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
+  const instant = new Date(iso);
+  if (Number.isNaN(instant.getTime())) return '';
+  // Shift by the device's offset and read UTC fields: the same as local fields, but the offset
+  // is the one thing a test has to pin.
+  const local = new Date(instant.getTime() - instant.getTimezoneOffset() * 60_000);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())} ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
 }
 
 export function contactTypeText(type: ExternalContact['type']): string {

@@ -3,8 +3,8 @@
 // mocks). simulate merges its own API mocks under these values when a test imports it.
 import { createFakeWx } from './helpers/fake-wx';
 
-// Dates on screen are formatted in the device's zone; pin it so expectations are stable.
-process.env.TZ = 'Asia/Shanghai';
+// Dates on screen are in the device's zone; pin the clock's offset to China Standard Time.
+jest.spyOn(Date.prototype, 'getTimezoneOffset').mockReturnValue(-480);
 
 type AnyRecord = Record<string, unknown>;
 
