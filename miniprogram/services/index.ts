@@ -52,5 +52,5 @@ export function createServices({
   };
 }
 
-export type { ApiError, ClientErrorCode } from './errors';
+export { ApiError, type ClientErrorCode, isApiError } from './errors';
 export type { Platform } from './platform';

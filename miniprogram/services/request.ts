@@ -15,25 +15,26 @@ export interface RequestOptions {
 
 export type Request = <T>(options: RequestOptions) => Promise<T>;
 
-const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
-  'guard.invalid_input',
-  'request.too_large',
-  'request.not_found',
-  'request.rate_limited',
-  'auth.unauthenticated',
-  'auth.session_expired',
-  'auth.invalid_code',
-  'auth.corp_mismatch',
-  'auth.forbidden',
-  'contact.not_followed',
-  'contact.not_found',
-  'groupchat.not_member',
-  'groupchat.not_found',
-  'wecom.rejected',
-  'wecom.unavailable',
-  'store.unavailable',
-  'internal.unknown',
-]);
+/** Every code the server may answer; a Record so that a new ErrorCode fails to compile here. */
+const ERROR_CODES: Record<ErrorCode, true> = {
+  'guard.invalid_input': true,
+  'request.too_large': true,
+  'request.not_found': true,
+  'request.rate_limited': true,
+  'auth.unauthenticated': true,
+  'auth.session_expired': true,
+  'auth.invalid_code': true,
+  'auth.corp_mismatch': true,
+  'auth.forbidden': true,
+  'contact.not_followed': true,
+  'contact.not_found': true,
+  'groupchat.not_member': true,
+  'groupchat.not_found': true,
+  'wecom.rejected': true,
+  'wecom.unavailable': true,
+  'store.unavailable': true,
+  'internal.unknown': true,
+};
 
 /**
  * wx.request as a promise: JSON in and out, a timeout on every call, the bearer token from
@@ -98,7 +99,7 @@ function isErrorBody(data: unknown): data is ErrorBody {
   const body = data as Record<string, unknown>;
   return (
     typeof body.code === 'string' &&
-    ERROR_CODES.has(body.code) &&
+    Object.hasOwn(ERROR_CODES, body.code) &&
     typeof body.message === 'string' &&
     (body.requestId === undefined || typeof body.requestId === 'string')
   );
