@@ -35,6 +35,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   'store.unavailable': true,
   'internal.unknown': true,
 };
+const KNOWN_CODES: ReadonlySet<string> = new Set(Object.keys(ERROR_CODES));
 
 /**
  * wx.request as a promise: JSON in and out, a timeout on every call, the bearer token from
@@ -99,7 +100,7 @@ function isErrorBody(data: unknown): data is ErrorBody {
   const body = data as Record<string, unknown>;
   return (
     typeof body.code === 'string' &&
-    Object.hasOwn(ERROR_CODES, body.code) &&
+    KNOWN_CODES.has(body.code) &&
     typeof body.message === 'string' &&
     (body.requestId === undefined || typeof body.requestId === 'string')
   );

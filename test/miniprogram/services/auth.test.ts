@@ -24,6 +24,16 @@ describe('services/auth', () => {
     expect(fake.storage.size).toBe(1);
   });
 
+  it('should use only the wx it was given, with a timeout on wx.qy.login', async () => {
+    const globalWx = (globalThis as unknown as { wx: FakeWx['wx'] }).wx;
+    const { fake, services } = setup();
+    await services.api.me();
+    expect(fake.qy.login.mock.calls[0]![0].timeout).toBeGreaterThan(0);
+    expect(globalWx).not.toBe(fake.wx);
+    expect(globalWx.request).not.toHaveBeenCalled();
+    expect(globalWx.getStorageSync).not.toHaveBeenCalled();
+  });
+
   it('should keep a stored token while wx.qy.checkSession succeeds', async () => {
     const { fake, services } = setup();
     await services.auth.ensureSession();

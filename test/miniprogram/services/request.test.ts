@@ -79,6 +79,15 @@ describe('services/request', () => {
     });
   });
 
+  it('should not trust an error body whose code is not in the contract', async () => {
+    const { request } = setup((o) =>
+      o.success({ statusCode: 500, data: { code: 'constructor', message: 'x', requestId: 'r' } }),
+    );
+    await expect(request({ method: 'GET', path: '/api/me' })).rejects.toMatchObject({
+      code: 'network.bad_response',
+    });
+  });
+
   it('should answer network.failed when wx.request fails', async () => {
     const { request } = setup((o) => o.fail({ errMsg: 'request:fail timeout' }));
     await expect(request({ method: 'GET', path: '/api/me' })).rejects.toMatchObject({
