@@ -30,9 +30,11 @@ export function createAuth({
 
   /** One login at a time: concurrent callers share the same wx.qy.login and POST /api/sessions. */
   const login = (): Promise<void> => {
-    inflight ??= exchange().finally(() => {
-      inflight = undefined;
-    });
+    if (inflight === undefined) {
+      inflight = exchange().finally(() => {
+        inflight = undefined;
+      });
+    }
     return inflight;
   };
 

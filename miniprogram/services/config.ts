@@ -3,6 +3,6 @@
 // registered in the mini-program's admin console (see README).
 export const config = {
   baseUrl: 'http://127.0.0.1:3000',
-  requestTimeoutMs: 10_000,
-  loginTimeoutMs: 10_000,
+  requestTimeoutMs: 10000,
+  loginTimeoutMs: 10000,
 } as const;

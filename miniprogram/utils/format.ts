@@ -6,7 +6,7 @@ export function formatDateTime(iso: string): string {
   if (Number.isNaN(instant.getTime())) return '';
   // Shift by the device's offset and read UTC fields: the same as local fields, but the offset
   // is the one thing a test has to pin.
-  const local = new Date(instant.getTime() - instant.getTimezoneOffset() * 60_000);
+  const local = new Date(instant.getTime() - instant.getTimezoneOffset() * 60000);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())} ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
 }
