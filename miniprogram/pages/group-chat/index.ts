@@ -1,0 +1,85 @@
+import { currentServices } from '../../services/current';
+import type { GroupChat, GroupChatMember } from '../../typings/api';
+import { errorText } from '../../utils/error-text';
+import { formatDateTime, queryValue } from '../../utils/format';
+
+interface MemberRow {
+  userid: string;
+  name: string;
+  isCustomer: boolean;
+  isOwner: boolean;
+}
+
+interface View {
+  name: string;
+  ownerName: string;
+  createdAt: string;
+  notice: string;
+  memberCount: number;
+  customerCount: number;
+}
+
+function memberName(member: GroupChatMember): string {
+  return member.groupNickname || member.name || member.userid;
+}
+
+function toView(chat: GroupChat): { chat: View; members: MemberRow[] } {
+  const owner = chat.members.find((member) => member.userid === chat.owner);
+  const members = chat.members.map((member) => ({
+    userid: member.userid,
+    name: memberName(member),
+    isCustomer: member.type === 'customer',
+    isOwner: member.userid === chat.owner,
+  }));
+  return {
+    chat: {
+      name: chat.name || '未命名客户群',
+      ownerName: owner ? memberName(owner) : chat.owner,
+      createdAt: formatDateTime(chat.createdAt),
+      notice: chat.notice ?? '',
+      memberCount: members.length,
+      customerCount: members.filter((member) => member.isCustomer).length,
+    },
+    members,
+  };
+}
+
+Component({
+  data: {
+    status: 'loading' as 'loading' | 'ready' | 'empty' | 'error' | 'outside',
+    errorText: '',
+    chatId: '',
+    chat: null as View | null,
+    members: [] as MemberRow[],
+  },
+  methods: {
+    /** `chatId` in the query, or the group of the current group-chat sidebar. */
+    onLoad(query: Record<string, string | undefined> = {}) {
+      this.setData({ chatId: queryValue(query.chatId) });
+      return this.load();
+    },
+    onRetry() {
+      return this.load();
+    },
+    async load() {
+      const { env, gate, api } = currentServices();
+      if (!env.isWxWork()) {
+        this.setData({ status: 'outside' });
+        return;
+      }
+      this.setData({ status: 'loading', errorText: '' });
+      try {
+        let chatId = this.data.chatId;
+        if (chatId === '') {
+          chatId = await gate.getCurExternalChat();
+          this.setData({ chatId });
+        }
+        const { groupChat } = await api.getGroupChat(chatId);
+        const view = toView(groupChat);
+        this.setData({ status: view.members.length === 0 ? 'empty' : 'ready', ...view });
+      } catch (error) {
+        this.setData({ status: 'error', errorText: errorText(error) });
+      }
+    },
+  },
+});

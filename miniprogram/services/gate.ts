@@ -1,0 +1,56 @@
+import type { Auth } from './auth';
+import { ApiError } from './errors';
+import type { Qy } from './qy';
+
+type Entry = WechatMiniprogram.Qy.Entry;
+
+/** Entries from which WeCom answers getCurExternalContact / getCurExternalChat (D:96995, D:96996). */
+const CONTACT_ENTRIES: readonly Entry[] = ['contact_profile', 'single_chat_tools'];
+const CHAT_ENTRIES: readonly Entry[] = ['group_chat_tools'];
+
+/**
+ * The customer-facing wx.qy calls, each only after ensureSession succeeds, and the toolbar ones
+ * only from the entry WeCom allows (checked with getContext first).
+ */
+export interface Gate {
+  /** Where the mini-program was opened from. */
+  entry(): Promise<Entry>;
+  /** The employee picks customers; resolves their external_userid values. */
+  selectExternalContact(filterType?: 0 | 1): Promise<string[]>;
+  /** The customer of the current single chat or contact profile. */
+  getCurExternalContact(): Promise<string>;
+  /** The customer group of the current group chat. */
+  getCurExternalChat(): Promise<string>;
+}
+
+export function createGate({ auth, qy }: { auth: Auth; qy: Qy }): Gate {
+  const entry = async (): Promise<Entry> => {
+    await auth.ensureSession();
+    return qy.getContext();
+  };
+
+  const requireEntry = async (allowed: readonly Entry[], api: string): Promise<void> => {
+    const current = await entry();
+    if (!allowed.includes(current)) {
+      throw new ApiError('qy.entry_not_allowed', `${api} is not available from entry ${current}`, {
+        data: { entry: current },
+      });
+    }
+  };
+
+  return {
+    entry,
+    async selectExternalContact(filterType = 0) {
+      await auth.ensureSession();
+      return qy.selectExternalContact(filterType);
+    },
+    async getCurExternalContact() {
+      await requireEntry(CONTACT_ENTRIES, 'getCurExternalContact');
+      return qy.getCurExternalContact();
+    },
+    async getCurExternalChat() {
+      await requireEntry(CHAT_ENTRIES, 'getCurExternalChat');
+      return qy.getCurExternalChat();
+    },
+  };
+}

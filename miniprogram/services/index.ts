@@ -1,0 +1,56 @@
+import { type Api, createApi } from './api';
+import { type Auth, createAuth } from './auth';
+import { config } from './config';
+import { createEnv, type Env } from './env';
+import { createGate, type Gate } from './gate';
+import { createNav, type Nav } from './nav';
+import type { Platform } from './platform';
+import { createQy } from './qy';
+import { createRequest } from './request';
+import { createStorage } from './storage';
+
+export interface Services {
+  env: Env;
+  auth: Auth;
+  api: Api;
+  gate: Gate;
+  nav: Nav;
+}
+
+export interface ServicesOptions {
+  /** The `wx` global in the mini-program; any object with the same shape elsewhere. */
+  wx: Platform;
+  /** Server origin, e.g. config.baseUrl. */
+  baseUrl: string;
+  requestTimeoutMs?: number;
+  loginTimeoutMs?: number;
+}
+
+/** The only place that wires the services to a `wx`. Everything else receives what it needs. */
+export function createServices({
+  wx,
+  baseUrl,
+  requestTimeoutMs = config.requestTimeoutMs,
+  loginTimeoutMs = config.loginTimeoutMs,
+}: ServicesOptions): Services {
+  const env = createEnv({ wx });
+  const storage = createStorage({ wx });
+  const request = createRequest({
+    baseUrl,
+    transport: (option) => wx.request(option),
+    getToken: storage.getToken,
+    timeoutMs: requestTimeoutMs,
+  });
+  const qy = createQy({ wx, loginTimeoutMs });
+  const auth = createAuth({ env, qy, request, storage });
+  return {
+    env,
+    auth,
+    api: createApi({ auth, request }),
+    gate: createGate({ auth, qy }),
+    nav: createNav({ wx }),
+  };
+}
+
+export { ApiError, type ClientErrorCode, isApiError } from './errors';
+export type { Platform } from './platform';

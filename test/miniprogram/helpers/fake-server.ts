@@ -1,0 +1,176 @@
+// An in-memory stand-in for the wecom-gate server, answering wx.request like the contract in
+// DESIGN §4 (paths, bodies, error codes). Only the mini-program tests use it; the end-to-end test
+// talks to the real server.
+import type { PlatformRequestOption } from '../../../miniprogram/services/platform';
+import type {
+  ContactDetail,
+  ErrorCode,
+  GroupChat,
+  LoginResponse,
+  MeResponse,
+} from '../../../miniprogram/typings/api';
+
+export type Answer = { statusCode: number; data: unknown } | { networkError: string };
+
+export interface FakeServerData {
+  me: MeResponse['user'];
+  /** This employee's customers, in list order. */
+  contacts: ContactDetail[];
+  /** Customers that exist but belong to other employees. */
+  othersCustomers: string[];
+  groupChats: GroupChat[];
+}
+
+const EXPIRES_AT = '2030-01-01T00:00:00.000Z';
+
+export function errorAnswer(statusCode: number, code: ErrorCode, data?: unknown) {
+  return { statusCode, data: { code, message: code, data, requestId: 'req-test' } };
+}
+
+export function createFakeServer(data: FakeServerData) {
+  const liveTokens = new Set<string>();
+  const expiredTokens = new Set<string>();
+  const issuedCodes = new Set<string>();
+  const overrides: Array<{ match: string; answer: Answer }> = [];
+  let held: Array<() => void> | undefined;
+  let sessionsCreated = 0;
+
+  const route = (
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: unknown,
+    token?: string,
+  ): Answer => {
+    if (method === 'POST' && path === '/api/sessions') {
+      const code = (body as { code?: unknown } | undefined)?.code;
+      if (typeof code !== 'string' || !issuedCodes.delete(code)) {
+        return errorAnswer(401, 'auth.invalid_code');
+      }
+      sessionsCreated += 1;
+      const token = `token-${sessionsCreated}`;
+      liveTokens.add(token);
+      const answer: LoginResponse = {
+        token,
+        expiresAt: EXPIRES_AT,
+        user: { userid: data.me.userid, corpid: data.me.corpid },
+      };
+      return { statusCode: 201, data: answer };
+    }
+    if (token === undefined || (!liveTokens.has(token) && !expiredTokens.has(token))) {
+      return errorAnswer(401, 'auth.unauthenticated');
+    }
+    if (expiredTokens.has(token)) return errorAnswer(401, 'auth.session_expired');
+
+    if (method === 'GET' && path === '/api/me') {
+      return { statusCode: 200, data: { user: data.me, expiresAt: EXPIRES_AT } };
+    }
+    if (method === 'GET' && path === '/api/external-contacts') {
+      const start = Number(query.get('cursor') ?? '0');
+      const limit = Number(query.get('limit') ?? '20');
+      const page = data.contacts.slice(start, start + limit);
+      const next = start + limit < data.contacts.length ? String(start + limit) : undefined;
+      return {
+        statusCode: 200,
+        data: {
+          contacts: page.map(({ externalContact, followUser: { tags, ...follow } }) => ({
+            externalContact,
+            followUser: { ...follow, tagIds: tags.map((tag) => tag.tagId ?? tag.tagName) },
+          })),
+          nextCursor: next,
+        },
+      };
+    }
+    if (method === 'POST' && path === '/api/external-contacts/lookup') {
+      const ids = (body as { externalUserIds: string[] }).externalUserIds;
+      if (!Array.isArray(ids) || ids.length < 1 || ids.length > 100) {
+        return errorAnswer(400, 'guard.invalid_input');
+      }
+      return {
+        statusCode: 200,
+        data: {
+          contacts: data.contacts.filter((c) => ids.includes(c.externalContact.externalUserId)),
+          denied: ids.filter((id) => data.othersCustomers.includes(id)),
+          notFound: ids.filter(
+            (id) =>
+              !data.othersCustomers.includes(id) &&
+              !data.contacts.some((c) => c.externalContact.externalUserId === id),
+          ),
+        },
+      };
+    }
+    const contactMatch = /^\/api\/external-contacts\/([^/]+)$/.exec(path);
+    if (method === 'GET' && contactMatch) {
+      const id = decodeURIComponent(contactMatch[1]!);
+      const contact = data.contacts.find((c) => c.externalContact.externalUserId === id);
+      if (contact) return { statusCode: 200, data: contact };
+      if (data.othersCustomers.includes(id)) return errorAnswer(403, 'contact.not_followed');
+      return errorAnswer(404, 'contact.not_found');
+    }
+    const chatMatch = /^\/api\/group-chats\/([^/]+)$/.exec(path);
+    if (method === 'GET' && chatMatch) {
+      const id = decodeURIComponent(chatMatch[1]!);
+      const groupChat = data.groupChats.find((chat) => chat.chatId === id);
+      if (!groupChat) return errorAnswer(404, 'groupchat.not_found');
+      const mine =
+        groupChat.owner === data.me.userid ||
+        groupChat.members.some((member) => member.userid === data.me.userid);
+      return mine
+        ? { statusCode: 200, data: { groupChat } }
+        : errorAnswer(403, 'groupchat.not_member');
+    }
+    return errorAnswer(404, 'request.not_found');
+  };
+
+  return {
+    data,
+    /** Hands out a login code that POST /api/sessions accepts once. */
+    issueCode(): string {
+      const code = `code-${issuedCodes.size + sessionsCreated + 1}-${Math.random().toString(36).slice(2)}`;
+      issuedCodes.add(code);
+      return code;
+    },
+    /** Every session so far is gone server-side (TTL, logout): next use answers session_expired. */
+    expireSessions(): void {
+      for (const token of liveTokens) expiredTokens.add(token);
+      liveTokens.clear();
+    },
+    /** The next request whose "METHOD path" starts with `match` gets `answer` instead. */
+    failNext(match: string, answer: Answer): void {
+      overrides.push({ match, answer });
+    },
+    /** Requests wait until the returned function is called. */
+    hold(): () => void {
+      held = [];
+      return () => {
+        const waiting = held ?? [];
+        held = undefined;
+        for (const go of waiting) go();
+      };
+    },
+    get sessionsCreated() {
+      return sessionsCreated;
+    },
+    /** wx.request's behaviour: answers asynchronously through success/fail. */
+    handle(option: PlatformRequestOption): void {
+      const url = new URL(option.url);
+      const auth = option.header.Authorization;
+      const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
+      const key = `${option.method} ${url.pathname}`;
+      const index = overrides.findIndex((o) => key.startsWith(o.match));
+      const answer =
+        index >= 0
+          ? overrides.splice(index, 1)[0]!.answer
+          : route(option.method, url.pathname, url.searchParams, option.data, token);
+      const deliver = () =>
+        setTimeout(() => {
+          if ('networkError' in answer) option.fail({ errMsg: answer.networkError });
+          else option.success(answer);
+        }, 0);
+      if (held) held.push(deliver);
+      else deliver();
+    },
+  };
+}
+
+export type FakeServer = ReturnType<typeof createFakeServer>;

@@ -1,0 +1,48 @@
+import { createFakeWx, settle } from '../helpers/fake-wx';
+import { mountPage } from '../helpers/page';
+
+describe('pages/group-chat (客户群)', () => {
+  it('should show 请在企业微信中打开 outside WeCom', async () => {
+    const view = mountPage('group-chat', createFakeWx({ environment: undefined }));
+    await view.loaded;
+    expect(view.text('.state-outside')).toBe('请在企业微信中打开');
+  });
+
+  it('should show the group of the group-chat sidebar and which members are customers', async () => {
+    const fake = createFakeWx({ entry: 'group_chat_tools' });
+    const release = fake.server.hold();
+    const view = mountPage('group-chat', fake);
+    await settle();
+    expect(view.text('.state-loading')).toBe('加载中…');
+    release();
+    await view.loaded;
+    expect(fake.qy.getCurExternalChat).toHaveBeenCalledTimes(1);
+    expect(view.text('.chat-name')).toBe('星河项目群');
+    expect(view.text('.chat-owner')).toBe('张三');
+    expect(view.text('.chat-counts')).toBe('共 4 人，其中客户 2 人');
+    expect(view.all('.member-name')).toEqual(['张三', '李工', '李四', '王五']);
+    expect(view.all('.member-item')).toEqual(['张三群主同事', '李工同事', '李四客户', '王五客户']);
+  });
+
+  it('should show the empty state for a group without members', async () => {
+    const view = mountPage('group-chat', createFakeWx(), { chatId: 'wr-empty' });
+    await view.loaded;
+    expect(view.text('.chat-name')).toBe('新建群');
+    expect(view.text('.state-empty')).toBe('群里还没有成员');
+    expect(view.has('.member-item')).toBe(false);
+  });
+
+  it('should say when I am not in the group', async () => {
+    const view = mountPage('group-chat', createFakeWx(), { chatId: 'wr-foreign' });
+    await view.loaded;
+    expect(view.text('.state-error .state-text')).toBe('你不在该客户群中');
+  });
+
+  it('should refuse outside the group-chat sidebar without calling getCurExternalChat', async () => {
+    const fake = createFakeWx({ entry: 'single_chat_tools' });
+    const view = mountPage('group-chat', fake);
+    await view.loaded;
+    expect(view.text('.state-error .state-text')).toBe('请从聊天工具栏或客户详情页打开');
+    expect(fake.qy.getCurExternalChat).not.toHaveBeenCalled();
+  });
+});

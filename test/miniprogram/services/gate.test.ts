@@ -1,0 +1,117 @@
+import { createServices } from '../../../miniprogram/services/index';
+import { errorAnswer } from '../helpers/fake-server';
+import { createFakeWx, type FakeWx } from '../helpers/fake-wx';
+
+function setup(fake: FakeWx) {
+  return createServices({ wx: fake.wx, baseUrl: 'http://gate.test' });
+}
+
+describe('services/gate', () => {
+  describe('without a session', () => {
+    it.each([
+      [
+        'wx.qy.login fails',
+        (fake: FakeWx) =>
+          fake.qy.login.mockImplementation((o) => o.fail?.({ errMsg: 'qy.login:fail' })),
+      ],
+      [
+        'the server refuses the code',
+        (fake: FakeWx) =>
+          fake.server.failNext('POST /api/sessions', errorAnswer(403, 'auth.corp_mismatch')),
+      ],
+      [
+        'the network is down',
+        (fake: FakeWx) =>
+          fake.server.failNext('POST /api/sessions', { networkError: 'request:fail' }),
+      ],
+    ])(
+      'should not call selectExternalContact or getCurExternalContact when %s',
+      async (_, breakLogin) => {
+        const fake = createFakeWx({ entry: 'single_chat_tools' });
+        const services = setup(fake);
+        breakLogin(fake);
+        await expect(services.gate.selectExternalContact()).rejects.toBeDefined();
+        breakLogin(fake);
+        await expect(services.gate.getCurExternalContact()).rejects.toBeDefined();
+        expect(fake.qy.selectExternalContact).not.toHaveBeenCalled();
+        expect(fake.qy.getCurExternalContact).not.toHaveBeenCalled();
+        expect(fake.qy.getContext).not.toHaveBeenCalled();
+      },
+    );
+
+    it('should not call wx.qy at all outside WeCom', async () => {
+      const fake = createFakeWx({ environment: undefined });
+      const services = setup(fake);
+      await expect(services.gate.selectExternalContact()).rejects.toMatchObject({
+        code: 'env.not_wxwork',
+      });
+      await expect(services.gate.getCurExternalChat()).rejects.toMatchObject({
+        code: 'env.not_wxwork',
+      });
+      expect(fake.qy.login).not.toHaveBeenCalled();
+    });
+  });
+
+  it('should call selectExternalContact only after the login has finished', async () => {
+    const fake = createFakeWx();
+    fake.context.selection = ['wm-li', 'wm-other'];
+    const services = setup(fake);
+    await expect(services.gate.selectExternalContact()).resolves.toEqual(['wm-li', 'wm-other']);
+    const sessionPost = fake.wx.request.mock.invocationCallOrder[0]!;
+    expect(fake.qy.selectExternalContact.mock.invocationCallOrder[0]).toBeGreaterThan(sessionPost);
+    expect(fake.qy.selectExternalContact.mock.calls[0]![0].filterType).toBe(0);
+  });
+
+  it('should check the session with wx.qy.checkSession before a gated call when a token is stored', async () => {
+    const fake = createFakeWx({ entry: 'contact_profile' });
+    const services = setup(fake);
+    await services.auth.ensureSession();
+    fake.context.sessionValid = false;
+    await expect(services.gate.getCurExternalContact()).resolves.toBe('wm-li');
+    expect(fake.qy.checkSession).toHaveBeenCalledTimes(1);
+    expect(fake.qy.login).toHaveBeenCalledTimes(2);
+    expect(fake.qy.getCurExternalContact.mock.invocationCallOrder[0]).toBeGreaterThan(
+      fake.qy.login.mock.invocationCallOrder[1]!,
+    );
+  });
+
+  it.each(['single_chat_tools', 'contact_profile'] as const)(
+    'should read the current customer from %s',
+    async (entry) => {
+      const fake = createFakeWx({ entry });
+      await expect(setup(fake).gate.getCurExternalContact()).resolves.toBe('wm-li');
+    },
+  );
+
+  it.each(['normal', 'group_chat_tools', 'chat_attachment'] as const)(
+    'should refuse getCurExternalContact from %s without calling it',
+    async (entry) => {
+      const fake = createFakeWx({ entry });
+      await expect(setup(fake).gate.getCurExternalContact()).rejects.toMatchObject({
+        code: 'qy.entry_not_allowed',
+      });
+      expect(fake.qy.getCurExternalContact).not.toHaveBeenCalled();
+    },
+  );
+
+  it('should read the current group only from group_chat_tools', async () => {
+    const inGroup = createFakeWx({ entry: 'group_chat_tools' });
+    await expect(setup(inGroup).gate.getCurExternalChat()).resolves.toBe('wr-group');
+
+    const inSingle = createFakeWx({ entry: 'single_chat_tools' });
+    await expect(setup(inSingle).gate.getCurExternalChat()).rejects.toMatchObject({
+      code: 'qy.entry_not_allowed',
+    });
+    expect(inSingle.qy.getCurExternalChat).not.toHaveBeenCalled();
+  });
+
+  it('should report a cancelled picker as qy.cancelled', async () => {
+    const fake = createFakeWx();
+    fake.qy.selectExternalContact.mockImplementation((o) =>
+      o.fail?.({ errMsg: 'qy.selectExternalContact:fail cancel' }),
+    );
+    await expect(setup(fake).gate.selectExternalContact()).rejects.toMatchObject({
+      code: 'qy.cancelled',
+    });
+  });
+});
