@@ -91,6 +91,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
+  let closing: Promise<void> | undefined;
 
   return {
     url,
@@ -128,10 +129,11 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       });
     },
     close() {
-      return new Promise<void>((resolve, reject) => {
+      closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       });
+      return closing;
     },
   };
 }
