@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import type { Simulator } from '../../../server/src/sandbox/index';
 import { callWecom, startTestSimulator, tokenFor } from '../../helpers/simulator';
@@ -91,7 +92,7 @@ describe('simulator: main.ts entry', () => {
   it('prints {url, corpId, wecomConfig} and closes on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      [require.resolve('tsx/cli'), 'server/src/sandbox/main.ts'],
+      [createRequire(__filename).resolve('tsx/cli'), 'server/src/sandbox/main.ts'],
       {
         cwd: `${__dirname}/../../..`,
         env: {
