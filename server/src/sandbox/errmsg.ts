@@ -16,6 +16,7 @@ const TEXTS: Readonly<Record<number, string>> = {
   41001: 'access_token missing',
   41002: 'corpid missing',
   41004: 'corpsecret missing',
+  41008: 'missing code',
   41035: 'external userid missing',
   42001: 'access_token expired',
   45009: 'api freq out of limit',

@@ -48,6 +48,7 @@ describe('simulator: miniprogram/jscode2session', () => {
 
   it('answers 40029 for an unknown code and a code older than 5 minutes', async () => {
     expect((await exchange('never-issued')).errcode).toBe(40029);
+    expect((await exchange('')).errcode).toBe(41008);
     const code = sim.issueLoginCode('wangwu');
     clock += 5 * 60 * 1000;
     expect((await exchange(code)).errcode).toBe(40029);

@@ -41,12 +41,13 @@ describe('simulator: gettoken', () => {
     ['empty corpid', { corpid: '', corpsecret: 'x' }, 41002],
     ['empty secret', { corpid: 'CORP', corpsecret: '' }, 41004],
     ['a wrong secret', { corpid: 'CORP', corpsecret: 'not-a-secret' }, 40001],
+    ['a secret with a stray space', { corpid: 'CORP', corpsecret: 'OUR ' }, 40001],
     ["another corp's secret", { corpid: 'CORP', corpsecret: OTHER_CORP_SECRET }, 40091],
     ['our secret for the other corp', { corpid: OTHER_CORP_ID, corpsecret: 'OUR' }, 40091],
   ])('answers %s with its errcode and the errmsg anatomy', async (_label, query, errcode) => {
     const resolved = {
       corpid: query.corpid === 'CORP' ? sim.corpId : query.corpid,
-      corpsecret: query.corpsecret === 'OUR' ? sim.seed.miniprogramApp.secret : query.corpsecret,
+      corpsecret: query.corpsecret.replace('OUR', sim.seed.miniprogramApp.secret),
     };
     const answer = await callWecom(sim, 'gettoken', resolved);
     expect(answer.errcode).toBe(errcode);

@@ -10,8 +10,9 @@ export function gettokenRoute(deps: ApiDeps): ApiRoute {
     method: 'GET',
     auth: false,
     handle({ query }) {
-      const corpid = query.corpid?.trim();
-      const secret = query.corpsecret?.trim();
+      // No trimming: a stray space in a copied corpid or secret fails as it does on WeCom.
+      const corpid = query.corpid;
+      const secret = query.corpsecret;
       if (!corpid) throw new WecomError(41002);
       if (!secret) throw new WecomError(41004);
       if (corpid === seed.otherCorp.corpId) {

@@ -13,7 +13,8 @@ export function jscode2sessionRoute(deps: ApiDeps): ApiRoute {
       if (app.key === 'directory-sync') throw new WecomError(40014);
       if (!app.associated) throw new WecomError(48002);
       if (query.grant_type !== 'authorization_code') throw new WecomError(40058);
-      const code = query.js_code ? deps.codes.consume(query.js_code) : undefined;
+      if (!query.js_code) throw new WecomError(41008);
+      const code = deps.codes.consume(query.js_code);
       if (!code) throw new WecomError(40029);
       const sessionKey = randomBytes(16).toString('base64');
       deps.sessionKeys.set(code.userid, sessionKey);
