@@ -45,7 +45,8 @@ export function cgiBinMiddleware(deps: CgiBinDeps): Middleware {
     };
 
     const plan = deps.faults.plan(api);
-    const { errcode: limited, release } = deps.limits.enter(api);
+    // Unknown paths share one limit bucket so that stray paths cannot grow the limit tables.
+    const { errcode: limited, release } = deps.limits.enter(route ? api : '(unknown)');
     try {
       const delay = deps.latencyMs + plan.latencyMs;
       if (delay > 0) await sleep(delay);

@@ -7,12 +7,17 @@ export interface CallCounters {
   reset(): void;
 }
 
+/** Distinct keys kept; calls to further unknown paths are counted under OTHER_APIS. */
+const MAX_KEYS = 500;
+export const OTHER_APIS = '(other)';
+
 export function createCallCounters(): CallCounters {
   const counts = new Map<string, number>();
   let total = 0;
   return {
     count(api) {
-      counts.set(api, (counts.get(api) ?? 0) + 1);
+      const key = counts.has(api) || counts.size < MAX_KEYS ? api : OTHER_APIS;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
       total += 1;
     },
     get(api) {

@@ -48,22 +48,32 @@ export interface EncryptedPayload {
 }
 
 export interface Simulator {
+  /** 'http://127.0.0.1:PORT' (no trailing slash). */
   readonly url: string;
+  /** The demo corp's id. */
   readonly corpId: string;
   readonly scenario: ScenarioName;
+  /** The effective seed (after the scenario's changes). */
   readonly seed: DemoCorp;
+  /** What the gateway should be configured with in this scenario; apiBase = url. */
   wecomConfig(options?: { timeoutMs?: number }): WecomConfig;
+  /** A fresh login code (5 minutes, single use); `corpId` gives another corp's code. Throws for an unknown demo userid. */
   issueLoginCode(userid: string, options?: { corpId?: string }): string;
+  /** Calls per API (path below /cgi-bin/) since start or reset; without api: the total. */
   calls(api?: string): number;
   callCounts(): Record<string, number>;
   resetCalls(): void;
+  /** Every token issued so far answers 40014 from now on. */
   invalidateTokens(): void;
+  /** Returns a function that removes this fault. */
   injectFault(fault: Fault): () => void;
   clearFaults(): void;
+  /** 企业可信IP; null = no list (everything allowed). gettoken is never gated. */
   setTrustedIps(ips: string[] | null): void;
   /** The session_key of `userid`'s latest successful jscode2session (base64), if any. */
   lastSessionKey(userid: string): string | undefined;
   /** AES-128-CBC with the latest session_key of `userid`, watermark {appid, timestamp} added. */
   encryptForUser(userid: string, payload: object, options?: { appid?: string }): EncryptedPayload;
+  /** Stops listening and destroys open connections (hanging requests included); idempotent. */
   close(): Promise<void>;
 }

@@ -88,6 +88,13 @@ describe('simulator: directory APIs', () => {
     ).toBe(60011);
   });
 
+  it('answers HTTP 404 with errcode -1 for an API it does not simulate, and counts it', async () => {
+    const response = await fetch(`${sim.url}/cgi-bin/message/send?access_token=${app}`);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { errcode: number }).errcode).toBe(-1);
+    expect(sim.calls('message/send')).toBe(1);
+  });
+
   it('answers 40058 for a POST API called with GET', async () => {
     expect((await callWecom(sim, 'user/list_id', { access_token: sync })).errcode).toBe(40058);
   });

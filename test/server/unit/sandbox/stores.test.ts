@@ -1,4 +1,5 @@
 import { CODE_TTL_MS, createCodeStore } from '../../../../server/src/sandbox/codes';
+import { createCallCounters, OTHER_APIS } from '../../../../server/src/sandbox/counters';
 import { createFaultRegistry } from '../../../../server/src/sandbox/faults';
 import { createTokenStore } from '../../../../server/src/sandbox/tokens';
 
@@ -49,5 +50,21 @@ describe('sandbox fault registry', () => {
     expect(faults.remove(first)).toBe(false);
     faults.clear();
     expect(faults.plan('a')).toEqual({ latencyMs: 0 });
+  });
+});
+
+describe('sandbox call counters', () => {
+  it('counts per API and in total, and bounds the number of keys', () => {
+    const counters = createCallCounters();
+    counters.count('gettoken');
+    counters.count('gettoken');
+    expect(counters.get('gettoken')).toBe(2);
+    expect(counters.get('user/get')).toBe(0);
+    for (let i = 0; i < 600; i++) counters.count(`junk/${i}`);
+    expect(Object.keys(counters.all()).length).toBeLessThanOrEqual(501);
+    expect(counters.get(OTHER_APIS)).toBeGreaterThan(0);
+    expect(counters.get()).toBe(602);
+    counters.reset();
+    expect(counters.all()).toEqual({});
   });
 });
