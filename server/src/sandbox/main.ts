@@ -1,4 +1,4 @@
-import { isScenarioName, startSimulator } from './index';
+import { isScenarioName, scenarioNames, startSimulator } from './index';
 
 /**
  * `tsx server/src/sandbox/main.ts`: starts the simulator and prints one JSON line
@@ -18,7 +18,9 @@ function integer(name: string, fallback: number, max: number): number {
 async function main(): Promise<void> {
   const scenario = process.env.SANDBOX_SCENARIO?.trim() || 'healthy';
   if (!isScenarioName(scenario))
-    throw new Error(`SANDBOX_SCENARIO: unknown scenario ${JSON.stringify(scenario)}`);
+    throw new Error(
+      `SANDBOX_SCENARIO: unknown scenario ${JSON.stringify(scenario)} (one of ${scenarioNames.join(', ')})`,
+    );
   const simulator = await startSimulator({
     port: integer('SANDBOX_PORT', 0, 65535),
     latencyMs: integer('SANDBOX_LATENCY_MS', 0, 60_000),
