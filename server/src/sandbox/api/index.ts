@@ -1,0 +1,21 @@
+import { directoryRoutes } from './directory';
+import { externalContactRoutes } from './external-contact';
+import { gettokenRoute } from './gettoken';
+import { groupChatRoutes } from './group-chat';
+import { jscode2sessionRoute } from './miniprogram';
+import type { ApiDeps, ApiRoute } from './types';
+
+export type { Answer, ApiDeps, ApiRoute } from './types';
+export { WecomError } from './types';
+
+/** Every simulated API, keyed by its path below /cgi-bin/. */
+export function createApiRoutes(deps: ApiDeps): ReadonlyMap<string, ApiRoute> {
+  const routes = [
+    gettokenRoute(deps),
+    jscode2sessionRoute(deps),
+    ...directoryRoutes(deps),
+    ...externalContactRoutes(deps),
+    ...groupChatRoutes(deps),
+  ];
+  return new Map(routes.map((route) => [route.api, route]));
+}

@@ -1,0 +1,47 @@
+import type { CodeStore } from '../codes';
+import type { AppRuntime, CorpModel } from '../corp';
+import type { TokenStore } from '../tokens';
+
+/** What one simulated WeCom API is, and what it may use. */
+
+export type Answer = Record<string, unknown>;
+
+/** Thrown by a handler: answered as `{errcode, errmsg: <anatomy>, ...empty data fields}`. */
+export class WecomError extends Error {
+  constructor(
+    readonly errcode: number,
+    readonly text?: string,
+  ) {
+    super(`WeCom errcode ${errcode}`);
+    this.name = 'WecomError';
+  }
+}
+
+export interface ApiDeps {
+  corp: CorpModel;
+  tokens: TokenStore<AppRuntime>;
+  codes: CodeStore;
+  now: () => number;
+  /** Base64 session_key of each userid's latest login. */
+  sessionKeys: Map<string, string>;
+  contactPermission: boolean;
+  bigCorpThreshold: number;
+}
+
+export interface ApiRequest {
+  query: Readonly<Record<string, string | undefined>>;
+  body: unknown;
+  /** The token's app (undefined only for routes without `auth`). */
+  app: AppRuntime;
+}
+
+export interface ApiRoute {
+  /** Path below /cgi-bin/. */
+  api: string;
+  method: 'GET' | 'POST';
+  /** Needs `access_token` (everything but gettoken). */
+  auth: boolean;
+  /** Data fields that error answers still carry, empty (reference §6.1). */
+  empty?: Answer;
+  handle(request: ApiRequest): Answer;
+}

@@ -1,0 +1,99 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Middleware } from 'koa';
+import type { Answer, ApiRoute } from './api/index';
+import { WecomError } from './api/index';
+import { BodyError, readJson } from './body';
+import type { AppRuntime } from './corp';
+import type { CallCounters } from './counters';
+import { callerIp, formatErrmsg } from './errmsg';
+import type { FaultRegistry } from './faults';
+import type { ApiLimits } from './limits';
+import type { TokenStore } from './tokens';
+
+/**
+ * Everything below /cgi-bin/: count the call, apply latency and faults, limits, the access token,
+ * the IP allow-list (not for gettoken), then the API. Answers always carry errcode and errmsg.
+ */
+
+export interface CgiBinDeps {
+  routes: ReadonlyMap<string, ApiRoute>;
+  tokens: TokenStore<AppRuntime>;
+  faults: FaultRegistry;
+  counters: CallCounters;
+  limits: ApiLimits;
+  latencyMs: number;
+  now: () => number;
+  trustedIps: () => ReadonlySet<string> | null;
+}
+
+const PREFIX = '/cgi-bin/';
+
+function firstString(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function cgiBinMiddleware(deps: CgiBinDeps): Middleware {
+  return async (ctx, next) => {
+    if (!ctx.path.startsWith(PREFIX)) return next();
+    const api = ctx.path.slice(PREFIX.length);
+    const route = deps.routes.get(api);
+    const ip = callerIp(ctx.req.socket.remoteAddress);
+    deps.counters.count(api);
+
+    const fail = (errcode: number, text?: string) => {
+      ctx.body = { errcode, errmsg: formatErrmsg(errcode, ip, deps.now(), text), ...route?.empty };
+    };
+
+    const plan = deps.faults.plan(api);
+    // Unknown paths share one limit bucket so that stray paths cannot grow the limit tables.
+    const { errcode: limited, release } = deps.limits.enter(route ? api : '(unknown)');
+    try {
+      const delay = deps.latencyMs + plan.latencyMs;
+      if (delay > 0) await sleep(delay);
+      const fault = plan.terminal;
+      if (fault?.kind === 'drop') {
+        ctx.respond = false;
+        ctx.req.socket.destroy();
+        return;
+      }
+      if (fault?.kind === 'hang') {
+        // Never answered; close() destroys the socket.
+        ctx.respond = false;
+        return;
+      }
+      if (fault?.kind === 'http') {
+        ctx.status = fault.status;
+        ctx.type = 'text/html';
+        ctx.body = `<html><head><title>${fault.status}</title></head><body>${fault.status}</body></html>`;
+        return;
+      }
+      if (fault?.kind === 'errcode') return fail(fault.errcode, fault.errmsg);
+      if (limited !== 0) return fail(limited);
+      if (!route) {
+        ctx.status = 404;
+        return fail(-1, `api not found in the simulator: ${api}`);
+      }
+      if (ctx.method !== route.method) return fail(40058, `${route.method} required`);
+
+      const query: Record<string, string | undefined> = {};
+      for (const [key, value] of Object.entries(ctx.query)) query[key] = firstString(value);
+      let app: AppRuntime | undefined;
+      if (route.auth) {
+        const check = deps.tokens.check(query.access_token);
+        if (!check.ok) return fail(check.errcode);
+        app = check.app;
+        const allowed = deps.trustedIps();
+        if (allowed && !allowed.has(ip)) return fail(60020);
+      }
+      const body = route.method === 'POST' ? await readJson(ctx.req) : undefined;
+      const answer: Answer = route.handle({ query, body, app: app as AppRuntime });
+      ctx.body = { errcode: 0, errmsg: 'ok', ...answer };
+    } catch (error) {
+      if (error instanceof WecomError) return fail(error.errcode, error.text);
+      if (error instanceof BodyError) return fail(47001);
+      throw error;
+    } finally {
+      release();
+    }
+  };
+}

@@ -1,0 +1,101 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { BodyError, readJson } from './body';
+import type { Fault } from './types';
+
+/** The HTTP control surface under /sandbox/ for processes that do not share memory with it. */
+
+export interface ControlTarget {
+  issueLoginCode(userid: string, options?: { corpId?: string }): string;
+  callCounts(): Record<string, number>;
+  resetCalls(): void;
+  addFault(fault: Fault): string;
+  removeFault(id: string): boolean;
+  clearFaults(): void;
+  invalidateTokens(): void;
+  setTrustedIps(ips: string[] | null): void;
+}
+
+const api = z.string().min(1).max(200).optional();
+const times = z.number().int().min(1).optional();
+export const faultSchema: z.ZodType<Fault> = z.discriminatedUnion('kind', [
+  z.object({ api, times, kind: z.literal('latency'), ms: z.number().int().min(0).max(600_000) }),
+  z.object({
+    api,
+    times,
+    kind: z.literal('errcode'),
+    errcode: z.number().int(),
+    errmsg: z.string().max(500).optional(),
+  }),
+  z.object({ api, times, kind: z.literal('http'), status: z.number().int().min(100).max(599) }),
+  z.object({ api, times, kind: z.literal('drop') }),
+  z.object({ api, times, kind: z.literal('hang') }),
+]);
+
+const loginCodeSchema = z.object({
+  userid: z.string().min(1).max(64),
+  corpId: z.string().min(1).max(64).optional(),
+});
+const trustedIpsSchema = z.object({ ips: z.array(z.string().min(1).max(64)).max(100).nullable() });
+
+async function parse<S extends z.ZodType>(
+  ctx: Context,
+  schema: S,
+): Promise<z.infer<S> | undefined> {
+  let body: unknown;
+  try {
+    body = await readJson(ctx.req);
+  } catch (error) {
+    if (!(error instanceof BodyError)) throw error;
+  }
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  ctx.status = 400;
+  ctx.body = { error: 'invalid body', issues: parsed.error.issues.map((i) => i.message) };
+  return undefined;
+}
+
+export function controlRouter(target: ControlTarget): Router {
+  const router = new Router({ prefix: '/sandbox' });
+  router.post('/login-code', async (ctx) => {
+    const input = await parse(ctx, loginCodeSchema);
+    if (!input) return;
+    try {
+      ctx.body = { code: target.issueLoginCode(input.userid, { corpId: input.corpId }) };
+    } catch (error) {
+      ctx.status = 400;
+      ctx.body = { error: (error as Error).message };
+    }
+  });
+  router.get('/calls', (ctx) => {
+    ctx.body = target.callCounts();
+  });
+  router.post('/calls/reset', (ctx) => {
+    target.resetCalls();
+    ctx.status = 204;
+  });
+  router.post('/faults', async (ctx) => {
+    const fault = await parse(ctx, faultSchema);
+    if (!fault) return;
+    ctx.body = { id: target.addFault(fault) };
+  });
+  router.delete('/faults', (ctx) => {
+    target.clearFaults();
+    ctx.status = 204;
+  });
+  router.delete('/faults/:id', (ctx) => {
+    ctx.status = target.removeFault(ctx.params.id!) ? 204 : 404;
+  });
+  router.post('/tokens/invalidate', (ctx) => {
+    target.invalidateTokens();
+    ctx.status = 204;
+  });
+  router.put('/trusted-ips', async (ctx) => {
+    const input = await parse(ctx, trustedIpsSchema);
+    if (!input) return;
+    target.setTrustedIps(input.ips);
+    ctx.status = 204;
+  });
+  return router;
+}

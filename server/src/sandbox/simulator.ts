@@ -1,0 +1,139 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import type { WecomConfig } from '../config/index';
+import { createApiRoutes } from './api/index';
+import { cgiBinMiddleware } from './cgi-bin';
+import { createCodeStore } from './codes';
+import { controlRouter } from './control';
+import { type AppRuntime, createCorpModel } from './corp';
+import { createCallCounters } from './counters';
+import { encryptUserData } from './crypto';
+import { createFaultRegistry } from './faults';
+import { createApiLimits } from './limits';
+import { setUpScenario } from './scenarios';
+import { demoCorp } from './seed';
+import { createTokenStore } from './tokens';
+import type { Simulator, StartSimulatorOptions } from './types';
+
+/** Starts the WeCom simulator on a real HTTP port (default 127.0.0.1, a free port). */
+export async function startSimulator(options: StartSimulatorOptions = {}): Promise<Simulator> {
+  const scenario = options.scenario ?? 'healthy';
+  const now = options.now ?? Date.now;
+  const setup = setUpScenario(scenario, options.seed ?? demoCorp());
+  const { seed } = setup;
+  const corp = createCorpModel(seed, setup.extraVisibleMembers);
+  const tokens = createTokenStore<AppRuntime>({ now, ttlSeconds: options.tokenTtlSeconds ?? 7200 });
+  const codes = createCodeStore({ now });
+  const faults = createFaultRegistry();
+  const counters = createCallCounters();
+  const sessionKeys = new Map<string, string>();
+  let trustedIps: ReadonlySet<string> | null = setup.trustedIps ? new Set(setup.trustedIps) : null;
+
+  const routes = createApiRoutes({
+    corp,
+    tokens,
+    codes,
+    now,
+    sessionKeys,
+    contactPermission: setup.contactPermission,
+    bigCorpThreshold: options.bigCorpThreshold ?? 1000,
+  });
+
+  const issueLoginCode = (userid: string, opts: { corpId?: string } = {}): string => {
+    const corpId = opts.corpId ?? seed.corpId;
+    if (corpId === seed.corpId && !corp.employees.has(userid)) {
+      throw new Error(`unknown userid ${JSON.stringify(userid)} in the demo corp`);
+    }
+    return codes.issue({ userid, corpId });
+  };
+  const setTrustedIps = (ips: string[] | null) => {
+    trustedIps = ips ? new Set(ips) : null;
+  };
+
+  const app = new Koa();
+  app.use(
+    cgiBinMiddleware({
+      routes,
+      tokens,
+      faults,
+      counters,
+      limits: createApiLimits({
+        now,
+        perMinute: options.perApiPerMinuteLimit,
+        maxConcurrency: options.maxConcurrencyPerApi,
+      }),
+      latencyMs: options.latencyMs ?? 0,
+      now,
+      trustedIps: () => trustedIps,
+    }),
+  );
+  const control = controlRouter({
+    issueLoginCode,
+    callCounts: counters.all,
+    resetCalls: counters.reset,
+    addFault: faults.add,
+    removeFault: faults.remove,
+    clearFaults: faults.clear,
+    invalidateTokens: tokens.invalidateAll,
+    setTrustedIps,
+  });
+  app.use(control.routes()).use(control.allowedMethods());
+
+  const server = createServer(app.callback());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  let closing: Promise<void> | undefined;
+
+  return {
+    url,
+    corpId: seed.corpId,
+    scenario,
+    seed,
+    wecomConfig(opts = {}): WecomConfig {
+      return {
+        corpId: setup.corpIdForConfig,
+        apiBase: url,
+        timeoutMs: opts.timeoutMs ?? 5000,
+        appAgentId: seed.miniprogramApp.agentid,
+        miniprogramAppId: seed.miniprogramAppId,
+        secrets: { ...setup.secretsForConfig },
+      };
+    },
+    issueLoginCode,
+    calls: counters.get,
+    callCounts: counters.all,
+    resetCalls: counters.reset,
+    invalidateTokens: tokens.invalidateAll,
+    injectFault(fault) {
+      const id = faults.add(fault);
+      return () => void faults.remove(id);
+    },
+    clearFaults: faults.clear,
+    setTrustedIps,
+    lastSessionKey: (userid) => sessionKeys.get(userid),
+    encryptForUser(userid, payload, opts = {}) {
+      const key = sessionKeys.get(userid);
+      if (!key) throw new Error(`no session_key for ${JSON.stringify(userid)}: log in first`);
+      return encryptUserData(key, payload, {
+        appid: opts.appid ?? seed.miniprogramAppId,
+        timestamp: Math.floor(now() / 1000),
+      });
+    },
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

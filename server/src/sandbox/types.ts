@@ -1,0 +1,79 @@
+import type { WecomConfig } from '../config/index';
+import type { DemoCorp } from './seed-types';
+
+export type ScenarioName =
+  | 'healthy'
+  | 'wrong-secret'
+  | 'wrong-corp'
+  | 'untrusted-ip'
+  | 'not-associated'
+  | 'contact-not-callable'
+  | 'no-contact-permission'
+  | 'narrow-visible-range'
+  | 'directory-sync-secret'
+  | 'big-corp';
+
+export type Fault = {
+  /** Path below /cgi-bin/ ('gettoken', 'externalcontact/get', ...); omit = all APIs. */
+  api?: string;
+  /** How many matching calls it affects, default Infinity. */
+  times?: number;
+} & (
+  | { kind: 'latency'; ms: number }
+  | { kind: 'errcode'; errcode: number; errmsg?: string }
+  | { kind: 'http'; status: number }
+  | { kind: 'drop' }
+  | { kind: 'hang' }
+);
+
+export interface StartSimulatorOptions {
+  host?: string;
+  port?: number;
+  scenario?: ScenarioName;
+  seed?: DemoCorp;
+  now?: () => number;
+  tokenTtlSeconds?: number;
+  latencyMs?: number;
+  /** Calls per API per minute before 45009 (WeCom: 10,000/min per corp); default off. */
+  perApiPerMinuteLimit?: number;
+  /** Concurrent calls per API before 45033; default off. */
+  maxConcurrencyPerApi?: number;
+  /** Visible-range size above which groupchat/list needs owner_filter (WeCom: 1000). */
+  bigCorpThreshold?: number;
+}
+
+export interface EncryptedPayload {
+  encryptedData: string;
+  iv: string;
+}
+
+export interface Simulator {
+  /** 'http://127.0.0.1:PORT' (no trailing slash). */
+  readonly url: string;
+  /** The demo corp's id. */
+  readonly corpId: string;
+  readonly scenario: ScenarioName;
+  /** The effective seed (after the scenario's changes). */
+  readonly seed: DemoCorp;
+  /** What the gateway should be configured with in this scenario; apiBase = url. */
+  wecomConfig(options?: { timeoutMs?: number }): WecomConfig;
+  /** A fresh login code (5 minutes, single use); `corpId` gives another corp's code. Throws for an unknown demo userid. */
+  issueLoginCode(userid: string, options?: { corpId?: string }): string;
+  /** Calls per API (path below /cgi-bin/) since start or reset; without api: the total. */
+  calls(api?: string): number;
+  callCounts(): Record<string, number>;
+  resetCalls(): void;
+  /** Every token issued so far answers 40014 from now on. */
+  invalidateTokens(): void;
+  /** Returns a function that removes this fault. */
+  injectFault(fault: Fault): () => void;
+  clearFaults(): void;
+  /** 企业可信IP; null = no list (everything allowed). gettoken is never gated. */
+  setTrustedIps(ips: string[] | null): void;
+  /** The session_key of `userid`'s latest successful jscode2session (base64), if any. */
+  lastSessionKey(userid: string): string | undefined;
+  /** AES-128-CBC with the latest session_key of `userid`, watermark {appid, timestamp} added. */
+  encryptForUser(userid: string, payload: object, options?: { appid?: string }): EncryptedPayload;
+  /** Stops listening and destroys open connections (hanging requests included); idempotent. */
+  close(): Promise<void>;
+}
