@@ -3,7 +3,7 @@ import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createDeps } from './deps';
 import { createLogger } from './logger';
-import { startSimulator } from './sandbox';
+import { isScenarioName, scenarioNames, startSimulator } from './sandbox';
 import { createStore } from './stores';
 
 /** The only file that listens. Sandbox mode starts the WeCom simulator in-process first. */
@@ -20,9 +20,14 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
 
-  const simulator = config.sandbox
-    ? await startSimulator({ scenario: config.sandboxScenario as never })
-    : undefined;
+  const scenario = config.sandboxScenario;
+  if (!isScenarioName(scenario)) {
+    process.stderr.write(
+      `Invalid configuration: SANDBOX_SCENARIO must be one of ${scenarioNames.join(', ')}\n`,
+    );
+    process.exit(1);
+  }
+  const simulator = config.sandbox ? await startSimulator({ scenario }) : undefined;
   const wecomConfig = config.wecom ?? simulator!.wecomConfig();
   if (simulator) {
     logger.warn(
