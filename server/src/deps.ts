@@ -54,7 +54,8 @@ export function createDeps(options: {
     timeoutMs: wecomConfig.timeoutMs,
     now,
   });
-  // Customer and group details: shared by employees, at most 5 WeCom calls at a time per request.
+  // Customer and group details: shared by employees; at most 5 calls of each detail API at a
+  // time in this process (WeCom answers 45033 to too many concurrent calls).
   const details = { store, ttlSeconds: config.cacheTtlSeconds, parallelism: 5 };
   const customers = createDetailCache({
     ...details,

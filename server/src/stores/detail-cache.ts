@@ -4,8 +4,9 @@ import type { Store } from './store';
 /**
  * A read-through cache of WeCom details (customers, groups) shared by every employee: JSON values
  * under `detail:<kind>:<id>` for `ttlSeconds` (0 = off). Authorization happens on every request
- * from the cached detail, never in the cache. Misses are loaded with at most `parallelism` loads
- * at a time, each id once per call, and concurrent loads of one id in this process share one
+ * from the cached detail, never in the cache. Misses are loaded each id once per call, with at
+ * most `parallelism` loads running at a time across all requests of this process (WeCom answers
+ * 45033 to too many concurrent calls of one API), and concurrent loads of one id share one
  * upstream call. `load` answers null for "no such thing"; nulls are not cached.
  */
 export interface DetailCache<T> {
@@ -25,6 +26,7 @@ export function createDetailCache<T>(deps: {
   const { store, kind, schema, ttlSeconds, load, parallelism } = deps;
   const keyOf = (id: string) => `detail:${kind}:${id}`;
   const inFlight = new Map<string, Promise<T | null>>();
+  const slots = createSlots(parallelism);
 
   const decode = (raw: string | null): T | undefined => {
     if (raw === null) return undefined;
@@ -53,10 +55,22 @@ export function createDetailCache<T>(deps: {
   async function getMany(ids: readonly string[]): Promise<(T | null)[]> {
     const cached: (T | null | undefined)[] =
       ttlSeconds > 0 ? (await store.getMany(ids.map(keyOf))).map(decode) : ids.map(() => undefined);
-    const misses = cached.flatMap((value, index) => (value === undefined ? [index] : []));
-    await eachBounded(misses, parallelism, async (index) => {
-      cached[index] = await loadAndRemember(ids[index]!);
-    });
+    let failed = false;
+    await Promise.all(
+      cached.map((value, index) =>
+        value !== undefined
+          ? undefined
+          : slots(async () => {
+              if (failed) return;
+              try {
+                cached[index] = await loadAndRemember(ids[index]!);
+              } catch (error) {
+                failed = true;
+                throw error;
+              }
+            }),
+      ),
+    );
     return cached as (T | null)[];
   }
 
@@ -66,27 +80,20 @@ export function createDetailCache<T>(deps: {
   };
 }
 
-/** Runs `task` over `items` with at most `limit` running; the first failure stops new starts. */
-async function eachBounded<I>(
-  items: readonly I[],
-  limit: number,
-  task: (item: I) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++]!;
-      try {
-        await task(item);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
+/** A counting semaphore: `run(task)` waits while `limit` tasks are running. */
+function createSlots(limit: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <R>(task: () => Promise<R>): Promise<R> => {
+    if (active < limit) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      // Hand the slot straight to the next waiter, or give it back.
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
     }
   };
-  const workers = Array.from({ length: Math.min(limit, items.length) }, worker);
-  const results = await Promise.allSettled(workers);
-  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (rejected) throw rejected.reason;
 }

@@ -276,6 +276,20 @@ describe('POST /api/external-contacts/lookup', () => {
     expect(simulator.calls(DETAIL)).toBe(29);
   });
 
+  it('should keep the bound across concurrent lookups of different employees', async () => {
+    const mine = Array.from({ length: 12 }, (_, i) => customerId(i + 13));
+    const theirs = [29, 30, 31, 3, 7, 12, 20].map(customerId);
+    await forget(...mine, ...theirs);
+    simulator.injectFault({ api: DETAIL, kind: 'latency', ms: 20 });
+    const [a, b] = await Promise.all([
+      lookup('zhangsan', { externalUserIds: mine }),
+      lookup('lisi', { externalUserIds: theirs }),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.body.contacts).toHaveLength(12);
+    expect(b.body.contacts).toHaveLength(7);
+  });
+
   it('should fail the whole lookup when WeCom refuses for another reason', async () => {
     const ids = [customerId(10), customerId(11)];
     await forget(...ids);

@@ -62,6 +62,14 @@ describe('createDetailCache', () => {
     expect(peak()).toBe(3);
   });
 
+  it('should share the bound between concurrent requests', async () => {
+    const { cache, loads, peak } = setup({ parallelism: 3, delayMs: 5 });
+    const batch = (prefix: string) => Array.from({ length: 6 }, (_, i) => `${prefix}${i}`);
+    await Promise.all([cache.getMany(batch('a')), cache.getMany(batch('b')), cache.get('c')]);
+    expect(loads).toHaveLength(13);
+    expect(peak()).toBe(3);
+  });
+
   it('should stop starting loads after the first failure and reject', async () => {
     const { cache, loads } = setup({ parallelism: 1 });
     await expect(cache.getMany(['x', 'boom', 'y', 'z'])).rejects.toThrow('upstream failed');
