@@ -2,20 +2,26 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
+import type { GroupChat } from '../../miniprogram/typings/api';
+import type { UserDataDecryptor } from './auth/decrypt';
 import type { SessionTokens } from './auth/jwt';
 import type { LoginService } from './auth/login';
 import { requireEmployee } from './middleware/auth';
 import { errorHandler } from './middleware/error-handler';
 import { requestContext } from './middleware/request-context';
 import type { AppState } from './middleware/state';
+import { externalContactRoutes } from './routes/external-contacts';
+import { groupChatRoutes } from './routes/group-chats';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
 import { type SandboxLoginCodes, sandboxRoutes } from './routes/sandbox';
 import { sessionRoutes } from './routes/sessions';
+import type { DetailCache } from './stores/detail-cache';
 import type { NameCache } from './stores/name-cache';
 import type { SessionStore } from './stores/session-store';
 import type { Store } from './stores/store';
 import type { WecomApi } from './wecom/api';
+import type { Customer } from './wecom/contacts';
 
 export interface AppDeps {
   logger: Logger;
@@ -25,6 +31,11 @@ export interface AppDeps {
   login: LoginService;
   wecom: WecomApi;
   names: NameCache;
+  /** Customer and group details shared by employees (config.cacheTtlSeconds). */
+  customers: DetailCache<Customer>;
+  groupChats: DetailCache<GroupChat>;
+  /** `POST /api/me/decrypt`; disabled without WECOM_MINIPROGRAM_APPID. */
+  decryptor: UserDataDecryptor;
   /** Present in sandbox mode only: serves `POST /sandbox/login-code`. */
   sandbox?: SandboxLoginCodes;
 }
@@ -41,7 +52,23 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
   healthRoutes(router, { store: deps.store });
   sessionRoutes(router, { login: deps.login, sessions: deps.sessions, requireEmployee: employee });
-  meRoutes(router, { wecom: deps.wecom, names: deps.names, requireEmployee: employee });
+  meRoutes(router, {
+    wecom: deps.wecom,
+    names: deps.names,
+    sessions: deps.sessions,
+    decryptor: deps.decryptor,
+    requireEmployee: employee,
+  });
+  externalContactRoutes(router, {
+    wecom: deps.wecom,
+    customers: deps.customers,
+    requireEmployee: employee,
+  });
+  groupChatRoutes(router, {
+    wecom: deps.wecom,
+    groupChats: deps.groupChats,
+    requireEmployee: employee,
+  });
   if (deps.sandbox) sandboxRoutes(router, { sandbox: deps.sandbox });
 
   app.use(requestContext({ logger: deps.logger }));

@@ -1,13 +1,17 @@
 import type { AppDeps } from './app';
+import { createUserDataDecryptor } from './auth/decrypt';
 import { createSessionTokens } from './auth/jwt';
 import { createLoginService } from './auth/login';
 import type { Config, WecomConfig } from './config';
 import type { Logger } from './logger';
+import { createDetailCache } from './stores/detail-cache';
 import { createNameCache } from './stores/name-cache';
 import { createSessionStore } from './stores/session-store';
 import type { Store } from './stores/store';
 import { createWecomApi } from './wecom/api';
 import { createWecomClient } from './wecom/client';
+import { customerSchema, groupChatSchema } from './wecom/contacts';
+import { fetchCustomer, fetchGroupChat } from './wecom/details';
 import { createWecomHttp, type WecomCallEvent } from './wecom/http';
 import { createTokenProvider } from './wecom/token-provider';
 
@@ -50,6 +54,21 @@ export function createDeps(options: {
     timeoutMs: wecomConfig.timeoutMs,
     now,
   });
+  // Customer and group details: shared by employees; at most 5 calls of each detail API at a
+  // time in this process (WeCom answers 45033 to too many concurrent calls).
+  const details = { store, ttlSeconds: config.cacheTtlSeconds, parallelism: 5 };
+  const customers = createDetailCache({
+    ...details,
+    kind: 'customer',
+    schema: customerSchema,
+    load: (id) => fetchCustomer(wecom, id),
+  });
+  const groupChats = createDetailCache({
+    ...details,
+    kind: 'groupchat',
+    schema: groupChatSchema,
+    load: (id) => fetchGroupChat(wecom, id),
+  });
   return {
     logger,
     store,
@@ -58,6 +77,9 @@ export function createDeps(options: {
     login,
     wecom,
     names: createNameCache({ store }),
+    customers,
+    groupChats,
+    decryptor: createUserDataDecryptor({ appId: wecomConfig.miniprogramAppId }),
     close: () => http.close(),
   };
 }

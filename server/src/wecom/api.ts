@@ -1,10 +1,37 @@
 import type { WecomClient } from './client';
-import { type Jscode2session, jscode2sessionGuard, userGuard, type WecomUser } from './guards';
+import {
+  contactsByUserGuard,
+  externalContactDetailGuard,
+  groupChatGuard,
+  groupChatListGuard,
+  type Jscode2session,
+  jscode2sessionGuard,
+  userGuard,
+  type WecomContactsByUser,
+  type WecomExternalContactDetail,
+  type WecomGroupChat,
+  type WecomGroupChatList,
+  type WecomUser,
+} from './guards';
 
 /** Typed WeCom calls used by the routes; each names the credential it needs. */
 export interface WecomApi {
   jscode2session(code: string): Promise<Jscode2session>;
   getUser(userid: string): Promise<WecomUser>;
+  /** One page of a customer's detail; `follow_user` pages at 500 (pass the previous next_cursor). */
+  getExternalContact(externalUserId: string, cursor?: string): Promise<WecomExternalContactDetail>;
+  /** One page of the customers of one employee (limit 1..100). */
+  getContactsByUser(
+    userid: string,
+    page: { cursor?: string; limit: number },
+  ): Promise<WecomContactsByUser>;
+  /** One page of the groups owned by one employee, every status (limit 1..1000). */
+  listGroupChatsOwnedBy(
+    userid: string,
+    page: { cursor?: string; limit: number },
+  ): Promise<WecomGroupChatList>;
+  /** A group's detail with member names. */
+  getGroupChat(chatId: string): Promise<WecomGroupChat>;
 }
 
 export function createWecomApi(deps: { client: WecomClient }): WecomApi {
@@ -18,5 +45,39 @@ export function createWecomApi(deps: { client: WecomClient }): WecomApi {
       }),
     getUser: (userid) =>
       client.call('directory', { api: 'user/get', query: { userid }, guard: userGuard }),
+    getExternalContact: (externalUserId, cursor) =>
+      client.call('contact', {
+        api: 'externalcontact/get',
+        query: { external_userid: externalUserId, cursor: cursor || undefined },
+        guard: externalContactDetailGuard,
+      }),
+    getContactsByUser: (userid, page) =>
+      client.call('contact', {
+        api: 'externalcontact/batch/get_by_user',
+        method: 'POST',
+        body: { userid_list: [userid], cursor: page.cursor ?? '', limit: page.limit },
+        guard: contactsByUserGuard,
+      }),
+    listGroupChatsOwnedBy: (userid, page) =>
+      client.call('contact', {
+        api: 'externalcontact/groupchat/list',
+        method: 'POST',
+        body: {
+          status_filter: 0,
+          owner_filter: { userid_list: [userid] },
+          cursor: page.cursor ?? '',
+          limit: page.limit,
+        },
+        guard: groupChatListGuard,
+      }),
+    getGroupChat: async (chatId) =>
+      (
+        await client.call('contact', {
+          api: 'externalcontact/groupchat/get',
+          method: 'POST',
+          body: { chat_id: chatId, need_name: 1 },
+          guard: groupChatGuard,
+        })
+      ).group_chat,
   };
 }

@@ -1,0 +1,213 @@
+import fc from 'fast-check';
+import type { z } from 'zod';
+import type { ErrorCode } from '../../../miniprogram/typings/api';
+import { errorCodes } from '../../../server/src/errors/codes';
+import {
+  contactListResponseSchema,
+  contactLookupResponseSchema,
+} from '../../../server/src/routes/external-contacts';
+import {
+  groupChatDetailResponseSchema,
+  groupChatListResponseSchema,
+} from '../../../server/src/routes/group-chats';
+import { decryptResponseGuard } from '../../../server/src/routes/me';
+import { customerId, DEMO_FACTS, groupChatId, type Simulator } from '../../../server/src/sandbox';
+import { contactDetailSchema } from '../../../server/src/wecom/contacts';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway';
+import { startTestSimulator } from '../../helpers/simulator';
+
+// Random ids, queries and bodies thrown at the customer, group and decrypt routes: every answer
+// is a success of the declared shape or one of the codes DESIGN §4 lists for that route — never
+// a 500. One gateway for the file; 100 runs per route.
+
+let simulator: Simulator;
+let gateway: TestGateway;
+let token: string;
+
+beforeAll(async () => {
+  simulator = await startTestSimulator();
+  gateway = await startTestGateway({ simulator });
+  token = await gateway.login('zhangsan');
+});
+afterAll(async () => {
+  await gateway.close();
+});
+
+const RUNS = { numRuns: 100 };
+
+type Answer = Awaited<ReturnType<TestGateway['request']>>;
+
+function expectDocumented(answer: Answer, success: z.ZodType, allowed: readonly ErrorCode[]) {
+  if (answer.status === 200) {
+    expect(success.safeParse(answer.body).success).toBe(true);
+    return;
+  }
+  const body = answer.body as { code: ErrorCode; requestId: string };
+  expect(allowed).toContain(body.code);
+  expect(answer.status).toBe(errorCodes[body.code].status);
+  expect(typeof body.requestId).toBe('string');
+}
+
+/** '', '.' and '..' are not ids: URL normalisation turns them into other routes. */
+const reachesTheRoute = (id: string) => !['', '.', '..'].includes(id);
+
+/** Known ids (own, foreign, unknown), WeCom-shaped random ids and arbitrary strings. */
+const customerIdArb = fc
+  .oneof(
+    fc.constantFrom(
+      customerId(1),
+      customerId(29),
+      customerId(38),
+      DEMO_FACTS.noFollowers,
+      DEMO_FACTS.unknownCustomer,
+    ),
+    fc.stringMatching(/^wm[A-Za-z0-9_-]{0,70}$/),
+    fc.string({ maxLength: 80 }),
+    fc.string({ unit: 'binary', maxLength: 40 }),
+  )
+  .filter(reachesTheRoute);
+const chatIdArb = fc
+  .oneof(
+    fc.constantFrom(...[1, 2, 3, 4, 5, 6].map(groupChatId), DEMO_FACTS.unknownGroup),
+    fc.stringMatching(/^wr[A-Za-z0-9_-]{0,140}$/),
+    fc.string({ maxLength: 80 }),
+    fc.string({ unit: 'binary', maxLength: 40 }),
+  )
+  .filter(reachesTheRoute);
+const queryArb = fc
+  .record(
+    {
+      cursor: fc.oneof(fc.string({ maxLength: 600 }), fc.base64String({ maxLength: 40 })),
+      limit: fc.oneof(fc.integer({ min: -5, max: 1200 }).map(String), fc.string({ maxLength: 5 })),
+      other: fc.string({ maxLength: 10 }),
+    },
+    { requiredKeys: [] },
+  )
+  .map((query) => {
+    const text = new URLSearchParams(query as Record<string, string>).toString();
+    return text ? `?${text}` : '';
+  });
+
+const pageCodes: ErrorCode[] = ['guard.invalid_input'];
+
+describe('random input to the customer and group routes', () => {
+  it('GET /api/external-contacts/:id answers only documented codes', async () => {
+    await fc.assert(
+      fc.asyncProperty(customerIdArb, async (id) => {
+        const answer = await gateway.request(
+          'GET',
+          `/api/external-contacts/${encodeURIComponent(id)}`,
+          { token },
+        );
+        expectDocumented(answer, contactDetailSchema, [
+          'guard.invalid_input',
+          'contact.not_found',
+          'contact.not_followed',
+          'request.not_found',
+        ]);
+      }),
+      RUNS,
+    );
+  });
+
+  it('GET /api/external-contacts answers only documented codes', async () => {
+    await fc.assert(
+      fc.asyncProperty(queryArb, async (query) => {
+        const answer = await gateway.request('GET', `/api/external-contacts${query}`, { token });
+        expectDocumented(answer, contactListResponseSchema, pageCodes);
+      }),
+      RUNS,
+    );
+  });
+
+  it('POST /api/external-contacts/lookup answers only documented codes', async () => {
+    const body = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.record({ externalUserIds: fc.array(customerIdArb, { maxLength: 12 }) }),
+      fc.record({
+        externalUserIds: fc.array(fc.constantFrom(customerId(2), customerId(30)), {
+          minLength: 95,
+          maxLength: 110,
+        }),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (value) => {
+        const answer = await gateway.request('POST', '/api/external-contacts/lookup', {
+          token,
+          rawBody: JSON.stringify(value) ?? 'null',
+        });
+        expectDocumented(answer, contactLookupResponseSchema, ['guard.invalid_input']);
+      }),
+      RUNS,
+    );
+  });
+
+  it('GET /api/group-chats answers only documented codes', async () => {
+    await fc.assert(
+      fc.asyncProperty(queryArb, async (query) => {
+        const answer = await gateway.request('GET', `/api/group-chats${query}`, { token });
+        expectDocumented(answer, groupChatListResponseSchema, pageCodes);
+      }),
+      RUNS,
+    );
+  });
+
+  it('GET /api/group-chats/:chatId answers only documented codes', async () => {
+    await fc.assert(
+      fc.asyncProperty(chatIdArb, async (chatId) => {
+        const answer = await gateway.request(
+          'GET',
+          `/api/group-chats/${encodeURIComponent(chatId)}`,
+          { token },
+        );
+        expectDocumented(answer, groupChatDetailResponseSchema, [
+          'guard.invalid_input',
+          'groupchat.not_found',
+          'groupchat.not_member',
+          'request.not_found',
+          // The confidential group: its owner is outside the app's visible range (60011).
+          ...(chatId === DEMO_FACTS.confidentialGroup ? (['wecom.rejected'] as const) : []),
+        ]);
+      }),
+      RUNS,
+    );
+  });
+
+  it('POST /api/me/decrypt answers only documented codes', async () => {
+    let decryptToken = await gateway.login('lisi');
+    const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+    const body = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.record(
+        {
+          encryptedData: fc.oneof(
+            fc.string({ maxLength: 64 }),
+            fc.uint8Array({ maxLength: 96 }).map(b64),
+            fc.constant(simulator.encryptForUser('lisi', { mobile: '1' }).encryptedData),
+          ),
+          iv: fc.oneof(
+            fc.string({ maxLength: 30 }),
+            fc.uint8Array({ minLength: 15, maxLength: 17 }).map(b64),
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (value) => {
+        const answer = await gateway.request('POST', '/api/me/decrypt', {
+          token: decryptToken,
+          rawBody: JSON.stringify(value) ?? 'null',
+        });
+        expectDocumented(answer, decryptResponseGuard, [
+          'guard.invalid_input',
+          'auth.session_expired',
+        ]);
+        // Garbage that decrypts to nothing ends the session (a stale key): log in again.
+        if (answer.status === 401) decryptToken = await gateway.login('lisi');
+      }),
+      RUNS,
+    );
+  });
+});

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { createDetailCache } from '../../../../server/src/stores/detail-cache';
+import { createMemoryStore } from '../../../../server/src/stores/memory-store';
+
+// The read-through detail cache: TTL switch, bounded parallel loads, one load per id, and a bad
+// cached value treated as a miss.
+
+const schema = z.object({ id: z.string(), n: z.number() });
+type Detail = z.infer<typeof schema>;
+
+function setup(options: { ttlSeconds?: number; parallelism?: number; delayMs?: number } = {}) {
+  const store = createMemoryStore();
+  const loads: string[] = [];
+  let running = 0;
+  let peak = 0;
+  const cache = createDetailCache<Detail>({
+    store,
+    kind: 'thing',
+    schema,
+    ttlSeconds: options.ttlSeconds ?? 60,
+    parallelism: options.parallelism ?? 3,
+    async load(id) {
+      loads.push(id);
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 1));
+      running--;
+      if (id === 'boom') throw new Error('upstream failed');
+      return id.startsWith('missing') ? null : { id, n: id.length };
+    },
+  });
+  return { store, cache, loads, peak: () => peak };
+}
+
+describe('createDetailCache', () => {
+  it('should load misses once, remember them and answer in order', async () => {
+    const { cache, loads } = setup();
+    expect(await cache.getMany(['a', 'missing-1', 'bb'])).toEqual([
+      { id: 'a', n: 1 },
+      null,
+      { id: 'bb', n: 2 },
+    ]);
+    expect(await cache.getMany(['bb', 'a'])).toEqual([
+      { id: 'bb', n: 2 },
+      { id: 'a', n: 1 },
+    ]);
+    expect(loads.sort()).toEqual(['a', 'bb', 'missing-1']);
+  });
+
+  it('should not cache "not found"', async () => {
+    const { cache, loads } = setup();
+    expect(await cache.get('missing-2')).toBeNull();
+    expect(await cache.get('missing-2')).toBeNull();
+    expect(loads).toEqual(['missing-2', 'missing-2']);
+  });
+
+  it('should never run more loads at once than the parallelism', async () => {
+    const { cache, loads, peak } = setup({ parallelism: 3, delayMs: 5 });
+    const ids = Array.from({ length: 12 }, (_, i) => `id${i}`);
+    expect((await cache.getMany(ids)).every((value) => value !== null)).toBe(true);
+    expect(loads).toHaveLength(12);
+    expect(peak()).toBe(3);
+  });
+
+  it('should share the bound between concurrent requests', async () => {
+    const { cache, loads, peak } = setup({ parallelism: 3, delayMs: 5 });
+    const batch = (prefix: string) => Array.from({ length: 6 }, (_, i) => `${prefix}${i}`);
+    await Promise.all([cache.getMany(batch('a')), cache.getMany(batch('b')), cache.get('c')]);
+    expect(loads).toHaveLength(13);
+    expect(peak()).toBe(3);
+  });
+
+  it('should stop starting loads after the first failure and reject', async () => {
+    const { cache, loads } = setup({ parallelism: 1 });
+    await expect(cache.getMany(['x', 'boom', 'y', 'z'])).rejects.toThrow('upstream failed');
+    expect(loads).toEqual(['x', 'boom']);
+  });
+
+  it('should share one load between concurrent readers of one id', async () => {
+    const { cache, loads } = setup({ ttlSeconds: 0, delayMs: 5 });
+    const answers = await Promise.all([cache.get('same'), cache.get('same'), cache.get('same')]);
+    expect(answers).toEqual([answers[0], answers[0], answers[0]]);
+    expect(loads).toEqual(['same']);
+  });
+
+  it('should neither read nor write the store with a TTL of 0', async () => {
+    const { cache, store, loads } = setup({ ttlSeconds: 0 });
+    await cache.get('a');
+    await cache.get('a');
+    expect(loads).toEqual(['a', 'a']);
+    expect(await store.get('detail:thing:a')).toBeNull();
+  });
+
+  it('should treat a cached value that does not parse as a miss', async () => {
+    const { cache, store, loads } = setup();
+    await store.set('detail:thing:a', '{"id":"a","n":"not a number"}', 60_000);
+    await store.set('detail:thing:b', 'not json', 60_000);
+    expect(await cache.getMany(['a', 'b'])).toEqual([
+      { id: 'a', n: 1 },
+      { id: 'b', n: 1 },
+    ]);
+    expect(loads.sort()).toEqual(['a', 'b']);
+    expect(JSON.parse((await store.get('detail:thing:a'))!)).toEqual({ id: 'a', n: 1 });
+  });
+});
