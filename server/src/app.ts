@@ -2,12 +2,15 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
+import type { Doctor } from './admin/doctor';
+import type { NameMapper } from './admin/name-mapper';
 import type { SessionTokens } from './auth/jwt';
 import type { LoginService } from './auth/login';
-import { requireEmployee } from './middleware/auth';
+import { requireAdmin, requireEmployee } from './middleware/auth';
 import { errorHandler } from './middleware/error-handler';
 import { requestContext } from './middleware/request-context';
 import type { AppState } from './middleware/state';
+import { adminRoutes } from './routes/admin';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
 import { type SandboxLoginCodes, sandboxRoutes } from './routes/sandbox';
@@ -25,6 +28,10 @@ export interface AppDeps {
   login: LoginService;
   wecom: WecomApi;
   names: NameCache;
+  /** Admin tools (issue 5). */
+  doctor: Doctor;
+  nameMapper: NameMapper;
+  admin: { userIds: readonly string[]; token?: string };
   /** Present in sandbox mode only: serves `POST /sandbox/login-code`. */
   sandbox?: SandboxLoginCodes;
 }
@@ -42,6 +49,16 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   healthRoutes(router, { store: deps.store });
   sessionRoutes(router, { login: deps.login, sessions: deps.sessions, requireEmployee: employee });
   meRoutes(router, { wecom: deps.wecom, names: deps.names, requireEmployee: employee });
+  adminRoutes(router, {
+    doctor: deps.doctor,
+    nameMapper: deps.nameMapper,
+    requireAdmin: requireAdmin({
+      tokens: deps.tokens,
+      sessions: deps.sessions,
+      adminUserIds: deps.admin.userIds,
+      adminToken: deps.admin.token,
+    }),
+  });
   if (deps.sandbox) sandboxRoutes(router, { sandbox: deps.sandbox });
 
   app.use(requestContext({ logger: deps.logger }));

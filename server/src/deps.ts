@@ -1,3 +1,6 @@
+import { createDoctor } from './admin/doctor';
+import { createNameLookups } from './admin/name-lookups';
+import { createNameMapper } from './admin/name-mapper';
 import type { AppDeps } from './app';
 import { createSessionTokens } from './auth/jwt';
 import { createLoginService } from './auth/login';
@@ -37,7 +40,9 @@ export function createDeps(options: {
     timeoutMs: wecomConfig.timeoutMs,
     now,
   });
-  const wecom = createWecomApi({ client: createWecomClient({ http, tokens: accessTokens }) });
+  const client = createWecomClient({ http, tokens: accessTokens });
+  const wecom = createWecomApi({ client });
+  const names = createNameCache({ store });
   const sessions = createSessionStore({ store, ttlSeconds: config.sessionTtlSeconds, now });
   const tokens = createSessionTokens({ secret: config.jwtSecret, now });
   const login = createLoginService({
@@ -57,7 +62,11 @@ export function createDeps(options: {
     tokens,
     login,
     wecom,
-    names: createNameCache({ store }),
+    names,
+    // Admin tools (issue 5): the doctor probes WeCom itself; the mapper shares the name cache.
+    doctor: createDoctor({ http, wecom: wecomConfig, probeUserIds: config.adminUserIds, now }),
+    nameMapper: createNameMapper({ lookups: createNameLookups({ client }), names }),
+    admin: { userIds: config.adminUserIds, token: config.adminToken },
     close: () => http.close(),
   };
 }
