@@ -23,7 +23,9 @@ export function formatReport(report: DoctorReport, options: { colour?: boolean }
   const lines = [`wecom-gate doctor — corp ${report.corpId} — ${report.checkedAt}`, ''];
   for (const check of report.checks) {
     const errcode = check.errcode === undefined ? '' : `  [${check.errcode}]`;
-    lines.push(`${paint(check.status, MARK[check.status])}  ${check.id.padEnd(width)}${errcode}`);
+    lines.push(
+      `${paint(check.status, MARK[check.status])}  ${check.id.padEnd(width)}${errcode}`.trimEnd(),
+    );
     lines.push(`      ${check.summary.en}`);
     lines.push(`      ${check.summary.zh}`);
     if (check.fix && check.status !== 'ok') {
