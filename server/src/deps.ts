@@ -14,6 +14,9 @@ import { createWecomClient } from './wecom/client';
 import { createWecomHttp, type WecomCallEvent } from './wecom/http';
 import { createTokenProvider } from './wecom/token-provider';
 
+/** `GET /api/admin/diagnostics` probes WeCom at most once per this many ms. */
+const DIAGNOSTICS_REUSE_MS = 10_000;
+
 /** Wires the services `createApp` needs from configuration, a logger and a store. */
 export function createDeps(options: {
   config: Config;
@@ -64,7 +67,13 @@ export function createDeps(options: {
     wecom,
     names,
     // Admin tools (issue 5): the doctor probes WeCom itself; the mapper shares the name cache.
-    doctor: createDoctor({ http, wecom: wecomConfig, probeUserIds: config.adminUserIds, now }),
+    doctor: createDoctor({
+      http,
+      wecom: wecomConfig,
+      probeUserIds: config.adminUserIds,
+      reuseMs: DIAGNOSTICS_REUSE_MS,
+      now,
+    }),
     nameMapper: createNameMapper({ lookups: createNameLookups({ client }), names }),
     admin: { userIds: config.adminUserIds, token: config.adminToken },
     close: () => http.close(),

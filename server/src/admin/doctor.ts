@@ -48,6 +48,11 @@ export interface DoctorDeps {
   wecom: Pick<WecomConfig, 'corpId' | 'secrets'>;
   /** Userids probed with user/get (the admins: they must be in the visible range). */
   probeUserIds: readonly string[];
+  /**
+   * A report younger than this is answered again instead of probing WeCom anew (and concurrent
+   * runs share one): repeated gettoken calls with a wrong secret get the server's IP banned.
+   */
+  reuseMs?: number;
   now?: () => number;
 }
 
@@ -146,9 +151,10 @@ const BLOCKED_BY_IP = t(
 );
 
 export function createDoctor(deps: DoctorDeps): Doctor {
-  const { http, wecom, probeUserIds, now = Date.now } = deps;
+  const { http, wecom, probeUserIds, reuseMs = 0, now = Date.now } = deps;
+  let last: { at: number; report: Promise<DoctorReport> } | undefined;
 
-  async function run(): Promise<DoctorReport> {
+  async function probe(): Promise<DoctorReport> {
     // One gettoken per distinct secret; credentials sharing a secret share its verdict.
     const bySecret = new Map<string, CredentialName[]>();
     for (const credential of CREDENTIALS) {
@@ -402,5 +408,18 @@ export function createDoctor(deps: DoctorDeps): Doctor {
     };
   }
 
-  return { run };
+  return {
+    run() {
+      const at = now();
+      if (!last || at - last.at >= reuseMs) {
+        const report = probe();
+        last = { at, report };
+        // A run that threw is not reused.
+        report.catch(() => {
+          if (last?.report === report) last = undefined;
+        });
+      }
+      return last.report;
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { describeErrcode } from '../errors/wecom-errcodes';
+import { describeErrcode, type ErrcodeCategory } from '../errors/wecom-errcodes';
 import type { NameCache, NameKind } from '../stores/name-cache';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
 import type { NameLookups } from './name-lookups';
@@ -54,6 +54,8 @@ export interface NameMapperDeps {
 }
 
 const RATE_LIMITED = new Set([45009, 45033]);
+/** Refusals about the configuration, not the id: the same answer awaits every id of that kind. */
+const CONFIGURATION = new Set<ErrcodeCategory>(['permission', 'credential', 'token']);
 const keyOf = (request: NameRequest) => `${request.type}\n${request.id}`;
 
 export function createNameMapper(deps: NameMapperDeps): NameMapper {
@@ -139,7 +141,7 @@ export function createNameMapper(deps: NameMapperDeps): NameMapper {
           if (category === 'transient') {
             return { ...request, name: null, source: 'wecom', reason: 'unavailable', errcode };
           }
-          blocked.set(request.type, errcode);
+          if (CONFIGURATION.has(category)) blocked.set(request.type, errcode);
           return { ...request, name: null, source: 'wecom', reason: 'refused', errcode };
         }
       }

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createDoctor, type DoctorReport } from '../../../server/src/admin/doctor';
 import { formatReport } from '../../../server/src/admin/report-format';
 import type { ScenarioName, Simulator } from '../../../server/src/sandbox/index';
@@ -145,4 +148,74 @@ describe('doctor against the simulator', () => {
     }
     expect(secrets.length).toBeGreaterThan(5);
   });
+});
+
+describe('doctor runs', () => {
+  it('shares one probe between concurrent runs and reuses a fresh report for reuseMs', async () => {
+    const sim = await startTestSimulator();
+    const wecomConfig = sim.wecomConfig();
+    const http = createWecomHttp({
+      apiBase: wecomConfig.apiBase,
+      timeoutMs: 2000,
+      logger: silentLogger(),
+    });
+    let clock = 1_000_000;
+    const doctor = createDoctor({
+      http,
+      wecom: wecomConfig,
+      probeUserIds: [],
+      reuseMs: 10_000,
+      now: () => clock,
+    });
+    try {
+      const [a, b] = await Promise.all([doctor.run(), doctor.run()]);
+      expect(a).toBe(b);
+      clock += 9_999;
+      expect(await doctor.run()).toBe(a);
+      expect(sim.calls('gettoken')).toBe(1);
+      clock += 1;
+      const fresh = await doctor.run();
+      expect(fresh).not.toBe(a);
+      expect(sim.calls('gettoken')).toBe(2);
+    } finally {
+      await http.close();
+    }
+  });
+});
+
+describe('npm run doctor', () => {
+  const run = promisify(execFile);
+  const root = join(__dirname, '../../..');
+  /** The CLI in sandbox mode (no WECOM_CORP_ID) in `scenario`: its exit code and output. */
+  async function cli(scenario: string, args: string[] = []) {
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      SANDBOX_SCENARIO: scenario,
+      ADMIN_USERIDS: 'lisi',
+    };
+    try {
+      const { stdout } = await run(
+        join(root, 'node_modules/.bin/tsx'),
+        ['server/src/cli/doctor.ts', ...args],
+        { cwd: root, env, timeout: 30_000 },
+      );
+      return { code: 0, stdout };
+    } catch (error) {
+      const failed = error as { code?: number; stdout?: string };
+      return { code: failed.code, stdout: failed.stdout ?? '' };
+    }
+  }
+
+  it('exits 0 with a table for a healthy setup, 1 with the JSON naming the cause for a broken one', async () => {
+    const healthy = await cli('healthy');
+    expect(healthy.code).toBe(0);
+    expect(healthy.stdout).toMatch(/All well: 6 ok/);
+    const broken = await cli('directory-sync-secret', ['--json']);
+    expect(broken.code).toBe(1);
+    const report = JSON.parse(broken.stdout) as DoctorReport;
+    expect(report.checks.filter((c) => c.status === 'fail').map((c) => [c.id, c.errcode])).toEqual([
+      ['directory', 48009],
+    ]);
+  }, 60_000);
 });
