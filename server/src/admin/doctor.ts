@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CredentialName, WecomConfig } from '../config';
 import { type Bilingual, errcodeQueryLink, explainErrcode } from '../errors/wecom-errcodes';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
-import type { WecomHttp } from '../wecom/http';
+import type { WecomHttp, WecomRequest } from '../wecom/http';
 
 /**
  * The doctor (DESIGN §7, issue 5): checks each configured credential against WeCom and explains
@@ -194,14 +194,17 @@ export function createDoctor(deps: DoctorDeps): Doctor {
           } satisfies DoctorCheck;
         }
         if (outcome.kind === 'unavailable') return unreachable(base, outcome.error);
-        return explained(base, 'fail', outcome.error);
+        return explained(base, 'fail', outcome.error, t(`${keys}：`, `${keys}: `));
       }),
     );
     checks.push(...tokenChecks);
 
-    const gated = <T>(credential: CredentialName, request: Parameters<WecomHttp['call']>[0]) => {
+    const gated = <T>(
+      credential: CredentialName,
+      request: Omit<WecomRequest<T>, 'credential' | 'accessToken'>,
+    ) => {
       const accessToken = tokenOf.get(credential)!;
-      return attempt(() => http.call<T>({ ...request, credential, accessToken } as never));
+      return attempt(() => http.call<T>({ ...request, credential, accessToken }));
     };
     const blockedByToken = (credential: CredentialName) =>
       t(
