@@ -198,7 +198,7 @@ describe('npm run doctor', () => {
       const { stdout } = await run(
         join(root, 'node_modules/.bin/tsx'),
         ['server/src/cli/doctor.ts', ...args],
-        { cwd: root, env, timeout: 30_000 },
+        { cwd: root, env, timeout: 45_000 },
       );
       return { code: 0, stdout };
     } catch (error) {
@@ -217,5 +217,5 @@ describe('npm run doctor', () => {
     expect(report.checks.filter((c) => c.status === 'fail').map((c) => [c.id, c.errcode])).toEqual([
       ['directory', 48009],
     ]);
-  }, 60_000);
+  }, 120_000);
 });

@@ -167,7 +167,7 @@ describe('name mapper', () => {
     } finally {
       await close();
     }
-  });
+  }, 60_000); // 2,000 HTTP lookups: generous for a loaded machine (not a speed check)
 
   it('backs off with growing delays on 45009, then resolves', async () => {
     const sim = await startTestSimulator();
