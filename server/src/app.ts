@@ -3,13 +3,16 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { GroupChat } from '../../miniprogram/typings/api';
+import type { Doctor } from './admin/doctor';
+import type { NameMapper } from './admin/name-mapper';
 import type { UserDataDecryptor } from './auth/decrypt';
 import type { SessionTokens } from './auth/jwt';
 import type { LoginService } from './auth/login';
-import { requireEmployee } from './middleware/auth';
+import { requireAdmin, requireEmployee } from './middleware/auth';
 import { errorHandler } from './middleware/error-handler';
 import { requestContext } from './middleware/request-context';
 import type { AppState } from './middleware/state';
+import { adminRoutes } from './routes/admin';
 import { externalContactRoutes } from './routes/external-contacts';
 import { groupChatRoutes } from './routes/group-chats';
 import { healthRoutes } from './routes/health';
@@ -36,6 +39,10 @@ export interface AppDeps {
   groupChats: DetailCache<GroupChat>;
   /** `POST /api/me/decrypt`; disabled without WECOM_MINIPROGRAM_APPID. */
   decryptor: UserDataDecryptor;
+  /** Admin tools (issue 5). */
+  doctor: Doctor;
+  nameMapper: NameMapper;
+  admin: { userIds: readonly string[]; token?: string };
   /** Present in sandbox mode only: serves `POST /sandbox/login-code`. */
   sandbox?: SandboxLoginCodes;
 }
@@ -68,6 +75,16 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     wecom: deps.wecom,
     groupChats: deps.groupChats,
     requireEmployee: employee,
+  });
+  adminRoutes(router, {
+    doctor: deps.doctor,
+    nameMapper: deps.nameMapper,
+    requireAdmin: requireAdmin({
+      tokens: deps.tokens,
+      sessions: deps.sessions,
+      adminUserIds: deps.admin.userIds,
+      adminToken: deps.admin.token,
+    }),
   });
   if (deps.sandbox) sandboxRoutes(router, { sandbox: deps.sandbox });
 

@@ -1,3 +1,6 @@
+import { createDoctor } from './admin/doctor';
+import { createNameLookups } from './admin/name-lookups';
+import { createNameMapper } from './admin/name-mapper';
 import type { AppDeps } from './app';
 import { createUserDataDecryptor } from './auth/decrypt';
 import { createSessionTokens } from './auth/jwt';
@@ -14,6 +17,9 @@ import { customerSchema, groupChatSchema } from './wecom/contacts';
 import { fetchCustomer, fetchGroupChat } from './wecom/details';
 import { createWecomHttp, type WecomCallEvent } from './wecom/http';
 import { createTokenProvider } from './wecom/token-provider';
+
+/** `GET /api/admin/diagnostics` probes WeCom at most once per this many ms. */
+const DIAGNOSTICS_REUSE_MS = 10_000;
 
 /** Wires the services `createApp` needs from configuration, a logger and a store. */
 export function createDeps(options: {
@@ -41,7 +47,9 @@ export function createDeps(options: {
     timeoutMs: wecomConfig.timeoutMs,
     now,
   });
-  const wecom = createWecomApi({ client: createWecomClient({ http, tokens: accessTokens }) });
+  const client = createWecomClient({ http, tokens: accessTokens });
+  const wecom = createWecomApi({ client });
+  const names = createNameCache({ store });
   const sessions = createSessionStore({ store, ttlSeconds: config.sessionTtlSeconds, now });
   const tokens = createSessionTokens({ secret: config.jwtSecret, now });
   const login = createLoginService({
@@ -76,10 +84,21 @@ export function createDeps(options: {
     tokens,
     login,
     wecom,
-    names: createNameCache({ store }),
+
     customers,
     groupChats,
     decryptor: createUserDataDecryptor({ appId: wecomConfig.miniprogramAppId }),
+    names,
+    // Admin tools (issue 5): the doctor probes WeCom itself; the mapper shares the name cache.
+    doctor: createDoctor({
+      http,
+      wecom: wecomConfig,
+      probeUserIds: config.adminUserIds,
+      reuseMs: DIAGNOSTICS_REUSE_MS,
+      now,
+    }),
+    nameMapper: createNameMapper({ lookups: createNameLookups({ client }), names }),
+    admin: { userIds: config.adminUserIds, token: config.adminToken },
     close: () => http.close(),
   };
 }

@@ -3,14 +3,16 @@ import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createDeps } from './deps';
 import { createLogger } from './logger';
-import { isScenarioName, scenarioNames, startSimulator } from './sandbox';
 import { createStore } from './stores';
+import { resolveWecomTarget } from './wecom-target';
 
 /** The only file that listens. Sandbox mode starts the WeCom simulator in-process first. */
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
+  let target: Awaited<ReturnType<typeof resolveWecomTarget>>;
   try {
     config = loadConfig();
+    target = await resolveWecomTarget(config);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -19,16 +21,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
-
-  const scenario = config.sandboxScenario;
-  if (!isScenarioName(scenario)) {
-    process.stderr.write(
-      `Invalid configuration: SANDBOX_SCENARIO must be one of ${scenarioNames.join(', ')}\n`,
-    );
-    process.exit(1);
-  }
-  const simulator = config.sandbox ? await startSimulator({ scenario }) : undefined;
-  const wecomConfig = config.wecom ?? simulator!.wecomConfig();
+  const { wecomConfig, simulator } = target;
   if (simulator) {
     logger.warn(
       { simulator: simulator.url, scenario: simulator.scenario, corpId: simulator.corpId },

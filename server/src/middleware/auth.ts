@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { SessionTokens } from '../auth/jwt';
 import { RequestError } from '../errors/request-error';
@@ -25,5 +26,44 @@ export function requireEmployee(deps: {
     if (!session || session.userid !== claims.sub) throw new RequestError('auth.session_expired');
     ctx.state.session = session;
     await next();
+  };
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * Admin auth (issue 5): `Authorization: Bearer $ADMIN_TOKEN` (compared in constant time), or an
+ * employee session whose userid is in ADMIN_USERIDS. No credentials at all is
+ * `auth.unauthenticated`; a live employee session that has ended is `auth.session_expired` (the
+ * mini-program logs in again); any other credential — a wrong admin token, a token that fails
+ * verification, an employee who is not an admin — is `auth.forbidden`.
+ */
+export function requireAdmin(deps: {
+  tokens: SessionTokens;
+  sessions: SessionStore;
+  adminUserIds: readonly string[];
+  adminToken?: string;
+}): Middleware<AppState> {
+  const admins = new Set(deps.adminUserIds);
+  const adminDigest = deps.adminToken === undefined ? undefined : digest(deps.adminToken);
+  return async (ctx, next) => {
+    const token = bearerToken(ctx.get('authorization'));
+    if (!token) throw new RequestError('auth.unauthenticated');
+    if (adminDigest && timingSafeEqual(digest(token), adminDigest)) {
+      ctx.state.admin = { via: 'token' };
+      return next();
+    }
+    let claims: ReturnType<SessionTokens['verify']>;
+    try {
+      claims = deps.tokens.verify(token);
+    } catch (error) {
+      throw new RequestError('auth.forbidden', { cause: error });
+    }
+    const session = await deps.sessions.find(claims.sid);
+    if (!session || session.userid !== claims.sub) throw new RequestError('auth.session_expired');
+    if (!admins.has(session.userid)) throw new RequestError('auth.forbidden');
+    ctx.state.session = session;
+    ctx.state.admin = { via: 'session', userid: session.userid };
+    return next();
   };
 }

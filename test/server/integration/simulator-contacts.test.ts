@@ -204,3 +204,19 @@ describe('simulator: customers with more than 500 followers', () => {
     expect(second.next_cursor).toBe('');
   });
 });
+
+describe('simulator: externalcontact/get_follow_user_list', () => {
+  it('lists the followers inside the visible range and refuses apps outside the callable list', async () => {
+    const sim = await startTestSimulator();
+    const answer = await callWecom(sim, 'externalcontact/get_follow_user_list', {
+      access_token: await tokenFor(sim),
+    });
+    expect(answer.errcode).toBe(0);
+    expect(answer.follow_user).toEqual(expect.arrayContaining(['zhangsan', 'lisi', 'wujiu']));
+    expect(answer.follow_user).not.toContain('liuzong');
+    const other = await callWecom(sim, 'externalcontact/get_follow_user_list', {
+      access_token: await tokenFor(sim, sim.seed.otherApp.secret),
+    });
+    expect(other).toMatchObject({ errcode: 48002, follow_user: [] });
+  });
+});

@@ -5,7 +5,7 @@ import { page, parseBody } from './cursor';
 import type { ApiDeps, ApiRoute } from './types';
 import { WecomError } from './types';
 
-/** externalcontact/get, batch/get_by_user and list (reference §4). */
+/** externalcontact/get, batch/get_by_user, list and get_follow_user_list (reference §4). */
 
 export const FOLLOW_USER_PAGE_SIZE = 500;
 
@@ -73,6 +73,19 @@ export function externalContactRoutes(deps: ApiDeps): ApiRoute[] {
             follow_info: followInfo(follow),
           })),
           next_cursor: nextCursor,
+        };
+      },
+    },
+    {
+      // Employees with the customer-contact feature, within the app's visible range.
+      api: 'externalcontact/get_follow_user_list',
+      method: 'GET',
+      auth: true,
+      empty: { follow_user: [] },
+      handle({ app }) {
+        assertContactAccess(deps, app);
+        return {
+          follow_user: [...corp.followsByUser.keys()].filter((u) => app.visibleUsers.has(u)),
         };
       },
     },

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { NameKind } from '../stores/name-cache';
+import type { WecomClient } from '../wecom/client';
+
+/**
+ * One WeCom call per id kind that answers its display name (kept apart from `wecom/api.ts`, whose
+ * customer and group calls serve employees): user/get (directory credential),
+ * externalcontact/get and externalcontact/groupchat/get (contact credential). An empty name is
+ * answered as null.
+ */
+export type NameLookups = Record<NameKind, (id: string) => Promise<string | null>>;
+
+const userNameGuard = z.object({ name: z.string().max(256).optional() });
+const externalNameGuard = z.object({
+  external_contact: z.object({ name: z.string().max(256).optional() }),
+});
+const groupNameGuard = z.object({ group_chat: z.object({ name: z.string().max(256).optional() }) });
+
+const nameOrNull = (name: string | undefined) => (name ? name : null);
+
+export function createNameLookups(deps: { client: WecomClient }): NameLookups {
+  const { client } = deps;
+  return {
+    user: async (userid) =>
+      nameOrNull(
+        (
+          await client.call('directory', {
+            api: 'user/get',
+            query: { userid },
+            guard: userNameGuard,
+          })
+        ).name,
+      ),
+    external: async (externalUserId) =>
+      nameOrNull(
+        (
+          await client.call('contact', {
+            api: 'externalcontact/get',
+            query: { external_userid: externalUserId },
+            guard: externalNameGuard,
+          })
+        ).external_contact.name,
+      ),
+    groupchat: async (chatId) =>
+      nameOrNull(
+        (
+          await client.call('contact', {
+            api: 'externalcontact/groupchat/get',
+            method: 'POST',
+            body: { chat_id: chatId, need_name: 0 },
+            guard: groupNameGuard,
+          })
+        ).group_chat.name,
+      ),
+  };
+}

@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util';
+import { SingleBar } from 'cli-progress';
+import { InputError, runNamesJob } from '../admin/names-job';
+import { createDeps } from '../deps';
+import { createStore } from '../stores';
+import { setUpCli } from './setup';
+
+/**
+ * `npm run names -- --in ids.txt --out names.csv [--only-unresolved]`: the ID→name mapper over a
+ * file. Ctrl-C stops after the ids in flight; rerunning the same command continues where it
+ * stopped (see names-job.ts). A progress bar with rate and ETA is drawn when stderr is a terminal.
+ */
+const USAGE = `Usage: npm run names -- --in ids.txt --out names.csv [--only-unresolved]
+  --in FILE            one id a line: "type:id" (type user, external or groupchat) or a bare id
+                       (wm…/wo… = external, wr… = groupchat, else user); # starts a comment
+  --out FILE           CSV type,id,name,source (source: wecom, cache or unresolved:<reason>[:errcode])
+  --only-unresolved    answer ids remembered in the store from there; ask WeCom only for the rest
+A run that was interrupted continues when the same command is run again.
+`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      in: { type: 'string' },
+      out: { type: 'string' },
+      'only-unresolved': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || !values.in || !values.out) {
+    process.stdout.write(USAGE);
+    process.exitCode = values.help ? 0 : 2;
+    return;
+  }
+  const { config, wecomConfig, simulator, logger } = await setUpCli();
+  if (!config.redis.url) {
+    process.stderr.write(
+      'REDIS_URL is unset: names are remembered in this process only (the checkpoint still resumes).\n',
+    );
+  }
+  const store = await createStore(config, logger);
+  const deps = createDeps({ config, wecomConfig, logger, store });
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort(new Error('interrupted')));
+
+  let started = 0;
+  let startedAt = 0;
+  const bar = process.stderr.isTTY
+    ? new SingleBar({
+        stream: process.stderr,
+        format: ' {bar} {percentage}% | {value}/{total} ids | {rate} ids/s | ETA {eta_formatted}',
+        etaBuffer: 200,
+      })
+    : undefined;
+  try {
+    const summary = await runNamesJob({
+      mapper: deps.nameMapper,
+      inputPath: values.in,
+      outputPath: values.out,
+      onlyUnresolved: values['only-unresolved'] === true,
+      signal: abort.signal,
+      onProgress: (done, total) => {
+        if (!bar) return;
+        if (started === 0) {
+          started = Date.now();
+          startedAt = done;
+          bar.start(total, done, { rate: '0' });
+        }
+        const seconds = (Date.now() - started) / 1000;
+        bar.update(done, { rate: seconds > 0 ? ((done - startedAt) / seconds).toFixed(0) : '0' });
+      },
+    });
+    bar?.stop();
+    process.stderr.write(
+      `${summary.total} ids${summary.resumedAt ? ` (continued at ${summary.resumedAt})` : ''}: ${summary.resolved} resolved, ${summary.unresolved} unresolved, ${summary.fromCache} from the store → ${values.out}\n`,
+    );
+  } catch (error) {
+    bar?.stop();
+    if (abort.signal.aborted) {
+      process.stderr.write('Interrupted: run the same command again to continue.\n');
+      process.exitCode = 130;
+    } else if (error instanceof InputError) {
+      process.stderr.write(`${values.in}: ${error.message}\n`);
+      process.exitCode = 2;
+    } else throw error;
+  } finally {
+    await deps.close();
+    await store.close();
+    await simulator?.close();
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`names failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});

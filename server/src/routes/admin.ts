@@ -1,0 +1,99 @@
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { z } from 'zod';
+import type { Doctor } from '../admin/doctor';
+import type { NameMapper } from '../admin/name-mapper';
+import { guard } from '../middleware/guard';
+import type { AppState } from '../middleware/state';
+
+/** Admin endpoints (DESIGN §4): the ID→name mapper and the doctor's report. */
+
+/** Ids per `POST /api/admin/names` (the 16 KiB body limit holds 200 typical ids); more: the CLI. */
+export const MAX_NAMES_PER_REQUEST = 200;
+
+const kind = z.enum(['user', 'external', 'groupchat']);
+const wecomId = z.string().regex(/^[\w.@-]{1,128}$/, 'must be a WeCom id');
+
+const namesBody = z.object({
+  ids: z
+    .array(z.object({ type: kind, id: wecomId }).strict())
+    .min(1)
+    .max(MAX_NAMES_PER_REQUEST),
+  /** Ask WeCom even for ids with a remembered answer. */
+  refresh: z.boolean().optional(),
+});
+
+const source = z.enum(['cache', 'wecom']);
+const namesResponse = z.object({
+  names: z.array(z.object({ type: kind, id: z.string(), name: z.string(), source })),
+  unresolved: z.array(
+    z.object({
+      type: kind,
+      id: z.string(),
+      reason: z.enum(['not_found', 'no_name', 'refused', 'unavailable']),
+      errcode: z.number().optional(),
+      source,
+    }),
+  ),
+});
+
+const bilingual = z.object({ zh: z.string(), en: z.string() });
+const credential = z.enum(['app', 'contact', 'directory']);
+const diagnosticsResponse = z.object({
+  ok: z.boolean(),
+  corpId: z.string(),
+  checkedAt: z.string(),
+  checks: z.array(
+    z.object({
+      id: z.string(),
+      credential: credential.optional(),
+      sharedWith: z.array(credential).optional(),
+      status: z.enum(['ok', 'fail', 'warn', 'skipped']),
+      api: z.string().optional(),
+      errcode: z.number().optional(),
+      summary: bilingual,
+      fix: bilingual.optional(),
+      link: z.string().optional(),
+      blockedBy: z.string().optional(),
+    }),
+  ),
+});
+
+export function adminRoutes(
+  router: Router<AppState>,
+  deps: { doctor: Doctor; nameMapper: NameMapper; requireAdmin: Middleware<AppState> },
+): void {
+  router.post(
+    '/api/admin/names',
+    deps.requireAdmin,
+    guard({ body: namesBody, response: namesResponse }, async ({ body }) => {
+      const results = await deps.nameMapper.resolve(body.ids, {
+        onlyUnresolved: body.refresh !== true,
+      });
+      return {
+        names: results.flatMap((r) =>
+          r.name === null ? [] : [{ type: r.type, id: r.id, name: r.name, source: r.source }],
+        ),
+        unresolved: results.flatMap((r) =>
+          r.name !== null
+            ? []
+            : [
+                {
+                  type: r.type,
+                  id: r.id,
+                  reason: r.reason ?? 'not_found',
+                  errcode: r.errcode,
+                  source: r.source,
+                },
+              ],
+        ),
+      };
+    }),
+  );
+
+  router.get(
+    '/api/admin/diagnostics',
+    deps.requireAdmin,
+    guard({ response: diagnosticsResponse }, () => deps.doctor.run()),
+  );
+}
