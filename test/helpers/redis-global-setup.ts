@@ -1,19 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './redis-process';
 
 // Starts a throw-away Redis on a free loopback port unless TEST_REDIS_URL names one. The URL is
 // handed to the test workers through process.env; the teardown stops only what this started.
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function ping(port: number): boolean {
   const result = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'ping'], {

@@ -99,6 +99,20 @@ const TRUSTED_DOMAIN_PREREQ = t(
   'Prerequisite: the console only lets you set trusted IPs once the app has a trusted domain (可信域名) or a message-receiving server URL (接收消息服务器URL); the change takes effect about 1 minute after saving.',
 );
 
+/** 40050 and 86001 mean the same thing. */
+const invalidChatId: Row = {
+  category: 'not_found',
+  meaning: t('不合法的客户群 ID（chatid）', 'Invalid customer-group ID (chatid)'),
+  cause: t(
+    '请求的客户群 chat_id 无效。',
+    'The customer group chat_id in the request is not valid.',
+  ),
+  action: t(
+    '无需修改配置：该客户群不存在或不属于本企业。',
+    'No setting to change: the group does not exist or is not this corp’s.',
+  ),
+};
+
 const rows: ReadonlyArray<readonly [number, Row]> = [
   [
     -1,
@@ -203,21 +217,7 @@ const rows: ReadonlyArray<readonly [number, Row]> = [
       ),
     },
   ],
-  [
-    40050,
-    {
-      category: 'not_found',
-      meaning: t('不合法的客户群 ID（chatid）', 'Invalid customer-group ID (chatid)'),
-      cause: t(
-        '请求的客户群 chat_id 无效。',
-        'The customer group chat_id in the request is not valid.',
-      ),
-      action: t(
-        '无需修改配置：该客户群不存在或不属于本企业。',
-        'No setting to change: the group does not exist or is not this corp’s.',
-      ),
-    },
-  ],
+  [40050, invalidChatId],
   [
     40056,
     {
@@ -721,21 +721,7 @@ const rows: ReadonlyArray<readonly [number, Row]> = [
       action: t('改用本企业自己的域名。', "Use the corp's own domain."),
     },
   ],
-  [
-    86001,
-    {
-      category: 'not_found',
-      meaning: t('不合法的客户群 ID（chatid）', 'Invalid customer-group ID (chatid)'),
-      cause: t(
-        '请求的客户群 chat_id 无效。',
-        'The customer group chat_id in the request is not valid.',
-      ),
-      action: t(
-        '无需修改配置：该客户群不存在或不属于本企业。',
-        'No setting to change: the group does not exist or is not this corp’s.',
-      ),
-    },
-  ],
+  [86001, invalidChatId],
   [
     90206,
     {
