@@ -1,7 +1,6 @@
-import { currentServices } from '../../services/current';
 import type { ContactDetail } from '../../typings/api';
-import { errorText } from '../../utils/error-text';
 import { contactTypeText, formatDateTime, queryValue } from '../../utils/format';
+import { loadPage } from '../../utils/load-page';
 
 interface View {
   name: string;
@@ -48,27 +47,16 @@ Component({
     onRetry() {
       return this.load();
     },
-    async load() {
-      const { env, gate, api } = currentServices();
-      if (!env.isWxWork()) {
-        this.setData({ status: 'outside' });
-        return;
-      }
-      this.setData({ status: 'loading', errorText: '' });
-      try {
+    load() {
+      return loadPage(this, async ({ gate, api }) => {
         let externalUserId = this.data.externalUserId;
         if (externalUserId === '') {
           externalUserId = await gate.getCurExternalContact();
           this.setData({ externalUserId });
         }
-        if (externalUserId === '') {
-          this.setData({ status: 'empty' });
-          return;
-        }
-        this.setData({ status: 'ready', contact: toView(await api.getContact(externalUserId)) });
-      } catch (error) {
-        this.setData({ status: 'error', errorText: errorText(error) });
-      }
+        if (externalUserId === '') return { status: 'empty' };
+        return { status: 'ready', contact: toView(await api.getContact(externalUserId)) };
+      });
     },
   },
 });

@@ -1,7 +1,6 @@
-import { currentServices } from '../../services/current';
 import type { GroupChat, GroupChatMember } from '../../typings/api';
-import { errorText } from '../../utils/error-text';
 import { formatDateTime, queryValue } from '../../utils/format';
+import { loadPage } from '../../utils/load-page';
 
 interface MemberRow {
   userid: string;
@@ -61,25 +60,16 @@ Component({
     onRetry() {
       return this.load();
     },
-    async load() {
-      const { env, gate, api } = currentServices();
-      if (!env.isWxWork()) {
-        this.setData({ status: 'outside' });
-        return;
-      }
-      this.setData({ status: 'loading', errorText: '' });
-      try {
+    load() {
+      return loadPage(this, async ({ gate, api }) => {
         let chatId = this.data.chatId;
         if (chatId === '') {
           chatId = await gate.getCurExternalChat();
           this.setData({ chatId });
         }
-        const { groupChat } = await api.getGroupChat(chatId);
-        const view = toView(groupChat);
-        this.setData({ status: view.members.length === 0 ? 'empty' : 'ready', ...view });
-      } catch (error) {
-        this.setData({ status: 'error', errorText: errorText(error) });
-      }
+        const view = toView((await api.getGroupChat(chatId)).groupChat);
+        return { status: view.members.length === 0 ? 'empty' : 'ready', ...view };
+      });
     },
   },
 });

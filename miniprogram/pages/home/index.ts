@@ -1,7 +1,7 @@
 import { currentServices } from '../../services/current';
 import { isApiError } from '../../services/errors';
 import type { PageName } from '../../services/nav';
-import { errorText } from '../../utils/error-text';
+import { loadPage } from '../../utils/load-page';
 
 type Entry = WechatMiniprogram.Qy.Entry;
 
@@ -43,30 +43,22 @@ Component({
       const page = event.currentTarget.dataset.page;
       if (page !== undefined) currentServices().nav.open(page);
     },
-    async load() {
-      const { env, gate, api, nav } = currentServices();
-      if (!env.isWxWork()) {
-        this.setData({ status: 'outside' });
-        return;
-      }
-      this.setData({ status: 'loading', errorText: '' });
-      try {
+    load() {
+      return loadPage(this, async ({ gate, api, nav }) => {
         const entry = await gate.entry().catch(normalWhenUnknown);
         const target = ENTRY_PAGES[entry];
         if (target !== undefined) {
           nav.replace(target);
-          return;
+          return undefined;
         }
         const { user } = await api.me();
-        this.setData({
+        return {
           status: 'ready',
           name: user.name ?? user.userid,
           userid: user.userid,
           entryText: ENTRY_TEXT[entry] ?? entry,
-        });
-      } catch (error) {
-        this.setData({ status: 'error', errorText: errorText(error) });
-      }
+        };
+      });
     },
   },
 });
