@@ -3,6 +3,7 @@ import { createSessionTokens } from './auth/jwt';
 import { createLoginService } from './auth/login';
 import type { Config, WecomConfig } from './config';
 import type { Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
 import { createNameCache } from './stores/name-cache';
 import { createSessionStore } from './stores/session-store';
 import type { Store } from './stores/store';
@@ -19,14 +20,20 @@ export function createDeps(options: {
   store: Store;
   now?: () => number;
   onWecomCall?: (event: WecomCallEvent) => void;
+  /** Default: a fresh registry for this app. */
+  metrics?: Metrics;
 }): AppDeps & { close(): Promise<void> } {
   const { config, wecomConfig, logger, store, now } = options;
+  const metrics = options.metrics ?? createMetrics();
   const http = createWecomHttp({
     apiBase: wecomConfig.apiBase,
     proxy: wecomConfig.proxy,
     timeoutMs: wecomConfig.timeoutMs,
     logger: logger.child({ component: 'wecom' }),
-    onCall: options.onWecomCall,
+    onCall: (event) => {
+      metrics.wecomCall(event);
+      options.onWecomCall?.(event);
+    },
   });
   const accessTokens = createTokenProvider({
     http,
@@ -36,6 +43,7 @@ export function createDeps(options: {
     logger: logger.child({ component: 'tokens' }),
     timeoutMs: wecomConfig.timeoutMs,
     now,
+    onRefresh: metrics.tokenRefresh,
   });
   const wecom = createWecomApi({ client: createWecomClient({ http, tokens: accessTokens }) });
   const sessions = createSessionStore({ store, ttlSeconds: config.sessionTtlSeconds, now });
@@ -57,7 +65,20 @@ export function createDeps(options: {
     tokens,
     login,
     wecom,
-    names: createNameCache({ store }),
+    names: createNameCache({ store, onLookup: (hit) => metrics.cacheLookup('names', hit) }),
+    metrics,
+    rateLimits: {
+      login: store.rateLimiter({
+        name: 'login',
+        points: config.rateLimits.loginPerMinute,
+        durationSeconds: 60,
+      }),
+      lookup: store.rateLimiter({
+        name: 'lookup',
+        points: config.rateLimits.lookupPerMinute,
+        durationSeconds: 60,
+      }),
+    },
     close: () => http.close(),
   };
 }
