@@ -37,6 +37,7 @@ declare module 'autocannon' {
     duration: number;
   }
   function autocannon(options: Options): Promise<Result> & { stop(): void };
+
   export type { ClientRequest, Options, RequestSpec, Result };
   export default autocannon;
 }

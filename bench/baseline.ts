@@ -7,6 +7,8 @@ app.use((ctx) => {
 });
 const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const address = server.address();
-  process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address?.port })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ port: typeof address === 'object' && address?.port })}\n`,
+  );
 });
 process.once('SIGTERM', () => server.close(() => process.exit(0)));

@@ -34,6 +34,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   const connection: RedisConnection = typeof url === 'string' ? { mode: 'standalone', url } : url;
   const bounded: RedisOptions = {
     lazyConnect: true,
+    // Concurrent requests' commands leave in one write: fewer syscalls under load.
+    enableAutoPipelining: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: commandTimeoutMs,
@@ -46,6 +48,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
           keyPrefix,
           lazyConnect: true,
           enableOfflineQueue: false,
+          enableAutoPipelining: true,
           clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 1000),
           redisOptions: { ...bounded, ...connection.options, ...options.redisOptions },
         })
