@@ -69,7 +69,7 @@ function spawnChild(command: string, args: string[], env: NodeJS.ProcessEnv): Ch
 
 /** A TypeScript entry point in one node process (no tsx wrapper), so that its pid is the server's. */
 function spawnTs(file: string, env: Record<string, string>): ChildProcess {
-  return spawnChild(process.execPath, ['--import', 'tsx', file], {
+  return spawnChild(process.execPath, ['--require', 'tsx/cjs', file], {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     NODE_ENV: 'production',
@@ -133,12 +133,23 @@ interface Row {
   note?: string;
 }
 
-async function measure(options: {
-  url: string;
-  method?: string;
-  headers?: Record<string, string>;
-  setupRequest?: RequestSpec['setupRequest'];
-}): Promise<Result> {
+/** Lets in-flight requests (and their upstream calls) finish before counting. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 500 + UPSTREAM_LATENCY_MS * 5));
+
+/**
+ * Warm-up, then the measured run with the simulator's counters reset in between. Upstream calls
+ * per request = calls made during the run / requests sent (autocannon stops with some requests
+ * in flight: the gateway still serves them, so they count as sent).
+ */
+async function measure(
+  simulator: Simulator,
+  options: {
+    url: string;
+    method?: string;
+    headers?: Record<string, string>;
+    setupRequest?: RequestSpec['setupRequest'];
+  },
+): Promise<{ result: Result; perRequest: number; detail: string }> {
   const requests = [
     {
       method: options.method ?? 'GET',
@@ -148,22 +159,22 @@ async function measure(options: {
   ];
   if (WARMUP_S > 0)
     await autocannon({ url: options.url, connections: CONNECTIONS, duration: WARMUP_S, requests });
-  return autocannon({ url: options.url, connections: CONNECTIONS, duration: DURATION_S, requests });
-}
-
-async function measureUpstream(
-  simulator: Simulator,
-  run: () => Promise<Result>,
-): Promise<{ result: Result; perRequest: number; detail: string }> {
-  // Warm-up happens inside `run`; count only the measured part by resetting after it.
-  const result = await run();
+  await settle();
+  simulator.resetCalls();
+  const result = await autocannon({
+    url: options.url,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    requests,
+  });
+  await settle();
   const counts = simulator.callCounts();
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-  const answered = result['2xx'] || 1;
+  const sent = result.requests.sent || 1;
   const detail = Object.entries(counts)
-    .map(([api, n]) => `${api} ${(n / answered).toFixed(2)}`)
+    .map(([api, n]) => `${api} ${(n / sent).toFixed(2)}`)
     .join(', ');
-  return { result, perRequest: total / answered, detail };
+  return { result, perRequest: total / sent, detail };
 }
 
 const format = (value: number | undefined, digits = 0) =>
@@ -240,15 +251,12 @@ async function main(): Promise<void> {
       `bench: ${DURATION_S} s per target, ${CONNECTIONS} connections, upstream latency ${UPSTREAM_LATENCY_MS} ms\n`,
     );
 
-    const base = await measure({ url: baselineUrl });
+    const { result: base } = await measure(simulator, { url: baselineUrl });
     rows.push({ name: 'bare Koa (baseline)', result: base, rssMb: peakRssMb(baseline.pid) });
 
     // GET /api/me: warm the name cache first (one user/get), then nothing upstream.
     await fetch(`${gatewayUrl}/api/me`, { headers: auth }).then((r) => r.arrayBuffer());
-    simulator.resetCalls();
-    const me = await measureUpstream(simulator, () =>
-      measure({ url: `${gatewayUrl}/api/me`, headers: auth }),
-    );
+    const me = await measure(simulator, { url: `${gatewayUrl}/api/me`, headers: auth });
     rows.push({
       name: 'GET /api/me',
       result: me.result,
@@ -269,10 +277,7 @@ async function main(): Promise<void> {
         note: `n/a (probe answered ${probe.status} ${probeBody.code ?? ''})`,
       });
     } else {
-      simulator.resetCalls();
-      const customer = await measureUpstream(simulator, () =>
-        measure({ url: gatewayUrl + customerPath, headers: auth }),
-      );
+      const customer = await measure(simulator, { url: gatewayUrl + customerPath, headers: auth });
       customerRatio = customer.result.requests.average / base.requests.average;
       rows.push({
         name: `GET ${customerPath} (warm)`,
@@ -291,34 +296,13 @@ async function main(): Promise<void> {
         code: simulator.issueLoginCode(EMPLOYEES[next++ % EMPLOYEES.length]!),
       }),
     });
-    // The access token is warm (the logins above fetched it); count the measured run only.
-    await autocannon({
+    // The access token is warm (the logins above fetched it).
+    const loginRun = await measure(simulator, {
       url: `${gatewayUrl}/api/sessions`,
-      connections: CONNECTIONS,
-      duration: WARMUP_S || 1,
-      requests: [
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          setupRequest: issueCode,
-        },
-      ],
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: issueCode,
     });
-    simulator.resetCalls();
-    const loginRun = await measureUpstream(simulator, () =>
-      autocannon({
-        url: `${gatewayUrl}/api/sessions`,
-        connections: CONNECTIONS,
-        duration: DURATION_S,
-        requests: [
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            setupRequest: issueCode,
-          },
-        ],
-      }),
-    );
     rows.push({
       name: `POST /api/sessions (upstream ${UPSTREAM_LATENCY_MS} ms)`,
       result: loginRun.result,
