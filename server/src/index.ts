@@ -64,7 +64,12 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000);
     force.unref();
+    // Keep-alive connections become idle as their last response ends: close them as they do,
+    // and tell clients that send one more request on them not to reuse the connection.
+    server.on('request', (_request, response) => response.setHeader('Connection', 'close'));
+    const reaper = setInterval(() => server.closeIdleConnections(), 100);
     server.close(async () => {
+      clearInterval(reaper);
       await deps.close();
       await store.close();
       await simulator?.close();
