@@ -32,6 +32,8 @@ export interface AppDeps {
   wecom: WecomApi;
   names: NameCache;
   metrics: Metrics;
+  /** Reverse proxies trusted for `X-Forwarded-For` (config `TRUSTED_PROXY_HOPS`). */
+  trustedProxyHops: number;
   /** Logins per client IP; lookups (customers, groups) per employee. */
   rateLimits: { login: RateLimiter; lookup: RateLimiter };
   /** Present in sandbox mode only: serves `POST /sandbox/login-code`. */
@@ -46,7 +48,10 @@ export const BODY_LIMIT = '16kb';
 
 /** Builds the Koa application. Never listens: `server/src/index.ts` does. */
 export function createApp(deps: AppDeps): Koa<AppState> {
-  const app = new Koa<AppState>({ proxy: true });
+  const app = new Koa<AppState>({
+    proxy: deps.trustedProxyHops > 0,
+    maxIpsCount: deps.trustedProxyHops,
+  });
   app.silent = true;
   const router = new Router<AppState>();
   const employee = requireEmployee({ tokens: deps.tokens, sessions: deps.sessions });

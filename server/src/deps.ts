@@ -67,6 +67,7 @@ export function createDeps(options: {
     wecom,
     names: createNameCache({ store, onLookup: (hit) => metrics.cacheLookup('names', hit) }),
     metrics,
+    trustedProxyHops: config.trustedProxyHops,
     rateLimits: {
       login: store.rateLimiter({
         name: 'login',

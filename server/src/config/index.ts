@@ -30,6 +30,12 @@ export interface Config {
   /** In sandbox mode the simulator's IP allow-list scenario and misconfigurations. */
   sandboxScenario: string;
   redis: Readonly<RedisConfig>;
+  /**
+   * Reverse proxies in front of the server whose `X-Forwarded-For` entry is trusted (0 = none:
+   * the socket address is the client). The client IP is the entry this many hops from the right,
+   * so a client cannot choose its own IP for the rate limits by sending the header itself.
+   */
+  trustedProxyHops: number;
   /** Worker processes (node:cluster); above 1 needs a shared Redis. */
   webConcurrency: number;
   /** Abuse limits kept in the store, so every instance shares them. */
@@ -145,6 +151,7 @@ const environmentGuard = z.object({
   REDIS_SENTINEL_NAME: optionalString,
   REDIS_CLUSTER_NODES: hostPorts,
   WEB_CONCURRENCY: integer(1, 64, 1),
+  TRUSTED_PROXY_HOPS: integer(0, 10, 1),
   RATE_LIMIT_LOGIN_PER_MINUTE: integer(1, 100_000, 30),
   RATE_LIMIT_LOOKUP_PER_MINUTE: integer(1, 100_000, 120),
   JWT_SECRET: optionalString.refine((v) => v === undefined || Buffer.byteLength(v) >= 32, {
@@ -239,6 +246,7 @@ export function loadConfig(
     wecom,
     sandboxScenario: env.SANDBOX_SCENARIO ?? 'healthy',
     redis,
+    trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     webConcurrency: env.WEB_CONCURRENCY,
     rateLimits: Object.freeze({
       loginPerMinute: env.RATE_LIMIT_LOGIN_PER_MINUTE,

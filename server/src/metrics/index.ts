@@ -29,7 +29,7 @@ export function createMetrics(): Metrics {
   });
   const wecomCalls = new Counter({
     name: 'wecom_calls_total',
-    help: 'WeCom API call attempts by API and errcode ("none" when WeCom did not answer)',
+    help: 'WeCom API call attempts by API and errcode (0 = ok; "none" when WeCom did not answer)',
     labelNames: ['api', 'errcode'] as const,
     registers: [registry],
   });
@@ -53,7 +53,7 @@ export function createMetrics(): Metrics {
     wecomCall: (event) =>
       wecomCalls.inc({
         api: event.api,
-        errcode: event.errcode === undefined ? 'none' : String(event.errcode),
+        errcode: event.outcome === 'ok' ? '0' : String(event.errcode ?? 'none'),
       }),
     tokenRefresh: (credential) => tokenRefreshes.inc({ credential }),
     cacheLookup: (cache, hit) => cacheRequests.inc({ cache, result: hit ? 'hit' : 'miss' }),

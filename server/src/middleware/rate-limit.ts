@@ -29,7 +29,7 @@ export function rateLimit(deps: {
   };
 }
 
-/** Per client IP (`ctx.ip`: the first X-Forwarded-For hop, the app runs with `proxy: true`). */
+/** Per client IP (`ctx.ip`: the X-Forwarded-For entry TRUSTED_PROXY_HOPS from the right). */
 export const byClientIp = (ctx: Context): string => `ip:${ctx.ip}`;
 
 /**
