@@ -32,8 +32,11 @@ export function currentSecrets(): string[] {
   return [...knownSecrets, ...secretSources.flatMap((source) => source())];
 }
 
-/** WeCom errmsg anatomy that must not be forwarded: `from ip: 1.2.3.4`. */
-const FROM_IP = /from ip/i;
+/**
+ * WeCom errmsg anatomy that must not be forwarded: `from ip: 1.2.3.4` (an address after it; the
+ * admin fix texts may name the words).
+ */
+const FROM_IP = /from ip:\s*[\dA-Fa-f]*[.:][\dA-Fa-f.:]+/i;
 
 /** The responses that contain a secret (at least 8 characters long) or WeCom's `from ip`. */
 export function findLeaks(

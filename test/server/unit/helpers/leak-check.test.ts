@@ -23,6 +23,12 @@ describe('the response leak check', () => {
     expect(findLeaks([JSON.stringify({ message: errmsg })], [])).toHaveLength(1);
   });
 
+  it('passes an admin fix text that only names the words "from ip"', () => {
+    const fix = 'Add the egress IP shown after "from ip" in the error message';
+    expect(findLeaks([JSON.stringify({ fix }), 'from ip: <egress IP>'], [])).toEqual([]);
+    expect(findLeaks(['from ip: 2408:8207::1'], [])).toHaveLength(1);
+  });
+
   it('passes clean responses and ignores needles too short to mean anything', () => {
     expect(findLeaks(['{"user":{"userid":"short"}}'], secrets)).toEqual([]);
   });
