@@ -75,11 +75,20 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   redis.on('ready', () => report('ready'));
   redis.on('error', (error) => report('unreachable', error));
 
+  // Not fatal: ioredis keeps retrying; calls answer store.unavailable until it is back. Bounded,
+  // because with Sentinel or Cluster the first connect waits for as long as nothing answers.
+  let startTimer: NodeJS.Timeout | undefined;
   try {
-    await redis.connect();
+    await Promise.race([
+      redis.connect(),
+      new Promise((_resolve, reject) => {
+        startTimer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000);
+      }),
+    ]);
   } catch (error) {
-    // Not fatal: ioredis keeps retrying; calls answer store.unavailable until it is back.
     logger.warn({ err: (error as Error).message }, 'redis not reachable at start');
+  } finally {
+    clearTimeout(startTimer);
   }
 
   async function run<T>(operation: string, command: () => Promise<T>): Promise<T> {
