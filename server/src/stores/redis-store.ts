@@ -129,7 +129,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     close: async () => {
       redis.removeAllListeners('error');
       redis.on('error', () => {});
-      await redis.quit().catch(() => redis.disconnect());
+      // QUIT only over a live connection; otherwise stop the reconnect loop at once.
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
     },
   };
 }
