@@ -23,6 +23,7 @@ module.exports = {
       displayName: 'server',
       testEnvironment: 'node',
       roots: ['<rootDir>/test/server'],
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/leak-check-setup.ts'],
     },
     {
       ...common,
@@ -37,6 +38,7 @@ module.exports = {
       displayName: 'e2e',
       testEnvironment: 'node',
       roots: ['<rootDir>/test/e2e'],
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/leak-check-setup.ts'],
     },
   ],
 };

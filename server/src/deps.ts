@@ -7,6 +7,7 @@ import { createSessionTokens } from './auth/jwt';
 import { createLoginService } from './auth/login';
 import type { Config, WecomConfig } from './config';
 import type { Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
 import { createDetailCache } from './stores/detail-cache';
 import { createNameCache } from './stores/name-cache';
 import { createSessionStore } from './stores/session-store';
@@ -29,14 +30,20 @@ export function createDeps(options: {
   store: Store;
   now?: () => number;
   onWecomCall?: (event: WecomCallEvent) => void;
+  /** Default: a fresh registry for this app. */
+  metrics?: Metrics;
 }): AppDeps & { close(): Promise<void> } {
   const { config, wecomConfig, logger, store, now } = options;
+  const metrics = options.metrics ?? createMetrics();
   const http = createWecomHttp({
     apiBase: wecomConfig.apiBase,
     proxy: wecomConfig.proxy,
     timeoutMs: wecomConfig.timeoutMs,
     logger: logger.child({ component: 'wecom' }),
-    onCall: options.onWecomCall,
+    onCall: (event) => {
+      metrics.wecomCall(event);
+      options.onWecomCall?.(event);
+    },
   });
   const accessTokens = createTokenProvider({
     http,
@@ -46,10 +53,11 @@ export function createDeps(options: {
     logger: logger.child({ component: 'tokens' }),
     timeoutMs: wecomConfig.timeoutMs,
     now,
+    onRefresh: metrics.tokenRefresh,
   });
   const client = createWecomClient({ http, tokens: accessTokens });
   const wecom = createWecomApi({ client });
-  const names = createNameCache({ store });
+  const names = createNameCache({ store, onLookup: (hit) => metrics.cacheLookup('names', hit) });
   const sessions = createSessionStore({ store, ttlSeconds: config.sessionTtlSeconds, now });
   const tokens = createSessionTokens({ secret: config.jwtSecret, now });
   const login = createLoginService({
@@ -69,12 +77,14 @@ export function createDeps(options: {
     ...details,
     kind: 'customer',
     schema: customerSchema,
+    onLookup: (hit: boolean) => metrics.cacheLookup('customer', hit),
     load: (id) => fetchCustomer(wecom, id),
   });
   const groupChats = createDetailCache({
     ...details,
     kind: 'groupchat',
     schema: groupChatSchema,
+    onLookup: (hit: boolean) => metrics.cacheLookup('groupchat', hit),
     load: (id) => fetchGroupChat(wecom, id),
   });
   return {
@@ -99,6 +109,20 @@ export function createDeps(options: {
     }),
     nameMapper: createNameMapper({ lookups: createNameLookups({ client }), names }),
     admin: { userIds: config.adminUserIds, token: config.adminToken },
+    metrics,
+    trustedProxyHops: config.trustedProxyHops,
+    rateLimits: {
+      login: store.rateLimiter({
+        name: 'login',
+        points: config.rateLimits.loginPerMinute,
+        durationSeconds: 60,
+      }),
+      lookup: store.rateLimiter({
+        name: 'lookup',
+        points: config.rateLimits.lookupPerMinute,
+        durationSeconds: 60,
+      }),
+    },
     close: () => http.close(),
   };
 }

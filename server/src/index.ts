@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
@@ -21,6 +22,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
+  if (config.webConcurrency > 1 && cluster.isPrimary) {
+    runPrimary(config.webConcurrency, logger);
+    return;
+  }
   const { wecomConfig, simulator } = target;
   if (simulator) {
     logger.warn(
@@ -52,7 +57,12 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000);
     force.unref();
+    // Keep-alive connections become idle as their last response ends: close them as they do,
+    // and tell clients that send one more request on them not to reuse the connection.
+    server.on('request', (_request, response) => response.setHeader('Connection', 'close'));
+    const reaper = setInterval(() => server.closeIdleConnections(), 100);
     server.close(async () => {
+      clearInterval(reaper);
       await deps.close();
       await store.close();
       await simulator?.close();
@@ -60,6 +70,34 @@ async function main(): Promise<void> {
       process.exit(0);
     });
     server.closeIdleConnections();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * WEB_CONCURRENCY > 1: the primary only forks workers that share the port (node:cluster) and
+ * one Redis; it relays SIGTERM/SIGINT and exits once every worker has finished its requests.
+ * A worker that dies unexpectedly is replaced.
+ */
+function runPrimary(workers: number, logger: ReturnType<typeof createLogger>): void {
+  let stopping = false;
+  for (let i = 0; i < workers; i += 1) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    logger.error({ pid: worker.process.pid, code, signal }, 'worker died; starting another');
+    setTimeout(() => cluster.fork(), 1000).unref();
+  });
+  logger.info({ workers }, 'wecom-gate primary started');
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping workers');
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    setTimeout(() => process.exit(1), 15_000).unref();
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

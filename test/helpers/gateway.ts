@@ -6,6 +6,7 @@ import { createDeps } from '../../server/src/deps';
 import type { Logger } from '../../server/src/logger';
 import type { Simulator } from '../../server/src/sandbox';
 import type { Store } from '../../server/src/stores/store';
+import { recordResponse, registerSecret, registerSecretSource } from './leak-check';
 import { createTestRedisStore, silentLogger, uniquePrefix } from './stores';
 
 export interface TestGateway {
@@ -50,12 +51,18 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     WECOM_APP_SECRET: 'unused-by-tests-see-wecomConfig',
     JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
     LOG_LEVEL: 'silent',
+    // Tests log in and look up often from one IP and one employee; the rate-limit tests set
+    // their own limits.
+    RATE_LIMIT_LOGIN_PER_MINUTE: '10000',
+    RATE_LIMIT_LOOKUP_PER_MINUTE: '10000',
     ...options.env,
   });
   const wecomConfig: WecomConfig = {
     ...simulator.wecomConfig({ timeoutMs: config.wecom!.timeoutMs }),
     ...options.wecomConfig,
   };
+  registerSecret(config.jwtSecret);
+  registerSecretSource(() => simulator.issuedSecrets());
   const ownStore = options.store === undefined;
   const store =
     options.store ??
@@ -82,6 +89,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       if (body !== undefined) headers['content-type'] ??= 'application/json';
       const response = await fetch(url + path, { method, headers, body });
       const text = await response.text();
+      recordResponse(`${method} ${path} → ${response.status}`, response.headers, text);
       let parsed: unknown = text;
       try {
         parsed = text ? JSON.parse(text) : undefined;

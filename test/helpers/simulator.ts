@@ -3,6 +3,7 @@ import {
   type StartSimulatorOptions,
   startSimulator,
 } from '../../server/src/sandbox/index';
+import { registerSecretSource } from './leak-check';
 
 // One afterAll per test file (this module is loaded once per file), so startTestSimulator may be
 // called at the top level, in beforeAll or inside a test.
@@ -14,6 +15,7 @@ afterAll(async () => {
 export async function startTestSimulator(options?: StartSimulatorOptions): Promise<Simulator> {
   const simulator = await startSimulator(options);
   started.push(simulator);
+  registerSecretSource(() => simulator.issuedSecrets());
   return simulator;
 }
 

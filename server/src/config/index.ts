@@ -29,7 +29,17 @@ export interface Config {
   wecom: Readonly<WecomConfig> | null;
   /** In sandbox mode the simulator's IP allow-list scenario and misconfigurations. */
   sandboxScenario: string;
-  redis: Readonly<{ url?: string; keyPrefix: string }>;
+  redis: Readonly<RedisConfig>;
+  /**
+   * Reverse proxies in front of the server whose `X-Forwarded-For` entry is trusted (0 = none:
+   * the socket address is the client). The client IP is the entry this many hops from the right,
+   * so a client cannot choose its own IP for the rate limits by sending the header itself.
+   */
+  trustedProxyHops: number;
+  /** Worker processes (node:cluster); above 1 needs a shared Redis. */
+  webConcurrency: number;
+  /** Abuse limits kept in the store, so every instance shares them. */
+  rateLimits: Readonly<{ loginPerMinute: number; lookupPerMinute: number }>;
   jwtSecret: string;
   /** True when JWT_SECRET was unset in sandbox mode and a random one was made for this process. */
   jwtSecretGenerated: boolean;
@@ -39,6 +49,24 @@ export interface Config {
   adminUserIds: readonly string[];
   adminToken?: string;
   logLevel: LogLevel;
+}
+
+export interface RedisConfig {
+  /** Standalone Redis; with Sentinel or Cluster only its credentials, TLS and db are used. */
+  url?: string;
+  keyPrefix: string;
+  /** Redis Sentinel: the sentinels and the master group name. */
+  sentinels?: readonly Readonly<{ host: string; port: number }>[];
+  sentinelName?: string;
+  /** Redis Cluster: the seed nodes. */
+  clusterNodes?: readonly Readonly<{ host: string; port: number }>[];
+}
+
+/** True when the store is Redis (standalone, Sentinel or Cluster), shared by all instances. */
+export function usesRedis(redis: RedisConfig): boolean {
+  return (
+    redis.url !== undefined || redis.sentinels !== undefined || redis.clusterNodes !== undefined
+  );
 }
 
 export class ConfigError extends Error {
@@ -90,6 +118,20 @@ const url = (protocols: readonly string[]) =>
     { message: `must be a URL (${protocols.join(' or ')})` },
   );
 
+const hostPorts = optionalString.transform((value, ctx) => {
+  if (value === undefined) return undefined;
+  const nodes = value.split(',').map((entry) => entry.trim());
+  const parsed = nodes.map((entry) => /^([\w.-]+|\[[\da-fA-F:]+\]):(\d{1,5})$/.exec(entry));
+  if (nodes.length > 32 || parsed.some((match) => match === null || Number(match[2]) > 65535)) {
+    ctx.addIssue({ code: 'custom', message: 'must be host:port[,host:port…] (at most 32)' });
+    return z.NEVER;
+  }
+  return parsed.map((match) => ({
+    host: match![1]!.replace(/^\[|\]$/g, ''),
+    port: Number(match![2]),
+  }));
+});
+
 const environmentGuard = z.object({
   PORT: integer(0, 65535, 3000),
   WECOM_CORP_ID: optionalString,
@@ -105,6 +147,13 @@ const environmentGuard = z.object({
   WECOM_TIMEOUT_MS: integer(100, 60_000, 5000),
   REDIS_URL: url(['redis:', 'rediss:']),
   REDIS_KEY_PREFIX: optionalString,
+  REDIS_SENTINELS: hostPorts,
+  REDIS_SENTINEL_NAME: optionalString,
+  REDIS_CLUSTER_NODES: hostPorts,
+  WEB_CONCURRENCY: integer(1, 64, 1),
+  TRUSTED_PROXY_HOPS: integer(0, 10, 1),
+  RATE_LIMIT_LOGIN_PER_MINUTE: integer(1, 100_000, 30),
+  RATE_LIMIT_LOOKUP_PER_MINUTE: integer(1, 100_000, 120),
   JWT_SECRET: optionalString.refine((v) => v === undefined || Buffer.byteLength(v) >= 32, {
     message: 'must be at least 32 bytes',
   }),
@@ -165,12 +214,44 @@ export function loadConfig(
     fail('SANDBOX_SCENARIO', 'must be a scenario name such as "healthy"', env.SANDBOX_SCENARIO);
   }
 
+  if (env.REDIS_SENTINELS !== undefined && env.REDIS_CLUSTER_NODES !== undefined)
+    fail('REDIS_CLUSTER_NODES', 'cannot be combined with REDIS_SENTINELS');
+  if (env.REDIS_SENTINELS !== undefined && env.REDIS_SENTINEL_NAME === undefined)
+    fail('REDIS_SENTINEL_NAME', 'is required with REDIS_SENTINELS');
+  const redis: RedisConfig = Object.freeze({
+    url: env.REDIS_URL,
+    keyPrefix: env.REDIS_KEY_PREFIX ?? 'wecom-gate:',
+    ...(env.REDIS_SENTINELS && {
+      sentinels: Object.freeze(env.REDIS_SENTINELS),
+      sentinelName: env.REDIS_SENTINEL_NAME,
+    }),
+    ...(env.REDIS_CLUSTER_NODES && { clusterNodes: Object.freeze(env.REDIS_CLUSTER_NODES) }),
+  });
+  if (env.WEB_CONCURRENCY > 1 && !usesRedis(redis))
+    fail(
+      'WEB_CONCURRENCY',
+      'above 1 needs REDIS_URL (or Sentinel/Cluster): workers cannot share an in-process store',
+      String(env.WEB_CONCURRENCY),
+    );
+  if (env.WEB_CONCURRENCY > 1 && sandbox)
+    fail(
+      'WEB_CONCURRENCY',
+      'above 1 needs WECOM_CORP_ID: the sandbox simulator runs in one process',
+      String(env.WEB_CONCURRENCY),
+    );
+
   return Object.freeze({
     port: env.PORT,
     sandbox,
     wecom,
     sandboxScenario: env.SANDBOX_SCENARIO ?? 'healthy',
-    redis: Object.freeze({ url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? 'wecom-gate:' }),
+    redis,
+    trustedProxyHops: env.TRUSTED_PROXY_HOPS,
+    webConcurrency: env.WEB_CONCURRENCY,
+    rateLimits: Object.freeze({
+      loginPerMinute: env.RATE_LIMIT_LOGIN_PER_MINUTE,
+      lookupPerMinute: env.RATE_LIMIT_LOOKUP_PER_MINUTE,
+    }),
     jwtSecret: env.JWT_SECRET ?? randomSecret(),
     jwtSecretGenerated: env.JWT_SECRET === undefined,
     sessionTtlSeconds: env.SESSION_TTL_SECONDS,

@@ -17,17 +17,50 @@ import { createTokenStore } from './tokens';
 import type { Simulator, StartSimulatorOptions } from './types';
 
 /** Starts the WeCom simulator on a real HTTP port (default 127.0.0.1, a free port). */
+const MAX_REMEMBERED_SECRETS = 100_000;
+
+/** Every `secret` field of the seed (app secrets, the other corp's secret). */
+function secretsOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(secretsOf);
+  if (value === null || typeof value !== 'object') return [];
+  if (value instanceof Map) return [...value.values()].flatMap(secretsOf);
+  return Object.entries(value).flatMap(([key, field]) =>
+    key === 'secret' && typeof field === 'string' ? [field] : secretsOf(field),
+  );
+}
+
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<Simulator> {
   const scenario = options.scenario ?? 'healthy';
   const now = options.now ?? Date.now;
   const setup = setUpScenario(scenario, options.seed ?? demoCorp());
   const { seed } = setup;
   const corp = createCorpModel(seed, setup.extraVisibleMembers);
-  const tokens = createTokenStore<AppRuntime>({ now, ttlSeconds: options.tokenTtlSeconds ?? 7200 });
+  // Everything secret this simulator handed out, for the tests' leak check (bounded).
+  const issued = new Set<string>();
+  const remember = (value: string) => {
+    if (issued.size < MAX_REMEMBERED_SECRETS) issued.add(value);
+  };
+  const tokenStore = createTokenStore<AppRuntime>({
+    now,
+    ttlSeconds: options.tokenTtlSeconds ?? 7200,
+  });
+  const tokens: typeof tokenStore = {
+    ...tokenStore,
+    issue(app) {
+      const answer = tokenStore.issue(app);
+      remember(answer.token);
+      return answer;
+    },
+  };
   const codes = createCodeStore({ now });
   const faults = createFaultRegistry();
   const counters = createCallCounters();
-  const sessionKeys = new Map<string, string>();
+  const sessionKeys = new (class extends Map<string, string> {
+    override set(userid: string, sessionKey: string) {
+      remember(sessionKey);
+      return super.set(userid, sessionKey);
+    }
+  })();
   let trustedIps: ReadonlySet<string> | null = setup.trustedIps ? new Set(setup.trustedIps) : null;
 
   const routes = createApiRoutes({
@@ -120,6 +153,9 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     clearFaults: faults.clear,
     setTrustedIps,
     lastSessionKey: (userid) => sessionKeys.get(userid),
+    issuedSecrets: () => [
+      ...new Set([...secretsOf(seed), ...Object.values(setup.secretsForConfig), ...issued]),
+    ],
     encryptForUser(userid, payload, opts = {}) {
       const key = sessionKeys.get(userid);
       if (!key) throw new Error(`no session_key for ${JSON.stringify(userid)}: log in first`);

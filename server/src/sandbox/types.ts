@@ -72,6 +72,8 @@ export interface Simulator {
   setTrustedIps(ips: string[] | null): void;
   /** The session_key of `userid`'s latest successful jscode2session (base64), if any. */
   lastSessionKey(userid: string): string | undefined;
+  /** App secrets, access tokens and session_keys this simulator knows or issued (leak checks). */
+  issuedSecrets(): string[];
   /** AES-128-CBC with the latest session_key of `userid`, watermark {appid, timestamp} added. */
   encryptForUser(userid: string, payload: object, options?: { appid?: string }): EncryptedPayload;
   /** Stops listening and destroys open connections (hanging requests included); idempotent. */

@@ -22,8 +22,10 @@ export function createDetailCache<T>(deps: {
   ttlSeconds: number;
   load: (id: string) => Promise<T | null>;
   parallelism: number;
+  /** Called once per id read: hit or miss (metrics). */
+  onLookup?: (hit: boolean) => void;
 }): DetailCache<T> {
-  const { store, kind, schema, ttlSeconds, load, parallelism } = deps;
+  const { store, kind, schema, ttlSeconds, load, parallelism, onLookup = () => {} } = deps;
   const keyOf = (id: string) => `detail:${kind}:${id}`;
   const inFlight = new Map<string, Promise<T | null>>();
   const slots = createSlots(parallelism);
@@ -55,6 +57,7 @@ export function createDetailCache<T>(deps: {
   async function getMany(ids: readonly string[]): Promise<(T | null)[]> {
     const cached: (T | null | undefined)[] =
       ttlSeconds > 0 ? (await store.getMany(ids.map(keyOf))).map(decode) : ids.map(() => undefined);
+    for (const value of cached) onLookup(value !== undefined);
     let failed = false;
     await Promise.all(
       cached.map((value, index) =>

@@ -1,3 +1,4 @@
+import { createMemoryRateLimiter } from './rate-limiter';
 import type { Store } from './store';
 
 /**
@@ -40,6 +41,7 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
       entries.delete(key);
     },
     deleteIfEquals: async (key, expected) => read(key) === expected && entries.delete(key),
+    rateLimiter: createMemoryRateLimiter,
     ping: async () => {},
     close: async () => {
       clearInterval(sweeper);

@@ -16,14 +16,21 @@ export interface NameCache {
 const KNOWN_TTL_MS = 24 * 3600_000;
 const UNKNOWN_TTL_MS = 10 * 60_000;
 
-export function createNameCache(deps: { store: Store }): NameCache {
-  const { store } = deps;
+export function createNameCache(deps: {
+  store: Store;
+  /** Reports every lookup (metrics: `cache_requests_total{cache="names"}`). */
+  onLookup?: (hit: boolean) => void;
+}): NameCache {
+  const { store, onLookup = () => {} } = deps;
   const keyOf = (kind: NameKind, id: string) => `name:${kind}:${id}`;
-  const decode = (raw: string | null) => (raw === null ? undefined : raw === '' ? null : raw);
+  const decode = (raw: string | null) => {
+    onLookup(raw !== null);
+    return raw === null ? undefined : raw === '' ? null : raw;
+  };
   return {
     get: async (kind, id) => decode(await store.get(keyOf(kind, id))),
     getMany: async (kind, ids) =>
-      (await store.getMany(ids.map((id) => keyOf(kind, id)))).map(decode),
+      (await store.getMany(ids.map((id) => keyOf(kind, id)))).map((raw) => decode(raw)),
     set: (kind, id, name) =>
       store.set(keyOf(kind, id), name ?? '', name === null ? UNKNOWN_TTL_MS : KNOWN_TTL_MS),
   };

@@ -1,5 +1,7 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import { createRedisRateLimiter } from './rate-limiter';
+import type { RedisConnection } from './redis-options';
 import { type Store, StoreUnavailableError } from './store';
 
 /**
@@ -8,7 +10,8 @@ import { type Store, StoreUnavailableError } from './store';
  * background so the server recovers by itself when Redis comes back.
  */
 export interface RedisStoreOptions {
-  url: string;
+  /** A standalone Redis URL, or a connection from `redisConnection(config.redis)`. */
+  url: string | RedisConnection;
   keyPrefix: string;
   logger: Logger;
   commandTimeoutMs?: number;
@@ -22,22 +25,44 @@ if redis.call('get', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
-type RedisWithCommands = Redis & {
+type RedisWithCommands = (Redis | Cluster) & {
   deleteIfEquals(key: string, expected: string): Promise<number>;
 };
 
 export async function createRedisStore(options: RedisStoreOptions): Promise<Store> {
   const { url, keyPrefix, logger, commandTimeoutMs = 500 } = options;
-  const redis = new Redis(url, {
-    keyPrefix,
+  const connection: RedisConnection = typeof url === 'string' ? { mode: 'standalone', url } : url;
+  const bounded: RedisOptions = {
     lazyConnect: true,
+    // Concurrent requests' commands leave in one write: fewer syscalls under load.
+    enableAutoPipelining: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: commandTimeoutMs,
     connectTimeout: 1000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
-    ...options.redisOptions,
-  }) as RedisWithCommands;
+  };
+  const redis = (
+    connection.mode === 'cluster'
+      ? new Cluster(connection.nodes, {
+          keyPrefix,
+          lazyConnect: true,
+          enableOfflineQueue: false,
+          enableAutoPipelining: true,
+          clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+          redisOptions: { ...bounded, ...connection.options, ...options.redisOptions },
+        })
+      : connection.mode === 'sentinel'
+        ? new Redis({ keyPrefix, ...bounded, ...connection.options, ...options.redisOptions })
+        : new Redis(connection.url, { keyPrefix, ...bounded, ...options.redisOptions })
+  ) as RedisWithCommands;
+  // Keys of one MGET must share a hash slot in a cluster: read them one by one there.
+  const getMany = (keys: readonly string[]): Promise<(string | null)[]> =>
+    keys.length === 0
+      ? Promise.resolve([])
+      : connection.mode === 'cluster'
+        ? Promise.all(keys.map((key) => redis.get(key)))
+        : redis.mget(...keys);
   redis.defineCommand('deleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
 
   let lastState = '';
@@ -50,11 +75,20 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   redis.on('ready', () => report('ready'));
   redis.on('error', (error) => report('unreachable', error));
 
+  // Not fatal: ioredis keeps retrying; calls answer store.unavailable until it is back. Bounded,
+  // because with Sentinel or Cluster the first connect waits for as long as nothing answers.
+  let startTimer: NodeJS.Timeout | undefined;
   try {
-    await redis.connect();
+    await Promise.race([
+      redis.connect(),
+      new Promise((_resolve, reject) => {
+        startTimer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000);
+      }),
+    ]);
   } catch (error) {
-    // Not fatal: ioredis keeps retrying; calls answer store.unavailable until it is back.
     logger.warn({ err: (error as Error).message }, 'redis not reachable at start');
+  } finally {
+    clearTimeout(startTimer);
   }
 
   async function run<T>(operation: string, command: () => Promise<T>): Promise<T> {
@@ -70,8 +104,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   return {
     kind: 'redis',
     get: (key) => run('get', () => redis.get(key)),
-    getMany: (keys) =>
-      run('mget', () => (keys.length === 0 ? Promise.resolve([]) : redis.mget(...keys))),
+    getMany: (keys) => run('mget', () => getMany(keys)),
     set: (key, value, ttlMs) =>
       run('set', async () => {
         await redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
@@ -88,6 +121,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
       }),
     deleteIfEquals: (key, expected) =>
       run('delete if equals', async () => (await redis.deleteIfEquals(key, expected)) === 1),
+    rateLimiter: (limiterOptions) => createRedisRateLimiter(redis, limiterOptions),
     ping: () =>
       run('ping', async () => {
         await redis.ping();
@@ -95,7 +129,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     close: async () => {
       redis.removeAllListeners('error');
       redis.on('error', () => {});
-      await redis.quit().catch(() => redis.disconnect());
+      // QUIT only over a live connection; otherwise stop the reconnect loop at once.
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
     },
   };
 }

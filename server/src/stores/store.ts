@@ -1,3 +1,5 @@
+import type { RateLimiter, RateLimiterOptions } from './rate-limiter';
+
 /**
  * The key-value store every stateful part of the server uses: tokens, sessions, login codes,
  * caches, locks. Two implementations: Redis (shared by all instances) and in-process memory
@@ -17,6 +19,8 @@ export interface Store {
   delete(key: string): Promise<void>;
   /** Deletes the key only while it still holds `expected` (compare-and-delete). */
   deleteIfEquals(key: string, expected: string): Promise<boolean>;
+  /** A limiter whose counters live in this store (shared by every instance on Redis). */
+  rateLimiter(options: RateLimiterOptions): RateLimiter;
   /** Rejects when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,378 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon, { type RequestSpec, type Result } from 'autocannon';
+import { type Simulator, startSimulator } from '../server/src/sandbox';
+
+/**
+ * `npm run bench`: loopback only, starts and stops everything it needs (a redis-server on a free
+ * port, the WeCom simulator in this process, the gateway and a bare Koa baseline as child
+ * processes), measures each target with autocannon and writes `bench/results.md`.
+ *
+ * Env: BENCH_DURATION_S (5), BENCH_CONNECTIONS (50), BENCH_WARMUP_S (1),
+ * BENCH_UPSTREAM_LATENCY_MS (20, the simulator's latency on every WeCom call),
+ * BENCH_GATEWAY_NODE_FLAGS (`--max-old-space-size=96`: V8 otherwise lets short-lived garbage pile
+ * up in the old space to ~200 MB RSS before collecting it; the live heap stays near 26 MB).
+ */
+
+const ROOT = path.resolve(__dirname, '..');
+
+function setting(name: string, fallback: number, max: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new Error(`${name} must be a whole number from 0 to ${max}`);
+  return value;
+}
+
+const DURATION_S = setting('BENCH_DURATION_S', 5, 600);
+const CONNECTIONS = setting('BENCH_CONNECTIONS', 50, 1000);
+const WARMUP_S = setting('BENCH_WARMUP_S', 1, 60);
+const UPSTREAM_LATENCY_MS = setting('BENCH_UPSTREAM_LATENCY_MS', 20, 10_000);
+const GATEWAY_NODE_FLAGS = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '--max-old-space-size=96')
+  .split(' ')
+  .filter((flag) => /^--[\w-]+(=[\w.-]+)?$/.test(flag));
+/** Logins rotate over these demo employees (all inside the app's visible range). */
+const EMPLOYEES = ['zhangsan', 'lisi', 'wangwu', 'zhaoliu', 'sunqi', 'wujiu', 'chenjing'];
+/** Followed by zhangsan (see server/src/sandbox/README.md). */
+const CUSTOMER_ID = 'wmYsDemoCust01';
+
+const TARGETS = { meRatio: 0.5, customerRatio: 0.4, loginUpstream: 1, rssMb: 150 };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+const children: ChildProcess[] = [];
+
+function spawnChild(command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  child.once('exit', (code, signal) => {
+    if (code !== 0 && code !== null && !stopping) {
+      process.stderr.write(`${path.basename(args.at(-1) ?? command)} exited ${code}: ${stderr}\n`);
+    } else if (signal && !stopping) process.stderr.write(`${command} killed by ${signal}\n`);
+  });
+  child.stdout?.resume();
+  children.push(child);
+  return child;
+}
+
+/** A TypeScript entry point in one node process (no tsx wrapper), so that its pid is the server's. */
+function spawnTs(file: string, env: Record<string, string>, flags: string[] = []): ChildProcess {
+  return spawnChild(process.execPath, [...flags, '--require', 'tsx/cjs', file], {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    NODE_ENV: 'production',
+    ...env,
+  });
+}
+
+async function waitFor(url: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+async function startRedis(): Promise<string> {
+  const port = await freePort();
+  const child = spawnChild(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    process.env,
+  );
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) resolve();
+    });
+    child.once('error', (error) =>
+      reject(new Error(`redis-server could not start (${error.message}); install redis-server`)),
+    );
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
+  });
+  return `redis://127.0.0.1:${port}`;
+}
+
+/** Peak resident set size (VmHWM) of a process, in MB; undefined where /proc is missing. */
+function peakRssMb(pid: number | undefined): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(status);
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Row {
+  name: string;
+  result?: Result;
+  upstreamPerRequest?: number;
+  upstreamDetail?: string;
+  rssMb?: number;
+  note?: string;
+}
+
+/** Lets in-flight requests (and their upstream calls) finish before counting. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 500 + UPSTREAM_LATENCY_MS * 5));
+
+/**
+ * Warm-up, then the measured run with the simulator's counters reset in between. Upstream calls
+ * per request = calls made during the run / requests sent (autocannon stops with some requests
+ * in flight: the gateway still serves them, so they count as sent).
+ */
+async function measure(
+  simulator: Simulator,
+  options: {
+    url: string;
+    method?: string;
+    headers?: Record<string, string>;
+    setupRequest?: RequestSpec['setupRequest'];
+  },
+): Promise<{ result: Result; perRequest: number; detail: string }> {
+  const requests = [
+    {
+      method: options.method ?? 'GET',
+      headers: options.headers,
+      ...(options.setupRequest && { setupRequest: options.setupRequest }),
+    },
+  ];
+  if (WARMUP_S > 0)
+    await autocannon({ url: options.url, connections: CONNECTIONS, duration: WARMUP_S, requests });
+  await settle();
+  simulator.resetCalls();
+  const result = await autocannon({
+    url: options.url,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    requests,
+  });
+  await settle();
+  const counts = simulator.callCounts();
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const sent = result.requests.sent || 1;
+  const detail = Object.entries(counts)
+    .map(([api, n]) => `${api} ${(n / sent).toFixed(2)}`)
+    .join(', ');
+  return { result, perRequest: total / sent, detail };
+}
+
+const format = (value: number | undefined, digits = 0) =>
+  value === undefined ? 'n/a' : value.toFixed(digits);
+
+function table(rows: Row[], baseline: number): string {
+  const lines = [
+    '| target | req/s | × baseline | p50 ms | p99 ms | upstream calls/req | non-2xx + errors | peak RSS MB |',
+    '|---|---:|---:|---:|---:|---|---:|---:|',
+  ];
+  for (const row of rows) {
+    const r = row.result;
+    if (!r) {
+      lines.push(`| ${row.name} | ${row.note ?? 'n/a'} | | | | | | |`);
+      continue;
+    }
+    const upstream =
+      row.upstreamPerRequest === undefined
+        ? '–'
+        : `${row.upstreamPerRequest.toFixed(2)}${row.upstreamDetail ? ` (${row.upstreamDetail})` : ''}`;
+    lines.push(
+      `| ${row.name} | ${format(r.requests.average)} | ${(r.requests.average / baseline).toFixed(2)} | ${format(r.latency.p50)} | ${format(r.latency.p99)} | ${upstream} | ${r.non2xx + r.errors + r.timeouts} | ${format(row.rssMb)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+let stopping = false;
+
+async function main(): Promise<void> {
+  const redisUrl = await startRedis();
+  const simulator = await startSimulator({ latencyMs: UPSTREAM_LATENCY_MS });
+  try {
+    const baselinePort = await freePort();
+    const baseline = spawnTs('bench/baseline.ts', { PORT: String(baselinePort) });
+    const baselineUrl = `http://127.0.0.1:${baselinePort}`;
+
+    const wecom = simulator.wecomConfig();
+    const gatewayPort = await freePort();
+    const gateway = spawnTs(
+      'server/src/index.ts',
+      {
+        PORT: String(gatewayPort),
+        WECOM_CORP_ID: wecom.corpId,
+        WECOM_APP_SECRET: wecom.secrets.app,
+        WECOM_CONTACT_SECRET: wecom.secrets.contact,
+        WECOM_DIRECTORY_SECRET: wecom.secrets.directory,
+        WECOM_API_BASE: wecom.apiBase,
+        ...(wecom.appAgentId && { WECOM_APP_AGENT_ID: wecom.appAgentId }),
+        ...(wecom.miniprogramAppId && { WECOM_MINIPROGRAM_APPID: wecom.miniprogramAppId }),
+        REDIS_URL: redisUrl,
+        REDIS_KEY_PREFIX: 'bench:',
+        JWT_SECRET: randomBytes(32).toString('base64url'),
+        LOG_LEVEL: 'warn',
+        // The limiters still run (their cost is measured) but never refuse the load.
+        RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+        RATE_LIMIT_LOOKUP_PER_MINUTE: '100000',
+      },
+      GATEWAY_NODE_FLAGS,
+    );
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    await Promise.all([waitFor(baselineUrl), waitFor(`${gatewayUrl}/healthz`)]);
+
+    const login = async (userid: string): Promise<string> => {
+      const response = await fetch(`${gatewayUrl}/api/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: simulator.issueLoginCode(userid) }),
+      });
+      if (response.status !== 201) throw new Error(`login failed: ${await response.text()}`);
+      return ((await response.json()) as { token: string }).token;
+    };
+    const token = await login('zhangsan');
+    const auth = { authorization: `Bearer ${token}` };
+    const rows: Row[] = [];
+
+    process.stdout.write(
+      `bench: ${DURATION_S} s per target, ${CONNECTIONS} connections, upstream latency ${UPSTREAM_LATENCY_MS} ms\n`,
+    );
+
+    const { result: base } = await measure(simulator, { url: baselineUrl });
+    rows.push({ name: 'bare Koa (baseline)', result: base, rssMb: peakRssMb(baseline.pid) });
+
+    // GET /api/me: warm the name cache first (one user/get), then nothing upstream.
+    await fetch(`${gatewayUrl}/api/me`, { headers: auth }).then((r) => r.arrayBuffer());
+    const me = await measure(simulator, { url: `${gatewayUrl}/api/me`, headers: auth });
+    rows.push({
+      name: 'GET /api/me',
+      result: me.result,
+      upstreamPerRequest: me.perRequest,
+      upstreamDetail: me.detail,
+      rssMb: peakRssMb(gateway.pid),
+    });
+
+    const customerPath = `/api/external-contacts/${CUSTOMER_ID}`;
+    const probe = await fetch(gatewayUrl + customerPath, { headers: auth });
+    const probeBody = (await probe.json().catch(() => ({}))) as { code?: string };
+    let customerRatio: number | undefined;
+    if (probe.status === 404 && probeBody.code === 'request.not_found') {
+      rows.push({ name: `GET ${customerPath} (warm)`, note: 'n/a (route missing)' });
+    } else if (probe.status !== 200) {
+      rows.push({
+        name: `GET ${customerPath} (warm)`,
+        note: `n/a (probe answered ${probe.status} ${probeBody.code ?? ''})`,
+      });
+    } else {
+      const customer = await measure(simulator, { url: gatewayUrl + customerPath, headers: auth });
+      customerRatio = customer.result.requests.average / base.requests.average;
+      rows.push({
+        name: `GET ${customerPath} (warm)`,
+        result: customer.result,
+        upstreamPerRequest: customer.perRequest,
+        upstreamDetail: customer.detail,
+        rssMb: peakRssMb(gateway.pid),
+      });
+    }
+
+    // POST /api/sessions: every request carries a fresh single-use code, issued as it is sent.
+    let next = 0;
+    const issueCode: RequestSpec['setupRequest'] = (request) => ({
+      ...request,
+      body: JSON.stringify({
+        code: simulator.issueLoginCode(EMPLOYEES[next++ % EMPLOYEES.length]!),
+      }),
+    });
+    // The access token is warm (the logins above fetched it).
+    const loginRun = await measure(simulator, {
+      url: `${gatewayUrl}/api/sessions`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: issueCode,
+    });
+    rows.push({
+      name: `POST /api/sessions (upstream ${UPSTREAM_LATENCY_MS} ms)`,
+      result: loginRun.result,
+      upstreamPerRequest: loginRun.perRequest,
+      upstreamDetail: loginRun.detail,
+      rssMb: peakRssMb(gateway.pid),
+    });
+
+    const peak = peakRssMb(gateway.pid);
+    const baseRps = base.requests.average;
+    const meRatio = me.result.requests.average / baseRps;
+    const check = (ok: boolean | undefined) => (ok === undefined ? 'n/a' : ok ? 'met' : 'MISSED');
+    const verdicts = [
+      `- GET /api/me ≥ ${TARGETS.meRatio} × baseline: ${meRatio.toFixed(2)} → ${check(meRatio >= TARGETS.meRatio)}`,
+      `- warm customer read ≥ ${TARGETS.customerRatio} × baseline: ${customerRatio === undefined ? 'n/a' : customerRatio.toFixed(2)} → ${check(customerRatio === undefined ? undefined : customerRatio >= TARGETS.customerRatio)}`,
+      `- login upstream calls per request = ${TARGETS.loginUpstream} (token warm): ${loginRun.perRequest.toFixed(2)} → ${check(Math.abs(loginRun.perRequest - TARGETS.loginUpstream) < 0.005)}`,
+      `- gateway peak RSS < ${TARGETS.rssMb} MB: ${format(peak)} MB → ${check(peak === undefined ? undefined : peak < TARGETS.rssMb)}`,
+    ].join('\n');
+
+    const machine = [
+      `- CPU: ${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length} (os.availableParallelism ${os.availableParallelism()})`,
+      `- memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; ${os.type()} ${os.release()} ${os.arch()}`,
+      `- node ${process.version}; date ${new Date().toISOString()}`,
+      `- settings: ${DURATION_S} s per target after ${WARMUP_S} s warm-up, ${CONNECTIONS} connections, simulator latency ${UPSTREAM_LATENCY_MS} ms; gateway = one process (node ${GATEWAY_NODE_FLAGS.join(' ') || 'with V8 defaults'}), Redis on loopback, LOG_LEVEL=warn`,
+      '- the load generator, the simulator, Redis and the gateway share the same cores',
+    ].join('\n');
+    const output = `${table(rows, baseRps)}\n\nTargets:\n${verdicts}\n`;
+    process.stdout.write(`\n${output}`);
+    writeFileSync(
+      path.join(ROOT, 'bench/results.md'),
+      `# Benchmark results (\`npm run bench\`)\n\n${machine}\n\n${output}`,
+    );
+    process.stdout.write('\nwritten to bench/results.md\n');
+  } finally {
+    stopping = true;
+    await simulator.close();
+    await Promise.all(children.map(stop));
+  }
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopping = true;
+    for (const child of children) child.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? error}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,61 @@
+import { Counter, Histogram, Registry } from 'prom-client';
+import type { CredentialName } from '../config';
+import type { WecomCallEvent } from '../wecom/http';
+
+/**
+ * Prometheus metrics of one app (a registry of its own, never prom-client's global one, so that
+ * several apps in one process — tests — do not mix). `GET /metrics` serves `text()`.
+ */
+export interface Metrics {
+  readonly contentType: string;
+  text(): Promise<string>;
+  observeRequest(labels: { method: string; route: string; status: number }, seconds: number): void;
+  /** The `onCall` hook of the WeCom HTTP layer (one event per attempt). */
+  wecomCall(event: WecomCallEvent): void;
+  /** The `onRefresh` hook of the token provider (one event per gettoken). */
+  tokenRefresh(credential: CredentialName): void;
+  /** Caches report each lookup: `cache` names the cache (`names`, `contacts`, …). */
+  cacheLookup(cache: string, hit: boolean): void;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  const requestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Duration of HTTP requests by method, matched route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const wecomCalls = new Counter({
+    name: 'wecom_calls_total',
+    help: 'WeCom API call attempts by API and errcode (0 = ok; "none" when WeCom did not answer)',
+    labelNames: ['api', 'errcode'] as const,
+    registers: [registry],
+  });
+  const tokenRefreshes = new Counter({
+    name: 'wecom_token_refreshes_total',
+    help: 'gettoken calls by credential',
+    labelNames: ['credential'] as const,
+    registers: [registry],
+  });
+  const cacheRequests = new Counter({
+    name: 'cache_requests_total',
+    help: 'Cache lookups by cache and result',
+    labelNames: ['cache', 'result'] as const,
+    registers: [registry],
+  });
+  return {
+    contentType: registry.contentType,
+    text: () => registry.metrics(),
+    observeRequest: ({ method, route, status }, seconds) =>
+      requestDuration.observe({ method, route, status: String(status) }, seconds),
+    wecomCall: (event) =>
+      wecomCalls.inc({
+        api: event.api,
+        errcode: event.outcome === 'ok' ? '0' : String(event.errcode ?? 'none'),
+      }),
+    tokenRefresh: (credential) => tokenRefreshes.inc({ credential }),
+    cacheLookup: (cache, hit) => cacheRequests.inc({ cache, result: hit ? 'hit' : 'miss' }),
+  };
+}
