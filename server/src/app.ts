@@ -1,4 +1,3 @@
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { HelmetOptions } from 'helmet';
 import Koa from 'koa';
@@ -82,9 +81,6 @@ export const API_SECURITY_HEADERS: HelmetOptions = {
   xFrameOptions: { action: 'deny' },
 };
 
-/** Request bodies larger than this are `request.too_large` (413). */
-export const BODY_LIMIT = '16kb';
-
 /** Builds the Koa application. Never listens: `server/src/index.ts` does. */
 export function createApp(deps: AppDeps): Koa<AppState> {
   const app = new Koa<AppState>({
@@ -142,7 +138,6 @@ export function createApp(deps: AppDeps): Koa<AppState> {
       rateLimit({ limiter: deps.rateLimits.lookup, key: byEmployee(deps.tokens) }),
     ),
   );
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }));
   app.use(router.routes());
   return app;
 }

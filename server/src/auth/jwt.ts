@@ -1,5 +1,6 @@
 import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { LRUCache } from 'lru-cache';
 import { RequestError } from '../errors/request-error';
 
 /**
@@ -19,6 +20,8 @@ export interface SessionTokens {
 }
 
 const ISSUER = 'wecom-gate';
+/** Tokens already verified, so a busy client does not pay for HMAC and parsing on every call. */
+const VERIFIED_TOKENS = 10_000;
 const AUDIENCE = 'wecom-gate:miniprogram';
 
 export function createSessionTokens(deps: { secret: string; now?: () => number }): SessionTokens {
@@ -26,6 +29,28 @@ export function createSessionTokens(deps: { secret: string; now?: () => number }
   // A KeyObject made once: given a string, jsonwebtoken first tries (and fails) to parse it as
   // a PEM public key on every call, which costs more than the whole rest of a request.
   const secret = createSecretKey(Buffer.from(deps.secret, 'utf8'));
+  // Keyed by the whole token string: a string that verified once verifies again with the same
+  // key, so only the expiry needs checking on a hit. Failures are never remembered.
+  const verified = new LRUCache<string, SessionClaims>({ max: VERIFIED_TOKENS });
+
+  function verifyOnce(token: string): SessionClaims {
+    const claims = jwt.verify(token, secret, {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      clockTimestamp: Math.floor(now() / 1000),
+    });
+    if (
+      typeof claims !== 'object' ||
+      typeof claims.sub !== 'string' ||
+      typeof claims.sid !== 'string' ||
+      typeof claims.exp !== 'number'
+    ) {
+      throw new Error('claims missing');
+    }
+    return { sub: claims.sub, sid: claims.sid, exp: claims.exp };
+  }
+
   return {
     sign({ userid, sid, expiresAt }) {
       return jwt.sign({ sid, exp: Math.floor(expiresAt / 1000) }, secret, {
@@ -37,23 +62,14 @@ export function createSessionTokens(deps: { secret: string; now?: () => number }
       });
     },
     verify(token) {
+      const known = verified.get(token);
+      if (known && known.exp * 1000 > now()) return known;
       try {
-        const claims = jwt.verify(token, secret, {
-          algorithms: ['HS256'],
-          issuer: ISSUER,
-          audience: AUDIENCE,
-          clockTimestamp: Math.floor(now() / 1000),
-        });
-        if (
-          typeof claims !== 'object' ||
-          typeof claims.sub !== 'string' ||
-          typeof claims.sid !== 'string' ||
-          typeof claims.exp !== 'number'
-        ) {
-          throw new Error('claims missing');
-        }
-        return { sub: claims.sub, sid: claims.sid, exp: claims.exp };
+        const claims = verifyOnce(token);
+        verified.set(token, claims);
+        return claims;
       } catch (error) {
+        verified.delete(token);
         throw new RequestError('auth.unauthenticated', { cause: error });
       }
     },

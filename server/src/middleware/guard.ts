@@ -1,3 +1,4 @@
+import { bodyParser } from '@koa/bodyparser';
 import type { Context, Middleware } from 'koa';
 import type { z } from 'zod';
 import { RequestError } from '../errors/request-error';
@@ -17,6 +18,17 @@ export interface GuardSchemas<P, Q, B, R> {
   /** Success status, default 200 (204 takes no response schema). */
   status?: number;
 }
+
+/** Request bodies larger than this are `request.too_large` (413). */
+export const BODY_LIMIT = '16kb';
+
+/** JSON only; parsed just for routes that declare a body, so other requests never pay for it. */
+const parseJsonBody = bodyParser({
+  enableTypes: ['json'],
+  jsonLimit: BODY_LIMIT,
+  encoding: 'utf-8',
+});
+const noop = async () => {};
 
 export type GuardedContext = Context & { state: AppState; params?: Record<string, string> };
 
@@ -39,6 +51,7 @@ export function guard<P = undefined, Q = undefined, B = undefined, R = undefined
 ): Middleware<AppState> {
   return async (ctx) => {
     const context = ctx as unknown as GuardedContext;
+    if (schemas.body) await parseJsonBody(ctx, noop);
     const input = {
       params: (schemas.params
         ? parse(schemas.params, context.params ?? {}, 'params')

@@ -11,22 +11,32 @@ export function requestContext(deps: { logger: Logger }): Middleware<AppState> {
     const incoming = ctx.get('x-request-id');
     const requestId = INCOMING_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
-    ctx.state.log = deps.logger.child({ requestId });
+    // The child logger is made on first use: most requests never log at the configured level.
+    let log: Logger | undefined;
+    Object.defineProperty(ctx.state, 'log', {
+      get: () => {
+        log ??= deps.logger.child({ requestId });
+        return log;
+      },
+      enumerable: true,
+    });
     ctx.set('X-Request-Id', requestId);
     const started = performance.now();
     try {
       await next();
     } finally {
-      ctx.state.log.info(
-        {
-          method: ctx.method,
-          path: ctx.path,
-          status: ctx.status,
-          ms: Math.round((performance.now() - started) * 10) / 10,
-          userid: ctx.state.session?.userid,
-        },
-        'request',
-      );
+      if (deps.logger.isLevelEnabled('info')) {
+        ctx.state.log.info(
+          {
+            method: ctx.method,
+            path: ctx.path,
+            status: ctx.status,
+            ms: Math.round((performance.now() - started) * 10) / 10,
+            userid: ctx.state.session?.userid,
+          },
+          'request',
+        );
+      }
     }
   };
 }

@@ -44,7 +44,7 @@ export const decryptResponseGuard = z.object({
 async function nameOf(
   userid: string,
   deps: { wecom: WecomApi; names: NameCache },
-  log: Logger,
+  state: { readonly log: Logger },
 ): Promise<string | undefined> {
   const cached = await deps.names.get('user', userid);
   if (cached !== undefined) return cached ?? undefined;
@@ -54,7 +54,7 @@ async function nameOf(
     return user.name;
   } catch (error) {
     if (!(error instanceof WecomApiError)) throw error;
-    log.warn({ errcode: error.errcode, api: error.api }, 'employee name unavailable');
+    state.log.warn({ errcode: error.errcode, api: error.api }, 'employee name unavailable');
     await deps.names.set('user', userid, null);
     return undefined;
   }
@@ -75,7 +75,7 @@ export function meRoutes(
     deps.requireEmployee,
     guard({ response: meResponseGuard }, async (_input, ctx) => {
       const session = ctx.state.session!;
-      const name = await nameOf(session.userid, deps, ctx.state.log);
+      const name = await nameOf(session.userid, deps, ctx.state);
       return {
         user: { userid: session.userid, corpid: session.corpid, name },
         expiresAt: new Date(session.expiresAt).toISOString(),

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Store } from './store';
 
 /**
@@ -15,6 +16,9 @@ export interface NameCache {
 
 const KNOWN_TTL_MS = 24 * 3600_000;
 const UNKNOWN_TTL_MS = 10 * 60_000;
+/** Names seen by this process are kept here briefly, so `/api/me` does not ask the store each time. */
+const MEMO_TTL_MS = 60_000;
+const MEMO_SIZE = 10_000;
 
 export function createNameCache(deps: {
   store: Store;
@@ -23,15 +27,37 @@ export function createNameCache(deps: {
 }): NameCache {
   const { store, onLookup = () => {} } = deps;
   const keyOf = (kind: NameKind, id: string) => `name:${kind}:${id}`;
-  const decode = (raw: string | null) => {
-    onLookup(raw !== null);
-    return raw === null ? undefined : raw === '' ? null : raw;
+  // '' stands for "looked up, no name" in the store and in the memo.
+  const memo = new LRUCache<string, string>({ max: MEMO_SIZE, ttl: MEMO_TTL_MS });
+  const decode = (raw: string | null | undefined) => {
+    onLookup(raw != null);
+    return raw == null ? undefined : raw === '' ? null : raw;
   };
+
+  async function getMany(kind: NameKind, ids: readonly string[]) {
+    const keys = ids.map((id) => keyOf(kind, id));
+    const raws: (string | null | undefined)[] = keys.map((key) => memo.get(key));
+    const missing = keys.filter((_, index) => raws[index] === undefined);
+    if (missing.length > 0) {
+      const fetched = await store.getMany(missing);
+      let next = 0;
+      raws.forEach((raw, index) => {
+        if (raw !== undefined) return;
+        const value = fetched[next++] ?? null;
+        raws[index] = value;
+        if (value !== null) memo.set(keys[index]!, value);
+      });
+    }
+    return raws.map(decode);
+  }
+
   return {
-    get: async (kind, id) => decode(await store.get(keyOf(kind, id))),
-    getMany: async (kind, ids) =>
-      (await store.getMany(ids.map((id) => keyOf(kind, id)))).map((raw) => decode(raw)),
-    set: (kind, id, name) =>
-      store.set(keyOf(kind, id), name ?? '', name === null ? UNKNOWN_TTL_MS : KNOWN_TTL_MS),
+    get: async (kind, id) => (await getMany(kind, [id]))[0],
+    getMany,
+    async set(kind, id, name) {
+      const key = keyOf(kind, id);
+      await store.set(key, name ?? '', name === null ? UNKNOWN_TTL_MS : KNOWN_TTL_MS);
+      memo.set(key, name ?? '');
+    },
   };
 }
