@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { z } from 'zod';
 import type { Store } from './store';
 
@@ -7,13 +8,20 @@ import type { Store } from './store';
  * from the cached detail, never in the cache. Misses are loaded each id once per call, with at
  * most `parallelism` loads running at a time across all requests of this process (WeCom answers
  * 45033 to too many concurrent calls of one API), and concurrent loads of one id share one
- * upstream call. `load` answers null for "no such thing"; nulls are not cached.
+ * upstream call. `load` answers null for "no such thing"; nulls are not cached. Decoded details
+ * are also kept in this process for a few seconds (at most the TTL), so a burst of reads of one
+ * customer costs neither a store round trip nor JSON parsing and validation.
  */
 export interface DetailCache<T> {
   get(id: string): Promise<T | null>;
   /** Distinct ids only; answers in the same order. Stops starting loads after the first failure. */
   getMany(ids: readonly string[]): Promise<(T | null)[]>;
+  /** Drops a detail here and in the store, so the next read asks WeCom again. */
+  forget(id: string): Promise<void>;
 }
+
+const MEMO_SIZE = 1000;
+const MEMO_TTL_MS = 5000;
 
 export function createDetailCache<T>(deps: {
   store: Store;
@@ -27,6 +35,13 @@ export function createDetailCache<T>(deps: {
 }): DetailCache<T> {
   const { store, kind, schema, ttlSeconds, load, parallelism, onLookup = () => {} } = deps;
   const keyOf = (id: string) => `detail:${kind}:${id}`;
+  const memo =
+    ttlSeconds > 0
+      ? new LRUCache<string, T & object>({
+          max: MEMO_SIZE,
+          ttl: Math.min(ttlSeconds * 1000, MEMO_TTL_MS),
+        })
+      : undefined;
   const inFlight = new Map<string, Promise<T | null>>();
   const slots = createSlots(parallelism);
 
@@ -47,6 +62,7 @@ export function createDetailCache<T>(deps: {
       const value = await load(id);
       if (value !== null && ttlSeconds > 0) {
         await store.set(keyOf(id), JSON.stringify(value), ttlSeconds * 1000);
+        memo?.set(id, value as T & object);
       }
       return value;
     })().finally(() => inFlight.delete(id));
@@ -55,8 +71,18 @@ export function createDetailCache<T>(deps: {
   };
 
   async function getMany(ids: readonly string[]): Promise<(T | null)[]> {
-    const cached: (T | null | undefined)[] =
-      ttlSeconds > 0 ? (await store.getMany(ids.map(keyOf))).map(decode) : ids.map(() => undefined);
+    const cached: (T | null | undefined)[] = ids.map((id) => memo?.get(id));
+    const unseen = ids.filter((_, index) => cached[index] === undefined);
+    if (memo && unseen.length > 0) {
+      const stored = (await store.getMany(unseen.map(keyOf))).map(decode);
+      let next = 0;
+      cached.forEach((value, index) => {
+        if (value !== undefined) return;
+        const found = stored[next++];
+        cached[index] = found;
+        if (found != null) memo.set(ids[index]!, found as T & object);
+      });
+    }
     for (const value of cached) onLookup(value !== undefined);
     let failed = false;
     await Promise.all(
@@ -80,6 +106,10 @@ export function createDetailCache<T>(deps: {
   return {
     get: async (id) => (await getMany([id]))[0]!,
     getMany,
+    async forget(id) {
+      memo?.delete(id);
+      await store.delete(keyOf(id));
+    },
   };
 }
 

@@ -43,7 +43,7 @@ beforeEach(() => {
 
 /** Drops cached details so the next read goes to WeCom. */
 const forget = (...ids: string[]) =>
-  Promise.all(ids.map((id) => gateway.store.delete(`detail:customer:${id}`)));
+  Promise.all(ids.map((id) => gateway.deps.customers.forget(id)));
 
 const detail = (userid: string, id: string) =>
   gateway.request<ContactDetail>('GET', `/api/external-contacts/${encodeURIComponent(id)}`, {

@@ -32,7 +32,7 @@ beforeEach(() => {
 });
 
 const forget = (...ids: string[]) =>
-  Promise.all(ids.map((id) => gateway.store.delete(`detail:groupchat:${id}`)));
+  Promise.all(ids.map((id) => gateway.deps.groupChats.forget(id)));
 const allGroups = [1, 2, 3, 4, 5, 6].map(groupChatId);
 
 const list = (userid: string, query = '') =>

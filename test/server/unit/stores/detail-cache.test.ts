@@ -102,4 +102,16 @@ describe('createDetailCache', () => {
     expect(loads.sort()).toEqual(['a', 'b']);
     expect(JSON.parse((await store.get('detail:thing:a'))!)).toEqual({ id: 'a', n: 1 });
   });
+
+  it('should answer a repeated read from this process without asking the store', async () => {
+    const { store, cache, loads } = setup();
+    await cache.get('a');
+    const reads = jest.spyOn(store, 'getMany');
+    expect(await cache.get('a')).toEqual({ id: 'a', n: 1 });
+    expect(reads).not.toHaveBeenCalled();
+    await cache.forget('a');
+    expect(await store.get('detail:thing:a')).toBeNull();
+    expect(await cache.get('a')).toEqual({ id: 'a', n: 1 });
+    expect(loads).toEqual(['a', 'a']);
+  });
 });
