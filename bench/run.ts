@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon, { type RequestSpec, type Result } from 'autocannon';
 import { type Simulator, startSimulator } from '../server/src/sandbox';
+import { freePort } from '../test/helpers/redis-process';
 
 /**
  * `npm run bench`: loopback only, starts and stops everything it needs (a redis-server on a free
@@ -42,17 +42,6 @@ const EMPLOYEES = ['zhangsan', 'lisi', 'wangwu', 'zhaoliu', 'sunqi', 'wujiu', 'c
 const CUSTOMER_ID = 'wmYsDemoCust01';
 
 const TARGETS = { meRatio: 0.5, customerRatio: 0.4, loginUpstream: 1, rssMb: 150 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 const children: ChildProcess[] = [];
 
