@@ -43,7 +43,7 @@ export async function startRedisProcess(): Promise<RedisProcess> {
     });
   };
   const stop = async () => {
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child!.once('exit', resolve));
     child.kill('SIGCONT');
     child.kill('SIGKILL');
