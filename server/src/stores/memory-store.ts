@@ -1,47 +1,84 @@
-import { createMemoryRateLimiter } from './rate-limiter';
-import type { Store } from './store';
+import type { Counter, Store } from './store';
 
 /**
  * In-process store for a single instance (used when REDIS_URL is unset). Same semantics as the
- * Redis store: millisecond TTLs, set-if-absent, compare-and-delete.
+ * Redis store: millisecond TTLs, set-if-absent, compare-and-delete, fixed-window counters, sets.
  */
 export function createMemoryStore(options: { now?: () => number } = {}): Store {
   const now = options.now ?? Date.now;
-  const entries = new Map<string, { value: string; expiresAt: number }>();
+  const entries = new Map<string, { value: string | Set<string>; expiresAt: number }>();
 
-  const read = (key: string): string | null => {
+  const live = (key: string) => {
     const entry = entries.get(key);
-    if (!entry) return null;
+    if (!entry) return undefined;
     if (entry.expiresAt <= now()) {
       entries.delete(key);
-      return null;
+      return undefined;
     }
-    return entry.value;
+    return entry;
   };
+  const read = (key: string): string | null => {
+    const value = live(key)?.value;
+    return typeof value === 'string' ? value : null;
+  };
+  const expiryOf = (ttlMs: number) => now() + Math.max(1, Math.ceil(ttlMs));
   const write = (key: string, value: string, ttlMs: number) => {
-    entries.set(key, { value, expiresAt: now() + Math.max(1, Math.ceil(ttlMs)) });
+    entries.set(key, { value, expiresAt: expiryOf(ttlMs) });
+  };
+  const counterOf = (key: string): Counter => {
+    const entry = live(key);
+    return entry
+      ? { count: Number(entry.value), ttlMs: entry.expiresAt - now() }
+      : { count: 0, ttlMs: 0 };
+  };
+  const increment = (key: string, windowMs: number, by = 1): Counter => {
+    const entry = live(key);
+    if (entry) entry.value = String(Number(entry.value) + by);
+    else write(key, String(by), windowMs);
+    return counterOf(key);
   };
 
   const sweeper = setInterval(() => {
-    for (const key of entries.keys()) read(key);
+    for (const key of entries.keys()) live(key);
   }, 60_000);
   sweeper.unref();
 
   return {
-    kind: 'memory',
     get: async (key) => read(key),
     getMany: async (keys) => keys.map(read),
     set: async (key, value, ttlMs) => write(key, value, ttlMs),
     setIfAbsent: async (key, value, ttlMs) => {
-      if (read(key) !== null) return false;
+      if (live(key)) return false;
       write(key, value, ttlMs);
       return true;
     },
-    delete: async (key) => {
-      entries.delete(key);
+    delete: async (...keys) => {
+      for (const key of keys) entries.delete(key);
     },
     deleteIfEquals: async (key, expected) => read(key) === expected && entries.delete(key),
-    rateLimiter: createMemoryRateLimiter,
+    increment: async (key, windowMs, by) => increment(key, windowMs, by),
+    readCounter: async (key) => counterOf(key),
+    getAndIncrement: async (key, counterKey, windowMs) => {
+      const value = read(key);
+      return value === null ? { value } : { value, counter: increment(counterKey, windowMs) };
+    },
+    addToSet: async (key, member, ttlMs) => {
+      const entry = live(key);
+      const members = entry?.value instanceof Set ? entry.value : new Set<string>();
+      members.add(member);
+      entries.set(key, {
+        value: members,
+        expiresAt: Math.max(entry?.expiresAt ?? 0, expiryOf(ttlMs)),
+      });
+    },
+    setMembers: async (key) => {
+      const value = live(key)?.value;
+      return value instanceof Set ? [...value] : [];
+    },
+    removeFromSet: async (key, member) => {
+      const value = live(key)?.value;
+      if (value instanceof Set) value.delete(member);
+    },
     ping: async () => {},
     close: async () => {
       clearInterval(sweeper);

@@ -1,8 +1,7 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
-import { createRedisRateLimiter } from './rate-limiter';
 import type { RedisConnection } from './redis-options';
-import { type Store, StoreUnavailableError } from './store';
+import { type Counter, type Store, StoreUnavailableError } from './store';
 
 /**
  * The shared store. Every command is bounded: `commandTimeout` for a Redis that hangs, no offline
@@ -25,9 +24,48 @@ if redis.call('get', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
+/** INCRBY with a window set by the first increment; answers {count, ms left}. */
+const INCREMENT = `
+local count = redis.call('incrby', KEYS[1], ARGV[2])
+local ttl = redis.call('pttl', KEYS[1])
+if ttl < 0 then
+  redis.call('pexpire', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}`;
+
+/** GET KEYS[1]; only when it exists, INCREMENT KEYS[2]: {value, count, ms left} or {}. */
+const GET_AND_INCREMENT = `
+local value = redis.call('get', KEYS[1])
+if not value then return {} end
+local count = redis.call('incr', KEYS[2])
+local ttl = redis.call('pttl', KEYS[2])
+if ttl < 0 then
+  redis.call('pexpire', KEYS[2], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {value, count, ttl}`;
+
+/** SADD, and a lifetime of at least ARGV[2] ms. */
+const ADD_TO_SET = `
+redis.call('sadd', KEYS[1], ARGV[1])
+if redis.call('pttl', KEYS[1]) < tonumber(ARGV[2]) then
+  redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return 1`;
+
 type RedisWithCommands = (Redis | Cluster) & {
   deleteIfEquals(key: string, expected: string): Promise<number>;
+  incrementWindow(key: string, windowMs: number, by: number): Promise<[number, number]>;
+  getAndIncrement(
+    key: string,
+    counterKey: string,
+    windowMs: number,
+  ): Promise<[] | [string, number, number]>;
+  addToSet(key: string, member: string, ttlMs: number): Promise<number>;
 };
+
+const ms = (value: number) => Math.max(1, Math.ceil(value));
 
 export async function createRedisStore(options: RedisStoreOptions): Promise<Store> {
   const { url, keyPrefix, logger, commandTimeoutMs = 500 } = options;
@@ -64,6 +102,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
         ? Promise.all(keys.map((key) => redis.get(key)))
         : redis.mget(...keys);
   redis.defineCommand('deleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
+  redis.defineCommand('incrementWindow', { numberOfKeys: 1, lua: INCREMENT });
+  redis.defineCommand('getAndIncrement', { numberOfKeys: 2, lua: GET_AND_INCREMENT });
+  redis.defineCommand('addToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
 
   let lastState = '';
   const report = (state: string, error?: Error) => {
@@ -102,26 +143,47 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   }
 
   return {
-    kind: 'redis',
     get: (key) => run('get', () => redis.get(key)),
     getMany: (keys) => run('mget', () => getMany(keys)),
     set: (key, value, ttlMs) =>
       run('set', async () => {
-        await redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+        await redis.set(key, value, 'PX', ms(ttlMs));
       }),
     setIfAbsent: (key, value, ttlMs) =>
-      run(
-        'set nx',
-        async () =>
-          (await redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK',
-      ),
-    delete: (key) =>
+      run('set nx', async () => (await redis.set(key, value, 'PX', ms(ttlMs), 'NX')) === 'OK'),
+    delete: (...keys) =>
       run('del', async () => {
-        await redis.del(key);
+        // One DEL per key: keys of one DEL must share a hash slot in a cluster.
+        if (keys.length > 0) await Promise.all(keys.map((key) => redis.del(key)));
       }),
     deleteIfEquals: (key, expected) =>
       run('delete if equals', async () => (await redis.deleteIfEquals(key, expected)) === 1),
-    rateLimiter: (limiterOptions) => createRedisRateLimiter(redis, limiterOptions),
+    increment: (key, windowMs, by = 1) =>
+      run('increment', async (): Promise<Counter> => {
+        const [count, ttlMs] = await redis.incrementWindow(key, ms(windowMs), by);
+        return { count, ttlMs };
+      }),
+    readCounter: (key) =>
+      run('read counter', async (): Promise<Counter> => {
+        const [value, ttlMs] = await Promise.all([redis.get(key), redis.pttl(key)]);
+        return value === null ? { count: 0, ttlMs: 0 } : { count: Number(value), ttlMs };
+      }),
+    getAndIncrement: (key, counterKey, windowMs) =>
+      run('get and increment', async () => {
+        const answer = await redis.getAndIncrement(key, counterKey, ms(windowMs));
+        if (answer.length === 0) return { value: null };
+        const [value, count, ttlMs] = answer;
+        return { value, counter: { count, ttlMs } };
+      }),
+    addToSet: (key, member, ttlMs) =>
+      run('add to set', async () => {
+        await redis.addToSet(key, member, ms(ttlMs));
+      }),
+    setMembers: (key) => run('set members', () => redis.smembers(key)),
+    removeFromSet: (key, member) =>
+      run('remove from set', async () => {
+        await redis.srem(key, member);
+      }),
     ping: () =>
       run('ping', async () => {
         await redis.ping();

@@ -1,8 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { CredentialName } from '../config';
 import { describeErrcode } from '../errors/wecom-errcodes';
+import { createSingleFlight, onceAcrossInstances } from '../stores/once';
 import type { Store } from '../stores/store';
 import { WecomApiError, WecomUnavailableError } from './errors';
 import type { WecomHttp } from './http';
@@ -70,7 +71,7 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
   } = deps;
   const lockTtlMs = timeoutMs * 2 + 1000;
   const waitTimeoutMs = lockTtlMs + 1000;
-  const inFlight = new Map<string, Promise<AccessToken>>();
+  const refreshes = createSingleFlight<AccessToken>();
 
   const keysByCredential = new Map(
     (Object.keys(secrets) as CredentialName[]).map((credential) => {
@@ -130,44 +131,32 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
     }
   }
 
-  async function obtain(credential: CredentialName): Promise<AccessToken> {
+  function obtain(credential: CredentialName): Promise<AccessToken> {
     const keys = keysOf(credential);
-    const owner = randomUUID();
-    const deadline = now() + waitTimeoutMs;
-    for (;;) {
-      const [cached, failure] = await store.getMany([keys.token, keys.failure]);
-      if (cached) return fromStored(credential, cached, true);
-      if (failure) throw rememberedFailure(credential, failure);
-      if (await store.setIfAbsent(keys.lock, owner, lockTtlMs)) {
-        try {
-          const recheck = await store.get(keys.token);
-          if (recheck) return fromStored(credential, recheck, true);
-          return await fetchAndStore(credential, keys);
-        } finally {
-          await store.deleteIfEquals(keys.lock, owner).catch(() => false);
-        }
-      }
-      if (now() > deadline) {
-        throw new WecomUnavailableError(
-          'gettoken',
-          'busy',
-          'another instance holds the refresh lock',
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
-    }
+    return onceAcrossInstances({
+      store,
+      lockKey: keys.lock,
+      lockTtlMs,
+      waitMs: waitTimeoutMs,
+      pollMs,
+      now,
+      read: async () => {
+        const [cached, failure] = await store.getMany([keys.token, keys.failure]);
+        if (cached) return fromStored(credential, cached, true);
+        if (failure) throw rememberedFailure(credential, failure);
+        return undefined;
+      },
+      produce: () => fetchAndStore(credential, keys),
+      onTimeout: () =>
+        new WecomUnavailableError('gettoken', 'busy', 'another instance holds the refresh lock'),
+    });
   }
 
   return {
-    get(credential) {
-      const key = keysOf(credential).token;
-      let pending = inFlight.get(key);
-      if (!pending) {
-        pending = obtain(credential).finally(() => inFlight.delete(key));
-        inFlight.set(key, pending);
-      }
-      return pending.then((token) => ({ ...token, credential }));
-    },
+    get: (credential) =>
+      refreshes
+        .run(keysOf(credential).token, () => obtain(credential))
+        .then((token) => ({ ...token, credential })),
     async invalidate(failed) {
       const deleted = await store.deleteIfEquals(keysOf(failed.credential).token, failed.raw);
       logger.info({ credential: failed.credential, deleted }, 'access token invalidated');

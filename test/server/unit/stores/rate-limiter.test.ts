@@ -1,4 +1,5 @@
 import { createMemoryStore } from '../../../../server/src/stores/memory-store';
+import { createRateLimiter } from '../../../../server/src/stores/rate-limiter';
 import { createRedisStore } from '../../../../server/src/stores/redis-store';
 import { StoreUnavailableError } from '../../../../server/src/stores/store';
 import { startRedisProcess } from '../../../helpers/redis-process';
@@ -11,7 +12,7 @@ describe.each([
   it('allows `points` per key and window, then tells how long to wait', async () => {
     const store = await makeStore();
     try {
-      const limiter = store.rateLimiter({ name: 'test', points: 2, durationSeconds: 30 });
+      const limiter = createRateLimiter(store, { name: 'test', points: 2, windowSeconds: 30 });
       expect(await limiter.consume('k1')).toEqual({ allowed: true });
       expect(await limiter.consume('k1')).toEqual({ allowed: true });
       const refused = await limiter.consume('k1');
@@ -22,8 +23,21 @@ describe.each([
       }
       expect(await limiter.consume('k2')).toEqual({ allowed: true });
       // Another limiter name counts separately.
-      const other = store.rateLimiter({ name: 'other', points: 1, durationSeconds: 30 });
+      const other = createRateLimiter(store, { name: 'other', points: 1, windowSeconds: 30 });
       expect(await other.consume('k1')).toEqual({ allowed: true });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('gives a point back on refund', async () => {
+    const store = await makeStore();
+    try {
+      const limiter = createRateLimiter(store, { name: 'refund', points: 1, windowSeconds: 30 });
+      expect(await limiter.consume('k')).toEqual({ allowed: true });
+      await limiter.refund('k');
+      expect(await limiter.consume('k')).toEqual({ allowed: true });
+      expect((await limiter.consume('k')).allowed).toBe(false);
     } finally {
       await store.close();
     }
@@ -37,7 +51,7 @@ it('fails with StoreUnavailableError (not a refusal) while Redis is down', async
     keyPrefix: uniquePrefix(),
     logger: silentLogger(),
   });
-  const limiter = store.rateLimiter({ name: 'outage', points: 5, durationSeconds: 30 });
+  const limiter = createRateLimiter(store, { name: 'outage', points: 5, windowSeconds: 30 });
   try {
     expect(await limiter.consume('k')).toEqual({ allowed: true });
   } finally {

@@ -76,7 +76,11 @@ describe('multi-instance and abuse-limit keys', () => {
     const config = loadConfig(production);
     expect(config.webConcurrency).toBe(1);
     expect(config.trustedProxyHops).toBe(1);
-    expect(config.rateLimits).toEqual({ loginPerMinute: 30, lookupPerMinute: 120 });
+    expect(config.rateLimits).toEqual({
+      loginFailuresPerMinute: 20,
+      loginExchangesPerMinute: 5000,
+      lookupPerMinute: 120,
+    });
   });
 
   it('allows workers with any shared Redis and refuses them with the in-process store', () => {

@@ -40,9 +40,46 @@ describe.each([
 
   it('should delete and answer ping', async () => {
     await store.set('k', 'v', 5000);
-    await store.delete('k');
-    expect(await store.get('k')).toBeNull();
+    await store.set('k2', 'v', 5000);
+    await store.delete('k', 'k2', 'never-written');
+    expect(await store.getMany(['k', 'k2'])).toEqual([null, null]);
     await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  it('should count in a fixed window that the first increment starts', async () => {
+    expect(await store.readCounter('c')).toEqual({ count: 0, ttlMs: 0 });
+    const first = await store.increment('c', 200);
+    expect(first.count).toBe(1);
+    expect(first.ttlMs).toBeGreaterThan(100);
+    expect(first.ttlMs).toBeLessThanOrEqual(200);
+    expect((await store.increment('c', 60_000, 4)).count).toBe(5);
+    expect((await store.increment('c', 60_000, -2)).count).toBe(3);
+    const read = await store.readCounter('c');
+    expect(read.count).toBe(3);
+    expect(read.ttlMs).toBeLessThanOrEqual(200);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await store.readCounter('c')).toEqual({ count: 0, ttlMs: 0 });
+  });
+
+  it('should increment with a read only while the read key exists', async () => {
+    expect(await store.getAndIncrement('s:{u}', 'n:{u}', 60_000)).toEqual({ value: null });
+    expect((await store.readCounter('n:{u}')).count).toBe(0);
+    await store.set('s:{u}', 'session', 60_000);
+    const answer = await store.getAndIncrement('s:{u}', 'n:{u}', 60_000);
+    expect(answer.value).toBe('session');
+    expect(answer.counter?.count).toBe(1);
+    expect((await store.getAndIncrement('s:{u}', 'n:{u}', 60_000)).counter?.count).toBe(2);
+  });
+
+  it('should keep set members for at least the longest TTL given', async () => {
+    await store.addToSet('set', 'a', 60_000);
+    await store.addToSet('set', 'b', 100);
+    await store.addToSet('set', 'a', 100);
+    expect((await store.setMembers('set')).sort()).toEqual(['a', 'b']);
+    await store.removeFromSet('set', 'a');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await store.setMembers('set')).toEqual(['b']);
+    expect(await store.setMembers('no-such-set')).toEqual([]);
   });
 });
 
