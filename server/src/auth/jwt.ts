@@ -1,7 +1,7 @@
 import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { LRUCache } from 'lru-cache';
-import { RequestError } from '../errors/request-error';
+import { AuthError } from './errors';
 
 /**
  * Session tokens: HS256 pinned (no `alg: none`, no other algorithm), issuer and audience set,
@@ -15,7 +15,7 @@ export interface SessionClaims {
 
 export interface SessionTokens {
   sign(claims: { userid: string; sid: string; expiresAt: number }): string;
-  /** Throws `auth.unauthenticated` for anything that is not a valid token of ours. */
+  /** Throws `AuthError('unauthenticated')` for anything that is not a valid token of ours. */
   verify(token: string): SessionClaims;
 }
 
@@ -70,7 +70,7 @@ export function createSessionTokens(deps: { secret: string; now?: () => number }
         return claims;
       } catch (error) {
         verified.delete(token);
-        throw new RequestError('auth.unauthenticated', { cause: error });
+        throw new AuthError('unauthenticated', { cause: error });
       }
     },
   };

@@ -2,23 +2,29 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { LoginResponse } from '../../../miniprogram/typings/api';
-import type { ErrorCode } from '../errors/codes';
-import { RequestError } from '../errors/request-error';
-import { toRequestError } from '../errors/to-request-error';
 import { describeErrcode } from '../errors/wecom-errcodes';
+import { createSingleFlight, onceAcrossInstances } from '../stores/once';
+import type { RateLimiter } from '../stores/rate-limiter';
 import type { SessionStore } from '../stores/session-store';
 import type { Store } from '../stores/store';
 import type { WecomApi } from '../wecom/api';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
+import { AuthError } from './errors';
 import type { SessionTokens } from './jwt';
 
 /**
- * Login (DESIGN §6): exchange a `wx.qy.login` code once — duplicate submissions of one code, in
- * this process or another sharing the store, wait for the first exchange and get its session —
- * check the corp, store the session_key server-side and answer a token naming the session.
+ * Login: exchange a `wx.qy.login` code once, check the corp, store the session_key server-side
+ * and answer a token naming the session.
+ *
+ * - A code is used once. Duplicates that arrive while its exchange runs (in this process or in
+ *   another sharing the store) wait for it and get its session; a code presented after its
+ *   exchange finished is `invalid_code`, as WeCom itself would answer, without asking WeCom.
+ * - What costs is limited, not logins: failed logins (refused or replayed codes) per client IP —
+ *   each attempt takes a point that a successful login gives back, so concurrent garbage is
+ *   bounded too — and code exchanges per minute across the cluster (WeCom's quota).
  */
 export interface LoginService {
-  login(code: string): Promise<LoginResponse>;
+  login(code: string, client: { ip: string }): Promise<LoginResponse>;
 }
 
 export interface LoginServiceDeps {
@@ -28,14 +34,17 @@ export interface LoginServiceDeps {
   store: Store;
   corpId: string;
   logger: Logger;
-  /** Upper bound of one exchange, to size the pending marker (WECOM_TIMEOUT_MS). */
+  /** Failed logins per client IP (in-flight attempts included). */
+  failuresPerIp: RateLimiter;
+  /** `jscode2session` calls across the cluster. */
+  exchanges: RateLimiter;
+  /** Upper bound of one exchange, to size the claim on a code (WECOM_TIMEOUT_MS). */
   timeoutMs: number;
   now?: () => number;
   pollMs?: number;
 }
 
-const exchangeGuard = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('pending') }),
+const recordSchema = z.discriminatedUnion('state', [
   z.object({
     state: z.literal('done'),
     sid: z.string(),
@@ -43,47 +52,89 @@ const exchangeGuard = z.discriminatedUnion('state', [
     corpid: z.string(),
     expiresAt: z.number(),
   }),
-  z.object({ state: z.literal('failed'), code: z.string(), data: z.unknown().optional() }),
+  z.object({
+    state: z.literal('refused'),
+    reason: z.enum(['invalid_code', 'corp_mismatch']),
+    errcode: z.number().optional(),
+  }),
+  z.object({
+    state: z.literal('wecom_refused'),
+    api: z.string(),
+    errcode: z.number(),
+    hint: z.string().optional(),
+  }),
+  z.object({ state: z.literal('wecom_unavailable'), api: z.string() }),
 ]);
-type Exchange = z.infer<typeof exchangeGuard>;
-type Done = Extract<Exchange, { state: 'done' }>;
+type ExchangeRecord = z.infer<typeof recordSchema>;
+type Done = Extract<ExchangeRecord, { state: 'done' }>;
 
-/** How long a finished exchange is remembered: a code lives five minutes. */
-const DONE_TTL_MS = 5 * 60_000;
-const FAILED_TTL_MS = 10_000;
+/** A code lives five minutes at WeCom: after that, WeCom refuses it by itself. */
+const USED_CODE_TTL_MS = 5 * 60_000;
+/** After WeCom was unreachable, the code may be tried again this soon. */
+const UNAVAILABLE_TTL_MS = 10_000;
+
+/** The error a finished exchange stands for (for every caller that shared it). */
+function errorOf(record: Exclude<ExchangeRecord, Done>): Error {
+  switch (record.state) {
+    case 'refused':
+      return new AuthError(record.reason, { errcode: record.errcode });
+    case 'wecom_refused':
+      return new WecomApiError({ ...record, errmsg: '' });
+    case 'wecom_unavailable':
+      return new WecomUnavailableError(record.api, 'network', 'the shared exchange failed');
+  }
+}
+
+/** What to remember of a failed exchange, so that duplicates fail the same way. */
+function recordOf(error: unknown): { record: ExchangeRecord; ttlMs: number } | undefined {
+  if (
+    error instanceof AuthError &&
+    (error.reason === 'invalid_code' || error.reason === 'corp_mismatch')
+  )
+    return {
+      record: { state: 'refused', reason: error.reason, errcode: error.errcode },
+      ttlMs: USED_CODE_TTL_MS,
+    };
+  if (error instanceof WecomApiError)
+    return {
+      record: { state: 'wecom_refused', api: error.api, errcode: error.errcode, hint: error.hint },
+      ttlMs: UNAVAILABLE_TTL_MS,
+    };
+  if (error instanceof WecomUnavailableError)
+    return { record: { state: 'wecom_unavailable', api: error.api }, ttlMs: UNAVAILABLE_TTL_MS };
+  return undefined;
+}
+
+/** The caller's own fault: counts against the client IP. */
+const isFailedLogin = (error: unknown) =>
+  error instanceof AuthError &&
+  (error.reason === 'invalid_code' || error.reason === 'corp_mismatch');
 
 export function createLoginService(deps: LoginServiceDeps): LoginService {
   const { wecom, sessions, tokens, store, corpId, logger, timeoutMs, now = Date.now } = deps;
-  const pollMs = deps.pollMs ?? 25;
-  const pendingTtlMs = timeoutMs * 2 + 1000;
-  const inFlight = new Map<string, Promise<Done>>();
-
-  function answer(done: Done): LoginResponse {
-    return {
-      token: tokens.sign({ userid: done.userid, sid: done.sid, expiresAt: done.expiresAt }),
-      expiresAt: new Date(done.expiresAt).toISOString(),
-      user: { userid: done.userid, corpid: done.corpid },
-    };
-  }
-
-  function loginError(error: unknown): RequestError {
-    if (
-      error instanceof WecomApiError &&
-      describeErrcode(error.errcode).category === 'login_code'
-    ) {
-      return new RequestError('auth.invalid_code', {
-        cause: error,
-        data: { errcode: error.errcode },
-      });
-    }
-    return toRequestError(error);
-  }
+  const claimTtlMs = timeoutMs * 2 + 1000;
+  const exchangesInFlight = createSingleFlight<Done>();
 
   async function exchange(code: string): Promise<Done> {
-    const result = await wecom.jscode2session(code);
+    const allowed = await deps.exchanges.consume('all');
+    if (!allowed.allowed) {
+      logger.warn('login exchanges per minute reached; refusing logins until the window ends');
+      throw new AuthError('rate_limited', { retryAfterSeconds: allowed.retryAfterSeconds });
+    }
+    let result: Awaited<ReturnType<WecomApi['jscode2session']>>;
+    try {
+      result = await wecom.jscode2session(code);
+    } catch (error) {
+      if (
+        error instanceof WecomApiError &&
+        describeErrcode(error.errcode).category === 'login_code'
+      )
+        throw new AuthError('invalid_code', { errcode: error.errcode, cause: error });
+      throw error;
+    }
     if (result.corpid !== corpId) {
       logger.warn({ corpid: result.corpid }, 'login code answered for another corp');
-      throw new RequestError('auth.corp_mismatch');
+      throw new AuthError('corp_mismatch');
     }
     const session = await sessions.create({
       userid: result.userid,
@@ -100,55 +151,67 @@ export function createLoginService(deps: LoginServiceDeps): LoginService {
     };
   }
 
-  async function exchangeOnce(key: string, code: string): Promise<Done> {
-    const deadline = now() + pendingTtlMs + 1000;
-    for (;;) {
-      const raw = await store.get(key);
-      if (raw !== null) {
-        const seen = exchangeGuard.parse(JSON.parse(raw));
-        if (seen.state === 'done') return seen;
-        if (seen.state === 'failed') {
-          throw new RequestError(seen.code as ErrorCode, { data: seen.data });
-        }
-      } else if (await store.setIfAbsent(key, JSON.stringify({ state: 'pending' }), pendingTtlMs)) {
+  function exchangeOnce(key: string, code: string): Promise<Done> {
+    return onceAcrossInstances<Done>({
+      store,
+      lockKey: `${key}:claim`,
+      lockTtlMs: claimTtlMs,
+      waitMs: claimTtlMs + 1000,
+      pollMs: deps.pollMs,
+      now,
+      async read(first) {
+        const raw = await store.get(key);
+        if (raw === null) return undefined;
+        const record = recordSchema.parse(JSON.parse(raw));
+        if (record.state !== 'done') throw errorOf(record);
+        // Seen finished on the first look: this is a replay, not a concurrent duplicate.
+        if (first) throw new AuthError('invalid_code', { message: 'the code was already used' });
+        return record;
+      },
+      async produce() {
         try {
           const done = await exchange(code);
-          await store.set(key, JSON.stringify(done), DONE_TTL_MS);
+          await store.set(key, JSON.stringify(done), USED_CODE_TTL_MS);
           return done;
         } catch (error) {
-          const failure = loginError(error);
-          await store
-            .set(
-              key,
-              JSON.stringify({ state: 'failed', code: failure.code, data: failure.data }),
-              FAILED_TTL_MS,
-            )
-            .catch(() => undefined);
-          throw failure;
+          const failed = recordOf(error);
+          if (failed)
+            await store
+              .set(key, JSON.stringify(failed.record), failed.ttlMs)
+              .catch(() => undefined);
+          throw error;
         }
-      }
-      if (now() > deadline) {
-        throw new RequestError('wecom.unavailable', {
-          cause: new WecomUnavailableError(
-            'miniprogram/jscode2session',
-            'busy',
-            'duplicate login still pending',
-          ),
-        });
-      }
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
-    }
+      },
+      onTimeout: () =>
+        new WecomUnavailableError(
+          'miniprogram/jscode2session',
+          'busy',
+          'duplicate login still pending',
+        ),
+    });
   }
 
   return {
-    async login(code) {
-      const key = `login-code:${createHash('sha256').update(code).digest('base64url')}`;
-      let pending = inFlight.get(key);
-      if (!pending) {
-        pending = exchangeOnce(key, code).finally(() => inFlight.delete(key));
-        inFlight.set(key, pending);
+    async login(code, client) {
+      const attempt = await deps.failuresPerIp.consume(client.ip);
+      if (!attempt.allowed) {
+        throw new AuthError('rate_limited', { retryAfterSeconds: attempt.retryAfterSeconds });
       }
-      return answer(await pending);
+      const key = `login-code:${createHash('sha256').update(code).digest('base64url')}`;
+      let done: Done;
+      try {
+        done = await exchangesInFlight.run(key, () => exchangeOnce(key, code));
+      } catch (error) {
+        if (!isFailedLogin(error)) await deps.failuresPerIp.refund(client.ip);
+        else logger.info({ ip: client.ip, errcode: (error as AuthError).errcode }, 'login refused');
+        throw error;
+      }
+      await deps.failuresPerIp.refund(client.ip);
+      return {
+        token: tokens.sign({ userid: done.userid, sid: done.sid, expiresAt: done.expiresAt }),
+        expiresAt: new Date(done.expiresAt).toISOString(),
+        user: { userid: done.userid, corpid: done.corpid },
+      };
     },
   };
 }

@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
+import { AuthError } from '../../../../server/src/auth/errors';
 import { createSessionTokens } from '../../../../server/src/auth/jwt';
-import { RequestError } from '../../../../server/src/errors/request-error';
 
 const secret = 's'.repeat(40);
 const tokens = createSessionTokens({ secret });
@@ -10,8 +10,8 @@ function codeOf(token: string): string {
   try {
     tokens.verify(token);
   } catch (error) {
-    expect(error).toBeInstanceOf(RequestError);
-    return (error as RequestError).code;
+    expect(error).toBeInstanceOf(AuthError);
+    return `auth.${(error as AuthError).reason}`;
   }
   return 'accepted';
 }

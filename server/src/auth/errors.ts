@@ -1,0 +1,48 @@
+/**
+ * Why an employee's login or session was refused. The HTTP edge (middleware/error-mapping.ts)
+ * turns each reason into an error code; nothing here knows about HTTP.
+ */
+export type AuthFailure =
+  /** No token, or a token that fails verification. */
+  | 'unauthenticated'
+  /** A valid token whose session is gone (logout, TTL, revoked, stale session_key). */
+  | 'session_expired'
+  /** Authenticated, but not allowed (not an admin). */
+  | 'forbidden'
+  /** WeCom refused the login code, or the code was already used. */
+  | 'invalid_code'
+  /** The code belongs to an employee of another corp. */
+  | 'corp_mismatch'
+  /** Too many failed logins from this client, or too many code exchanges overall. */
+  | 'rate_limited'
+  /** Decrypting user data is switched off (no mini-program appid configured). */
+  | 'decrypt_disabled'
+  /** User data that does not decrypt with this session's key: a newer login rotated it. */
+  | 'stale_session_key'
+  /** User data encrypted for another mini-program. */
+  | 'foreign_data'
+  /** Decrypted user data without a watermark. */
+  | 'no_watermark';
+
+export class AuthError extends Error {
+  readonly reason: AuthFailure;
+  /** WeCom's errcode when WeCom made the decision (a refused login code). */
+  readonly errcode?: number;
+  readonly retryAfterSeconds?: number;
+
+  constructor(
+    reason: AuthFailure,
+    options: {
+      message?: string;
+      errcode?: number;
+      retryAfterSeconds?: number;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(options.message ?? reason, { cause: options.cause });
+    this.name = 'AuthError';
+    this.reason = reason;
+    this.errcode = options.errcode;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
