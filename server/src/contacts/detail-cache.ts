@@ -1,110 +1,139 @@
 import { LRUCache } from 'lru-cache';
-import type { z } from 'zod';
-import type { Store } from './store';
+import { z } from 'zod';
+import { createSingleFlight } from '../stores/once';
+import type { Store } from '../stores/store';
+import { WecomUnavailableError } from '../wecom/errors';
 
 /**
  * A read-through cache of WeCom details (customers, groups) shared by every employee: JSON values
  * under `detail:<kind>:<id>` for `ttlSeconds` (0 = off). Authorization happens on every request
- * from the cached detail, never in the cache. Misses are loaded each id once per call, with at
- * most `parallelism` loads running at a time across all requests of this process (WeCom answers
- * 45033 to too many concurrent calls of one API), and concurrent loads of one id share one
- * upstream call. `load` answers null for "no such thing"; nulls are not cached. Decoded details
- * are also kept in this process for a few seconds (at most the TTL), so a burst of reads of one
- * customer costs neither a store round trip nor JSON parsing and validation.
+ * from the cached detail, never in the cache.
+ *
+ * - "Absent" answers (no such id, or WeCom refused to show this one) are remembered too, for at
+ *   most `absentTtlSeconds`, so repeated reads of unknown ids do not multiply WeCom calls.
+ * - Misses are loaded each id once per call, concurrent loads of one id share one call, and at
+ *   most `parallelism` loads run at a time in this process (WeCom answers 45033 to too many
+ *   concurrent calls of one API). Waiting for a slot counts against the call's deadline
+ *   (`timeoutMs` from the moment the load is asked for); when `maxWaiting` loads already wait,
+ *   the load fails at once with `WecomUnavailableError` (busy).
+ * - Decoded details are also kept in this process for a few seconds (at most the TTL), so a burst
+ *   of reads of one customer costs neither a store round trip nor parsing.
  */
+export type Absent = { absent: 'not_found' | 'hidden'; errcode?: number };
+export type Lookup<T> = T | Absent;
+
+export const isAbsent = <T>(value: Lookup<T>): value is Absent =>
+  typeof value === 'object' && value !== null && 'absent' in value;
+
 export interface DetailCache<T> {
-  get(id: string): Promise<T | null>;
   /** Distinct ids only; answers in the same order. Stops starting loads after the first failure. */
-  getMany(ids: readonly string[]): Promise<(T | null)[]>;
+  getMany(ids: readonly string[]): Promise<Lookup<T>[]>;
   /** Drops a detail here and in the store, so the next read asks WeCom again. */
   forget(id: string): Promise<void>;
+}
+
+export interface DetailCacheDeps<T> {
+  store: Store;
+  kind: string;
+  schema: z.ZodType<T>;
+  ttlSeconds: number;
+  /** How long an absent answer is remembered (capped by `ttlSeconds`). */
+  absentTtlSeconds: number;
+  /** Loads one id from WeCom; `signal` ends when the deadline passes. */
+  load: (id: string, signal: AbortSignal) => Promise<Lookup<T>>;
+  /** The WeCom API behind `load` (for errors). */
+  api: string;
+  parallelism: number;
+  maxWaiting: number;
+  timeoutMs: number;
+  /** Called once per id read: hit or miss (metrics). */
+  onLookup?: (hit: boolean) => void;
 }
 
 const MEMO_SIZE = 1000;
 const MEMO_TTL_MS = 5000;
 
-export function createDetailCache<T>(deps: {
-  store: Store;
-  kind: string;
-  schema: z.ZodType<T>;
-  ttlSeconds: number;
-  load: (id: string) => Promise<T | null>;
-  parallelism: number;
-  /** Called once per id read: hit or miss (metrics). */
-  onLookup?: (hit: boolean) => void;
-}): DetailCache<T> {
-  const { store, kind, schema, ttlSeconds, load, parallelism, onLookup = () => {} } = deps;
+const absentSchema = z.object({
+  absent: z.enum(['not_found', 'hidden']),
+  errcode: z.number().optional(),
+});
+
+export function createDetailCache<T>(deps: DetailCacheDeps<T>): DetailCache<T> {
+  const { store, kind, schema, ttlSeconds, load, onLookup = () => {} } = deps;
+  const absentTtlMs = Math.min(deps.absentTtlSeconds, ttlSeconds) * 1000;
   const keyOf = (id: string) => `detail:${kind}:${id}`;
+  const entrySchema = z.union([absentSchema, schema]);
   const memo =
     ttlSeconds > 0
-      ? new LRUCache<string, T & object>({
+      ? new LRUCache<string, { value: Lookup<T> }>({
           max: MEMO_SIZE,
           ttl: Math.min(ttlSeconds * 1000, MEMO_TTL_MS),
         })
       : undefined;
-  const inFlight = new Map<string, Promise<T | null>>();
-  const slots = createSlots(parallelism);
+  const loads = createSingleFlight<Lookup<T>>();
+  const slots = createSlots(deps);
 
-  const decode = (raw: string | null): T | undefined => {
+  const decode = (raw: string | null): Lookup<T> | undefined => {
     if (raw === null) return undefined;
     try {
-      const parsed = schema.safeParse(JSON.parse(raw));
-      return parsed.success ? parsed.data : undefined;
+      const parsed = entrySchema.safeParse(JSON.parse(raw));
+      return parsed.success ? (parsed.data as Lookup<T>) : undefined;
     } catch {
       return undefined;
     }
   };
 
-  const loadAndRemember = (id: string): Promise<T | null> => {
-    const running = inFlight.get(id);
-    if (running) return running;
-    const promise = (async () => {
-      const value = await load(id);
-      if (value !== null && ttlSeconds > 0) {
-        await store.set(keyOf(id), JSON.stringify(value), ttlSeconds * 1000);
-        memo?.set(id, value as T & object);
+  const loadAndRemember = (id: string, signal: AbortSignal) =>
+    loads.run(id, async () => {
+      const value = await load(id, signal);
+      const ttlMs = isAbsent(value) ? absentTtlMs : ttlSeconds * 1000;
+      if (ttlMs > 0) {
+        await store.set(keyOf(id), JSON.stringify(value), ttlMs);
+        memo?.set(id, { value }, { ttl: Math.min(ttlMs, MEMO_TTL_MS) });
       }
       return value;
-    })().finally(() => inFlight.delete(id));
-    inFlight.set(id, promise);
-    return promise;
-  };
+    });
 
-  async function getMany(ids: readonly string[]): Promise<(T | null)[]> {
-    const cached: (T | null | undefined)[] = ids.map((id) => memo?.get(id));
-    const unseen = ids.filter((_, index) => cached[index] === undefined);
+  async function getMany(ids: readonly string[]): Promise<Lookup<T>[]> {
+    const found: (Lookup<T> | undefined)[] = ids.map((id) => memo?.get(id)?.value);
+    const unseen = ids.filter((_, index) => found[index] === undefined);
     if (memo && unseen.length > 0) {
       const stored = (await store.getMany(unseen.map(keyOf))).map(decode);
       let next = 0;
-      cached.forEach((value, index) => {
+      found.forEach((value, index) => {
         if (value !== undefined) return;
-        const found = stored[next++];
-        cached[index] = found;
-        if (found != null) memo.set(ids[index]!, found as T & object);
+        const cached = stored[next++];
+        found[index] = cached;
+        if (cached !== undefined) memo.set(ids[index]!, { value: cached });
       });
     }
-    for (const value of cached) onLookup(value !== undefined);
+    for (const value of found) onLookup(value !== undefined);
+    if (!found.includes(undefined)) return found as Lookup<T>[];
+    // One deadline for this call's loads, waiting for a slot included.
+    const deadline = AbortSignal.timeout(deps.timeoutMs);
     let failed = false;
+    const loadOne = async (id: string) => {
+      try {
+        return await loadAndRemember(id, deadline);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    };
     await Promise.all(
-      cached.map((value, index) =>
-        value !== undefined
-          ? undefined
-          : slots(async () => {
-              if (failed) return;
-              try {
-                cached[index] = await loadAndRemember(ids[index]!);
-              } catch (error) {
-                failed = true;
-                throw error;
-              }
-            }),
-      ),
+      found.map(async (value, index) => {
+        if (value === undefined)
+          found[index] = await slots(
+            () => loadOne(ids[index]!),
+            deadline,
+            () => failed,
+          );
+      }),
     );
-    return cached as (T | null)[];
+    return found as Lookup<T>[];
   }
 
   return {
-    get: async (id) => (await getMany([id]))[0]!,
     getMany,
     async forget(id) {
       memo?.delete(id);
@@ -113,20 +142,56 @@ export function createDetailCache<T>(deps: {
   };
 }
 
-/** A counting semaphore: `run(task)` waits while `limit` tasks are running. */
-function createSlots(limit: number) {
+/**
+ * A counting semaphore with a bounded queue: at most `parallelism` tasks run; a caller waits for
+ * a slot until `signal` ends (then `WecomUnavailableError` timeout), and when `maxWaiting`
+ * callers already wait it fails at once (busy). `skip()` true when a slot comes: the task is not
+ * run (another load of the same call already failed).
+ */
+function createSlots(options: { parallelism: number; maxWaiting: number; api: string }) {
   let active = 0;
   const waiting: (() => void)[] = [];
-  return async <R>(task: () => Promise<R>): Promise<R> => {
-    if (active < limit) active++;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
+  const release = () => {
+    // Hand the slot straight to the next waiter, or give it back.
+    const next = waiting.shift();
+    if (next) next();
+    else active--;
+  };
+  return async <R>(
+    task: () => Promise<R>,
+    signal: AbortSignal,
+    skip: () => boolean,
+  ): Promise<R | undefined> => {
+    if (active < options.parallelism) active++;
+    else {
+      if (waiting.length >= options.maxWaiting) {
+        throw new WecomUnavailableError(options.api, 'busy', 'too many calls waiting for WeCom');
+      }
+      await new Promise<void>((resolve, reject) => {
+        const timedOut = () =>
+          new WecomUnavailableError(
+            options.api,
+            'timeout',
+            'no WeCom call slot before the deadline',
+          );
+        if (signal.aborted) return reject(timedOut());
+        const granted = () => {
+          signal.removeEventListener('abort', expired);
+          resolve();
+        };
+        const expired = () => {
+          const index = waiting.indexOf(granted);
+          if (index >= 0) waiting.splice(index, 1);
+          reject(timedOut());
+        };
+        waiting.push(granted);
+        signal.addEventListener('abort', expired, { once: true });
+      });
+    }
     try {
-      return await task();
+      return skip() ? undefined : await task();
     } finally {
-      // Hand the slot straight to the next waiter, or give it back.
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
+      release();
     }
   };
 }

@@ -1,48 +1,59 @@
 import type { FollowUser, GroupChat } from '../../../miniprogram/typings/api';
-import type { WecomApi } from './api';
-import { type Customer, toExternalContact, toFollowUser, toGroupChat } from './contacts';
-import { WecomApiError } from './errors';
+import type { WecomApi } from '../wecom/api';
+import { CUSTOMER_NOT_FOUND, GROUP_NOT_FOUND, RESOURCE_HIDDEN } from '../wecom/errcodes/groups';
+import { WecomApiError } from '../wecom/errors';
+import type { Lookup } from './detail-cache';
+import { toExternalContact, toFollowUser, toGroupChat } from './mapping';
+import type { Customer } from './schemas';
 
 /** Loaders behind the detail caches: one customer or one group, straight from WeCom. */
-
-/** externalcontact/get: no such customer, or no longer anyone's here (reference §4.4). */
-export const CUSTOMER_NOT_FOUND = new Set([40096, 84061]);
-/** groupchat/get: bad chat id or not a customer group. */
-export const GROUP_NOT_FOUND = new Set([40050, 86001, 90501]);
 
 /** follow_user pages (500 each) read for one customer: up to 10,000 followers in the visible range. */
 export const MAX_FOLLOWER_PAGES = 20;
 
-const isOneOf = (error: unknown, codes: ReadonlySet<number>) =>
-  error instanceof WecomApiError && codes.has(error.errcode);
-
-/** The customer with every follower in the app's visible range; null when WeCom does not know it. */
-export async function fetchCustomer(wecom: WecomApi, id: string): Promise<Customer | null> {
-  let cursor: string | undefined;
-  let externalContact: Customer['externalContact'] | undefined;
-  const followUsers: FollowUser[] = [];
-  for (let page = 0; page < MAX_FOLLOWER_PAGES; page++) {
-    let answer: Awaited<ReturnType<WecomApi['getExternalContact']>>;
-    try {
-      answer = await wecom.getExternalContact(id, cursor);
-    } catch (error) {
-      if (isOneOf(error, CUSTOMER_NOT_FOUND)) return null;
-      throw error;
-    }
-    externalContact ??= toExternalContact(answer.external_contact);
-    followUsers.push(...(answer.follow_user ?? []).map(toFollowUser));
-    cursor = answer.next_cursor;
-    if (!cursor) break;
-  }
-  return { externalContact: externalContact!, followUsers };
-}
-
-/** The group with member names; null when WeCom does not know it. */
-export async function fetchGroupChat(wecom: WecomApi, chatId: string): Promise<GroupChat | null> {
+/** Runs `call`; a WeCom refusal in `notFound` or `RESOURCE_HIDDEN` becomes an absent answer. */
+async function orAbsent<T>(
+  notFound: ReadonlySet<number>,
+  call: () => Promise<T>,
+): Promise<Lookup<T>> {
   try {
-    return toGroupChat(await wecom.getGroupChat(chatId));
+    return await call();
   } catch (error) {
-    if (isOneOf(error, GROUP_NOT_FOUND)) return null;
+    if (!(error instanceof WecomApiError)) throw error;
+    if (notFound.has(error.errcode)) return { absent: 'not_found', errcode: error.errcode };
+    if (RESOURCE_HIDDEN.has(error.errcode)) return { absent: 'hidden', errcode: error.errcode };
     throw error;
   }
+}
+
+/** The customer with every follower in the app's visible range. */
+export function fetchCustomer(
+  wecom: WecomApi,
+  id: string,
+  signal: AbortSignal,
+): Promise<Lookup<Customer>> {
+  return orAbsent(CUSTOMER_NOT_FOUND, async () => {
+    let cursor: string | undefined;
+    let externalContact: Customer['externalContact'] | undefined;
+    const followUsers: FollowUser[] = [];
+    for (let page = 0; page < MAX_FOLLOWER_PAGES; page++) {
+      const answer = await wecom.getExternalContact(id, { cursor, signal });
+      externalContact ??= toExternalContact(answer.external_contact);
+      followUsers.push(...(answer.follow_user ?? []).map(toFollowUser));
+      cursor = answer.next_cursor;
+      if (!cursor) break;
+    }
+    return { externalContact: externalContact!, followUsers };
+  });
+}
+
+/** The group with member names. */
+export function fetchGroupChat(
+  wecom: WecomApi,
+  chatId: string,
+  signal: AbortSignal,
+): Promise<Lookup<GroupChat>> {
+  return orAbsent(GROUP_NOT_FOUND, async () =>
+    toGroupChat(await wecom.getGroupChat(chatId, { signal })),
+  );
 }

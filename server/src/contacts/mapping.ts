@@ -1,12 +1,8 @@
-import { z } from 'zod';
 import type {
-  ContactDetail,
   ContactListItem,
-  ContactTag,
   ExternalContact,
   FollowUser,
   GroupChat,
-  GroupChatMember,
   GroupChatStatus,
 } from '../../../miniprogram/typings/api';
 import type {
@@ -14,83 +10,13 @@ import type {
   WecomFollowInfo,
   WecomFollowUser,
   WecomGroupChat,
-} from './guards';
+} from '../wecom/guards';
 
 /**
- * WeCom's customer and group shapes → the camelCase wire types (DESIGN §4). Only fields an
+ * WeCom's customer and group shapes → the camelCase wire types. Only fields an
  * employee needs; empty strings (WeCom's "hidden" or "not set") are left out, and nothing
  * restricted (unionid, remark_mobiles, oper_userid, state) is passed on.
  */
-
-export const externalContactSchema = z.object({
-  externalUserId: z.string(),
-  name: z.string(),
-  type: z.enum(['wechat', 'wecom']),
-  avatar: z.string().optional(),
-  gender: z.enum(['unknown', 'male', 'female']),
-  position: z.string().optional(),
-  corpName: z.string().optional(),
-  corpFullName: z.string().optional(),
-}) satisfies z.ZodType<ExternalContact>;
-
-const contactTagSchema = z.object({
-  tagId: z.string().optional(),
-  groupName: z.string().optional(),
-  tagName: z.string(),
-  type: z.enum(['corp', 'personal', 'rule']),
-}) satisfies z.ZodType<ContactTag>;
-
-const followFields = {
-  userid: z.string(),
-  remark: z.string().optional(),
-  description: z.string().optional(),
-  addedAt: z.string(),
-  remarkCorpName: z.string().optional(),
-  addWay: z.number().optional(),
-};
-
-export const followUserSchema = z.object({
-  ...followFields,
-  tags: z.array(contactTagSchema),
-}) satisfies z.ZodType<FollowUser>;
-
-export const contactDetailSchema = z.object({
-  externalContact: externalContactSchema,
-  followUser: followUserSchema,
-}) satisfies z.ZodType<ContactDetail>;
-
-export const contactListItemSchema = z.object({
-  externalContact: externalContactSchema,
-  followUser: z.object({ ...followFields, tagIds: z.array(z.string()) }),
-}) satisfies z.ZodType<ContactListItem>;
-
-const groupChatMemberSchema = z.object({
-  userid: z.string(),
-  type: z.enum(['employee', 'customer']),
-  name: z.string().optional(),
-  groupNickname: z.string().optional(),
-  joinedAt: z.string(),
-  joinScene: z.enum(['direct', 'link', 'qrcode', 'unknown']),
-}) satisfies z.ZodType<GroupChatMember>;
-
-export const groupChatSchema = z.object({
-  chatId: z.string(),
-  name: z.string(),
-  owner: z.string(),
-  createdAt: z.string(),
-  notice: z.string().optional(),
-  members: z.array(groupChatMemberSchema),
-  adminUserIds: z.array(z.string()),
-}) satisfies z.ZodType<GroupChat>;
-
-export const groupChatStatusSchema = z.enum(['normal', 'owner_left', 'inheriting', 'inherited']);
-
-/** A customer as cached: shared by every employee; authorization picks the caller's entry. */
-export const customerSchema = z.object({
-  externalContact: externalContactSchema,
-  followUsers: z.array(followUserSchema),
-});
-export type Customer = z.infer<typeof customerSchema>;
 
 const nonEmpty = (value: string | undefined) => (value ? value : undefined);
 const isoOfSeconds = (seconds: number) => new Date(seconds * 1000).toISOString();
@@ -184,17 +110,4 @@ export function toGroupChat(g: WecomGroupChat): GroupChat {
     })),
     adminUserIds: (g.admin_list ?? []).map((admin) => admin.userid),
   };
-}
-
-/** DESIGN §4: a customer is this employee's when their userid is in its follow_user. */
-export function followEntryOf(customer: Customer, userid: string): FollowUser | undefined {
-  return customer.followUsers.find((f) => f.userid === userid);
-}
-
-/** DESIGN §4: a group is readable by its owner and by its employee members. */
-export function canReadGroup(group: GroupChat, userid: string): boolean {
-  return (
-    group.owner === userid ||
-    group.members.some((m) => m.type === 'employee' && m.userid === userid)
-  );
 }

@@ -1,4 +1,5 @@
 import type { WecomClient } from './client';
+import { CUSTOMER_NOT_FOUND, GROUP_NOT_FOUND } from './errcodes/groups';
 import {
   contactsByUserGuard,
   externalContactDetailGuard,
@@ -19,7 +20,10 @@ export interface WecomApi {
   jscode2session(code: string): Promise<Jscode2session>;
   getUser(userid: string): Promise<WecomUser>;
   /** One page of a customer's detail; `follow_user` pages at 500 (pass the previous next_cursor). */
-  getExternalContact(externalUserId: string, cursor?: string): Promise<WecomExternalContactDetail>;
+  getExternalContact(
+    externalUserId: string,
+    options?: { cursor?: string; signal?: AbortSignal },
+  ): Promise<WecomExternalContactDetail>;
   /** One page of the customers of one employee (limit 1..100). */
   getContactsByUser(
     userid: string,
@@ -31,7 +35,7 @@ export interface WecomApi {
     page: { cursor?: string; limit: number },
   ): Promise<WecomGroupChatList>;
   /** A group's detail with member names. */
-  getGroupChat(chatId: string): Promise<WecomGroupChat>;
+  getGroupChat(chatId: string, options?: { signal?: AbortSignal }): Promise<WecomGroupChat>;
 }
 
 export function createWecomApi(deps: { client: WecomClient }): WecomApi {
@@ -45,11 +49,13 @@ export function createWecomApi(deps: { client: WecomClient }): WecomApi {
       }),
     getUser: (userid) =>
       client.call('directory', { api: 'user/get', query: { userid }, guard: userGuard }),
-    getExternalContact: (externalUserId, cursor) =>
+    getExternalContact: (externalUserId, options = {}) =>
       client.call('contact', {
         api: 'externalcontact/get',
-        query: { external_userid: externalUserId, cursor: cursor || undefined },
+        query: { external_userid: externalUserId, cursor: options.cursor || undefined },
         guard: externalContactDetailGuard,
+        signal: options.signal,
+        expectedErrcodes: CUSTOMER_NOT_FOUND,
       }),
     getContactsByUser: (userid, page) =>
       client.call('contact', {
@@ -70,13 +76,15 @@ export function createWecomApi(deps: { client: WecomClient }): WecomApi {
         },
         guard: groupChatListGuard,
       }),
-    getGroupChat: async (chatId) =>
+    getGroupChat: async (chatId, options = {}) =>
       (
         await client.call('contact', {
           api: 'externalcontact/groupchat/get',
           method: 'POST',
           body: { chat_id: chatId, need_name: 1 },
           guard: groupChatGuard,
+          signal: options.signal,
+          expectedErrcodes: GROUP_NOT_FOUND,
         })
       ).group_chat,
   };

@@ -24,6 +24,10 @@ export interface WecomRequest<T> {
   /** Which configured secret this call is made with (for errors and logs). */
   credential?: CredentialName;
   accessToken?: string;
+  /** Ends the call early (a deadline that started before this call, e.g. while queueing). */
+  signal?: AbortSignal;
+  /** Errcodes that are a normal answer for this call (not found): logged at debug, not warn. */
+  expectedErrcodes?: ReadonlySet<number>;
 }
 
 export interface WecomCallEvent {
@@ -174,7 +178,8 @@ export function createWecomHttp(deps: WecomHttpDeps): WecomHttp {
   }
 
   async function call<T>(req: WecomRequest<T>): Promise<T> {
-    const signal = AbortSignal.timeout(timeoutMs);
+    const own = AbortSignal.timeout(timeoutMs);
+    const signal = req.signal ? AbortSignal.any([own, req.signal]) : own;
     const started = performance.now();
     for (let attemptNo = 1; ; attemptNo++) {
       const attemptStarted = performance.now();
@@ -202,7 +207,8 @@ export function createWecomHttp(deps: WecomHttpDeps): WecomHttp {
           isRetryable(error) &&
           !signal.aborted &&
           elapsed + delay < timeoutMs;
-        logger.warn(
+        const expected = errcode !== undefined && req.expectedErrcodes?.has(errcode) === true;
+        logger[expected ? 'debug' : 'warn'](
           {
             api: req.api,
             credential: req.credential,

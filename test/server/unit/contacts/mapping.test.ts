@@ -1,12 +1,11 @@
+import { canReadGroup, followEntryOf } from '../../../../server/src/contacts/access';
 import {
-  canReadGroup,
-  followEntryOf,
   toContactListItem,
   toExternalContact,
   toFollowUser,
   toGroupChat,
   toGroupChatStatus,
-} from '../../../../server/src/wecom/contacts';
+} from '../../../../server/src/contacts/mapping';
 
 // WeCom's snake_case answers → the camelCase wire types, and the two authorization rules.
 

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import type {
+  ContactDetail,
+  ContactListItem,
+  ContactListResponse,
+  ContactLookupResponse,
+  ContactTag,
+  ExternalContact,
+  FollowUser,
+  GroupChat,
+  GroupChatDetailResponse,
+  GroupChatListResponse,
+  GroupChatMember,
+  GroupChatSummary,
+} from '../../../miniprogram/typings/api';
+
+/**
+ * The customer and group wire types as zod schemas: what is cached (shared by every employee) and
+ * what the routes answer. An answer parsed with its schema keeps only the declared fields.
+ */
+
+export const externalContactSchema = z.object({
+  externalUserId: z.string(),
+  name: z.string(),
+  type: z.enum(['wechat', 'wecom']),
+  avatar: z.string().optional(),
+  gender: z.enum(['unknown', 'male', 'female']),
+  position: z.string().optional(),
+  corpName: z.string().optional(),
+  corpFullName: z.string().optional(),
+}) satisfies z.ZodType<ExternalContact>;
+
+const contactTagSchema = z.object({
+  tagId: z.string().optional(),
+  groupName: z.string().optional(),
+  tagName: z.string(),
+  type: z.enum(['corp', 'personal', 'rule']),
+}) satisfies z.ZodType<ContactTag>;
+
+const followFields = {
+  userid: z.string(),
+  remark: z.string().optional(),
+  description: z.string().optional(),
+  addedAt: z.string(),
+  remarkCorpName: z.string().optional(),
+  addWay: z.number().optional(),
+};
+
+export const followUserSchema = z.object({
+  ...followFields,
+  tags: z.array(contactTagSchema),
+}) satisfies z.ZodType<FollowUser>;
+
+export const contactDetailSchema = z.object({
+  externalContact: externalContactSchema,
+  followUser: followUserSchema,
+}) satisfies z.ZodType<ContactDetail>;
+
+export const contactListItemSchema = z.object({
+  externalContact: externalContactSchema,
+  followUser: z.object({ ...followFields, tagIds: z.array(z.string()) }),
+}) satisfies z.ZodType<ContactListItem>;
+
+const groupChatMemberSchema = z.object({
+  userid: z.string(),
+  type: z.enum(['employee', 'customer']),
+  name: z.string().optional(),
+  groupNickname: z.string().optional(),
+  joinedAt: z.string(),
+  joinScene: z.enum(['direct', 'link', 'qrcode', 'unknown']),
+}) satisfies z.ZodType<GroupChatMember>;
+
+export const groupChatSchema = z.object({
+  chatId: z.string(),
+  name: z.string(),
+  owner: z.string(),
+  createdAt: z.string(),
+  notice: z.string().optional(),
+  members: z.array(groupChatMemberSchema),
+  adminUserIds: z.array(z.string()),
+}) satisfies z.ZodType<GroupChat>;
+
+export const groupChatStatusSchema = z.enum(['normal', 'owner_left', 'inheriting', 'inherited']);
+
+/** A customer as cached: shared by every employee; authorization picks the caller's entry. */
+export const customerSchema = z.object({
+  externalContact: externalContactSchema,
+  followUsers: z.array(followUserSchema),
+});
+export type Customer = z.infer<typeof customerSchema>;
+
+export const contactListResponseSchema = z.object({
+  contacts: z.array(contactListItemSchema),
+  nextCursor: z.string().optional(),
+}) satisfies z.ZodType<ContactListResponse>;
+
+export const contactLookupResponseSchema = z.object({
+  contacts: z.array(contactDetailSchema),
+  denied: z.array(z.string()),
+  notFound: z.array(z.string()),
+}) satisfies z.ZodType<ContactLookupResponse>;
+
+export const groupChatListResponseSchema = z.object({
+  groupChats: z.array(
+    z.object({
+      chatId: z.string(),
+      name: z.string(),
+      status: groupChatStatusSchema,
+      memberCount: z.number(),
+    }) satisfies z.ZodType<GroupChatSummary>,
+  ),
+  nextCursor: z.string().optional(),
+}) satisfies z.ZodType<GroupChatListResponse>;
+
+export const groupChatDetailResponseSchema = z.object({
+  groupChat: groupChatSchema,
+}) satisfies z.ZodType<GroupChatDetailResponse>;
