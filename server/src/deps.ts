@@ -1,40 +1,51 @@
-import { createDoctor } from './admin/doctor';
+import { createDoctor, type Doctor } from './admin/doctor';
 import { createNameLookups } from './admin/name-lookups';
-import { createNameMapper } from './admin/name-mapper';
-import type { AppDeps } from './app';
+import { createNameMapper, type NameMapper } from './admin/name-mapper';
 import { createUserDataDecryptor } from './auth/decrypt';
-import { createSessionTokens } from './auth/jwt';
-import { createLoginService } from './auth/login';
+import { createSessionTokens, type SessionTokens } from './auth/jwt';
+import { createLoginService, type LoginService } from './auth/login';
+import { createProfiles, type Profiles } from './auth/profile';
 import type { Config, WecomConfig } from './config';
+import { type Customers, createContacts, type GroupChats } from './contacts';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
-import { createDetailCache } from './stores/detail-cache';
-import { createNameCache } from './stores/name-cache';
-import { createSessionStore } from './stores/session-store';
+import { createNameCache, type NameCache } from './stores/name-cache';
+import { createRateLimiter, type RateLimiter } from './stores/rate-limiter';
+import { createSessionStore, type SessionStore } from './stores/session-store';
 import type { Store } from './stores/store';
-import { createWecomApi } from './wecom/api';
-import { createWecomClient } from './wecom/client';
-import { customerSchema, groupChatSchema } from './wecom/contacts';
-import { fetchCustomer, fetchGroupChat } from './wecom/details';
-import { createWecomHttp, type WecomCallEvent } from './wecom/http';
+import { createWecomApi, type WecomApi } from './wecom/api';
+import { createWecomClient, type WecomClient } from './wecom/client';
+import { createWecomHttp, type WecomCallEvent, type WecomHttp } from './wecom/http';
 import { createTokenProvider } from './wecom/token-provider';
 
-/** `GET /api/admin/diagnostics` probes WeCom at most once per this many ms. */
-const DIAGNOSTICS_REUSE_MS = 10_000;
+/**
+ * Wiring: one builder per group of dependencies, each from the configuration and the groups it
+ * needs. The server uses `createDeps`; the CLIs build only the groups they use.
+ */
 
-/** Wires the services `createApp` needs from configuration, a logger and a store. */
-export function createDeps(options: {
-  config: Config;
-  wecomConfig: WecomConfig;
+/** What every group shares: logs, the store, metrics, the clock. */
+export interface Infra {
   logger: Logger;
   store: Store;
+  metrics: Metrics;
   now?: () => number;
-  onWecomCall?: (event: WecomCallEvent) => void;
-  /** Default: a fresh registry for this app. */
-  metrics?: Metrics;
-}): AppDeps & { close(): Promise<void> } {
-  const { config, wecomConfig, logger, store, now } = options;
-  const metrics = options.metrics ?? createMetrics();
+}
+
+/** WeCom: the HTTP layer, access tokens, typed calls, and the name cache of WeCom ids. */
+export interface WecomDeps {
+  http: WecomHttp;
+  client: WecomClient;
+  api: WecomApi;
+  names: NameCache;
+  close(): Promise<void>;
+}
+
+export function createWecom(
+  infra: Infra,
+  wecomConfig: WecomConfig,
+  onCall?: (event: WecomCallEvent) => void,
+): WecomDeps {
+  const { logger, store, metrics, now } = infra;
   const http = createWecomHttp({
     apiBase: wecomConfig.apiBase,
     proxy: wecomConfig.proxy,
@@ -42,7 +53,7 @@ export function createDeps(options: {
     logger: logger.child({ component: 'wecom' }),
     onCall: (event) => {
       metrics.wecomCall(event);
-      options.onWecomCall?.(event);
+      onCall?.(event);
     },
   });
   const accessTokens = createTokenProvider({
@@ -56,73 +67,165 @@ export function createDeps(options: {
     onRefresh: metrics.tokenRefresh,
   });
   const client = createWecomClient({ http, tokens: accessTokens });
-  const wecom = createWecomApi({ client });
-  const names = createNameCache({ store, onLookup: (hit) => metrics.cacheLookup('names', hit) });
-  const sessions = createSessionStore({ store, ttlSeconds: config.sessionTtlSeconds, now });
-  const tokens = createSessionTokens({ secret: config.jwtSecret, now });
-  const login = createLoginService({
-    wecom,
-    sessions,
-    tokens,
-    store,
-    corpId: wecomConfig.corpId,
-    logger: logger.child({ component: 'login' }),
-    timeoutMs: wecomConfig.timeoutMs,
-    now,
-  });
-  // Customer and group details: shared by employees; at most 5 calls of each detail API at a
-  // time in this process (WeCom answers 45033 to too many concurrent calls).
-  const details = { store, ttlSeconds: config.cacheTtlSeconds, parallelism: 5 };
-  const customers = createDetailCache({
-    ...details,
-    kind: 'customer',
-    schema: customerSchema,
-    onLookup: (hit: boolean) => metrics.cacheLookup('customer', hit),
-    load: (id) => fetchCustomer(wecom, id),
-  });
-  const groupChats = createDetailCache({
-    ...details,
-    kind: 'groupchat',
-    schema: groupChatSchema,
-    onLookup: (hit: boolean) => metrics.cacheLookup('groupchat', hit),
-    load: (id) => fetchGroupChat(wecom, id),
-  });
   return {
-    logger,
-    store,
-    sessions,
-    tokens,
-    login,
-    wecom,
+    http,
+    client,
+    api: createWecomApi({ client }),
+    names: createNameCache({ store, onLookup: (hit) => metrics.cacheLookup('names', hit) }),
+    close: () => http.close(),
+  };
+}
 
-    customers,
-    groupChats,
-    decryptor: createUserDataDecryptor({ appId: wecomConfig.miniprogramAppId }),
-    names,
-    // Admin tools (issue 5): the doctor probes WeCom itself; the mapper shares the name cache.
+/** Employees: session tokens, sessions, login, their own profile; who is an admin. */
+export interface AuthDeps {
+  sessionTokens: SessionTokens;
+  sessions: SessionStore;
+  login: LoginService;
+  profiles: Profiles;
+  admins: { userIds: readonly string[]; token?: string };
+}
+
+export function createAuth(
+  infra: Infra,
+  wecom: WecomDeps,
+  config: Config,
+  wecomConfig: WecomConfig,
+): AuthDeps {
+  const { logger, store, now } = infra;
+  const sessions = createSessionStore({ store, ttlSeconds: config.sessionTtlSeconds, now });
+  const sessionTokens = createSessionTokens({ secret: config.jwtSecret, now });
+  return {
+    sessionTokens,
+    sessions,
+    login: createLoginService({
+      wecom: wecom.api,
+      sessions,
+      tokens: sessionTokens,
+      store,
+      corpId: wecomConfig.corpId,
+      logger: logger.child({ component: 'login' }),
+      failuresPerIp: createRateLimiter(store, {
+        name: 'login-failures',
+        points: config.rateLimits.loginFailuresPerMinute,
+        windowSeconds: 60,
+      }),
+      exchanges: createRateLimiter(store, {
+        name: 'login-exchanges',
+        points: config.rateLimits.loginExchangesPerMinute,
+        windowSeconds: 60,
+      }),
+      timeoutMs: wecomConfig.timeoutMs,
+      now,
+    }),
+    profiles: createProfiles({
+      wecom: wecom.api,
+      names: wecom.names,
+      sessions,
+      decryptor: createUserDataDecryptor({ appId: wecomConfig.miniprogramAppId }),
+      logger: logger.child({ component: 'profile' }),
+    }),
+    admins: { userIds: config.adminUserIds, token: config.adminToken },
+  };
+}
+
+/** Customers and groups, and the per-employee limit of the routes that read them. */
+export interface ContactsDeps {
+  customers: Customers;
+  groupChats: GroupChats;
+  lookupLimit: RateLimiter;
+}
+
+export function createContactsDeps(
+  infra: Infra,
+  wecom: WecomDeps,
+  config: Config,
+  wecomConfig: WecomConfig,
+): ContactsDeps {
+  const { logger, store, metrics } = infra;
+  return {
+    ...createContacts({
+      wecom: wecom.api,
+      store,
+      ttlSeconds: config.cacheTtlSeconds,
+      timeoutMs: wecomConfig.timeoutMs,
+      logger: logger.child({ component: 'contacts' }),
+      onLookup: metrics.cacheLookup,
+      onHidden: metrics.resourceRefusal,
+    }),
+    lookupLimit: createRateLimiter(store, {
+      name: 'lookup',
+      points: config.rateLimits.lookupPerMinute,
+      windowSeconds: 60,
+    }),
+  };
+}
+
+/** `GET /api/admin/diagnostics` probes WeCom at most once per this many ms. */
+const DIAGNOSTICS_REUSE_MS = 10_000;
+
+/** Admin tools: the doctor and the ID→name mapper. */
+export interface AdminDeps {
+  doctor: Doctor;
+  nameMapper: NameMapper;
+}
+
+export function createAdmin(
+  infra: Infra,
+  wecom: WecomDeps,
+  config: Config,
+  wecomConfig: WecomConfig,
+): AdminDeps {
+  return {
+    // The doctor probes WeCom itself (no token cache); the mapper shares the name cache.
     doctor: createDoctor({
-      http,
+      http: wecom.http,
       wecom: wecomConfig,
       probeUserIds: config.adminUserIds,
       reuseMs: DIAGNOSTICS_REUSE_MS,
-      now,
+      now: infra.now,
     }),
-    nameMapper: createNameMapper({ lookups: createNameLookups({ client }), names }),
-    admin: { userIds: config.adminUserIds, token: config.adminToken },
-    metrics,
+    nameMapper: createNameMapper({
+      lookups: createNameLookups({ client: wecom.client }),
+      names: wecom.names,
+    }),
+  };
+}
+
+/** Everything `createApp` needs. */
+export interface AppDeps {
+  infra: Infra;
+  auth: AuthDeps;
+  contacts: ContactsDeps;
+  admin: AdminDeps;
+  /** Reverse proxies trusted for `X-Forwarded-For` (config `TRUSTED_PROXY_HOPS`). */
+  trustedProxyHops: number;
+}
+
+export function createDeps(options: {
+  config: Config;
+  wecomConfig: WecomConfig;
+  logger: Logger;
+  store: Store;
+  now?: () => number;
+  onWecomCall?: (event: WecomCallEvent) => void;
+  /** Default: a fresh registry for this app. */
+  metrics?: Metrics;
+}): AppDeps & { wecom: WecomDeps; close(): Promise<void> } {
+  const { config, wecomConfig } = options;
+  const infra: Infra = {
+    logger: options.logger,
+    store: options.store,
+    metrics: options.metrics ?? createMetrics(),
+    now: options.now,
+  };
+  const wecom = createWecom(infra, wecomConfig, options.onWecomCall);
+  return {
+    infra,
+    wecom,
+    auth: createAuth(infra, wecom, config, wecomConfig),
+    contacts: createContactsDeps(infra, wecom, config, wecomConfig),
+    admin: createAdmin(infra, wecom, config, wecomConfig),
     trustedProxyHops: config.trustedProxyHops,
-    rateLimits: {
-      login: store.rateLimiter({
-        name: 'login',
-        points: config.rateLimits.loginPerMinute,
-        durationSeconds: 60,
-      }),
-      lookup: store.rateLimiter({
-        name: 'lookup',
-        points: config.rateLimits.lookupPerMinute,
-        durationSeconds: 60,
-      }),
-    },
-    close: () => http.close(),
+    close: wecom.close,
   };
 }

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { InputError, runNamesJob } from '../admin/names-job';
-import { createDeps } from '../deps';
+import { createAdmin, createWecom } from '../deps';
+import { createMetrics } from '../metrics';
 import { createStore } from '../stores';
 import { setUpCli } from './setup';
 
@@ -39,7 +40,9 @@ async function main(): Promise<void> {
     );
   }
   const store = await createStore(config, logger);
-  const deps = createDeps({ config, wecomConfig, logger, store });
+  const infra = { logger, store, metrics: createMetrics() };
+  const wecom = createWecom(infra, wecomConfig);
+  const { nameMapper } = createAdmin(infra, wecom, config, wecomConfig);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort(new Error('interrupted')));
 
@@ -54,7 +57,7 @@ async function main(): Promise<void> {
     : undefined;
   try {
     const summary = await runNamesJob({
-      mapper: deps.nameMapper,
+      mapper: nameMapper,
       inputPath: values.in,
       outputPath: values.out,
       onlyUnresolved: values['only-unresolved'] === true,
@@ -84,7 +87,7 @@ async function main(): Promise<void> {
       process.exitCode = 2;
     } else throw error;
   } finally {
-    await deps.close();
+    await wecom.close();
     await store.close();
     await simulator?.close();
   }

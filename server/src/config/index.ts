@@ -39,7 +39,14 @@ export interface Config {
   /** Worker processes (node:cluster); above 1 needs a shared Redis. */
   webConcurrency: number;
   /** Abuse limits kept in the store, so every instance shares them. */
-  rateLimits: Readonly<{ loginPerMinute: number; lookupPerMinute: number }>;
+  rateLimits: Readonly<{
+    /** Failed logins (refused or replayed codes) per client IP per minute. */
+    loginFailuresPerMinute: number;
+    /** Login-code exchanges (WeCom `jscode2session` calls) per minute across all instances. */
+    loginExchangesPerMinute: number;
+    /** Customer and group requests per employee per minute. */
+    lookupPerMinute: number;
+  }>;
   jwtSecret: string;
   /** True when JWT_SECRET was unset in sandbox mode and a random one was made for this process. */
   jwtSecretGenerated: boolean;
@@ -152,7 +159,8 @@ const environmentGuard = z.object({
   REDIS_CLUSTER_NODES: hostPorts,
   WEB_CONCURRENCY: integer(1, 64, 1),
   TRUSTED_PROXY_HOPS: integer(0, 10, 1),
-  RATE_LIMIT_LOGIN_PER_MINUTE: integer(1, 100_000, 30),
+  RATE_LIMIT_LOGIN_PER_MINUTE: integer(1, 100_000, 20),
+  RATE_LIMIT_LOGIN_EXCHANGES_PER_MINUTE: integer(1, 1_000_000, 5000),
   RATE_LIMIT_LOOKUP_PER_MINUTE: integer(1, 100_000, 120),
   JWT_SECRET: optionalString.refine((v) => v === undefined || Buffer.byteLength(v) >= 32, {
     message: 'must be at least 32 bytes',
@@ -249,7 +257,8 @@ export function loadConfig(
     trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     webConcurrency: env.WEB_CONCURRENCY,
     rateLimits: Object.freeze({
-      loginPerMinute: env.RATE_LIMIT_LOGIN_PER_MINUTE,
+      loginFailuresPerMinute: env.RATE_LIMIT_LOGIN_PER_MINUTE,
+      loginExchangesPerMinute: env.RATE_LIMIT_LOGIN_EXCHANGES_PER_MINUTE,
       lookupPerMinute: env.RATE_LIMIT_LOOKUP_PER_MINUTE,
     }),
     jwtSecret: env.JWT_SECRET ?? randomSecret(),

@@ -16,6 +16,8 @@ export interface Metrics {
   tokenRefresh(credential: CredentialName): void;
   /** Caches report each lookup: `cache` names the cache (`names`, `contacts`, …). */
   cacheLookup(cache: string, hit: boolean): void;
+  /** WeCom refused to show one customer or group (answered to the employee as not found). */
+  resourceRefusal(resource: string, errcode: number): void;
 }
 
 export function createMetrics(): Metrics {
@@ -45,6 +47,12 @@ export function createMetrics(): Metrics {
     labelNames: ['cache', 'result'] as const,
     registers: [registry],
   });
+  const resourceRefusals = new Counter({
+    name: 'wecom_resource_refusals_total',
+    help: 'Customers and groups WeCom refused to show (answered as not found), by resource and errcode',
+    labelNames: ['resource', 'errcode'] as const,
+    registers: [registry],
+  });
   return {
     contentType: registry.contentType,
     text: () => registry.metrics(),
@@ -57,5 +65,7 @@ export function createMetrics(): Metrics {
       }),
     tokenRefresh: (credential) => tokenRefreshes.inc({ credential }),
     cacheLookup: (cache, hit) => cacheRequests.inc({ cache, result: hit ? 'hit' : 'miss' }),
+    resourceRefusal: (resource, errcode) =>
+      resourceRefusals.inc({ resource, errcode: String(errcode) }),
   };
 }

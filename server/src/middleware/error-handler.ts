@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import type { ErrorBody } from '../../../miniprogram/typings/api';
 import { RequestError } from '../errors/request-error';
-import { toRequestError } from '../errors/to-request-error';
+import { toRequestError } from './error-mapping';
 import type { AppState } from './state';
 
 /** Koa/body-parser HTTP errors (raw-body, co-body) that are about the request itself. */
@@ -25,8 +25,11 @@ export function errorHandler(): Middleware<AppState> {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new RequestError('request.not_found');
     } catch (thrown) {
+      const anonymous = ctx.state.session === undefined && ctx.state.admin === undefined;
       const error =
-        thrown instanceof RequestError ? thrown : (fromHttpError(thrown) ?? toRequestError(thrown));
+        thrown instanceof RequestError
+          ? thrown
+          : (fromHttpError(thrown) ?? toRequestError(thrown, { anonymous }));
       const log = ctx.state.log;
       if (error.status >= 500)
         log?.error({ err: error.cause ?? error, code: error.code }, 'request failed');

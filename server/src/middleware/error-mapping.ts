@@ -1,19 +1,79 @@
+import { AuthError, type AuthFailure } from '../auth/errors';
+import { ContactsError, type ContactsFailure } from '../contacts/errors';
+import type { ErrorCode } from '../errors/codes';
+import { RequestError } from '../errors/request-error';
+import { describeErrcode, shortFix } from '../errors/wecom-errcodes';
 import { StoreUnavailableError } from '../stores/store';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
-import { RequestError } from './request-error';
-import { describeErrcode, shortFix } from './wecom-errcodes';
 
 /**
- * Maps anything thrown inside a request to the error answer of DESIGN §4. WeCom refusals become
- * `wecom.rejected` with the errcode, WeCom's trace id and a short fix — never the `from ip`.
+ * The one place where what the domain modules throw becomes an HTTP error answer. WeCom refusals
+ * become `wecom.rejected` with the errcode, WeCom's trace id and (for an authenticated caller) a
+ * short fix naming configuration keys and console paths — never WeCom's `from ip`.
  */
-export function toRequestError(error: unknown): RequestError {
+
+const AUTH: Readonly<Record<AuthFailure, { code: ErrorCode; message?: string }>> = {
+  unauthenticated: { code: 'auth.unauthenticated' },
+  session_expired: { code: 'auth.session_expired' },
+  forbidden: { code: 'auth.forbidden' },
+  invalid_code: { code: 'auth.invalid_code' },
+  corp_mismatch: { code: 'auth.corp_mismatch' },
+  rate_limited: { code: 'request.rate_limited' },
+  decrypt_disabled: {
+    code: 'auth.forbidden',
+    message: 'Decrypt is disabled: WECOM_MINIPROGRAM_APPID is not set on the server.',
+  },
+  stale_session_key: {
+    code: 'auth.session_expired',
+    message: 'The login is stale (the session key changed); log in again.',
+  },
+  foreign_data: {
+    code: 'guard.invalid_input',
+    message: 'The data was encrypted for another mini-program (watermark.appid does not match).',
+  },
+  no_watermark: { code: 'guard.invalid_input', message: 'The decrypted data has no watermark.' },
+};
+
+const CONTACTS: Readonly<Record<ContactsFailure, { code: ErrorCode; message?: string }>> = {
+  customer_not_found: { code: 'contact.not_found' },
+  customer_not_followed: { code: 'contact.not_followed' },
+  group_not_found: { code: 'groupchat.not_found' },
+  group_not_member: { code: 'groupchat.not_member' },
+  invalid_cursor: {
+    code: 'guard.invalid_input',
+    message: 'The cursor is not valid; start again from the first page.',
+  },
+};
+
+function fromAuth(error: AuthError): RequestError {
+  const { code, message } = AUTH[error.reason];
+  const retryAfter = error.retryAfterSeconds;
+  return new RequestError(code, {
+    cause: error,
+    message,
+    ...(error.errcode !== undefined && { data: { errcode: error.errcode } }),
+    ...(retryAfter !== undefined && {
+      data: { retryAfterSeconds: retryAfter },
+      headers: { 'Retry-After': String(retryAfter) },
+    }),
+  });
+}
+
+/**
+ * Maps anything thrown inside a request to its error answer. `anonymous` callers (no session, no
+ * admin: a failed login) get `wecom.rejected` data without the fix text.
+ */
+export function toRequestError(error: unknown, caller: { anonymous: boolean }): RequestError {
   if (error instanceof RequestError) return error;
+  if (error instanceof AuthError) return fromAuth(error);
+  if (error instanceof ContactsError) {
+    const { code, message } = CONTACTS[error.reason];
+    return new RequestError(code, { cause: error, message });
+  }
   if (error instanceof StoreUnavailableError)
     return new RequestError('store.unavailable', { cause: error });
-  if (error instanceof WecomUnavailableError) {
+  if (error instanceof WecomUnavailableError)
     return new RequestError('wecom.unavailable', { cause: error });
-  }
   if (error instanceof WecomApiError) {
     const { category } = describeErrcode(error.errcode);
     if (category === 'transient' || category === 'rate_limited') {
@@ -27,7 +87,9 @@ export function toRequestError(error: unknown): RequestError {
       data: {
         errcode: error.errcode,
         hint: error.hint,
-        fix: shortFix(error.errcode, { api: error.api, credential: error.credential }),
+        ...(!caller.anonymous && {
+          fix: shortFix(error.errcode, { api: error.api, credential: error.credential }),
+        }),
       },
     });
   }

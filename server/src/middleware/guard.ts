@@ -30,7 +30,10 @@ const parseJsonBody = bodyParser({
 });
 const noop = async () => {};
 
-export type GuardedContext = Context & { state: AppState; params?: Record<string, string> };
+export type GuardedContext<S extends AppState = AppState> = Context & {
+  state: S;
+  params?: Record<string, string>;
+};
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const result = schema.safeParse(value);
@@ -45,12 +48,18 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   });
 }
 
-export function guard<P = undefined, Q = undefined, B = undefined, R = undefined>(
+export function guard<
+  P = undefined,
+  Q = undefined,
+  B = undefined,
+  R = undefined,
+  S extends AppState = AppState,
+>(
   schemas: GuardSchemas<P, Q, B, R>,
-  handler: (input: { params: P; query: Q; body: B }, ctx: GuardedContext) => Promise<R> | R,
-): Middleware<AppState> {
+  handler: (input: { params: P; query: Q; body: B }, ctx: GuardedContext<S>) => Promise<R> | R,
+): Middleware<S> {
   return async (ctx) => {
-    const context = ctx as unknown as GuardedContext;
+    const context = ctx as unknown as GuardedContext<S>;
     if (schemas.body) await parseJsonBody(ctx, noop);
     const input = {
       params: (schemas.params

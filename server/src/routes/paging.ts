@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { RequestError } from '../errors/request-error';
-import { WecomApiError } from '../wecom/errors';
+import type { Page } from '../contacts/paging';
 
-/** Query and id rules shared by the customer and group routes (DESIGN §4). */
+/** Query and id rules shared by the customer and group routes. */
 
 /** WeCom ids (external_userid, chat_id): letters, digits, `_` and `-`. */
-export const wecomId = (max: number) =>
+export const wecomIdSchema = (max: number) =>
   z
     .string()
     .min(1)
@@ -13,7 +12,7 @@ export const wecomId = (max: number) =>
     .regex(/^[A-Za-z0-9_-]+$/, 'must be a WeCom id');
 
 /** `?cursor&limit`: an opaque printable cursor ("" = first page) and a limit of 1..100 (default 20). */
-export const pageQuery = z.object({
+export const pageQuerySchema = z.object({
   cursor: z
     .string()
     .max(512)
@@ -26,21 +25,10 @@ export const pageQuery = z.object({
     .pipe(z.number().int().min(1).max(100))
     .optional(),
 });
-export type PageQuery = z.infer<typeof pageQuery>;
 
-export const DEFAULT_PAGE_LIMIT = 20;
+const DEFAULT_PAGE_LIMIT = 20;
 
-/** WeCom's 40058 on a call that carried the caller's cursor means that cursor is not valid. */
-export async function withCallerCursor<T>(cursor: string | undefined, call: () => Promise<T>) {
-  try {
-    return await call();
-  } catch (error) {
-    if (cursor && error instanceof WecomApiError && error.errcode === 40058) {
-      throw new RequestError('guard.invalid_input', {
-        message: 'The cursor is not valid; start again from the first page.',
-        cause: error,
-      });
-    }
-    throw error;
-  }
-}
+export const pageOf = (query: z.infer<typeof pageQuerySchema>): Page => ({
+  cursor: query.cursor || undefined,
+  limit: query.limit ?? DEFAULT_PAGE_LIMIT,
+});

@@ -19,45 +19,153 @@ async function gatewayWith(env: Record<string, string>, store?: TestGateway['sto
   return gateway;
 }
 
-const login = (gateway: TestGateway, userid: string, forwardedFor: string) =>
+const login = (gateway: TestGateway, code: string, forwardedFor: string) =>
   gateway.request('POST', '/api/sessions', {
-    body: { code: simulator.issueLoginCode(userid) },
+    body: { code },
     headers: { 'x-forwarded-for': forwardedFor },
   });
+const realCode = (userid = 'zhangsan') => simulator.issueLoginCode(userid);
+const statuses = async (answers: Promise<{ status: number }>[]) =>
+  (await Promise.all(answers)).map((answer) => answer.status);
+/** Runs `count` tasks, `parallel` at a time. */
+async function inBatches<T>(count: number, parallel: number, task: (i: number) => Promise<T>) {
+  const results: T[] = [];
+  for (let i = 0; i < count; i += parallel) {
+    const batch = Array.from({ length: Math.min(parallel, count - i) }, (_, j) => task(i + j));
+    results.push(...(await Promise.all(batch)));
+  }
+  return results;
+}
+const DEMO_EMPLOYEES = ['zhangsan', 'lisi', 'wangwu', 'zhaoliu', 'sunqi', 'zhouba', 'wujiu'];
 
-describe('login rate limit (per client IP)', () => {
-  it('answers request.rate_limited with Retry-After once an IP used its logins', async () => {
-    const gateway = await gatewayWith({ RATE_LIMIT_LOGIN_PER_MINUTE: '2' });
-    expect((await login(gateway, 'zhangsan', '203.0.113.7')).status).toBe(201);
-    expect((await login(gateway, 'lisi', '203.0.113.7')).status).toBe(201);
-    const refused = await login(gateway, 'wangwu', '203.0.113.7');
+describe('login limits (failed logins per client IP, code exchanges overall)', () => {
+  it('counts failed logins, not successful ones, and answers 429 with Retry-After after the limit', async () => {
+    const gateway = await gatewayWith({
+      RATE_LIMIT_LOGIN_PER_MINUTE: '2',
+      TRUSTED_PROXY_HOPS: '1',
+    });
+    const ip = '203.0.113.7';
+    for (let i = 0; i < 5; i++) expect((await login(gateway, realCode(), ip)).status).toBe(201);
+    expect((await login(gateway, 'garbage-1', ip)).status).toBe(401);
+    expect((await login(gateway, 'garbage-2', ip)).status).toBe(401);
+    simulator.resetCalls();
+    const refused = await login(gateway, realCode(), ip);
     expect(refused.status).toBe(429);
     expect(errorBody(refused.body).code).toBe('request.rate_limited');
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(Number.isInteger(retryAfter)).toBe(true);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(simulator.calls('miniprogram/jscode2session')).toBe(0);
     // Another IP is not affected.
-    expect((await login(gateway, 'wangwu', '203.0.113.8')).status).toBe(201);
+    expect((await login(gateway, realCode(), '203.0.113.8')).status).toBe(201);
+  });
+
+  it('counts a replayed code as a failed login, without asking WeCom', async () => {
+    const gateway = await gatewayWith({
+      RATE_LIMIT_LOGIN_PER_MINUTE: '1',
+      TRUSTED_PROXY_HOPS: '1',
+    });
+    const code = realCode();
+    expect((await login(gateway, code, '198.51.100.20')).status).toBe(201);
+    simulator.resetCalls();
+    const replay = await login(gateway, code, '198.51.100.20');
+    expect(replay.status).toBe(401);
+    expect(errorBody(replay.body).code).toBe('auth.invalid_code');
+    expect(simulator.calls('miniprogram/jscode2session')).toBe(0);
+    expect((await login(gateway, realCode(), '198.51.100.20')).status).toBe(429);
+  });
+
+  it('refuses invalid bodies before any counter, so junk cannot lock an office out', async () => {
+    const gateway = await gatewayWith({
+      RATE_LIMIT_LOGIN_PER_MINUTE: '2',
+      TRUSTED_PROXY_HOPS: '1',
+    });
+    const junk = await statuses(
+      Array.from({ length: 30 }, () =>
+        gateway.request('POST', '/api/sessions', {
+          body: {},
+          headers: { 'x-forwarded-for': '192.0.2.50' },
+        }),
+      ),
+    );
+    expect(new Set(junk)).toEqual(new Set([400]));
+    expect((await login(gateway, realCode(), '192.0.2.50')).status).toBe(201);
+  });
+
+  it('lets 300 employees behind one NAT log in within a minute with the default limits', async () => {
+    const gateway = await gatewayWith({
+      RATE_LIMIT_LOGIN_PER_MINUTE: '20',
+      RATE_LIMIT_LOGIN_EXCHANGES_PER_MINUTE: '5000',
+      TRUSTED_PROXY_HOPS: '1',
+    });
+    const answers = await inBatches(300, 10, (i) =>
+      login(gateway, realCode(DEMO_EMPLOYEES[i % DEMO_EMPLOYEES.length]), '192.0.2.99'),
+    );
+    expect(answers.filter((answer) => answer.status === 201)).toHaveLength(300);
+  });
+
+  it('bounds what 1,000 garbage codes from one IP cost WeCom by the failed-login limit', async () => {
+    const gateway = await gatewayWith({
+      RATE_LIMIT_LOGIN_PER_MINUTE: '20',
+      TRUSTED_PROXY_HOPS: '1',
+    });
+    simulator.resetCalls();
+    const answers = await inBatches(1000, 50, (i) =>
+      login(gateway, `garbage-code-${i}`, '203.0.113.66'),
+    );
+    const counts = new Map<number, number>();
+    for (const { status } of answers) counts.set(status, (counts.get(status) ?? 0) + 1);
+    expect([...counts.keys()].sort()).toEqual([401, 429]);
+    expect(simulator.calls('miniprogram/jscode2session')).toBeLessThanOrEqual(20);
+    expect(counts.get(401)).toBe(simulator.calls('miniprogram/jscode2session'));
+  });
+
+  it('caps code exchanges across the cluster, and does not charge the client for it', async () => {
+    const gateway = await gatewayWith({
+      RATE_LIMIT_LOGIN_PER_MINUTE: '1',
+      RATE_LIMIT_LOGIN_EXCHANGES_PER_MINUTE: '2',
+      TRUSTED_PROXY_HOPS: '1',
+    });
+    expect((await login(gateway, realCode(), '198.51.100.30')).status).toBe(201);
+    expect((await login(gateway, realCode(), '198.51.100.31')).status).toBe(201);
+    simulator.resetCalls();
+    const capped = await login(gateway, realCode(), '198.51.100.32');
+    expect(capped.status).toBe(429);
+    expect(capped.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(simulator.calls('miniprogram/jscode2session')).toBe(0);
   });
 
   it('keys on the hop the proxy added, not on what the client wrote in front of it', async () => {
-    const gateway = await gatewayWith({ RATE_LIMIT_LOGIN_PER_MINUTE: '1' });
-    expect((await login(gateway, 'zhangsan', '198.51.100.4')).status).toBe(201);
-    const spoofed = await login(gateway, 'lisi', '10.9.9.9, 198.51.100.4');
+    const gateway = await gatewayWith({
+      RATE_LIMIT_LOGIN_PER_MINUTE: '1',
+      TRUSTED_PROXY_HOPS: '1',
+    });
+    expect((await login(gateway, 'garbage', '198.51.100.4')).status).toBe(401);
+    const spoofed = await login(gateway, realCode(), '10.9.9.9, 198.51.100.4');
     expect(spoofed.status).toBe(429);
+  });
+
+  it('keys on the socket address by default, whatever X-Forwarded-For says', async () => {
+    const gateway = await gatewayWith({
+      RATE_LIMIT_LOGIN_PER_MINUTE: '1',
+      TRUSTED_PROXY_HOPS: '0',
+    });
+    expect((await login(gateway, 'garbage', '198.51.100.5')).status).toBe(401);
+    expect((await login(gateway, realCode(), '198.51.100.6')).status).toBe(429);
   });
 
   it('is shared by every instance on the same store', async () => {
     const prefix = uniquePrefix();
     const store = await createTestRedisStore({ prefix, logger: silentLogger() });
     try {
-      const a = await gatewayWith({ RATE_LIMIT_LOGIN_PER_MINUTE: '2' }, store);
-      const b = await gatewayWith({ RATE_LIMIT_LOGIN_PER_MINUTE: '2' }, store);
-      expect((await login(a, 'zhangsan', '192.0.2.10')).status).toBe(201);
-      expect((await login(b, 'lisi', '192.0.2.10')).status).toBe(201);
-      expect((await login(a, 'wangwu', '192.0.2.10')).status).toBe(429);
-      expect((await login(b, 'wangwu', '192.0.2.10')).status).toBe(429);
+      const env = { RATE_LIMIT_LOGIN_PER_MINUTE: '2', TRUSTED_PROXY_HOPS: '1' };
+      const a = await gatewayWith(env, store);
+      const b = await gatewayWith(env, store);
+      expect((await login(a, 'garbage-a', '192.0.2.10')).status).toBe(401);
+      expect((await login(b, 'garbage-b', '192.0.2.10')).status).toBe(401);
+      expect((await login(a, realCode(), '192.0.2.10')).status).toBe(429);
+      expect((await login(b, realCode(), '192.0.2.10')).status).toBe(429);
     } finally {
       await store.close();
     }
@@ -81,8 +189,24 @@ describe('lookup rate limit (per employee)', () => {
     // Other employees, other routes and requests without a valid token are not counted.
     expect((await lookup(lisi, '/api/group-chats/wrYsDemoGroup01')).status).not.toBe(429);
     expect((await lookup(zhangsan, '/api/me')).status).toBe(200);
-    // Without a token: 401 from the route (404 while the customer routes are not merged).
-    expect([401, 404]).toContain((await gateway.request('GET', '/api/external-contacts')).status);
+    expect((await gateway.request('GET', '/api/external-contacts')).status).toBe(401);
+  });
+
+  it('counts only requests of a live session: a logged-out token spends nothing', async () => {
+    const gateway = await gatewayWith({ RATE_LIMIT_LOOKUP_PER_MINUTE: '3' });
+    const old = await gateway.login('wangwu');
+    await gateway.request('DELETE', '/api/sessions/current', { token: old });
+    const dead = await statuses(
+      Array.from({ length: 10 }, () =>
+        gateway.request('GET', '/api/external-contacts', { token: old }),
+      ),
+    );
+    expect(new Set(dead)).toEqual(new Set([401]));
+    const fresh = await gateway.login('wangwu');
+    for (let i = 0; i < 3; i++) {
+      const answer = await gateway.request('GET', '/api/external-contacts', { token: fresh });
+      expect(answer.status).toBe(200);
+    }
   });
 });
 

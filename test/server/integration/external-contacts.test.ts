@@ -12,6 +12,7 @@ import {
 } from '../../../server/src/sandbox';
 import { errorBody, startTestGateway, type TestGateway } from '../../helpers/gateway';
 import { startTestSimulator } from '../../helpers/simulator';
+import { capturingLogger } from '../../helpers/stores';
 
 // DESIGN §4: customers (外部联系人) behind the login gate, over real HTTP with the simulator and a
 // real Redis. Customer 01 has 600 extra followers (gen0001…gen0600) so follow_user pages at 500.
@@ -22,13 +23,14 @@ const BY_USER = 'externalcontact/batch/get_by_user';
 let simulator: Simulator;
 let gateway: TestGateway;
 const tokens: Record<string, string> = {};
+const logs = capturingLogger('warn');
 
 beforeAll(async () => {
   const seed = demoCorp();
   addGeneratedFollowers(seed, customerId(1), 600);
   // WeCom answers 45033 above this many concurrent calls to one API: lookups must stay below it.
   simulator = await startTestSimulator({ seed, maxConcurrencyPerApi: 5 });
-  gateway = await startTestGateway({ simulator });
+  gateway = await startTestGateway({ simulator, logger: logs.logger });
   for (const userid of ['zhangsan', 'lisi', 'wujiu', 'gen0600']) {
     tokens[userid] = await gateway.login(userid);
   }
@@ -43,7 +45,7 @@ beforeEach(() => {
 
 /** Drops cached details so the next read goes to WeCom. */
 const forget = (...ids: string[]) =>
-  Promise.all(ids.map((id) => gateway.deps.customers.forget(id)));
+  Promise.all(ids.map((id) => gateway.deps.contacts.customers.forget(id)));
 
 const detail = (userid: string, id: string) =>
   gateway.request<ContactDetail>('GET', `/api/external-contacts/${encodeURIComponent(id)}`, {
@@ -150,7 +152,7 @@ describe('GET /api/external-contacts/:externalUserId', () => {
   it.each([
     [84061, 404, 'contact.not_found'],
     [40096, 404, 'contact.not_found'],
-    [60011, 502, 'wecom.rejected'],
+    [60011, 404, 'contact.not_found'],
     [48002, 502, 'wecom.rejected'],
     [84074, 502, 'wecom.rejected'],
     [60020, 502, 'wecom.rejected'],
@@ -261,8 +263,41 @@ describe('POST /api/external-contacts/lookup', () => {
     const again = await lookup('lisi', { externalUserIds: ids });
     expect(again.body.denied).toEqual([customerId(8), customerId(9)]);
     expect(again.body.contacts.map((c) => c.followUser.userid)).toEqual(['lisi']);
-    // Found customers come from the cache; only the unknown ids are asked again.
-    expect(simulator.calls(DETAIL)).toBe(2);
+    expect(again.body.notFound).toEqual([DEMO_FACTS.noFollowers, DEMO_FACTS.unknownCustomer]);
+    // Found customers and unknown ids alike come from the cache.
+    expect(simulator.calls(DETAIL)).toBe(0);
+  });
+
+  it('should ask WeCom about an unknown id once, however often it is looked up', async () => {
+    const unknown = Array.from({ length: 100 }, (_, i) => `wmYsNoSuchCustomer${i}`);
+    await forget(...unknown);
+    simulator.resetCalls();
+    for (let round = 0; round < 10; round++) {
+      const answer = await lookup('zhangsan', { externalUserIds: unknown });
+      expect(answer.body.notFound).toHaveLength(100);
+    }
+    expect(simulator.calls(DETAIL)).toBe(100);
+  });
+
+  it('should answer a customer WeCom refuses to show exactly like an unknown one, count it and tell admins', async () => {
+    const hidden = customerId(7);
+    await forget(hidden, DEMO_FACTS.unknownCustomer);
+    simulator.injectFault({ api: DETAIL, kind: 'errcode', errcode: 60011, times: 1 });
+    const refused = await detail('zhangsan', hidden);
+    const unknown = await detail('zhangsan', DEMO_FACTS.unknownCustomer);
+    expect(refused.status).toBe(404);
+    expect(errorBody(refused.body).message).toBe(errorBody(unknown.body).message);
+    expect(Object.keys(errorBody(refused.body)).sort()).toEqual(
+      Object.keys(errorBody(unknown.body)).sort(),
+    );
+    expect(refused.text).not.toContain('60011');
+    const metrics = await gateway.request('GET', '/metrics');
+    expect(metrics.text).toMatch(
+      /wecom_resource_refusals_total\{resource="customer",errcode="60011"\} [1-9]/,
+    );
+    expect(logs.lines.join('')).toMatch(
+      /"errcode":60011[^\n]*refused to show one customer or group/,
+    );
   });
 
   it('should stay below WeCom’s concurrency limit for 28 uncached ids', async () => {

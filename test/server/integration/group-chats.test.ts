@@ -32,7 +32,7 @@ beforeEach(() => {
 });
 
 const forget = (...ids: string[]) =>
-  Promise.all(ids.map((id) => gateway.deps.groupChats.forget(id)));
+  Promise.all(ids.map((id) => gateway.deps.contacts.groupChats.forget(id)));
 const allGroups = [1, 2, 3, 4, 5, 6].map(groupChatId);
 
 const list = (userid: string, query = '') =>
@@ -149,10 +149,18 @@ describe('GET /api/group-chats/:chatId', () => {
     expect(errorBody(answer.body).code).toBe('groupchat.not_found');
   });
 
-  it('should answer a group whose owner is outside the visible range with wecom.rejected 60011', async () => {
+  it('should answer a group whose owner is outside the visible range like an unknown one', async () => {
+    await forget(DEMO_FACTS.confidentialGroup, DEMO_FACTS.unknownGroup);
     const answer = await detail('zhangsan', DEMO_FACTS.confidentialGroup);
-    expect(answer.status).toBe(502);
-    expect(answer.body).toMatchObject({ code: 'wecom.rejected', data: { errcode: 60011 } });
+    const unknown = await detail('zhangsan', DEMO_FACTS.unknownGroup);
+    expect(answer.status).toBe(404);
+    expect(errorBody(answer.body).code).toBe('groupchat.not_found');
+    expect(errorBody(answer.body).message).toBe(errorBody(unknown.body).message);
+    expect(answer.text).not.toContain('60011');
+    const metrics = await gateway.request('GET', '/metrics');
+    expect(metrics.text).toMatch(
+      /wecom_resource_refusals_total\{resource="groupchat",errcode="60011"\} [1-9]/,
+    );
   });
 
   it.each([

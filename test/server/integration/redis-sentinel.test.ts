@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../server/src/config';
 import { createStore } from '../../../server/src/stores';
+import { createRateLimiter } from '../../../server/src/stores/rate-limiter';
 import { freePort, startRedisProcess } from '../../helpers/redis-process';
 import { silentLogger, testRedisUrl, uniquePrefix } from '../../helpers/stores';
 
@@ -62,10 +63,9 @@ it('reaches the master that REDIS_SENTINELS and REDIS_SENTINEL_NAME name', async
   });
   const store = await createStore(config, silentLogger());
   try {
-    expect(store.kind).toBe('redis');
     await store.set('through-sentinel', 'yes', 10_000);
     expect(await store.get('through-sentinel')).toBe('yes');
-    const limiter = store.rateLimiter({ name: 'sentinel', points: 1, durationSeconds: 10 });
+    const limiter = createRateLimiter(store, { name: 'sentinel', points: 1, windowSeconds: 10 });
     expect(await limiter.consume('k')).toEqual({ allowed: true });
     expect((await limiter.consume('k')).allowed).toBe(false);
   } finally {

@@ -1,18 +1,16 @@
 import fc from 'fast-check';
 import type { z } from 'zod';
 import type { ErrorCode } from '../../../miniprogram/typings/api';
-import { errorCodes } from '../../../server/src/errors/codes';
 import {
+  contactDetailSchema,
   contactListResponseSchema,
   contactLookupResponseSchema,
-} from '../../../server/src/routes/external-contacts';
-import {
   groupChatDetailResponseSchema,
   groupChatListResponseSchema,
-} from '../../../server/src/routes/group-chats';
-import { decryptResponseGuard } from '../../../server/src/routes/me';
+} from '../../../server/src/contacts/schemas';
+import { errorCodes } from '../../../server/src/errors/codes';
+import { decryptResponseSchema } from '../../../server/src/routes/me';
 import { customerId, DEMO_FACTS, groupChatId, type Simulator } from '../../../server/src/sandbox';
-import { contactDetailSchema } from '../../../server/src/wecom/contacts';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway';
 import { startTestSimulator } from '../../helpers/simulator';
 
@@ -200,7 +198,7 @@ describe('random input to the customer and group routes', () => {
           token: decryptToken,
           rawBody: JSON.stringify(value) ?? 'null',
         });
-        expectDocumented(answer, decryptResponseGuard, [
+        expectDocumented(answer, decryptResponseSchema, [
           'guard.invalid_input',
           'auth.session_expired',
         ]);

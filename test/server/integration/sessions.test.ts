@@ -90,6 +90,37 @@ describe('POST /api/sessions', () => {
     }
   });
 
+  it('should refuse a code presented again after its exchange finished, without asking WeCom', async () => {
+    const code = simulator.issueLoginCode('zhangsan');
+    const first = await login(code);
+    expect(first.status).toBe(201);
+    simulator.resetCalls();
+    const replays = await Promise.all(Array.from({ length: 10 }, () => login(code)));
+    for (const replay of replays) {
+      expect(replay.status).toBe(401);
+      expect(errorBody(replay.body).code).toBe('auth.invalid_code');
+      expect(replay.text).not.toContain(first.body.token);
+    }
+    await gateway.request('DELETE', '/api/sessions/current', { token: first.body.token });
+    const afterLogout = await login(code);
+    expect(afterLogout.status).toBe(401);
+    expect(errorBody(afterLogout.body).code).toBe('auth.invalid_code');
+    expect(simulator.calls('miniprogram/jscode2session')).toBe(0);
+  });
+
+  it('should refuse a replayed code on another instance too', async () => {
+    const other = await startTestGateway({ simulator, store: gateway.store });
+    try {
+      const code = simulator.issueLoginCode('lisi');
+      expect((await login(code)).status).toBe(201);
+      const replay = await login(code, other);
+      expect(replay.status).toBe(401);
+      expect(errorBody(replay.body).code).toBe('auth.invalid_code');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('should answer auth.invalid_code for a code WeCom rejects', async () => {
     const answer = await login('not-a-real-code');
     expect(answer.status).toBe(401);
@@ -140,6 +171,19 @@ describe('sessions after login', () => {
     expect(errorBody(me.body).code).toBe('auth.session_expired');
   });
 
+  it("should end every session of one employee at once, and no other employee's", async () => {
+    const phone = await gateway.login('sunqi');
+    const desktop = await gateway.login('sunqi');
+    const colleague = await gateway.login('zhouba');
+    expect(await gateway.deps.auth.sessions.endAll('sunqi')).toBe(2);
+    for (const token of [phone, desktop]) {
+      const me = await gateway.request('GET', '/api/me', { token });
+      expect(errorBody(me.body).code).toBe('auth.session_expired');
+    }
+    expect((await gateway.request('GET', '/api/me', { token: colleague })).status).toBe(200);
+    expect(await gateway.deps.auth.sessions.endAll('sunqi')).toBe(0);
+  });
+
   it('should keep other devices logged in when the same employee logs in again', async () => {
     const phone = await gateway.login('zhangsan');
     const desktop = await gateway.login('zhangsan');
@@ -166,11 +210,12 @@ describe('sessions after login', () => {
     const redis = new Redis(testRedisUrl());
     try {
       const token = await short.login('zhangsan');
-      const { sid } = short.deps.tokens.verify(token);
-      const ttl = await redis.pttl(`${prefix}session:${sid}`);
+      const { sid } = short.deps.auth.sessionTokens.verify(token);
+      const key = `${prefix}session:{zhangsan}:${sid}`;
+      const ttl = await redis.pttl(key);
       expect(ttl).toBeGreaterThan(55_000);
       expect(ttl).toBeLessThanOrEqual(60_000);
-      await redis.del(`${prefix}session:${sid}`); // what Redis does when the TTL passes
+      await redis.del(key); // what Redis does when the TTL passes
       const me = await short.request('GET', '/api/me', { token });
       expect(errorBody(me.body).code).toBe('auth.session_expired');
     } finally {
