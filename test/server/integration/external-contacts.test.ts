@@ -277,6 +277,8 @@ describe('POST /api/external-contacts/lookup', () => {
       expect(answer.body.notFound).toHaveLength(100);
     }
     expect(simulator.calls(DETAIL)).toBe(100);
+    // An unknown id is a normal answer: logged at debug, not as a warning.
+    expect(logs.lines.join('')).not.toMatch(/wmYsNoSuchCustomer/);
   });
 
   it('should answer a customer WeCom refuses to show exactly like an unknown one, count it and tell admins', async () => {

@@ -58,4 +58,29 @@ describe('the gateway under WeCom faults', () => {
     expect(answers.map((answer) => answer.status)).toEqual(Array(30).fill(201));
     expect(simulator.calls('gettoken')).toBe(1);
   });
+
+  it('counts the wait for a WeCom call slot against WECOM_TIMEOUT_MS', async () => {
+    // 5 detail loads run at once per process; with WeCom hanging, 12 cold reads from two
+    // employees all answer at the first deadline instead of queueing one deadline after another.
+    simulator.injectFault({ api: 'externalcontact/get', kind: 'hang' });
+    const lisi = await gateway.login('lisi');
+    const zhangsan = await gateway.login('zhangsan');
+    const read = async (token: string, n: number) => {
+      const started = performance.now();
+      const answer = await gateway.request('GET', `/api/external-contacts/wmYsHangingCust${n}`, {
+        token,
+      });
+      return { answer, ms: performance.now() - started };
+    };
+    const reads = await Promise.all([
+      ...Array.from({ length: 11 }, (_, n) => read(zhangsan, n)),
+      read(lisi, 99),
+    ]);
+    for (const { answer } of reads) {
+      expect(answer.status).toBe(503);
+      expect(errorBody(answer.body).code).toBe('wecom.unavailable');
+    }
+    // Queued one deadline after another, the last would answer after 3 × 400 ms.
+    expect(Math.max(...reads.map((r) => r.ms))).toBeLessThan(2 * 400);
+  });
 });
