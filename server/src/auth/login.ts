@@ -5,10 +5,10 @@ import type { LoginResponse } from '../../../miniprogram/typings/api';
 import type { ErrorCode } from '../errors/codes';
 import { RequestError } from '../errors/request-error';
 import { toRequestError } from '../errors/to-request-error';
-import { describeErrcode } from '../errors/wecom-errcodes';
 import type { SessionStore } from '../stores/session-store';
 import type { Store } from '../stores/store';
 import type { WecomApi } from '../wecom/api';
+import { LOGIN_CODE_REJECTED } from '../wecom/errcodes';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
 import type { SessionTokens } from './jwt';
 
@@ -67,10 +67,7 @@ export function createLoginService(deps: LoginServiceDeps): LoginService {
   }
 
   function loginError(error: unknown): RequestError {
-    if (
-      error instanceof WecomApiError &&
-      describeErrcode(error.errcode).category === 'login_code'
-    ) {
+    if (error instanceof WecomApiError && LOGIN_CODE_REJECTED.has(error.errcode)) {
       return new RequestError('auth.invalid_code', {
         cause: error,
         data: { errcode: error.errcode },

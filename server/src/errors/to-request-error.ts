@@ -1,7 +1,7 @@
 import { StoreUnavailableError } from '../stores/store';
+import { RATE_LIMITED, shortFix, TRANSIENT } from '../wecom/errcodes';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
 import { RequestError } from './request-error';
-import { describeErrcode, shortFix } from './wecom-errcodes';
 
 /**
  * Maps anything thrown inside a request to the error answer of DESIGN §4. WeCom refusals become
@@ -15,8 +15,7 @@ export function toRequestError(error: unknown): RequestError {
     return new RequestError('wecom.unavailable', { cause: error });
   }
   if (error instanceof WecomApiError) {
-    const { category } = describeErrcode(error.errcode);
-    if (category === 'transient' || category === 'rate_limited') {
+    if (TRANSIENT.has(error.errcode) || RATE_LIMITED.has(error.errcode)) {
       return new RequestError('wecom.unavailable', {
         cause: error,
         data: { errcode: error.errcode },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RequestError } from '../errors/request-error';
+import { INVALID_CURSOR } from '../wecom/errcodes';
 import { WecomApiError } from '../wecom/errors';
 
 /** Query and id rules shared by the customer and group routes (DESIGN §4). */
@@ -30,12 +31,12 @@ export type PageQuery = z.infer<typeof pageQuery>;
 
 export const DEFAULT_PAGE_LIMIT = 20;
 
-/** WeCom's 40058 on a call that carried the caller's cursor means that cursor is not valid. */
+/** WeCom's invalid-parameter answer on a call that carried the caller's cursor: that cursor is not valid. */
 export async function withCallerCursor<T>(cursor: string | undefined, call: () => Promise<T>) {
   try {
     return await call();
   } catch (error) {
-    if (cursor && error instanceof WecomApiError && error.errcode === 40058) {
+    if (cursor && error instanceof WecomApiError && INVALID_CURSOR.has(error.errcode)) {
       throw new RequestError('guard.invalid_input', {
         message: 'The cursor is not valid; start again from the first page.',
         cause: error,

@@ -1,14 +1,10 @@
 import type { FollowUser, GroupChat } from '../../../miniprogram/typings/api';
 import type { WecomApi } from './api';
 import { type Customer, toExternalContact, toFollowUser, toGroupChat } from './contacts';
+import { CUSTOMER_NOT_FOUND, GROUP_NOT_FOUND } from './errcodes';
 import { WecomApiError } from './errors';
 
 /** Loaders behind the detail caches: one customer or one group, straight from WeCom. */
-
-/** externalcontact/get: no such customer, or no longer anyone's here (reference §4.4). */
-export const CUSTOMER_NOT_FOUND = new Set([40096, 84061]);
-/** groupchat/get: bad chat id or not a customer group. */
-export const GROUP_NOT_FOUND = new Set([40050, 86001, 90501]);
 
 /** follow_user pages (500 each) read for one customer: up to 10,000 followers in the visible range. */
 export const MAX_FOLLOWER_PAGES = 20;
