@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import type { CredentialName, WecomConfig } from '../config';
-import { type Bilingual, errcodeQueryLink, explainErrcode } from '../errors/wecom-errcodes';
+import {
+  type Bilingual,
+  errcodeQueryLink,
+  explainErrcode,
+  LOGIN_CODE_REJECTED,
+  TOO_MANY_USERS,
+  UNTRUSTED_IP,
+  USER_NOT_FOUND,
+} from '../wecom/errcodes';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
 import type { WecomHttp, WecomRequest } from '../wecom/http';
 
@@ -218,7 +226,7 @@ export function createDoctor(deps: DoctorDeps): Doctor {
     const blockedByIp = (outcome: Outcome<unknown>): boolean => {
       if (outcome.kind === 'unavailable') return false;
       gatedAnswers++;
-      if (outcome.kind === 'errcode' && outcome.error.errcode === 60020) {
+      if (outcome.kind === 'errcode' && UNTRUSTED_IP.has(outcome.error.errcode)) {
         untrusted ??= outcome.error;
         return true;
       }
@@ -238,7 +246,7 @@ export function createDoctor(deps: DoctorDeps): Doctor {
       });
       if (blockedByIp(outcome)) login = skipped(loginBase, 'trusted-ip', BLOCKED_BY_IP);
       else if (outcome.kind === 'unavailable') login = unreachable(loginBase, outcome.error);
-      else if (outcome.kind === 'ok' || outcome.error.errcode === 40029) {
+      else if (outcome.kind === 'ok' || LOGIN_CODE_REJECTED.has(outcome.error.errcode)) {
         login = {
           ...loginBase,
           status: 'ok',
@@ -338,7 +346,7 @@ export function createDoctor(deps: DoctorDeps): Doctor {
         }
         if (outcome.kind === 'errcode') {
           const lead = t(`成员 ${userid}：`, `Member ${userid}: `);
-          const status = outcome.error.errcode === 60111 ? 'warn' : 'fail';
+          const status = USER_NOT_FOUND.has(outcome.error.errcode) ? 'warn' : 'fail';
           directory = explained(directoryBase, status, outcome.error, lead);
           break;
         }
@@ -366,7 +374,7 @@ export function createDoctor(deps: DoctorDeps): Doctor {
           api: 'externalcontact/groupchat/list',
           summary: t('客户群可读。', 'Customer group chats are readable.'),
         };
-      } else if (outcome.error.errcode === 81017) {
+      } else if (TOO_MANY_USERS.has(outcome.error.errcode)) {
         groupChats = {
           ...explained(groupBase, 'warn', outcome.error),
           fix: t(

@@ -1,5 +1,11 @@
-import { describeErrcode, type ErrcodeCategory } from '../errors/wecom-errcodes';
 import type { NameCache, NameKind } from '../stores/name-cache';
+import {
+  CONFIGURATION_REFUSED,
+  NOT_FOUND,
+  RATE_LIMITED,
+  RESOURCE_HIDDEN,
+  TRANSIENT,
+} from '../wecom/errcodes';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
 import type { NameLookups } from './name-lookups';
 
@@ -53,9 +59,6 @@ export interface NameMapperDeps {
   random?: () => number;
 }
 
-const RATE_LIMITED = new Set([45009, 45033]);
-/** Refusals about the configuration, not the id: the same answer awaits every id of that kind. */
-const CONFIGURATION = new Set<ErrcodeCategory>(['permission', 'credential', 'token']);
 const keyOf = (request: NameRequest) => `${request.type}\n${request.id}`;
 
 export function createNameMapper(deps: NameMapperDeps): NameMapper {
@@ -133,15 +136,15 @@ export function createNameMapper(deps: NameMapperDeps): NameMapper {
             resumeAt = Math.max(resumeAt, now() + delay);
             continue;
           }
-          const category = describeErrcode(errcode).category;
-          if (category === 'not_found' || errcode === 60011) {
+          if (NOT_FOUND.has(errcode) || RESOURCE_HIDDEN.has(errcode)) {
             await names.set(request.type, request.id, null);
             return { ...request, name: null, source: 'wecom', reason: 'not_found', errcode };
           }
-          if (category === 'transient') {
+          if (TRANSIENT.has(errcode)) {
             return { ...request, name: null, source: 'wecom', reason: 'unavailable', errcode };
           }
-          if (CONFIGURATION.has(category)) blocked.set(request.type, errcode);
+          // A refusal about the configuration, not the id, awaits every id of that kind.
+          if (CONFIGURATION_REFUSED.has(errcode)) blocked.set(request.type, errcode);
           return { ...request, name: null, source: 'wecom', reason: 'refused', errcode };
         }
       }

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { LoginResponse } from '../../../miniprogram/typings/api';
-import { describeErrcode } from '../errors/wecom-errcodes';
 import { createSingleFlight, onceAcrossInstances } from '../stores/once';
 import type { RateLimiter } from '../stores/rate-limiter';
 import type { SessionStore } from '../stores/session-store';
 import type { Store } from '../stores/store';
 import type { WecomApi } from '../wecom/api';
+import { LOGIN_CODE_REJECTED } from '../wecom/errcodes';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
 import { AuthError } from './errors';
 import type { SessionTokens } from './jwt';
@@ -125,10 +125,7 @@ export function createLoginService(deps: LoginServiceDeps): LoginService {
     try {
       result = await wecom.jscode2session(code);
     } catch (error) {
-      if (
-        error instanceof WecomApiError &&
-        describeErrcode(error.errcode).category === 'login_code'
-      )
+      if (error instanceof WecomApiError && LOGIN_CODE_REJECTED.has(error.errcode))
         throw new AuthError('invalid_code', { errcode: error.errcode, cause: error });
       throw error;
     }

@@ -1,6 +1,6 @@
 import type { FollowUser, GroupChat } from '../../../miniprogram/typings/api';
 import type { WecomApi } from '../wecom/api';
-import { CUSTOMER_NOT_FOUND, GROUP_NOT_FOUND, RESOURCE_HIDDEN } from '../wecom/errcodes/groups';
+import { CUSTOMER_NOT_FOUND, GROUP_NOT_FOUND, RESOURCE_HIDDEN } from '../wecom/errcodes';
 import { WecomApiError } from '../wecom/errors';
 import type { Lookup } from './detail-cache';
 import { toExternalContact, toFollowUser, toGroupChat } from './mapping';

@@ -1,4 +1,4 @@
-import { INVALID_CURSOR } from '../wecom/errcodes/groups';
+import { INVALID_CURSOR } from '../wecom/errcodes';
 import { WecomApiError } from '../wecom/errors';
 import { ContactsError } from './errors';
 

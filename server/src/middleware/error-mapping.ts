@@ -2,8 +2,8 @@ import { AuthError, type AuthFailure } from '../auth/errors';
 import { ContactsError, type ContactsFailure } from '../contacts/errors';
 import type { ErrorCode } from '../errors/codes';
 import { RequestError } from '../errors/request-error';
-import { describeErrcode, shortFix } from '../errors/wecom-errcodes';
 import { StoreUnavailableError } from '../stores/store';
+import { RATE_LIMITED, shortFix, TRANSIENT } from '../wecom/errcodes';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
 
 /**
@@ -75,8 +75,7 @@ export function toRequestError(error: unknown, caller: { anonymous: boolean }): 
   if (error instanceof WecomUnavailableError)
     return new RequestError('wecom.unavailable', { cause: error });
   if (error instanceof WecomApiError) {
-    const { category } = describeErrcode(error.errcode);
-    if (category === 'transient' || category === 'rate_limited') {
+    if (TRANSIENT.has(error.errcode) || RATE_LIMITED.has(error.errcode)) {
       return new RequestError('wecom.unavailable', {
         cause: error,
         data: { errcode: error.errcode },

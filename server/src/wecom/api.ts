@@ -1,5 +1,5 @@
 import type { WecomClient } from './client';
-import { CUSTOMER_NOT_FOUND, GROUP_NOT_FOUND } from './errcodes/groups';
+import { CUSTOMER_NOT_FOUND, GROUP_NOT_FOUND } from './errcodes';
 import {
   contactsByUserGuard,
   externalContactDetailGuard,

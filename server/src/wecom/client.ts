@@ -1,5 +1,5 @@
 import type { CredentialName } from '../config';
-import { describeErrcode } from '../errors/wecom-errcodes';
+import { CACHED_TOKEN_REJECTED, TOKEN_REJECTED } from './errcodes';
 import { WecomApiError } from './errors';
 import type { WecomHttp, WecomRequest } from './http';
 import type { AccessToken, TokenProvider } from './token-provider';
@@ -21,8 +21,8 @@ export function createWecomClient(deps: { http: WecomHttp; tokens: TokenProvider
 
   const tokenWasBad = (error: unknown, used: AccessToken): boolean =>
     error instanceof WecomApiError &&
-    (describeErrcode(error.errcode).category === 'token' ||
-      (error.errcode === 40001 && used.fromCache));
+    (TOKEN_REJECTED.has(error.errcode) ||
+      (CACHED_TOKEN_REJECTED.has(error.errcode) && used.fromCache));
 
   return {
     async call(credential, request) {

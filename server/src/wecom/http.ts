@@ -2,8 +2,7 @@ import type { Logger } from 'pino';
 import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
 import type { z } from 'zod';
 import type { CredentialName } from '../config';
-import { describeErrcode } from '../errors/wecom-errcodes';
-import { parseErrmsg } from '../errors/wecom-errmsg';
+import { parseErrmsg, TRANSIENT } from './errcodes';
 import { WecomApiError, WecomUnavailableError } from './errors';
 
 /**
@@ -153,8 +152,7 @@ export function createWecomHttp(deps: WecomHttpDeps): WecomHttp {
   }
 
   function isRetryable(error: unknown): boolean {
-    if (error instanceof WecomApiError)
-      return describeErrcode(error.errcode).category === 'transient';
+    if (error instanceof WecomApiError) return TRANSIENT.has(error.errcode);
     if (error instanceof WecomUnavailableError) {
       return error.reason === 'network' || error.reason === 'http_status';
     }

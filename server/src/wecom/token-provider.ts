@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { CredentialName } from '../config';
-import { describeErrcode } from '../errors/wecom-errcodes';
 import { createSingleFlight, onceAcrossInstances } from '../stores/once';
 import type { Store } from '../stores/store';
+import { CREDENTIAL_REFUSED } from './errcodes';
 import { WecomApiError, WecomUnavailableError } from './errors';
 import type { WecomHttp } from './http';
 
@@ -116,10 +116,7 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
       logger.info({ credential, expiresIn: answer.expires_in }, 'access token refreshed');
       return fromStored(credential, raw, false);
     } catch (error) {
-      if (
-        error instanceof WecomApiError &&
-        describeErrcode(error.errcode).category === 'credential'
-      ) {
+      if (error instanceof WecomApiError && CREDENTIAL_REFUSED.has(error.errcode)) {
         const failure = JSON.stringify({ errcode: error.errcode, errmsg: error.errmsg });
         await store.set(keys.failure, failure, failureTtlMs);
         logger.error(

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { maskIps, parseErrmsg } from '../../../../server/src/errors/wecom-errmsg';
+import { maskIps, parseErrmsg } from '../../../../../server/src/wecom/errcodes';
 
 const IPV4 = /\d{1,3}(?:\.\d{1,3}){3}/;
 
 describe('parseErrmsg', () => {
-  it('splits the 60020 sample of reference §6.1 into text, hint and from ip', () => {
+  it('splits a real 60020 errmsg into text, hint and from ip', () => {
     expect(
       parseErrmsg(
         'not allow to access from your ip, hint: [1688706313500611129503023], from ip: 116.228.224.178, more info at https://open.work.weixin.qq.com/devtool/query?e=60020',

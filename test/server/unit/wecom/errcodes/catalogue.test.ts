@@ -4,19 +4,22 @@ import {
   type ErrcodeCategory,
   errcodeQueryLink,
   explainErrcode,
+  parseErrmsg,
   shortFix,
   wecomErrcodes,
-} from '../../../../server/src/errors/wecom-errcodes';
-import { parseErrmsg } from '../../../../server/src/errors/wecom-errmsg';
+} from '../../../../../server/src/wecom/errcodes';
 
-/** Taken by hand from reference/wecom-api.md: §1 (gettoken table and token errors), §6 table. */
-const REFERENCE_SECTION_1_AND_6 = [
+/** WeCom's gettoken errors, the token errors on other APIs and the global codes this system meets. */
+const TOKEN_AND_GLOBAL_CODES = [
   -1, 40001, 40003, 40013, 40014, 40029, 40056, 40058, 40063, 40082, 40084, 40091, 40096, 41001,
   41002, 41004, 41035, 42001, 42003, 42009, 42013, 42022, 45009, 45031, 45033, 48002, 48006, 48009,
   50001, 50003, 60011, 60020, 60111, 81013, 81017, 84061, 84074, 90206, 92002, 701008,
 ];
-/** Codes named elsewhere in the reference: §2 / §4.4 (customer APIs) and §8 (trusted domain). */
-const REFERENCE_OTHER_SECTIONS = [40050, 86001, 90501, 80001, 85005, 85111];
+/**
+ * The customer-API codes (chat ids, not a customer group), the trusted-domain set-up codes, and
+ * 301002 (agent/get with another app's AgentId, which the doctor meets).
+ */
+const CUSTOMER_AND_SETUP_CODES = [40050, 86001, 90501, 80001, 85005, 85111, 301002];
 
 const CJK = /[\u4e00-\u9fff]/;
 const IPV4 = /\d{1,3}(?:\.\d{1,3}){3}/;
@@ -26,16 +29,16 @@ const SAMPLE_60020 =
 const all = (b: { zh: string; en: string }) => `${b.zh}\n${b.en}`;
 
 describe('the catalogue', () => {
-  it.each([...REFERENCE_SECTION_1_AND_6, ...REFERENCE_OTHER_SECTIONS])(
+  it.each([...TOKEN_AND_GLOBAL_CODES, ...CUSTOMER_AND_SETUP_CODES])(
     'has an entry for %i',
     (code) => {
       expect(wecomErrcodes.get(code)?.errcode).toBe(code);
     },
   );
 
-  it('holds exactly the reference codes and leaves out 0 (success is not an error)', () => {
+  it('holds exactly these codes and leaves out 0 (success is not an error)', () => {
     expect([...wecomErrcodes.keys()].sort((a, b) => a - b)).toEqual(
-      [...REFERENCE_SECTION_1_AND_6, ...REFERENCE_OTHER_SECTIONS].sort((a, b) => a - b),
+      [...TOKEN_AND_GLOBAL_CODES, ...CUSTOMER_AND_SETUP_CODES].sort((a, b) => a - b),
     );
     expect(wecomErrcodes.has(0)).toBe(false);
   });
@@ -321,5 +324,68 @@ describe('console paths that name another app than the configured one', () => {
       expect(out.fix.zh).toContain('<小程序关联的应用>');
       expect(out.fix.zh).not.toContain('<WECOM_APP_SECRET 对应的应用>');
     }
+  });
+});
+
+describe('situational variants and placeholders', () => {
+  const apis = [
+    undefined,
+    'gettoken',
+    'miniprogram/jscode2session',
+    'externalcontact/get',
+    'user/get',
+    'agent/get',
+    'getcallbackip',
+  ];
+  const credentials = [undefined, 'app', 'contact', 'directory'] as const;
+  const apps = [undefined, { agentId: '1000002' }, { agentId: '1000002', name: '客户助手' }];
+
+  it('leaves no placeholder unfilled in any text, full or short, for any situation', () => {
+    for (const code of [...wecomErrcodes.keys(), 12345]) {
+      for (const api of apis) {
+        for (const credential of credentials) {
+          for (const app of apps) {
+            for (const fromIp of [undefined, '203.0.113.7']) {
+              const out = explainErrcode(code, { api, credential, fromIp, app });
+              expect(all(out.cause) + all(out.fix)).not.toMatch(/\{\w+\}/);
+            }
+          }
+          expect(all(shortFix(code, { api, credential }))).not.toMatch(/\{\w+\}/);
+        }
+      }
+    }
+  });
+
+  it('names the app by its name and AgentId when the caller knows them, else by AgentId', () => {
+    const named = explainErrcode(60020, {
+      api: 'user/get',
+      fromIp: '203.0.113.7',
+      app: { agentId: '1000002', name: '客户助手' },
+    });
+    expect(named.fix.zh).toContain(
+      '「应用管理 → 自建 → 客户助手（AgentId 1000002） → 企业可信IP → 配置」',
+    );
+    expect(named.fix.en).toContain(
+      '"App Management → Self-built → 客户助手 (AgentId 1000002) → Trusted IP → Configure"',
+    );
+    expect(all(named.fix)).not.toContain('<');
+    const byId = explainErrcode(50003, { credential: 'app', app: { agentId: '1000002' } });
+    expect(byId.fix.zh).toContain('<AgentId 1000002 的应用>');
+    expect(byId.fix.en).toContain('<the app with AgentId 1000002>');
+  });
+
+  it('84074: both console paths, the app list and the members’ customer-contact setting', () => {
+    const out = explainErrcode(84074, { api: 'externalcontact/get_follow_user_list' });
+    expect(out.fix.zh).toContain('「客户联系 → API → 可调用接口的应用」');
+    expect(out.fix.zh).toContain('「客户联系 → 权限配置」');
+    expect(out.fix.en).toContain('"Customer Contact → Permissions"');
+    expect(shortFix(84074).zh).toContain('「客户联系 → 权限配置」');
+  });
+
+  it('301002: WECOM_APP_AGENT_ID is not the AgentId of WECOM_APP_SECRET’s app', () => {
+    const out = explainErrcode(301002, { api: 'agent/get' });
+    expect(out.category).toBe('permission');
+    expect(out.cause.en).toContain('WECOM_APP_AGENT_ID');
+    expect(out.fix.zh).toContain('<WECOM_APP_SECRET 对应的应用>');
   });
 });

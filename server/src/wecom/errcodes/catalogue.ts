@@ -1,13 +1,23 @@
-import { isIP } from 'node:net';
-import { maskIps } from './wecom-errmsg';
+import type { CredentialName } from '../../config';
 
 /**
- * The WeCom errcode catalogue (DESIGN §7): for every errcode in reference/wecom-api.md §1, §2, §4.4,
- * §6 and §8, what WeCom means, the likely cause in this system and the fix an admin makes, in
- * Simplified Chinese and English. Facts come from that reference only.
+ * The WeCom errcode catalogue, as data: for every errcode this system can meet (gettoken, the
+ * mini-program login, the customer-contact and directory APIs, the trusted-IP set-up), what WeCom
+ * means, the likely cause in this system and the fix an admin makes, in Simplified Chinese and
+ * English, with the console path. Texts that depend on the situation (which API family answered,
+ * which configured secret was used, whether WeCom named the egress IP) are variants of an entry,
+ * also data. `explain.ts` reads this table; nothing here runs logic.
+ *
+ * Placeholders, filled by `explain.ts`:
+ * - `{app}`  the app in a console path: its name and AgentId when known, else the configured
+ *            key's app (`<WECOM_APP_SECRET 对应的应用>`), else `<应用>` / `<app>`;
+ * - `{key}`  the configured secret's key (`WECOM_CONTACT_SECRET（未设置时为 WECOM_APP_SECRET）`);
+ * - `{ip}`   the egress IP from WeCom's `from ip:` (admins only: never in the short form);
+ * - `{link}` WeCom's errcode query page for this code.
  */
 
 export type Bilingual = { zh: string; en: string };
+
 export type ErrcodeCategory =
   | 'transient' // -1, network-like: bounded retry with backoff
   | 'rate_limited' // 45009, 45033: no hammering → wecom.unavailable
@@ -17,65 +27,94 @@ export type ErrcodeCategory =
   | 'not_found' // 40096, 84061, 60111, 40050, 86001, 90501, 41035, 81013
   | 'permission' // 48002, 48009, 60011, 60020, 84074, 81017, 90206, 92002, trusted-domain codes …
   | 'request'; // 40003, 40058, 40063, 41001, third-party-only codes, unknown codes: a bug in the request
-export interface ErrcodeEntry {
-  errcode: number;
-  category: ErrcodeCategory;
-  meaning: Bilingual;
-  cause: Bilingual;
-  fix: Bilingual;
-}
-export type Credential = 'app' | 'contact' | 'directory';
-export interface ErrcodeContext {
-  api?: string;
-  credential?: Credential;
-  fromIp?: string;
-}
-export interface ErrcodeExplanation extends ErrcodeEntry {
-  link: string;
+
+/** Which kind of API answered: the same code can mean different things on each. */
+export type ApiFamily = 'gettoken' | 'login' | 'customer' | 'directory' | 'agent' | 'other';
+
+/** When a variant applies; every condition given must hold. */
+export interface VariantCondition {
+  /** The API that answered belongs to one of these families. */
+  api?: readonly ApiFamily[];
+  /** The configured secret used for the call is known. */
+  credential?: true;
+  /** WeCom's errmsg named the egress IP (`from ip:`). */
+  fromIp?: true;
 }
 
-/** `action` is the one-line fix (used alone by `shortFix`); `more` adds detail for the full form. */
-interface Row {
+/** Texts replacing the entry's in one situation; `more: null` drops the entry's `more`. */
+export interface Variant {
+  when: VariantCondition;
+  cause?: Bilingual;
+  action?: Bilingual;
+  more?: Bilingual | null;
+  /** Whose key `{key}` names when the call's credential is unknown. */
+  keyOf?: CredentialName;
+}
+
+export interface CatalogueEntry {
   category: ErrcodeCategory;
   meaning: Bilingual;
   cause: Bilingual;
+  /** The one-line fix (the short form uses it alone). */
   action: Bilingual;
+  /** Detail added to the fix in the full form. */
   more?: Bilingual;
+  /** Whose key `{key}` names when the call's credential is unknown. */
+  keyOf?: CredentialName;
+  /** Situational texts; the first whose condition holds wins. */
+  variants?: readonly Variant[];
 }
 
 const t = (zh: string, en: string): Bilingual => ({ zh, en });
 
-/** Console paths. `<应用>` / `<app>` is replaced by the configured key's app when known. */
-const APP = t('应用管理 → 自建 → <应用>', 'App Management → Self-built → <app>');
+/**
+ * Console paths, one per place: the catalogue, the doctor and the README name these and no other
+ * spelling (a test holds them to it).
+ */
+const APP = t('应用管理 → 自建 → {app}', 'App Management → Self-built → {app}');
 const path = (tail: Bilingual): Bilingual =>
   t(`「${APP.zh} → ${tail.zh}」`, `"${APP.en} → ${tail.en}"`);
-const SECRET_PATH = path(t('Secret → 查看', 'Secret → View'));
-const TRUSTED_IP_PATH = path(t('企业可信IP → 配置', 'Trusted IP → Configure'));
-const VISIBLE_PATH = path(t('可见范围', 'Visible Range'));
-const APP_PATH = t(`「${APP.zh}」`, `"${APP.en}"`);
-/** For 48009: the fix is a *different* app than the configured one, so `nameApp` must not touch it. */
-const SELF_BUILT_SECRET_PATH = t(
-  '「应用管理 → 自建 → <自建应用> → Secret → 查看」',
-  '"App Management → Self-built → <a self-built app> → Secret → View"',
-);
-/** For 48002/40014 on the login: the fix names the mini-program's associated app, not the key's. */
-const ASSOCIATED_SECRET_PATH = t(
-  '「应用管理 → 自建 → <小程序关联的应用> → Secret → 查看」',
-  '"App Management → Self-built → <the mini-program\'s associated app> → Secret → View"',
-);
-const CORP_ID_PATH = t(
-  '「我的企业 → 企业信息 → 企业ID」',
-  '"My Company → Company Info → Company ID"',
-);
-const CONTACT_APPS_PATH = t(
-  '「客户联系 → API → 可调用接口的应用」',
-  '"Customer Contact → API → Apps that can call the API"',
-);
-const DIRECTORY_SYNC_PATH = t('「管理工具 → 通讯录同步」', '"Management Tools → Contacts Sync"');
-const PROVIDER_IP_PATH = t(
-  '「服务商管理后台 → 服务商信息 → 基本信息 → IP白名单」',
-  '"Provider Console → Provider Info → Basic Info → IP Whitelist"',
-);
+export const consolePaths = {
+  app: t(`「${APP.zh}」`, `"${APP.en}"`),
+  secret: path(t('Secret → 查看', 'Secret → View')),
+  trustedIp: path(t('企业可信IP → 配置', 'Trusted IP → Configure')),
+  visibleRange: path(t('可见范围', 'Visible Range')),
+  trustedDomain: path(t('设置可信域名', 'Set trusted domain')),
+  /** For 48009: the fix is another app than the configured one, so `{app}` is not used. */
+  selfBuiltSecret: t(
+    '「应用管理 → 自建 → <自建应用> → Secret → 查看」',
+    '"App Management → Self-built → <a self-built app> → Secret → View"',
+  ),
+  /** For 48002/40014 on the login: the fix names the mini-program's associated app. */
+  associatedSecret: t(
+    '「应用管理 → 自建 → <小程序关联的应用> → Secret → 查看」',
+    '"App Management → Self-built → <the mini-program\'s associated app> → Secret → View"',
+  ),
+  corpId: t('「我的企业 → 企业信息 → 企业ID」', '"My Company → Company Info → Company ID"'),
+  contactApps: t(
+    '「客户联系 → API → 可调用接口的应用」',
+    '"Customer Contact → API → Apps that can call the API"',
+  ),
+  contactMembers: t('「客户联系 → 权限配置」', '"Customer Contact → Permissions"'),
+  directorySync: t('「管理工具 → 通讯录同步」', '"Management Tools → Contacts Sync"'),
+  providerIp: t(
+    '「服务商管理后台 → 服务商信息 → 基本信息 → IP白名单」',
+    '"Provider Console → Provider Info → Basic Info → IP Whitelist"',
+  ),
+} as const;
+const {
+  app: APP_PATH,
+  secret: SECRET_PATH,
+  trustedIp: TRUSTED_IP_PATH,
+  visibleRange: VISIBLE_PATH,
+  selfBuiltSecret: SELF_BUILT_SECRET_PATH,
+  associatedSecret: ASSOCIATED_SECRET_PATH,
+  corpId: CORP_ID_PATH,
+  contactApps: CONTACT_APPS_PATH,
+  contactMembers: CONTACT_MEMBERS_PATH,
+  directorySync: DIRECTORY_SYNC_PATH,
+  providerIp: PROVIDER_IP_PATH,
+} = consolePaths;
 const SPAM_UNBLOCK_URL = 'https://open.work.weixin.qq.com/wwopen/devtool/checkCorpSpamBlock';
 
 const NO_LOOP = t(
@@ -100,7 +139,7 @@ const TRUSTED_DOMAIN_PREREQ = t(
 );
 
 /** 40050 and 86001 mean the same thing. */
-const invalidChatId: Row = {
+const invalidChatId: CatalogueEntry = {
   category: 'not_found',
   meaning: t('不合法的客户群 ID（chatid）', 'Invalid customer-group ID (chatid)'),
   cause: t(
@@ -113,7 +152,7 @@ const invalidChatId: Row = {
   ),
 };
 
-const rows: ReadonlyArray<readonly [number, Row]> = [
+const entries: ReadonlyArray<readonly [number, CatalogueEntry]> = [
   [
     -1,
     {
@@ -150,6 +189,22 @@ const rows: ReadonlyArray<readonly [number, Row]> = [
         `Re-copy the secret from ${SECRET_PATH.en} and update the configuration; if the app is disabled, enable it in ${APP_PATH.en}.`,
       ),
       more: NO_LOOP,
+      variants: [
+        {
+          when: { api: ['login', 'customer', 'directory', 'agent', 'other'] },
+          cause: t(
+            '缓存的 access_token 被判定无效（服务端会删除它、刷新一次并重试）；若刷新后 gettoken 也返回 40001，则是 Secret 错误或应用已停用。',
+            'The cached access token was judged invalid (the server drops it, refreshes once and retries); if gettoken then returns 40001 too, the secret is wrong or the app is disabled.',
+          ),
+        },
+        {
+          when: { credential: true },
+          action: t(
+            `在${SECRET_PATH.zh}重新复制 Secret 并更新 {key}；若应用已停用，先在${APP_PATH.zh}启用它。`,
+            `Re-copy the secret from ${SECRET_PATH.en} and update {key}; if the app is disabled, enable it in ${APP_PATH.en}.`,
+          ),
+        },
+      ],
     },
   ],
   [
@@ -199,6 +254,19 @@ const rows: ReadonlyArray<readonly [number, Row]> = [
         '偶发时无需处理；若持续出现，确认所用 Secret 属于正确的应用（小程序登录所用的 WECOM_APP_SECRET 必须是该小程序关联应用的 Secret）。',
         'If occasional, nothing to do; if it persists, make sure the secret belongs to the right app (WECOM_APP_SECRET, used for the mini-program login, must be the secret of the app the mini-program is associated with).',
       ),
+      variants: [
+        {
+          when: { api: ['login'] },
+          cause: t(
+            'access_token 来自非小程序关联的应用：WECOM_APP_SECRET 不是该小程序所关联应用的 Secret（若只是偶发，则是 token 被提前作废，服务端会刷新重试）。',
+            "The access token comes from an app that is not the mini-program's: WECOM_APP_SECRET is not the secret of the app the mini-program is associated with (if it is only occasional, the token was invalidated early and the server refreshes and retries).",
+          ),
+          action: t(
+            `把 WECOM_APP_SECRET 改为小程序关联应用的 Secret（在${ASSOCIATED_SECRET_PATH.zh}复制）。`,
+            `Set WECOM_APP_SECRET to the secret of the mini-program's associated app (copy it from ${ASSOCIATED_SECRET_PATH.en}).`,
+          ),
+        },
+      ],
     },
   ],
   [
@@ -295,6 +363,15 @@ const rows: ReadonlyArray<readonly [number, Row]> = [
         `Use a secret of the corp in WECOM_CORP_ID: copy it from ${SECRET_PATH.en} and update the configuration.`,
       ),
       more: NO_LOOP,
+      variants: [
+        {
+          when: { credential: true },
+          more: t(
+            `要更新的配置项是 {key}。${NO_LOOP.zh}`,
+            `The key to update is {key}. ${NO_LOOP.en}`,
+          ),
+        },
+      ],
     },
   ],
   [
@@ -352,6 +429,12 @@ const rows: ReadonlyArray<readonly [number, Row]> = [
         `在${SECRET_PATH.zh}复制 Secret，填入对应的配置项。`,
         `Copy the secret from ${SECRET_PATH.en} into the matching configuration key.`,
       ),
+      variants: [
+        {
+          when: { credential: true },
+          more: t('要更新的配置项是 {key}。', 'The key to update is {key}.'),
+        },
+      ],
     },
   ],
   [
@@ -465,6 +548,12 @@ const rows: ReadonlyArray<readonly [number, Row]> = [
         `在${SECRET_PATH.zh}重置 Secret，并更新对应的配置项。`,
         `Reset the secret at ${SECRET_PATH.en} and update the matching configuration key.`,
       ),
+      variants: [
+        {
+          when: { credential: true },
+          more: t('要更新的配置项是 {key}。', 'The key to update is {key}.'),
+        },
+      ],
     },
   ],
   [
@@ -495,6 +584,36 @@ const rows: ReadonlyArray<readonly [number, Row]> = [
         `客户联系接口：在${CONTACT_APPS_PATH.zh}中加入该应用；小程序登录：WECOM_APP_SECRET 改用小程序关联应用的 Secret。`,
         `Customer APIs: add the app under ${CONTACT_APPS_PATH.en}; mini-program login: set WECOM_APP_SECRET to the secret of the mini-program's associated app.`,
       ),
+      variants: [
+        {
+          when: { api: ['login'] },
+          cause: t(
+            'WECOM_APP_SECRET 不是该小程序所关联应用的 Secret：发出登录 code 的小程序与 access_token 所属应用对应的小程序不是同一个（小程序与企业主体不同时也会出现）。',
+            "WECOM_APP_SECRET is not the secret of the app the mini-program is associated with: the mini-program that issued the login code is not the one the token's app belongs to (also seen when the mini-program and the corp are different legal subjects).",
+          ),
+          action: t(
+            `把 WECOM_APP_SECRET 改为小程序关联应用的 Secret（在${ASSOCIATED_SECRET_PATH.zh}复制）；在「应用管理」中核对小程序的关联。`,
+            `Set WECOM_APP_SECRET to the secret of the mini-program's associated app (copy it from ${ASSOCIATED_SECRET_PATH.en}); check the association in App Management.`,
+          ),
+          more: null,
+        },
+        {
+          when: { api: ['customer'] },
+          keyOf: 'contact',
+          cause: t(
+            '{key} 对应的应用没有加入客户联系的可调用接口的应用列表。',
+            'The app of {key} is not in the customer-contact list of apps that can call the API.',
+          ),
+          action: t(
+            `在${CONTACT_APPS_PATH.zh}中加入 {key} 对应的应用。`,
+            `Add the app of {key} under ${CONTACT_APPS_PATH.en}.`,
+          ),
+          more: t(
+            '自 2023-12-01 起，新开通客户联系的企业不能再使用客户联系系统应用的 Secret，请使用加入该列表的自建应用。',
+            'Since 2023-12-01, corps new to customer contact can no longer use the system customer-contact secret; use a self-built app from that list.',
+          ),
+        },
+      ],
     },
   ],
   [
@@ -520,13 +639,14 @@ const rows: ReadonlyArray<readonly [number, Row]> = [
         '通讯录同步的 Secret 不能从新 IP 读取成员/部门详情',
         'The contacts-sync secret cannot read member/department details from a new IP',
       ),
+      keyOf: 'directory',
       cause: t(
-        `配置的是${DIRECTORY_SYNC_PATH.zh}的 Secret；自 2022-08-15 起，通讯录同步从新 IP 不能再调用 user/get、user/list、department/list。`,
-        `The configured secret is the one of ${DIRECTORY_SYNC_PATH.en} (通讯录同步); since 2022-08-15 it can no longer call user/get, user/list or department/list from a new IP.`,
+        `{key}中配置的是${DIRECTORY_SYNC_PATH.zh}的 Secret；自 2022-08-15 起，通讯录同步的 Secret 从新 IP 不能再调用 user/get、user/list、department/list。`,
+        `{key} holds the secret of ${DIRECTORY_SYNC_PATH.en} (通讯录同步); since 2022-08-15 that secret can no longer call user/get, user/list or department/list from a new IP.`,
       ),
       action: t(
-        `改用自建应用的 Secret（在${SELF_BUILT_SECRET_PATH.zh}复制），并让该应用的可见范围覆盖要读取的成员；或只使用 user/list_id 与 department/simplelist（只能得到 ID）。`,
-        `Use a self-built app's secret instead (copy it from ${SELF_BUILT_SECRET_PATH.en}) whose visible range covers the members to read; or use only user/list_id and department/simplelist (IDs only).`,
+        `把 {key}换成自建应用的 Secret（在${SELF_BUILT_SECRET_PATH.zh}复制），并让该应用的可见范围覆盖要读取的成员；或只使用 user/list_id 与 department/simplelist（只能得到 ID）。`,
+        `Replace {key} with a self-built app's secret (copy it from ${SELF_BUILT_SECRET_PATH.en}) whose visible range covers the members to read; or use only user/list_id and department/simplelist (IDs only).`,
       ),
     },
   ],
@@ -540,8 +660,8 @@ const rows: ReadonlyArray<readonly [number, Row]> = [
         "The OAuth2 (H5) redirect host does not exactly match a trusted domain of the token's app; this system's mini-program login does not use this path.",
       ),
       action: t(
-        `在${path(t('设置可信域名', 'Set trusted domain')).zh}中填入完全一致的回调域名。`,
-        `Enter the exact redirect host at ${path(t('设置可信域名', 'Set trusted domain')).en}.`,
+        `在${consolePaths.trustedDomain.zh}中填入完全一致的回调域名。`,
+        `Enter the exact redirect host at ${consolePaths.trustedDomain.en}.`,
       ),
     },
   ],
@@ -592,6 +712,15 @@ const rows: ReadonlyArray<readonly [number, Row]> = [
         `${TRUSTED_DOMAIN_PREREQ.zh}每台调用 qyapi 的服务器/NAT 出口都要加入（若设置了 WECOM_PROXY，则是代理的出口 IP）。第三方/代开发应用在${PROVIDER_IP_PATH.zh}配置。`,
         `${TRUSTED_DOMAIN_PREREQ.en} Add the egress IP of every server/NAT that calls qyapi (with WECOM_PROXY set, the proxy's egress IP). Third-party/代开发 apps use ${PROVIDER_IP_PATH.en} instead.`,
       ),
+      variants: [
+        {
+          when: { fromIp: true },
+          action: t(
+            `在${TRUSTED_IP_PATH.zh}中添加 IP {ip}（企业微信看到的本服务器出口 IP）。`,
+            `Add IP {ip} (this server's egress IP as WeCom saw it) at ${TRUSTED_IP_PATH.en}.`,
+          ),
+        },
+      ],
     },
   ],
   [
@@ -686,8 +815,8 @@ const rows: ReadonlyArray<readonly [number, Row]> = [
         'The app or the member lacks customer-contact permission: the app is not among the apps that can call the API, or the member is not configured for customer contact.',
       ),
       action: t(
-        `在${CONTACT_APPS_PATH.zh}中加入该应用，并为该成员开通客户联系功能。`,
-        `Add the app under ${CONTACT_APPS_PATH.en} and configure the member for customer contact.`,
+        `在${CONTACT_APPS_PATH.zh}中加入该应用，并在${CONTACT_MEMBERS_PATH.zh}中为该成员开通客户联系功能（配置了客户联系的成员须在应用的可见范围内）。`,
+        `Add the app under ${CONTACT_APPS_PATH.en} and configure the member for customer contact under ${CONTACT_MEMBERS_PATH.en} (members with customer contact must be in the app's visible range).`,
       ),
     },
   ],
@@ -782,260 +911,71 @@ const rows: ReadonlyArray<readonly [number, Row]> = [
       ),
     },
   ],
+  [
+    301002,
+    {
+      category: 'permission',
+      meaning: t(
+        '不能用此 access_token 操作其他应用（not allow operate another agent with this accesstoken）',
+        'This access token cannot act on another app (not allow operate another agent with this accesstoken)',
+      ),
+      cause: t(
+        'WECOM_APP_AGENT_ID 不是 WECOM_APP_SECRET 所属应用的 AgentId：一个应用的 access_token 只能读取它自己的应用。',
+        'WECOM_APP_AGENT_ID is not the AgentId of the app that WECOM_APP_SECRET belongs to: an app’s access token can only read that app.',
+      ),
+      action: t(
+        `把 WECOM_APP_AGENT_ID 改为${APP_PATH.zh}页面上显示的 AgentId（即 WECOM_APP_SECRET 所属的应用）。`,
+        `Set WECOM_APP_AGENT_ID to the AgentId shown at ${APP_PATH.en} (the app that WECOM_APP_SECRET belongs to).`,
+      ),
+    },
+  ],
 ];
 
-const rowByCode: ReadonlyMap<number, Row> = new Map(rows);
+/** Every catalogued errcode (0 is not an error and is not here). */
+export const catalogue: ReadonlyMap<number, CatalogueEntry> = new Map(entries);
 
-export const wecomErrcodes: ReadonlyMap<number, ErrcodeEntry> = new Map(
-  rows.map(([errcode, row]) => [errcode, toEntry(errcode, row)]),
-);
+/** For a code outside the catalogue: never retried, surfaced as a request problem. */
+export const uncatalogued: CatalogueEntry = {
+  category: 'request',
+  meaning: t('本目录未收录的错误码', 'Not in this catalogue'),
+  cause: t('未知；请查看日志中的 errmsg 和 hint。', 'Unknown; see the errmsg and hint in the log.'),
+  action: t('在 {link} 查询该错误码的官方说明。', 'Look the code up at {link}.'),
+  more: t(
+    '需要企业微信技术支持时，请提供日志中的 hint（请求追踪 ID）。',
+    'When asking WeCom support, give them the hint (request trace id) from the log.',
+  ),
+};
 
-function join(a: Bilingual, b?: Bilingual): Bilingual {
-  return b ? t(`${a.zh}${b.zh}`, `${a.en} ${b.en}`) : a;
-}
-
-function toEntry(errcode: number, row: Row): ErrcodeEntry {
-  return {
-    errcode,
-    category: row.category,
-    meaning: row.meaning,
-    cause: row.cause,
-    fix: join(row.action, row.more),
-  };
-}
-
-/** WeCom's own errcode query page. */
-export function errcodeQueryLink(errcode: number): string {
-  return `https://open.work.weixin.qq.com/devtool/query?e=${encodeURIComponent(String(errcode))}`;
-}
-
-/**
- * Codes outside the catalogue (0 included: it is not an error) get a generic 'request' entry: a
- * code we do not know is never retried and is surfaced as a configuration/request problem.
- */
-function genericRow(errcode: number): Row {
-  const link = errcodeQueryLink(errcode);
-  return {
-    category: 'request',
-    meaning: t('本目录未收录的错误码', 'Not in this catalogue'),
-    cause: t(
-      '未知；请查看日志中的 errmsg 和 hint。',
-      'Unknown; see the errmsg and hint in the log.',
-    ),
-    action: t(`在 ${link} 查询该错误码的官方说明。`, `Look the code up at ${link}.`),
-    more: t(
-      '需要企业微信技术支持时，请提供日志中的 hint（请求追踪 ID）。',
-      'When asking WeCom support, give them the hint (request trace id) from the log.',
-    ),
-  };
-}
-
-/** The catalogue entry, or a generic 'request' entry for codes outside it. */
-export function describeErrcode(errcode: number): ErrcodeEntry {
-  return wecomErrcodes.get(errcode) ?? toEntry(errcode, genericRow(errcode));
-}
-
-const SECRET_KEYS: Readonly<Record<Credential, string>> = {
+/** The configuration key of each credential's secret. */
+export const secretKeys: Readonly<Record<CredentialName, string>> = {
   app: 'WECOM_APP_SECRET',
   contact: 'WECOM_CONTACT_SECRET',
   directory: 'WECOM_DIRECTORY_SECRET',
 };
 
-/** `cgi-bin/externalcontact/get?…` → `externalcontact/get`. */
-function normaliseApi(api: string | undefined): string {
-  return (api ?? '')
-    .replace(/^\/+/, '')
-    .replace(/^cgi-bin\//, '')
-    .split('?')[0]!
-    .toLowerCase();
-}
+/** How `{key}` reads: the contact and directory keys fall back to WECOM_APP_SECRET when unset. */
+export const keyTexts: Readonly<Record<CredentialName, Bilingual>> = {
+  app: t('WECOM_APP_SECRET', 'WECOM_APP_SECRET'),
+  contact: t(
+    'WECOM_CONTACT_SECRET（未设置时为 WECOM_APP_SECRET）',
+    'WECOM_CONTACT_SECRET (WECOM_APP_SECRET when unset)',
+  ),
+  directory: t(
+    'WECOM_DIRECTORY_SECRET（未设置时为 WECOM_APP_SECRET）',
+    'WECOM_DIRECTORY_SECRET (WECOM_APP_SECRET when unset)',
+  ),
+};
 
-/** The configured credential: given, or inferred from the API family (DESIGN §3). */
-function credentialFor(api: string, credential: Credential | undefined): Credential | undefined {
-  if (credential) return credential;
-  if (api.startsWith('miniprogram/')) return 'app';
-  if (api.startsWith('externalcontact/')) return 'contact';
-  if (api.startsWith('user/') || api.startsWith('department/')) return 'directory';
-  return undefined;
-}
+/** How `{app}` reads, from the most to the least that is known about the app. */
+export const appTexts = {
+  named: t('{name}（AgentId {agentId}）', '{name} (AgentId {agentId})'),
+  agentId: t('<AgentId {agentId} 的应用>', '<the app with AgentId {agentId}>'),
+  ofKey: t('<{secretKey} 对应的应用>', '<the app of {secretKey}>'),
+  unknown: t('<应用>', '<app>'),
+} as const;
 
-/** `WECOM_CONTACT_SECRET（未设置时为 WECOM_APP_SECRET）` and its English twin. */
-function keyName(credential: Credential): Bilingual {
-  const key = SECRET_KEYS[credential];
-  if (credential === 'app') return t(key, key);
-  return t(`${key}（未设置时为 WECOM_APP_SECRET）`, `${key} (WECOM_APP_SECRET when unset)`);
-}
-
-/** Drops the space that key names leave after a full-width bracket in Chinese text. */
-function tidy(text: Bilingual): Bilingual {
-  return t(text.zh.replace(/([）」])\s+/g, '$1'), text.en);
-}
-
-/** Puts the configured key's app into the console paths. */
-function nameApp(text: Bilingual, credential: Credential | undefined): Bilingual {
-  if (!credential) return text;
-  const key = SECRET_KEYS[credential];
-  return t(
-    text.zh.replaceAll('<应用>', `<${key} 对应的应用>`),
-    text.en.replaceAll('<app>', `<the app of ${key}>`),
-  );
-}
-
-type Override = Partial<Pick<Row, 'cause' | 'action' | 'more'>>;
-interface Situation {
-  api: string;
-  credential?: Credential;
-  fromIp?: string;
-}
-
-/** The DESIGN §7 specialisations: text that depends on the failing API, credential and IP. */
-function specialise(errcode: number, s: Situation): Override {
-  const key = s.credential ? keyName(s.credential) : undefined;
-  const onLogin = s.api.startsWith('miniprogram/');
-  switch (errcode) {
-    case 60020:
-      if (!s.fromIp) return {};
-      return {
-        action: t(
-          `在${TRUSTED_IP_PATH.zh}中添加 IP ${s.fromIp}（企业微信看到的本服务器出口 IP）。`,
-          `Add IP ${s.fromIp} (this server's egress IP as WeCom saw it) at ${TRUSTED_IP_PATH.en}.`,
-        ),
-      };
-    case 48009: {
-      const directoryKey = key ?? keyName('directory');
-      return {
-        cause: t(
-          `${directoryKey.zh}中配置的是${DIRECTORY_SYNC_PATH.zh}的 Secret；自 2022-08-15 起，通讯录同步的 Secret 从新 IP 不能再调用 user/get、user/list、department/list。`,
-          `${directoryKey.en} holds the secret of ${DIRECTORY_SYNC_PATH.en} (通讯录同步); since 2022-08-15 that secret can no longer call user/get, user/list or department/list from a new IP.`,
-        ),
-        action: t(
-          `把 ${directoryKey.zh}换成自建应用的 Secret（在${SELF_BUILT_SECRET_PATH.zh}复制），并让该应用的可见范围覆盖要读取的成员；或只使用 user/list_id 与 department/simplelist（只能得到 ID）。`,
-          `Replace ${directoryKey.en} with a self-built app's secret (copy it from ${SELF_BUILT_SECRET_PATH.en}) whose visible range covers the members to read; or use only user/list_id and department/simplelist (IDs only).`,
-        ),
-      };
-    }
-    case 48002:
-      if (onLogin) {
-        return {
-          cause: t(
-            'WECOM_APP_SECRET 不是该小程序所关联应用的 Secret：发出登录 code 的小程序与 access_token 所属应用对应的小程序不是同一个（小程序与企业主体不同时也会出现）。',
-            "WECOM_APP_SECRET is not the secret of the app the mini-program is associated with: the mini-program that issued the login code is not the one the token's app belongs to (also seen when the mini-program and the corp are different legal subjects).",
-          ),
-          action: t(
-            `把 WECOM_APP_SECRET 改为小程序关联应用的 Secret（在${ASSOCIATED_SECRET_PATH.zh}复制）；在「应用管理」中核对小程序的关联。`,
-            `Set WECOM_APP_SECRET to the secret of the mini-program's associated app (copy it from ${ASSOCIATED_SECRET_PATH.en}); check the association in App Management.`,
-          ),
-          more: undefined,
-        };
-      }
-      if (s.api.startsWith('externalcontact/')) {
-        const contactKey = key ?? keyName('contact');
-        return {
-          cause: t(
-            `${contactKey.zh} 对应的应用没有加入客户联系的可调用接口的应用列表。`,
-            `The app of ${contactKey.en} is not in the customer-contact list of apps that can call the API.`,
-          ),
-          action: t(
-            `在${CONTACT_APPS_PATH.zh}中加入 ${contactKey.zh} 对应的应用。`,
-            `Add the app of ${contactKey.en} under ${CONTACT_APPS_PATH.en}.`,
-          ),
-          more: t(
-            '自 2023-12-01 起，新开通客户联系的企业不能再使用客户联系系统应用的 Secret，请使用加入该列表的自建应用。',
-            'Since 2023-12-01, corps new to customer contact can no longer use the system customer-contact secret; use a self-built app from that list.',
-          ),
-        };
-      }
-      return {};
-    case 40014:
-      if (!onLogin) return {};
-      return {
-        cause: t(
-          'access_token 来自非小程序关联的应用：WECOM_APP_SECRET 不是该小程序所关联应用的 Secret（若只是偶发，则是 token 被提前作废，服务端会刷新重试）。',
-          "The access token comes from an app that is not the mini-program's: WECOM_APP_SECRET is not the secret of the app the mini-program is associated with (if it is only occasional, the token was invalidated early and the server refreshes and retries).",
-        ),
-        action: t(
-          `把 WECOM_APP_SECRET 改为小程序关联应用的 Secret（在${ASSOCIATED_SECRET_PATH.zh}复制）。`,
-          `Set WECOM_APP_SECRET to the secret of the mini-program's associated app (copy it from ${ASSOCIATED_SECRET_PATH.en}).`,
-        ),
-      };
-    case 40001:
-      if (s.api !== '' && s.api !== 'gettoken') {
-        return {
-          cause: t(
-            '缓存的 access_token 被判定无效（服务端会删除它、刷新一次并重试）；若刷新后 gettoken 也返回 40001，则是 Secret 错误或应用已停用。',
-            'The cached access token was judged invalid (the server drops it, refreshes once and retries); if gettoken then returns 40001 too, the secret is wrong or the app is disabled.',
-          ),
-        };
-      }
-      if (!key) return {};
-      return {
-        action: t(
-          `在${SECRET_PATH.zh}重新复制 Secret 并更新 ${key.zh}；若应用已停用，先在${APP_PATH.zh}启用它。`,
-          `Re-copy the secret from ${SECRET_PATH.en} and update ${key.en}; if the app is disabled, enable it in ${APP_PATH.en}.`,
-        ),
-      };
-    case 40091:
-    case 41004:
-    case 45031:
-      if (!key) return {};
-      return {
-        more: join(
-          t(`要更新的配置项是 ${key.zh}。`, `The key to update is ${key.en}.`),
-          errcode === 40091 ? NO_LOOP : undefined,
-        ),
-      };
-    default:
-      return {};
-  }
-}
-
-/**
- * Full form for the doctor and logs: the entry with context-specific cause and fix. May name the
- * `fromIp` given in context (admins only); never holds secrets.
- */
-export function explainErrcode(errcode: number, context: ErrcodeContext = {}): ErrcodeExplanation {
-  const api = normaliseApi(context.api);
-  const credential = credentialFor(api, context.credential);
-  const fromIp = context.fromIp && isIP(context.fromIp) !== 0 ? context.fromIp : undefined;
-  const base = rowByCode.get(errcode) ?? genericRow(errcode);
-  const row: Row = { ...base, ...specialise(errcode, { api, credential, fromIp }) };
-  const usesKey = row.category === 'credential' || row.category === 'permission';
-  const cause =
-    usesKey && credential && !row.cause.zh.includes(SECRET_KEYS[credential])
-      ? join(
-          row.cause,
-          t(
-            `本次调用使用的是 ${keyName(credential).zh} 对应的应用。`,
-            `This call used the app of ${keyName(credential).en}.`,
-          ),
-        )
-      : row.cause;
-  return {
-    errcode,
-    category: row.category,
-    meaning: row.meaning,
-    cause: tidy(nameApp(cause, credential)),
-    fix: tidy(nameApp(join(row.action, row.more), credential)),
-    link: errcodeQueryLink(errcode),
-  };
-}
-
-/**
- * Short form for `wecom.rejected` answers to employees/admins: one line per language. Never holds
- * an IP (the context has none, and anything IP-shaped is masked as a second guard).
- */
-export function shortFix(
-  errcode: number,
-  context: { api?: string; credential?: Credential } = {},
-): Bilingual {
-  const api = normaliseApi(context.api);
-  const credential = credentialFor(api, context.credential);
-  const base = rowByCode.get(errcode) ?? genericRow(errcode);
-  const row: Row = { ...base, ...specialise(errcode, { api, credential }) };
-  const action = tidy(nameApp(row.action, credential));
-  const oneLine = (text: string) => maskIps(text).replace(/\s+/g, ' ').trim();
-  return t(
-    oneLine(`企业微信返回错误 ${errcode}（${row.meaning.zh}）。处理：${action.zh}`),
-    oneLine(`WeCom returned errcode ${errcode} (${row.meaning.en}). Fix: ${action.en}`),
-  );
-}
+/** Added to the cause of a configuration refusal whose text does not name the key used. */
+export const usedKeyText = t(
+  '本次调用使用的是 {key} 对应的应用。',
+  'This call used the app of {key}.',
+);

@@ -1,0 +1,20 @@
+/** WeCom errcodes: the catalogue (data), its explanations, the code groups and errmsg parsing. */
+export {
+  type Bilingual,
+  consolePaths,
+  type ErrcodeCategory,
+  secretKeys,
+} from './catalogue';
+export { maskIps, parseErrmsg } from './errmsg';
+export {
+  type AppIdentity,
+  describeErrcode,
+  type ErrcodeContext,
+  type ErrcodeEntry,
+  type ErrcodeExplanation,
+  errcodeQueryLink,
+  explainErrcode,
+  shortFix,
+  wecomErrcodes,
+} from './explain';
+export * from './groups';
