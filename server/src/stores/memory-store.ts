@@ -1,4 +1,5 @@
-import type { Counter, Store } from './store';
+import { EventEmitter } from 'node:events';
+import type { Counter, LogEntry, Store } from './store';
 
 /**
  * In-process store for a single instance (used when REDIS_URL is unset). Same semantics as the
@@ -37,6 +38,10 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
     else write(key, String(by), windowMs);
     return counterOf(key);
   };
+
+  const logs = new Map<string, { last: number; entries: LogEntry[] }>();
+  const channels = new EventEmitter();
+  channels.setMaxListeners(0);
 
   const sweeper = setInterval(() => {
     for (const key of entries.keys()) live(key);
@@ -79,10 +84,32 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
       const value = live(key)?.value;
       if (value instanceof Set) value.delete(member);
     },
+    appendToLog: async (key, values, maxLength) => {
+      const log = logs.get(key) ?? { last: 0, entries: [] };
+      logs.set(key, log);
+      const first = log.last + 1;
+      for (const value of values) log.entries.push({ seq: ++log.last, value });
+      if (maxLength !== undefined && log.entries.length > maxLength)
+        log.entries.splice(0, log.entries.length - maxLength);
+      return first;
+    },
+    readLog: async (key, after, limit) =>
+      (logs.get(key)?.entries ?? []).filter((entry) => entry.seq > after).slice(0, limit),
+    publish: async (channel, message) => {
+      channels.emit(channel, message);
+    },
+    subscribe: async (channel, handler) => {
+      channels.on(channel, handler);
+      return async () => {
+        channels.off(channel, handler);
+      };
+    },
     ping: async () => {},
     close: async () => {
       clearInterval(sweeper);
       entries.clear();
+      logs.clear();
+      channels.removeAllListeners();
     },
   };
 }

@@ -54,6 +54,18 @@ if redis.call('pttl', KEYS[1]) < tonumber(ARGV[2]) then
 end
 return 1`;
 
+/** ZADD values under consecutive sequence numbers from INCRBY KEYS[2]; trims to ARGV[1] (0 = all). */
+const APPEND_TO_LOG = `
+local n = #ARGV - 1
+local first = redis.call('incrby', KEYS[2], n) - n + 1
+for i = 2, #ARGV do
+  local seq = first + i - 2
+  redis.call('zadd', KEYS[1], seq, seq .. ':' .. ARGV[i])
+end
+local keep = tonumber(ARGV[1])
+if keep > 0 then redis.call('zremrangebyrank', KEYS[1], 0, -keep - 1) end
+return first`;
+
 type RedisWithCommands = (Redis | Cluster) & {
   deleteIfEquals(key: string, expected: string): Promise<number>;
   incrementWindow(key: string, windowMs: number, by: number): Promise<[number, number]>;
@@ -63,6 +75,7 @@ type RedisWithCommands = (Redis | Cluster) & {
     windowMs: number,
   ): Promise<[] | [string, number, number]>;
   addToSet(key: string, member: string, ttlMs: number): Promise<number>;
+  appendToLog(key: string, seqKey: string, maxLength: number, ...values: string[]): Promise<number>;
 };
 
 const ms = (value: number) => Math.max(1, Math.ceil(value));
@@ -105,6 +118,22 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   redis.defineCommand('incrementWindow', { numberOfKeys: 1, lua: INCREMENT });
   redis.defineCommand('getAndIncrement', { numberOfKeys: 2, lua: GET_AND_INCREMENT });
   redis.defineCommand('addToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
+  redis.defineCommand('appendToLog', { numberOfKeys: 2, lua: APPEND_TO_LOG });
+
+  // Pub/sub needs a connection of its own; made on the first subscribe. Channel names carry the
+  // key prefix by hand (ioredis prefixes keys, not channels).
+  let subscriber: Redis | Cluster | undefined;
+  const handlers = new Map<string, Set<(message: string) => void>>();
+  const subscriberConnection = (): Redis | Cluster => {
+    if (subscriber) return subscriber;
+    const made: Redis | Cluster = (redis as Redis).duplicate();
+    made.on('error', (error: Error) => report('subscriber unreachable', error));
+    made.on('message', (channel: string, message: string) => {
+      for (const handler of handlers.get(channel) ?? []) handler(message);
+    });
+    subscriber = made;
+    return made;
+  };
 
   let lastState = '';
   const report = (state: string, error?: Error) => {
@@ -180,6 +209,36 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
         await redis.addToSet(key, member, ms(ttlMs));
       }),
     setMembers: (key) => run('set members', () => redis.smembers(key)),
+    appendToLog: (key, values, maxLength = 0) =>
+      run('append to log', () => redis.appendToLog(key, `${key}:seq`, maxLength, ...values)),
+    readLog: (key, after, limit) =>
+      run('read log', async () =>
+        (await redis.zrangebyscore(key, `(${after}`, '+inf', 'LIMIT', 0, limit)).map((raw) => {
+          const colon = raw.indexOf(':');
+          return { seq: Number(raw.slice(0, colon)), value: raw.slice(colon + 1) };
+        }),
+      ),
+    publish: (channel, message) =>
+      run('publish', async () => {
+        await redis.publish(`${keyPrefix}${channel}`, message);
+      }),
+    subscribe: (channel, handler) =>
+      run('subscribe', async () => {
+        const name = `${keyPrefix}${channel}`;
+        const connection = subscriberConnection();
+        const set = handlers.get(name) ?? new Set();
+        handlers.set(name, set);
+        set.add(handler);
+        if (connection.status === 'wait') await connection.connect();
+        if (set.size === 1) await connection.subscribe(name);
+        return async () => {
+          set.delete(handler);
+          if (set.size === 0) {
+            handlers.delete(name);
+            await connection.unsubscribe(name).catch(() => undefined);
+          }
+        };
+      }),
     removeFromSet: (key, member) =>
       run('remove from set', async () => {
         await redis.srem(key, member);
@@ -189,6 +248,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
         await redis.ping();
       }),
     close: async () => {
+      subscriber?.disconnect();
       redis.removeAllListeners('error');
       redis.on('error', () => {});
       // QUIT only over a live connection; otherwise stop the reconnect loop at once.

@@ -40,9 +40,26 @@ export interface Store {
   addToSet(key: string, member: string, ttlMs: number): Promise<void>;
   setMembers(key: string): Promise<string[]>;
   removeFromSet(key: string, member: string): Promise<void>;
+  /**
+   * Appends values to an append-only log under consecutive sequence numbers (1, 2, …, never
+   * reused) and answers the first one. With `maxLength`, only the newest entries are kept.
+   * The log's keys are `key` and `key:seq`: give `key` a hash tag.
+   */
+  appendToLog(key: string, values: readonly string[], maxLength?: number): Promise<number>;
+  /** Up to `limit` entries with a sequence number above `after`, oldest first. */
+  readLog(key: string, after: number, limit: number): Promise<LogEntry[]>;
+  /** Sends a message to every instance subscribed to `channel` (this one included). */
+  publish(channel: string, message: string): Promise<void>;
+  /** Calls `handler` for each message on `channel` until the returned function is called. */
+  subscribe(channel: string, handler: (message: string) => void): Promise<() => Promise<void>>;
   /** Rejects when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface LogEntry {
+  seq: number;
+  value: string;
 }
 
 export interface Counter {

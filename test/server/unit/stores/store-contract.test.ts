@@ -1,6 +1,6 @@
 import { createMemoryStore } from '../../../../server/src/stores/memory-store';
 import type { Store } from '../../../../server/src/stores/store';
-import { createTestRedisStore } from '../../../helpers/stores';
+import { createTestRedisStore, uniquePrefix } from '../../../helpers/stores';
 
 // The same behaviour from both stores: the rest of the server relies on it.
 describe.each([
@@ -80,6 +80,63 @@ describe.each([
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(await store.setMembers('set')).toEqual(['b']);
     expect(await store.setMembers('no-such-set')).toEqual([]);
+  });
+
+  it('should append to a log under consecutive sequence numbers and read from any of them', async () => {
+    expect(await store.appendToLog('log:{a}', ['one', 'two:with:colons'])).toBe(1);
+    expect(await store.appendToLog('log:{a}', ['three'])).toBe(3);
+    expect(await store.readLog('log:{a}', 0, 10)).toEqual([
+      { seq: 1, value: 'one' },
+      { seq: 2, value: 'two:with:colons' },
+      { seq: 3, value: 'three' },
+    ]);
+    expect(await store.readLog('log:{a}', 1, 1)).toEqual([{ seq: 2, value: 'two:with:colons' }]);
+    expect(await store.readLog('log:{a}', 3, 10)).toEqual([]);
+    expect(await store.readLog('log:{none}', 0, 10)).toEqual([]);
+  });
+
+  it('should keep only the newest entries of a bounded log, never reusing a number', async () => {
+    await store.appendToLog('log:{b}', ['1', '2', '3'], 2);
+    expect(await store.appendToLog('log:{b}', ['4'], 2)).toBe(4);
+    expect((await store.readLog('log:{b}', 0, 10)).map((entry) => entry.seq)).toEqual([3, 4]);
+  });
+
+  it('should deliver published messages to subscribers until they unsubscribe', async () => {
+    const received: string[] = [];
+    const unsubscribe = await store.subscribe('news', (message) => received.push(message));
+    await store.publish('news', 'first');
+    await store.publish('other', 'not for us');
+    for (let i = 0; i < 50 && received.length < 1; i++) await sleep(10);
+    expect(received).toEqual(['first']);
+    await unsubscribe();
+    await store.publish('news', 'second');
+    await sleep(50);
+    expect(received).toEqual(['first']);
+  });
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('redis pub/sub between two instances', () => {
+  it('should reach another client with the same prefix, and no client with another', async () => {
+    const prefix = uniquePrefix();
+    const [a, b, stranger] = await Promise.all([
+      createTestRedisStore({ prefix }),
+      createTestRedisStore({ prefix }),
+      createTestRedisStore(),
+    ]);
+    try {
+      const seen: string[] = [];
+      const strangerSeen: string[] = [];
+      await b.subscribe('forget', (message) => seen.push(message));
+      await stranger.subscribe('forget', (message) => strangerSeen.push(message));
+      await a.publish('forget', 'customer:wm1');
+      for (let i = 0; i < 50 && seen.length < 1; i++) await sleep(10);
+      expect(seen).toEqual(['customer:wm1']);
+      expect(strangerSeen).toEqual([]);
+    } finally {
+      await Promise.all([a.close(), b.close(), stranger.close()]);
+    }
   });
 });
 
