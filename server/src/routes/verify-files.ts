@@ -11,7 +11,9 @@ export function verifyFileRoutes(
   deps: { files: Readonly<Record<string, string>> },
 ): void {
   for (const [name, content] of Object.entries(deps.files)) {
-    router.get(`/${name}`, (ctx) => {
+    router.get(`/${name}`, (ctx, next) => {
+      // The router matches paths case-insensitively; file names are exact.
+      if (ctx.path !== `/${name}`) return next();
       ctx.type = 'text/plain';
       ctx.body = content;
     });
