@@ -1,6 +1,6 @@
 import type { ContactDetail } from '../../typings/api';
 import { contactTypeText, formatDateTime, queryValue } from '../../utils/format';
-import { loadPage } from '../../utils/load-page';
+import { loadPage, type PageStatus } from '../../utils/load-page';
 
 interface View {
   name: string;
@@ -30,7 +30,7 @@ function toView({ externalContact: contact, followUser: follow }: ContactDetail)
 
 Component({
   data: {
-    status: 'loading' as 'loading' | 'ready' | 'empty' | 'error' | 'outside',
+    status: 'loading' as PageStatus,
     errorText: '',
     externalUserId: '',
     contact: null as View | null,

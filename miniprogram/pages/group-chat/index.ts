@@ -1,6 +1,6 @@
 import type { GroupChat, GroupChatMember } from '../../typings/api';
 import { formatDateTime, queryValue } from '../../utils/format';
-import { loadPage } from '../../utils/load-page';
+import { loadPage, type PageStatus } from '../../utils/load-page';
 
 interface MemberRow {
   userid: string;
@@ -45,7 +45,7 @@ function toView(chat: GroupChat): { chat: View; members: MemberRow[] } {
 
 Component({
   data: {
-    status: 'loading' as 'loading' | 'ready' | 'empty' | 'error' | 'outside',
+    status: 'loading' as PageStatus,
     errorText: '',
     chatId: '',
     chat: null as View | null,
@@ -67,8 +67,8 @@ Component({
           chatId = await gate.getCurExternalChat();
           this.setData({ chatId });
         }
-        const view = toView((await api.getGroupChat(chatId)).groupChat);
-        return { status: view.members.length === 0 ? 'empty' : 'ready', ...view };
+        // A group without members still shows its header; the member list says it is empty.
+        return { status: 'ready', ...toView((await api.getGroupChat(chatId)).groupChat) };
       });
     },
   },

@@ -1,7 +1,7 @@
 import { currentServices } from '../../services/current';
 import { isApiError } from '../../services/errors';
 import type { PageName } from '../../services/nav';
-import { loadPage } from '../../utils/load-page';
+import { loadPage, type PageStatus } from '../../utils/load-page';
 
 type Entry = WechatMiniprogram.Qy.Entry;
 
@@ -26,7 +26,7 @@ const ENTRY_TEXT: Record<Entry, string> = {
 
 Component({
   data: {
-    status: 'loading' as 'loading' | 'ready' | 'error' | 'outside',
+    status: 'loading' as PageStatus,
     errorText: '',
     name: '',
     userid: '',

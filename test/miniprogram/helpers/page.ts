@@ -41,7 +41,11 @@ export function mountPage(
   const call = async (method: string, ...args: unknown[]) => {
     await instance[method]!(...args);
   };
-  const nodes = (selector: string) => page.querySelectorAll(selector);
+  // The page's own nodes, then those inside its page-state components (their shadow trees).
+  const nodes = (selector: string) => [
+    ...page.querySelectorAll(selector),
+    ...page.querySelectorAll(`.page-state >>> ${selector}`),
+  ];
   return {
     page,
     loaded: call('onLoad', query),
@@ -50,7 +54,7 @@ export function mountPage(
     all: (selector) => nodes(selector).map((node) => node.dom?.textContent?.trim() ?? ''),
     has: (selector) => nodes(selector).length > 0,
     async tap(selector) {
-      const node = page.querySelector(selector);
+      const node = nodes(selector)[0];
       if (!node) throw new Error(`nothing matches ${selector}`);
       node.dispatchEvent('tap');
       await simulate.sleep(0);
