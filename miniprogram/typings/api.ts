@@ -186,6 +186,34 @@ export interface GroupChatDetailResponse {
   groupChat: GroupChat;
 }
 
+// ---- sandbox mode -----------------------------------------------------------------------------
+
+/** An employee of the simulator's demo corp who can open the mini-program. */
+export interface SandboxEmployee {
+  userid: string;
+  name: string;
+  /** The name of the employee's main department. */
+  department?: string;
+}
+
+/**
+ * `GET /sandbox/info`: only a server in sandbox mode has the route (any other answers 404
+ * `request.not_found`), so a develop build may offer its demo login.
+ */
+export interface SandboxInfoResponse {
+  sandbox: true;
+  employees: SandboxEmployee[];
+}
+
+export interface SandboxLoginCodeRequest {
+  userid: string;
+}
+
+export interface SandboxLoginCodeResponse {
+  /** Stands in for the code of `wx.qy.login`: single use, five minutes. */
+  code: string;
+}
+
 // ---- health -----------------------------------------------------------------------------------
 
 export interface HealthResponse {
