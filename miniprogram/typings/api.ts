@@ -157,6 +157,12 @@ export interface GroupChatSummary {
   memberCount: number;
 }
 
+export interface GroupChatListQuery {
+  cursor?: string;
+  /** 1..100, default 20. */
+  limit?: number;
+}
+
 export interface GroupChatListResponse {
   groupChats: GroupChatSummary[];
   nextCursor?: string;

@@ -34,6 +34,8 @@ Component({
     errorText: '',
     externalUserId: '',
     contact: null as View | null,
+    /** Opened from a single-chat toolbar: offer sending into that chat. */
+    chatTools: false,
   },
   methods: {
     /**
@@ -50,12 +52,15 @@ Component({
     load() {
       return loadPage(this, async ({ gate, api }) => {
         let externalUserId = this.data.externalUserId;
+        let chatTools = false;
         if (externalUserId === '') {
           externalUserId = await gate.getCurExternalContact();
+          chatTools = externalUserId !== '' && (await gate.canSendChatMessage());
           this.setData({ externalUserId });
         }
         if (externalUserId === '') return { status: 'empty' };
-        return { status: 'ready', contact: toView(await api.getContact(externalUserId)) };
+        const contact = toView(await api.getContact(externalUserId));
+        return { status: 'ready', contact, chatTools };
       });
     },
   },

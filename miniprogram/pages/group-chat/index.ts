@@ -50,6 +50,8 @@ Component({
     chatId: '',
     chat: null as View | null,
     members: [] as MemberRow[],
+    /** Opened from a group-chat toolbar: offer sending into that chat. */
+    chatTools: false,
   },
   methods: {
     /** `chatId` in the query, or the group of the current group-chat sidebar. */
@@ -63,12 +65,15 @@ Component({
     load() {
       return loadPage(this, async ({ gate, api }) => {
         let chatId = this.data.chatId;
+        let chatTools = false;
         if (chatId === '') {
           chatId = await gate.getCurExternalChat();
+          chatTools = await gate.canSendChatMessage();
           this.setData({ chatId });
         }
+        const view = toView((await api.getGroupChat(chatId)).groupChat);
         // A group without members still shows its header; the member list says it is empty.
-        return { status: 'ready', ...toView((await api.getGroupChat(chatId)).groupChat) };
+        return { status: 'ready', ...view, chatTools };
       });
     },
   },
