@@ -39,7 +39,8 @@ export function createDemo({ env, request }: { env: Env; request: Request }): De
       return sandboxEmployees(info);
     },
     async loginCode(userid) {
-      if (!allowed()) throw new ApiError('demo.unavailable', 'the demo login is for develop builds');
+      if (!allowed())
+        throw new ApiError('demo.unavailable', 'the demo login is for develop builds');
       const answer = await request<SandboxLoginCodeResponse>({
         method: 'POST',
         path: '/sandbox/login-code',

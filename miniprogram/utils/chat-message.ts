@@ -13,5 +13,8 @@ export function textMessage(content: string): WechatMiniprogram.Qy.TextChatMessa
  */
 export function miniProgramCard(appId: string): WechatMiniprogram.Qy.MiniprogramChatMessage {
   const { title, imgUrl, page } = config.chatCard;
-  return { msgtype: 'miniprogram', miniprogram: { appid: appId, title, imgUrl, page: `${page}.html` } };
+  return {
+    msgtype: 'miniprogram',
+    miniprogram: { appid: appId, title, imgUrl, page: `${page}.html` },
+  };
 }

@@ -1,7 +1,7 @@
 import { currentServices } from '../../services/current';
 import { isApiError } from '../../services/errors';
-import type { PageName } from '../../services/nav';
 import type { Services } from '../../services/index';
+import type { PageName } from '../../services/nav';
 import { loadPage, type PageStateData } from '../../utils/load-page';
 
 type Entry = WechatMiniprogram.Qy.Entry;
@@ -56,8 +56,13 @@ const initialData: HomeData = {
   demo: false,
 };
 
-/** The workbench: sidebar and profile entries go to their own page, everyone else sees who they are. */
-async function enterWorkbench({ auth, gate, api, nav }: Services): Promise<Partial<HomeData> | undefined> {
+/** The workbench: sidebar and profile entries go to their own page; the rest see who they are. */
+async function enterWorkbench({
+  auth,
+  gate,
+  api,
+  nav,
+}: Services): Promise<Partial<HomeData> | undefined> {
   const entry = await gate.entry().catch(normalWhenUnknown);
   const target = ENTRY_PAGES[entry];
   if (target !== undefined) {
