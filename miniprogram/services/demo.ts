@@ -1,4 +1,8 @@
-import type { SandboxEmployee, SandboxLoginCodeResponse } from '../typings/api';
+import type {
+  SandboxEmployee,
+  SandboxLoginCodeRequest,
+  SandboxLoginCodeResponse,
+} from '../typings/api';
 import type { Env } from './env';
 import { ApiError, isApiError } from './errors';
 import type { Request } from './request';
@@ -44,7 +48,7 @@ export function createDemo({ env, request }: { env: Env; request: Request }): De
       const answer = await request<SandboxLoginCodeResponse>({
         method: 'POST',
         path: '/sandbox/login-code',
-        body: { userid },
+        body: { userid } satisfies SandboxLoginCodeRequest,
         auth: false,
       });
       return answer.code;

@@ -1,8 +1,8 @@
-// Wire types shared by the mini-program and the server (DESIGN §4). Types only: the server imports
+// Wire types shared by the mini-program and the server (README, HTTP API). Types only: the server imports
 // this file with `import type`, and its zod guards are checked against these shapes with
 // `satisfies`. Everything here is camelCase; WeCom's snake_case never leaves server/src/wecom/.
 
-/** Every error code an answer can carry (DESIGN §4). */
+/** Every error code an answer can carry. */
 export type ErrorCode =
   | 'guard.invalid_input'
   | 'request.too_large'

@@ -21,7 +21,7 @@ export interface StatefulPage<D extends PageStateData> {
   setData(patch: Partial<PageStateData> | Partial<D>): void;
 }
 
-export interface LoadOptions<D> {
+interface LoadOptions<D> {
   /** Keep what is on screen instead of showing the loading state (a refresh of a shown list). */
   quiet?: boolean;
   /** Set together with the error state, e.g. to drop a list that is no longer true. */

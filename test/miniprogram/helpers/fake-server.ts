@@ -1,6 +1,6 @@
-// An in-memory stand-in for the wecom-gate server, answering wx.request like the contract in
-// DESIGN §4 (paths, bodies, error codes). Only the mini-program tests use it; the end-to-end test
-// talks to the real server.
+// An in-memory stand-in for the wecom-gate server, answering wx.request like the HTTP API in the
+// README (paths, bodies, error codes). Only the mini-program tests use it; the end-to-end tests
+// talk to the real server.
 import type { PlatformRequestOption } from '../../../miniprogram/services/platform';
 import type {
   ContactDetail,

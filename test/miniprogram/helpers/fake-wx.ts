@@ -111,7 +111,7 @@ export function createFakeWx(options: FakeWxOptions = {}) {
 export type FakeWx = ReturnType<typeof createFakeWx>;
 
 /** What the fake server's POST /api/me/decrypt turns back into `payload`. */
-export function fakeEncrypted(payload: Record<string, unknown>) {
+function fakeEncrypted(payload: Record<string, unknown>) {
   return {
     encryptedData: btoa(JSON.stringify(payload)),
     iv: 'ZmFrZS1pdi0xMjM0NTY3OA==',

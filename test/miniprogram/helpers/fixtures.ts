@@ -83,7 +83,7 @@ export function manyContacts(count: number): ContactDetail[] {
 }
 
 /** The demo employees a fake server in sandbox mode offers (王五 without a department). */
-export function mockSandboxEmployees(): SandboxEmployee[] {
+function mockSandboxEmployees(): SandboxEmployee[] {
   return [
     { userid: 'zhangsan', name: '张三', department: '销售部' },
     { userid: 'lisi', name: '李四', department: '销售部' },

@@ -28,7 +28,7 @@ export interface MountedPage {
 /** Every mount registers its page under a new tag: simulate refuses a tag it already has. */
 let mounts = 0;
 
-export interface MountOptions {
+interface MountOptions {
   /**
    * Launch the app (app.ts) first, as opening the mini-program does; default true. False keeps
    * the running app and its services, as navigating to another page does (each page once per
