@@ -104,6 +104,7 @@ export function createDeps(options: {
       http,
       wecom: wecomConfig,
       probeUserIds: config.adminUserIds,
+      store: { redis: config.redis, sandbox: config.sandbox },
       reuseMs: DIAGNOSTICS_REUSE_MS,
       now,
     }),
