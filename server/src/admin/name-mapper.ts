@@ -10,7 +10,7 @@ import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
 import type { NameLookups } from './name-lookups';
 
 /**
- * The ID→name mapper (issue 5): resolves employee, customer and group ids to display names, one
+ * The ID→name mapper: resolves employee, customer and group ids to display names, one
  * WeCom call per id not yet known, at most `concurrency` at a time. Answers are remembered in the
  * name cache as they arrive (so an interrupted run loses nothing). On 45009/45033 every worker
  * pauses and the call is retried with growing delays; a refusal that concerns the configuration
