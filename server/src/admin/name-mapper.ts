@@ -10,7 +10,7 @@ import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
 import type { NameLookups } from './name-lookups';
 
 /**
- * The ID→name mapper (issue 5): resolves employee, customer and group ids to display names, one
+ * The ID→name mapper: resolves employee, customer and group ids to display names, one
  * WeCom call per id not yet known, at most `concurrency` at a time. Answers are remembered in the
  * name cache as they arrive (so an interrupted run loses nothing). On 45009/45033 every worker
  * pauses and the call is retried with growing delays; a refusal that concerns the configuration
@@ -96,11 +96,18 @@ export function createNameMapper(deps: NameMapperDeps): NameMapper {
           ofType.map((r) => r.id),
         );
         ofType.forEach((request, i) => {
-          const name = cached[i];
-          if (name === undefined) pending.push(request);
-          else if (name === null)
-            finish({ ...request, name, source: 'cache', reason: 'not_found' });
-          else finish({ ...request, name, source: 'cache' });
+          const remembered = cached[i];
+          if (remembered === undefined) pending.push(request);
+          else if (remembered.name === null) {
+            const { errcode } = remembered;
+            finish({
+              ...request,
+              name: null,
+              source: 'cache',
+              reason: 'not_found',
+              ...(errcode !== undefined && { errcode }),
+            });
+          } else finish({ ...request, name: remembered.name, source: 'cache' });
         });
       }
     }
@@ -137,7 +144,7 @@ export function createNameMapper(deps: NameMapperDeps): NameMapper {
             continue;
           }
           if (NOT_FOUND.has(errcode) || RESOURCE_HIDDEN.has(errcode)) {
-            await names.set(request.type, request.id, null);
+            await names.set(request.type, request.id, null, errcode);
             return { ...request, name: null, source: 'wecom', reason: 'not_found', errcode };
           }
           if (TRANSIENT.has(errcode)) {

@@ -8,6 +8,7 @@ export {
 export { maskIps, parseErrmsg } from './errmsg';
 export {
   type AppIdentity,
+  consolePath,
   describeErrcode,
   type ErrcodeContext,
   type ErrcodeEntry,

@@ -8,6 +8,7 @@ import {
   INVALID_CURSOR,
   LOGIN_CODE_REJECTED,
   NOT_FOUND,
+  OTHER_APP,
   RATE_LIMITED,
   RESOURCE_HIDDEN,
   TOKEN_REJECTED,
@@ -39,6 +40,7 @@ describe('errcode groups', () => {
     ['INVALID_CURSOR', INVALID_CURSOR, [40058]],
     ['UNTRUSTED_IP', UNTRUSTED_IP, [60020]],
     ['TOO_MANY_USERS', TOO_MANY_USERS, [81017]],
+    ['OTHER_APP', OTHER_APP, [301002]],
   ] as const)('%s holds exactly %j', (_name, group, codes) => {
     expect(sorted(group)).toEqual(codes);
   });
