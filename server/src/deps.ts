@@ -258,6 +258,10 @@ export function createAdmin(
       wecom: wecomConfig,
       probeUserIds: config.adminUserIds,
       store: { redis: config.redis, sandbox: config.sandbox },
+      callbacks: {
+        keys: { app: config.callbacks.app, directory: config.callbacks.directory },
+        publicBaseUrl: config.publicBaseUrl,
+      },
       reuseMs: DIAGNOSTICS_REUSE_MS,
       now: infra.now,
     }),
