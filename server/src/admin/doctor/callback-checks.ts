@@ -36,7 +36,7 @@ function callbackCheck(receiver: ReceiverName, deps: DoctorDeps): ProbeCheck {
     async run(ctx) {
       const where = ctx.consolePath(receiver === 'app' ? 'callbackApp' : 'callbackDirectory');
       const url = settings.publicBaseUrl && `${settings.publicBaseUrl}/wecom/callback/${receiver}`;
-      const urlText = url ?? '${PUBLIC_BASE_URL}' + `/wecom/callback/${receiver}`;
+      const urlText = url ?? `<PUBLIC_BASE_URL>/wecom/callback/${receiver}`;
       const enter = t(
         `在 ${where.zh} 填写 URL ${urlText}、Token（${tokenKey}）与 EncodingAESKey（${aesKey}），然后保存。`,
         `In ${where.en} enter the URL ${urlText}, the Token (${tokenKey}) and the EncodingAESKey (${aesKey}), then save.`,
