@@ -37,10 +37,11 @@ function callbackCheck(receiver: ReceiverName, deps: DoctorDeps): ProbeCheck {
       const where = ctx.consolePath(receiver === 'app' ? 'callbackApp' : 'callbackDirectory');
       const url = settings.publicBaseUrl && `${settings.publicBaseUrl}/wecom/callback/${receiver}`;
       const urlText = url ?? `<PUBLIC_BASE_URL>/wecom/callback/${receiver}`;
-      const enter = t(
-        `在 ${where.zh} 填写 URL ${urlText}、Token（${tokenKey}）与 EncodingAESKey（${aesKey}），然后保存。`,
-        `In ${where.en} enter the URL ${urlText}, the Token (${tokenKey}) and the EncodingAESKey (${aesKey}), then save.`,
+      const fields = t(
+        `URL ${urlText}、Token（${tokenKey}）与 EncodingAESKey（${aesKey}），然后保存。`,
+        `the URL ${urlText}, the Token (${tokenKey}) and the EncodingAESKey (${aesKey}), then save.`,
       );
+      const enter = t(`在${where.zh}填写${fields.zh}`, `In ${where.en} enter ${fields.en}`);
       const keys = settings.keys[receiver];
       if (!keys) {
         const why =
@@ -57,8 +58,8 @@ function callbackCheck(receiver: ReceiverName, deps: DoctorDeps): ProbeCheck {
           status: receiver === 'app' ? 'warn' : 'skipped',
           summary: why,
           fix: t(
-            `在 ${where.zh} 点「随机获取」生成 Token 与 EncodingAESKey，设置 ${tokenKey} 与 ${aesKey} 并重启本服务；${enter.zh}`,
-            `In ${where.en} click "Random" for a Token and an EncodingAESKey, set ${tokenKey} and ${aesKey} and restart this server; ${enter.en}`,
+            `在${where.zh}点「随机获取」生成 Token 与 EncodingAESKey，设为 ${tokenKey} 与 ${aesKey} 并重启本服务，再在该页填写${fields.zh}`,
+            `In ${where.en} click "Random" for a Token and an EncodingAESKey, set them as ${tokenKey} and ${aesKey}, restart this server, then on that page enter ${fields.en}`,
           ),
         };
       }
@@ -70,7 +71,7 @@ function callbackCheck(receiver: ReceiverName, deps: DoctorDeps): ProbeCheck {
             `${tokenKey} or ${aesKey} is malformed (the Token is 1–32 letters and digits, the EncodingAESKey 43 characters).`,
           ),
           fix: t(
-            `从 ${where.zh} 原样复制两者（不带空格）。`,
+            `从${where.zh}原样复制两者（不带空格）。`,
             `Copy both from ${where.en} exactly (no spaces).`,
           ),
         };
