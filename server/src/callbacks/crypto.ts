@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { decrypt, encrypt, getSignature } from '@wecom/crypto';
+import { isValidEncodingAesKey, TOKEN_PATTERN } from '../config';
 import { CallbackError } from './errors';
 
 /**
@@ -22,10 +23,7 @@ import { CallbackError } from './errors';
  * - a timestamp window: a request more than `windowSeconds` from now is refused (a replay).
  */
 
-/** A Token of the console: letters and digits, at most 32. */
-export const TOKEN_PATTERN = /^[A-Za-z0-9]{1,32}$/;
-/** An EncodingAESKey: 43 characters of base64 (the console generates letters and digits). */
-export const AES_KEY_PATTERN = /^[A-Za-z0-9+/]{43}$/;
+export { isValidEncodingAesKey, TOKEN_PATTERN };
 /** A request further than this from our clock is refused. */
 export const TIMESTAMP_WINDOW_SECONDS = 300;
 /** Ciphertexts longer than this are refused before decoding (the body limit is 64 KiB). */
@@ -36,10 +34,6 @@ const SIGNATURE = /^[0-9a-fA-F]{40}$/;
 const TIMESTAMP = /^\d{1,12}$/;
 const NONCE = /^[A-Za-z0-9_-]{1,64}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
-export function isValidEncodingAesKey(key: string): boolean {
-  return AES_KEY_PATTERN.test(key) && Buffer.from(`${key}=`, 'base64').length === 32;
-}
 
 export interface CallbackKeys {
   token: string;

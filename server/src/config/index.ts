@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { isValidEncodingAesKey, TOKEN_PATTERN } from '../callbacks/crypto';
 
 /**
  * The only reader of the environment (DESIGN §3). `loadConfig` validates every key once and
@@ -160,6 +159,14 @@ const hostPorts = optionalString.transform((value, ctx) => {
     port: Number(match![2]),
   }));
 });
+
+/** A callback Token of the console: letters and digits, at most 32. */
+export const TOKEN_PATTERN = /^[A-Za-z0-9]{1,32}$/;
+
+/** An EncodingAESKey: 43 characters of base64 (the console makes letters and digits), 32 bytes. */
+export function isValidEncodingAesKey(key: string): boolean {
+  return /^[A-Za-z0-9+/]{43}$/.test(key) && Buffer.from(`${key}=`, 'base64').length === 32;
+}
 
 /** The console's Token: letters and digits, at most 32. */
 const callbackToken = optionalString.refine((v) => v === undefined || TOKEN_PATTERN.test(v), {

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDoctor, type DoctorCheck, type DoctorDeps } from '../../../server/src/admin/doctor';
+import { createDoctor } from '../../../server/src/admin/doctor';
+import type { DoctorCheck, DoctorDeps } from '../../../server/src/admin/doctor/types';
 import { formatReport } from '../../../server/src/admin/report-format';
 import type { Simulator } from '../../../server/src/sandbox';
 import { createWecomHttp } from '../../../server/src/wecom/http';
