@@ -165,7 +165,8 @@ describe('GET /api/external-contacts/:externalUserId', () => {
     expect(answer.status).toBe(status);
     expect(errorBody(answer.body).code).toBe(code);
     if (code === 'wecom.rejected') {
-      expect(answer.body).toMatchObject({ data: { errcode } });
+      // An employee (authenticated) gets the fix to pass on to an admin.
+      expect(answer.body).toMatchObject({ data: { errcode, fix: { zh: expect.any(String) } } });
       expect(answer.text).not.toContain('127.0.0.1');
     }
   });
