@@ -14,7 +14,7 @@ import { errorBody, startTestGateway, type TestGateway } from '../../helpers/gat
 import { startTestSimulator } from '../../helpers/simulator';
 import { capturingLogger } from '../../helpers/stores';
 
-// DESIGN §4: customers (外部联系人) behind the login gate, over real HTTP with the simulator and a
+// Customers (外部联系人) behind the login gate, over real HTTP with the simulator and a
 // real Redis. Customer 01 has 600 extra followers (gen0001…gen0600) so follow_user pages at 500.
 
 const DETAIL = 'externalcontact/get';

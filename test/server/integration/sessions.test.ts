@@ -9,7 +9,7 @@ import {
   uniquePrefix,
 } from '../../helpers/stores';
 
-// DESIGN §4/§6: login, /api/me, logout over real HTTP, with the simulator and a real Redis.
+// Login, /api/me, logout over real HTTP, with the simulator and a real Redis.
 
 let simulator: Simulator;
 let gateway: TestGateway;
