@@ -170,9 +170,22 @@ const environmentGuard = z.object({
   SANDBOX_SCENARIO: optionalString,
 });
 
+/**
+ * A value as it may be shown in an error: without the credentials a URL may carry. Works on what
+ * does not parse as a URL too (`redis//:password@host`, the typo the message is about): everything
+ * up to the last `@` is user info, and a query string may hold a password (`?password=`).
+ */
+function withoutCredentials(value: string): string {
+  return value
+    .replace(/^([a-z][a-z\d+.-]*:?\/\/)?.*@/is, '$1***@')
+    .replace(/\?.*$/s, '?***');
+}
+
 function fail(key: string, problem: string, value?: string): never {
   const shown =
-    value === undefined || SECRET_KEYS.has(key) ? '' : ` (got ${JSON.stringify(value)})`;
+    value === undefined || SECRET_KEYS.has(key)
+      ? ''
+      : ` (got ${JSON.stringify(withoutCredentials(value))})`;
   throw new ConfigError(`Invalid configuration: ${key} ${problem}${shown}`);
 }
 
