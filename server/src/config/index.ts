@@ -151,7 +151,7 @@ const environmentGuard = z.object({
   REDIS_SENTINEL_NAME: optionalString,
   REDIS_CLUSTER_NODES: hostPorts,
   WEB_CONCURRENCY: integer(1, 64, 1),
-  TRUSTED_PROXY_HOPS: integer(0, 10, 1),
+  TRUSTED_PROXY_HOPS: integer(0, 10, 0),
   RATE_LIMIT_LOGIN_PER_MINUTE: integer(1, 100_000, 30),
   RATE_LIMIT_LOOKUP_PER_MINUTE: integer(1, 100_000, 120),
   JWT_SECRET: optionalString.refine((v) => v === undefined || Buffer.byteLength(v) >= 32, {

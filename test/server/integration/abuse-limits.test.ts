@@ -25,9 +25,12 @@ const login = (gateway: TestGateway, userid: string, forwardedFor: string) =>
     headers: { 'x-forwarded-for': forwardedFor },
   });
 
+/** Behind one reverse proxy: its X-Forwarded-For entry names the client. */
+const BEHIND_PROXY = { TRUSTED_PROXY_HOPS: '1' };
+
 describe('login rate limit (per client IP)', () => {
   it('answers request.rate_limited with Retry-After once an IP used its logins', async () => {
-    const gateway = await gatewayWith({ RATE_LIMIT_LOGIN_PER_MINUTE: '2' });
+    const gateway = await gatewayWith({ ...BEHIND_PROXY, RATE_LIMIT_LOGIN_PER_MINUTE: '2' });
     expect((await login(gateway, 'zhangsan', '203.0.113.7')).status).toBe(201);
     expect((await login(gateway, 'lisi', '203.0.113.7')).status).toBe(201);
     const refused = await login(gateway, 'wangwu', '203.0.113.7');
@@ -41,8 +44,17 @@ describe('login rate limit (per client IP)', () => {
     expect((await login(gateway, 'wangwu', '203.0.113.8')).status).toBe(201);
   });
 
+  it('keys on the socket address by default, whatever X-Forwarded-For the client sends', async () => {
+    const gateway = await gatewayWith({ RATE_LIMIT_LOGIN_PER_MINUTE: '2' });
+    expect((await login(gateway, 'zhangsan', '203.0.113.1')).status).toBe(201);
+    expect((await login(gateway, 'lisi', '203.0.113.2')).status).toBe(201);
+    const madeUp = await login(gateway, 'wangwu', '203.0.113.3');
+    expect(madeUp.status).toBe(429);
+    expect(errorBody(madeUp.body).code).toBe('request.rate_limited');
+  });
+
   it('keys on the hop the proxy added, not on what the client wrote in front of it', async () => {
-    const gateway = await gatewayWith({ RATE_LIMIT_LOGIN_PER_MINUTE: '1' });
+    const gateway = await gatewayWith({ ...BEHIND_PROXY, RATE_LIMIT_LOGIN_PER_MINUTE: '1' });
     expect((await login(gateway, 'zhangsan', '198.51.100.4')).status).toBe(201);
     const spoofed = await login(gateway, 'lisi', '10.9.9.9, 198.51.100.4');
     expect(spoofed.status).toBe(429);
@@ -52,8 +64,8 @@ describe('login rate limit (per client IP)', () => {
     const prefix = uniquePrefix();
     const store = await createTestRedisStore({ prefix, logger: silentLogger() });
     try {
-      const a = await gatewayWith({ RATE_LIMIT_LOGIN_PER_MINUTE: '2' }, store);
-      const b = await gatewayWith({ RATE_LIMIT_LOGIN_PER_MINUTE: '2' }, store);
+      const a = await gatewayWith({ ...BEHIND_PROXY, RATE_LIMIT_LOGIN_PER_MINUTE: '2' }, store);
+      const b = await gatewayWith({ ...BEHIND_PROXY, RATE_LIMIT_LOGIN_PER_MINUTE: '2' }, store);
       expect((await login(a, 'zhangsan', '192.0.2.10')).status).toBe(201);
       expect((await login(b, 'lisi', '192.0.2.10')).status).toBe(201);
       expect((await login(a, 'wangwu', '192.0.2.10')).status).toBe(429);
