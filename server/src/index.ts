@@ -42,8 +42,12 @@ async function main(): Promise<void> {
     sandbox: simulator && { issueLoginCode: (userid) => simulator.issueLoginCode(userid) },
   });
 
-  const server: Server = app.listen(config.port, () => {
-    logger.info({ port: config.port, sandbox: config.sandbox }, 'wecom-gate listening');
+  const server: Server = app.listen(config.port, config.host, () => {
+    const address = server.address();
+    logger.info(
+      { address: typeof address === 'object' ? address : undefined, sandbox: config.sandbox },
+      'wecom-gate listening',
+    );
   });
   server.keepAliveTimeout = 65_000;
 

@@ -23,6 +23,12 @@ export interface WecomConfig {
 
 export interface Config {
   port: number;
+  /**
+   * Listen address (`HOST`). Sandbox mode defaults to 127.0.0.1, because its
+   * `/sandbox/login-code` lets anyone log in as any demo employee; otherwise undefined: every
+   * interface.
+   */
+  host?: string;
   /** True without `WECOM_CORP_ID`: `npm start` runs the WeCom simulator in-process. */
   sandbox: boolean;
   /** Null in sandbox mode until the simulator is started (see `server/src/sandbox`). */
@@ -134,6 +140,9 @@ const hostPorts = optionalString.transform((value, ctx) => {
 
 const environmentGuard = z.object({
   PORT: integer(0, 65535, 3000),
+  HOST: optionalString.refine((v) => v === undefined || /^[\w.:%-]{1,253}$/.test(v), {
+    message: 'must be an IP address or a host name, such as 127.0.0.1 or 0.0.0.0',
+  }),
   WECOM_CORP_ID: optionalString,
   WECOM_APP_SECRET: optionalString,
   WECOM_APP_AGENT_ID: optionalString.refine((v) => v === undefined || /^\d+$/.test(v), {
@@ -176,9 +185,7 @@ const environmentGuard = z.object({
  * up to the last `@` is user info, and a query string may hold a password (`?password=`).
  */
 function withoutCredentials(value: string): string {
-  return value
-    .replace(/^([a-z][a-z\d+.-]*:?\/\/)?.*@/is, '$1***@')
-    .replace(/\?.*$/s, '?***');
+  return value.replace(/^([a-z][a-z\d+.-]*:?\/\/)?.*@/is, '$1***@').replace(/\?.*$/s, '?***');
 }
 
 function fail(key: string, problem: string, value?: string): never {
@@ -255,6 +262,7 @@ export function loadConfig(
 
   return Object.freeze({
     port: env.PORT,
+    host: env.HOST ?? (sandbox ? '127.0.0.1' : undefined),
     sandbox,
     wecom,
     sandboxScenario: env.SANDBOX_SCENARIO ?? 'healthy',

@@ -80,6 +80,17 @@ describe('loadConfig', () => {
     expect(message).not.toMatch(/s3cret|Passw0rd/);
   });
 
+  it('should listen on loopback in sandbox mode and everywhere otherwise, unless HOST says', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig(production).host).toBeUndefined();
+    expect(loadConfig({ ...production, HOST: '10.0.0.3' }).host).toBe('10.0.0.3');
+    expect(loadConfig({ ...production, HOST: '::1' }).host).toBe('::1');
+    expect(messageOf(() => loadConfig({ HOST: 'http://0.0.0.0:3000' }))).toContain(
+      'HOST must be an IP address or a host name',
+    );
+  });
+
   it('should parse lists and optional keys', () => {
     const config = loadConfig({
       ...production,
