@@ -7,6 +7,19 @@ import { createLogger } from './logger';
 import { createStore } from './stores';
 import { resolveWecomTarget } from './wecom-target';
 
+/**
+ * Timeouts for a JSON API whose bodies are at most 16 KiB (README, Running in production). Node's
+ * defaults wait 300 s for a request body. The keep-alive timeout outlasts the idle timeout of the
+ * reverse proxy in front (nginx and most load balancers: 60 s), so that the proxy never reuses a
+ * connection that this server is closing. Expired requests are looked for every second.
+ */
+const HTTP_TIMEOUTS = {
+  headersTimeout: 10_000,
+  requestTimeout: 15_000,
+  keepAliveTimeout: 65_000,
+  connectionsCheckingInterval: 1_000,
+} as const;
+
 /** Why the server could not listen, in one line naming the keys to change. */
 function listenFailure(error: NodeJS.ErrnoException, host: string | undefined, port: number) {
   const where = `HOST=${host ?? '(every interface)'} PORT=${port}`;
@@ -58,8 +71,9 @@ async function main(): Promise<void> {
     sandbox: simulator && { issueLoginCode: (userid) => simulator.issueLoginCode(userid) },
   });
 
-  const server: Server = createServer(app.callback());
-  server.keepAliveTimeout = 65_000;
+  const { keepAliveTimeout, ...timeouts } = HTTP_TIMEOUTS;
+  const server: Server = createServer(timeouts, app.callback());
+  server.keepAliveTimeout = keepAliveTimeout;
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (server.listening) {
       logger.error({ err: error }, 'server error');
