@@ -1,13 +1,16 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
-import { createRedisRateLimiter } from './rate-limiter';
+import { createRedisRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limiter';
 import type { RedisConnection } from './redis-options';
 import { type Store, StoreUnavailableError } from './store';
 
 /**
  * The shared store. Every command is bounded: `commandTimeout` for a Redis that hangs, no offline
  * queue so that a disconnected Redis fails at once, and ioredis keeps reconnecting in the
- * background so the server recovers by itself when Redis comes back.
+ * background so the server recovers by itself when Redis comes back. Once a command has timed
+ * out, Redis counts as hung: further commands fail at once, without being sent, until a PING in
+ * the background is answered — so a request waits at most one command timeout for the store,
+ * however many commands it would have made.
  */
 export interface RedisStoreOptions {
   /** A standalone Redis URL, or a connection from `redisConnection(config.redis)`. */
@@ -18,6 +21,11 @@ export interface RedisStoreOptions {
   /** Extra ioredis options, e.g. `sentinels` or `name` for Redis Sentinel. */
   redisOptions?: RedisOptions;
 }
+
+/** ioredis's rejection when `commandTimeout` passes without an answer. */
+const COMMAND_TIMED_OUT = 'Command timed out';
+/** Pause between background PINGs while Redis counts as hung. */
+const PROBE_INTERVAL_MS = 250;
 
 const DELETE_IF_EQUALS = `
 if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -91,14 +99,65 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     clearTimeout(startTimer);
   }
 
+  let hung = false;
+  let closed = false;
+  let probe: NodeJS.Timeout | undefined;
+  const probeSoon = () => {
+    probe = setTimeout(async () => {
+      try {
+        await redis.ping();
+        hung = false;
+        logger.info('redis answers again');
+      } catch {
+        if (!closed) probeSoon();
+      }
+    }, PROBE_INTERVAL_MS);
+    probe.unref();
+  };
+  /** Notes a command that timed out (itself, or as the cause of a wrapped error). */
+  const noteFailure = (error: unknown) => {
+    const timedOut = [error, (error as Error | undefined)?.cause].some(
+      (candidate) => (candidate as Error | undefined)?.message === COMMAND_TIMED_OUT,
+    );
+    if (!timedOut || hung || closed) return;
+    hung = true;
+    logger.warn(
+      `redis did not answer within ${commandTimeoutMs} ms: failing store calls at once until it answers a PING`,
+    );
+    probeSoon();
+  };
+  const refuseWhileHung = (operation: string) => {
+    if (hung)
+      throw new StoreUnavailableError(
+        `redis ${operation} not sent: an earlier command timed out and Redis has not answered since`,
+      );
+  };
+
   async function run<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    refuseWhileHung(operation);
     try {
       return await command();
     } catch (error) {
+      noteFailure(error);
       throw new StoreUnavailableError(`redis ${operation} failed: ${(error as Error).message}`, {
         cause: error,
       });
     }
+  }
+
+  function guardedRateLimiter(limiterOptions: RateLimiterOptions): RateLimiter {
+    const limiter = createRedisRateLimiter(redis, limiterOptions);
+    return {
+      async consume(key) {
+        refuseWhileHung('rate limit');
+        try {
+          return await limiter.consume(key);
+        } catch (error) {
+          noteFailure(error);
+          throw error;
+        }
+      },
+    };
   }
 
   return {
@@ -121,12 +180,14 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
       }),
     deleteIfEquals: (key, expected) =>
       run('delete if equals', async () => (await redis.deleteIfEquals(key, expected)) === 1),
-    rateLimiter: (limiterOptions) => createRedisRateLimiter(redis, limiterOptions),
+    rateLimiter: guardedRateLimiter,
     ping: () =>
       run('ping', async () => {
         await redis.ping();
       }),
     close: async () => {
+      closed = true;
+      clearTimeout(probe);
       redis.removeAllListeners('error');
       redis.on('error', () => {});
       // QUIT only over a live connection; otherwise stop the reconnect loop at once.
