@@ -1,6 +1,7 @@
 // One jest run, three projects: the server (node, real Redis, simulator over HTTP), the
 // mini-program (jsdom + miniprogram-simulate, loading the real .ts/.wxml) and the end-to-end test
-// (mini-program services driving the running server). Redis is started once for all of them.
+// (mini-program services driving the running server). Redis is started once, and only when a
+// server or e2e test runs: jest runs each distinct globalSetup once, for the projects selected.
 const swc = [
   '@swc/jest',
   {
@@ -13,13 +14,16 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/*.test.ts'],
 };
-
-module.exports = {
+const withRedis = {
   globalSetup: '<rootDir>/test/helpers/redis-global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/redis-global-teardown.ts',
+};
+
+module.exports = {
   projects: [
     {
       ...common,
+      ...withRedis,
       displayName: 'server',
       testEnvironment: 'node',
       roots: ['<rootDir>/test/server'],
@@ -35,6 +39,7 @@ module.exports = {
     },
     {
       ...common,
+      ...withRedis,
       displayName: 'e2e',
       testEnvironment: 'node',
       roots: ['<rootDir>/test/e2e'],

@@ -53,6 +53,8 @@ export function errorHandler(): Middleware<AppState> {
       };
       ctx.status = error.status;
       if (error.headers) ctx.set(error.headers);
+      // Refused before its body arrived: close rather than read (and wait for) the rest.
+      if (!ctx.req.complete) ctx.set('Connection', 'close');
       ctx.body = body;
     }
   };
