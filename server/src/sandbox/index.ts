@@ -1,7 +1,22 @@
 /** The WeCom simulator (DESIGN §8): real HTTP, demo corp, scenarios, faults, counters. */
 
 export { FOLLOW_USER_PAGE_SIZE } from './api/external-contact';
+export {
+  addBigCorp,
+  BIG_CORP_FIRST_DEPARTMENT_ID,
+  type BigCorpOptions,
+  bigCorpUserid,
+} from './big-corp';
 export { CODE_TTL_MS } from './codes';
+export type {
+  DepartmentPatch,
+  MemberPatch,
+  NewDepartment,
+  NewMember,
+  OrgChangeEvent,
+  OrgChangeType,
+  OrgControl,
+} from './org';
 export {
   isScenarioName,
   scenarioDescriptions,
@@ -44,6 +59,7 @@ export { startSimulator } from './simulator';
 export type {
   EncryptedPayload,
   Fault,
+  OrgView,
   ScenarioName,
   Simulator,
   StartSimulatorOptions,

@@ -14,7 +14,7 @@ import { createApiLimits } from './limits';
 import { setUpScenario } from './scenarios';
 import { demoCorp } from './seed';
 import { createTokenStore } from './tokens';
-import type { Simulator, StartSimulatorOptions } from './types';
+import type { OrgView, Simulator, StartSimulatorOptions } from './types';
 
 /** Starts the WeCom simulator on a real HTTP port (default 127.0.0.1, a free port). */
 const MAX_REMEMBERED_SECRETS = 100_000;
@@ -35,6 +35,28 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const setup = setUpScenario(scenario, options.seed ?? demoCorp());
   const { seed } = setup;
   const corp = createCorpModel(seed, setup.extraVisibleMembers);
+  if (options.onOrgChange) corp.org.onChange(options.onOrgChange);
+  const orgVisibleTo = (secret = setup.secretsForConfig.directory): OrgView => {
+    const app = corp.appsBySecret.get(secret);
+    if (!app) throw new Error('no app of this corp has that secret');
+    return {
+      departments: [...corp.org.departments.values()]
+        .filter((d) => app.visibleDepartments.has(d.id))
+        .map((d) => structuredClone(d)),
+      members: [...corp.org.employees.values()]
+        .filter((e) => app.visibleUsers.has(e.userid))
+        .map((e) => structuredClone(e)),
+    };
+  };
+  const { org } = corp;
+  const orgControl: Simulator['org'] = {
+    addMember: (input) => structuredClone(org.addMember(input)),
+    updateMember: (userid, patch) => structuredClone(org.updateMember(userid, patch)),
+    deleteMember: (userid) => org.deleteMember(userid),
+    addDepartment: (input) => structuredClone(org.addDepartment(input)),
+    updateDepartment: (id, patch) => structuredClone(org.updateDepartment(id, patch)),
+    deleteDepartment: (id) => org.deleteDepartment(id),
+  };
   // Everything secret this simulator handed out, for the tests' leak check (bounded).
   const issued = new Set<string>();
   const remember = (value: string) => {
@@ -110,6 +132,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     clearFaults: faults.clear,
     invalidateTokens: tokens.invalidateAll,
     setTrustedIps,
+    org: orgControl,
+    orgVisibleTo,
   });
   app.use(control.routes()).use(control.allowedMethods());
 
@@ -153,6 +177,9 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     clearFaults: faults.clear,
     setTrustedIps,
     lastSessionKey: (userid) => sessionKeys.get(userid),
+    org: orgControl,
+    onOrgChange: (listener) => org.onChange(listener),
+    orgVisibleTo,
     issuedSecrets: () => [
       ...new Set([...secretsOf(seed), ...Object.values(setup.secretsForConfig), ...issued]),
     ],

@@ -1,5 +1,6 @@
 import type { WecomConfig } from '../config/index';
-import type { DemoCorp } from './seed-types';
+import type { OrgChangeEvent, OrgControl } from './org';
+import type { DemoCorp, DemoDepartment, DemoEmployee } from './seed-types';
 
 export type ScenarioName =
   | 'healthy'
@@ -40,6 +41,14 @@ export interface StartSimulatorOptions {
   maxConcurrencyPerApi?: number;
   /** Visible-range size above which groupchat/list needs owner_filter (WeCom: 1000). */
   bigCorpThreshold?: number;
+  /** Told of every change to the directory (see `Simulator.onOrgChange`). */
+  onOrgChange?: (event: OrgChangeEvent) => void;
+}
+
+/** The directory as one credential sees it (what a full org sync should end up with). */
+export interface OrgView {
+  departments: DemoDepartment[];
+  members: DemoEmployee[];
 }
 
 export interface EncryptedPayload {
@@ -76,6 +85,15 @@ export interface Simulator {
   issuedSecrets(): string[];
   /** AES-128-CBC with the latest session_key of `userid`, watermark {appid, timestamp} added. */
   encryptForUser(userid: string, payload: object, options?: { appid?: string }): EncryptedPayload;
+  /**
+   * The console's directory changes (add, move, rename, delete members and departments). Each
+   * one is applied at once and reported to the `onOrgChange` listeners.
+   */
+  readonly org: OrgControl;
+  /** Calls `listener` after every directory change; answers a function that removes it. */
+  onOrgChange(listener: (event: OrgChangeEvent) => void): () => void;
+  /** Departments and members visible to the app of `secret` (default: the configured directory secret). */
+  orgVisibleTo(secret?: string): OrgView;
   /** Stops listening and destroys open connections (hanging requests included); idempotent. */
   close(): Promise<void>;
 }
