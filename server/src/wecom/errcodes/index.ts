@@ -12,6 +12,7 @@ export {
   type ErrcodeContext,
   type ErrcodeEntry,
   type ErrcodeExplanation,
+  type ErrcodeTarget,
   errcodeQueryLink,
   explainErrcode,
   shortFix,
