@@ -5,16 +5,19 @@ import { createUserDataDecryptor } from './auth/decrypt';
 import { createSessionTokens, type SessionTokens } from './auth/jwt';
 import { createLoginService, type LoginService } from './auth/login';
 import { createProfiles, type Profiles } from './auth/profile';
-import type { Config, WecomConfig } from './config';
+import { type Config, usesRedis, type WecomConfig } from './config';
 import { type Customers, createContacts, type GroupChats } from './contacts';
+import { createDirectory, type Directory, type DirectoryDeps } from './directory';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
+import { createJobConnection, jobKeyPrefix } from './stores/job-connection';
 import { createNameCache, type NameCache } from './stores/name-cache';
 import { createRateLimiter, type RateLimiter } from './stores/rate-limiter';
 import { createSessionStore, type SessionStore } from './stores/session-store';
 import type { Store } from './stores/store';
 import { createWecomApi, type WecomApi } from './wecom/api';
 import { createWecomClient, type WecomClient } from './wecom/client';
+import { createWecomDirectory } from './wecom/directory';
 import { createWecomHttp, type WecomCallEvent, type WecomHttp } from './wecom/http';
 import { createTokenProvider } from './wecom/token-provider';
 
@@ -160,6 +163,38 @@ export function createContactsDeps(
   };
 }
 
+/**
+ * The org snapshot, its change feed and the org sync. Full syncs run as BullMQ jobs when Redis is
+ * configured, else in this process; `runner: 'none'` builds a directory that runs full syncs only
+ * when asked directly (the CLI).
+ */
+export function createDirectoryDeps(
+  infra: Infra,
+  wecom: WecomDeps,
+  config: Config,
+  options: { runner?: 'auto' | 'none'; tuning?: DirectoryDeps['tuning'] } = {},
+): Directory {
+  const runner: DirectoryDeps['runner'] =
+    options.runner === 'none'
+      ? { kind: 'none' }
+      : usesRedis(config.redis)
+        ? {
+            kind: 'queue',
+            connect: () => createJobConnection(config.redis),
+            prefix: jobKeyPrefix(config.redis),
+          }
+        : { kind: 'in-process' };
+  return createDirectory({
+    store: infra.store,
+    directory: createWecomDirectory({ client: wecom.client }),
+    logger: infra.logger.child({ component: 'org' }),
+    now: infra.now,
+    intervalSeconds: config.orgSyncIntervalSeconds,
+    runner,
+    tuning: options.tuning,
+  });
+}
+
 /** `GET /api/admin/diagnostics` probes WeCom at most once per this many ms. */
 const DIAGNOSTICS_REUSE_MS = 10_000;
 
@@ -174,6 +209,7 @@ export function createAdmin(
   wecom: WecomDeps,
   config: Config,
   wecomConfig: WecomConfig,
+  directory?: Pick<Directory, 'memberNames'>,
 ): AdminDeps {
   return {
     // The doctor probes WeCom itself (no token cache); the mapper shares the name cache.
@@ -187,6 +223,7 @@ export function createAdmin(
     nameMapper: createNameMapper({
       lookups: createNameLookups({ client: wecom.client }),
       names: wecom.names,
+      orgNames: directory && ((userids) => directory.memberNames(userids)),
     }),
   };
 }
@@ -197,6 +234,7 @@ export interface AppDeps {
   auth: AuthDeps;
   contacts: ContactsDeps;
   admin: AdminDeps;
+  directory: Directory;
   /** Reverse proxies trusted for `X-Forwarded-For` (config `TRUSTED_PROXY_HOPS`). */
   trustedProxyHops: number;
 }
@@ -210,6 +248,8 @@ export function createDeps(options: {
   onWecomCall?: (event: WecomCallEvent) => void;
   /** Default: a fresh registry for this app. */
   metrics?: Metrics;
+  /** Org sync tuning (tests shorten back-offs and claims). */
+  orgSync?: DirectoryDeps['tuning'];
 }): AppDeps & { wecom: WecomDeps; close(): Promise<void> } {
   const { config, wecomConfig } = options;
   const infra: Infra = {
@@ -219,13 +259,18 @@ export function createDeps(options: {
     now: options.now,
   };
   const wecom = createWecom(infra, wecomConfig, options.onWecomCall);
+  const directory = createDirectoryDeps(infra, wecom, config, { tuning: options.orgSync });
   return {
     infra,
     wecom,
     auth: createAuth(infra, wecom, config, wecomConfig),
     contacts: createContactsDeps(infra, wecom, config, wecomConfig),
-    admin: createAdmin(infra, wecom, config, wecomConfig),
+    admin: createAdmin(infra, wecom, config, wecomConfig, directory),
+    directory,
     trustedProxyHops: config.trustedProxyHops,
-    close: wecom.close,
+    async close() {
+      await directory.close();
+      await wecom.close();
+    },
   };
 }

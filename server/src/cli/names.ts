@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { InputError, runNamesJob } from '../admin/names-job';
-import { createAdmin, createWecom } from '../deps';
+import { createAdmin, createDirectoryDeps, createWecom } from '../deps';
 import { createMetrics } from '../metrics';
 import { createStore } from '../stores';
 import { setUpCli } from './setup';
@@ -14,8 +14,10 @@ import { setUpCli } from './setup';
 const USAGE = `Usage: npm run names -- --in ids.txt --out names.csv [--only-unresolved]
   --in FILE            one id a line: "type:id" (type user, external or groupchat) or a bare id
                        (wm…/wo… = external, wr… = groupchat, else user); # starts a comment
-  --out FILE           CSV type,id,name,source (source: wecom, cache or unresolved:<reason>[:errcode])
-  --only-unresolved    answer ids remembered in the store from there; ask WeCom only for the rest
+  --out FILE           CSV type,id,name,source (source: org, cache, wecom or
+                       unresolved:<reason>[:errcode])
+  --only-unresolved    answer employees from the org snapshot and ids remembered in the store
+                       from there; ask WeCom only for the rest
 A run that was interrupted continues when the same command is run again.
 `;
 
@@ -42,7 +44,8 @@ async function main(): Promise<void> {
   const store = await createStore(config, logger);
   const infra = { logger, store, metrics: createMetrics() };
   const wecom = createWecom(infra, wecomConfig);
-  const { nameMapper } = createAdmin(infra, wecom, config, wecomConfig);
+  const directory = createDirectoryDeps(infra, wecom, config, { runner: 'none' });
+  const { nameMapper } = createAdmin(infra, wecom, config, wecomConfig, directory);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort(new Error('interrupted')));
 

@@ -22,18 +22,32 @@ export interface ControlTarget {
 
 const api = z.string().min(1).max(200).optional();
 const times = z.number().int().min(1).optional();
+const after = z.number().int().min(0).optional();
 export const faultSchema: z.ZodType<Fault> = z.discriminatedUnion('kind', [
-  z.object({ api, times, kind: z.literal('latency'), ms: z.number().int().min(0).max(600_000) }),
   z.object({
     api,
     times,
+    after,
+    kind: z.literal('latency'),
+    ms: z.number().int().min(0).max(600_000),
+  }),
+  z.object({
+    api,
+    times,
+    after,
     kind: z.literal('errcode'),
     errcode: z.number().int(),
     errmsg: z.string().max(500).optional(),
   }),
-  z.object({ api, times, kind: z.literal('http'), status: z.number().int().min(100).max(599) }),
-  z.object({ api, times, kind: z.literal('drop') }),
-  z.object({ api, times, kind: z.literal('hang') }),
+  z.object({
+    api,
+    times,
+    after,
+    kind: z.literal('http'),
+    status: z.number().int().min(100).max(599),
+  }),
+  z.object({ api, times, after, kind: z.literal('drop') }),
+  z.object({ api, times, after, kind: z.literal('hang') }),
 ]);
 
 const loginCodeSchema = z.object({

@@ -19,6 +19,8 @@ export type Fault = {
   api?: string;
   /** How many matching calls it affects, default Infinity. */
   times?: number;
+  /** How many matching calls pass untouched before it applies (default 0): a fault mid-run. */
+  after?: number;
 } & (
   | { kind: 'latency'; ms: number }
   | { kind: 'errcode'; errcode: number; errmsg?: string }
