@@ -8,6 +8,8 @@ import { createProfiles, type Profiles } from './auth/profile';
 import { type Config, usesRedis, type WecomConfig } from './config';
 import { type Customers, createContacts, type GroupChats } from './contacts';
 import { createDirectory, type Directory, type DirectoryDeps } from './directory';
+
+export type { DirectoryDeps } from './directory';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { createJobConnection, jobKeyPrefix } from './stores/job-connection';
