@@ -8,8 +8,6 @@ import { createProfiles, type Profiles } from './auth/profile';
 import { type Config, usesRedis, type WecomConfig } from './config';
 import { type Customers, createContacts, type GroupChats } from './contacts';
 import { createDirectory, type Directory, type DirectoryDeps } from './directory';
-
-export type { DirectoryDeps } from './directory';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { createJobConnection, jobKeyPrefix } from './stores/job-connection';
@@ -22,6 +20,8 @@ import { createWecomClient, type WecomClient } from './wecom/client';
 import { createWecomDirectory } from './wecom/directory';
 import { createWecomHttp, type WecomCallEvent, type WecomHttp } from './wecom/http';
 import { createTokenProvider } from './wecom/token-provider';
+
+export type { DirectoryDeps } from './directory';
 
 /**
  * Wiring: one builder per group of dependencies, each from the configuration and the groups it
