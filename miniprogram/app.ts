@@ -1,7 +1,7 @@
-import { config } from './services/config';
 import type { AppOption } from './services/current';
 import { createServices } from './services/index';
 
+// The server origin follows the build (develop / trial / release): see services/config.ts.
 App<AppOption>({
-  services: createServices({ wx, baseUrl: config.baseUrl }),
+  services: createServices({ wx }),
 });

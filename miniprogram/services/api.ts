@@ -3,13 +3,17 @@ import type {
   ContactListQuery,
   ContactListResponse,
   ContactLookupResponse,
+  DecryptRequest,
+  DecryptResponse,
   GroupChatDetailResponse,
+  GroupChatListQuery,
+  GroupChatListResponse,
   MeResponse,
 } from '../typings/api';
 import type { Auth } from './auth';
 import type { Request } from './request';
 
-/** The server's lookup accepts 1..100 ids per call (DESIGN §4). */
+/** The server's lookup accepts 1..100 ids per call. */
 const LOOKUP_BATCH = 100;
 
 export interface Api {
@@ -18,10 +22,17 @@ export interface Api {
   getContact(externalUserId: string): Promise<ContactDetailResponse>;
   /** Any number of ids, sent in batches of 100; answers merged in order. */
   lookupContacts(externalUserIds: readonly string[]): Promise<ContactLookupResponse>;
+  /** The groups this employee owns. */
+  listGroupChats(query?: GroupChatListQuery): Promise<GroupChatListResponse>;
   getGroupChat(chatId: string): Promise<GroupChatDetailResponse>;
+  /**
+   * Decrypts what getMobile / getEmail returned. Not retried with a new login: a new login
+   * changes the session_key, and the data was encrypted with the current one.
+   */
+  decrypt(body: DecryptRequest): Promise<DecryptResponse>;
 }
 
-/** The employee endpoints of DESIGN §4, each behind a live session. */
+/** The employee endpoints of the server, each behind a live session. */
 export function createApi({ auth, request }: { auth: Auth; request: Request }): Api {
   const get = <T>(path: string, query?: Record<string, string | number | undefined>) =>
     auth.withSession(() => request<T>({ method: 'GET', path, query }));
@@ -52,7 +63,17 @@ export function createApi({ auth, request }: { auth: Auth; request: Request }): 
       }
       return merged;
     },
+    listGroupChats: (query = {}) =>
+      get<GroupChatListResponse>('/api/group-chats', { cursor: query.cursor, limit: query.limit }),
     getGroupChat: (chatId) =>
       get<GroupChatDetailResponse>(`/api/group-chats/${encodeURIComponent(chatId)}`),
+    async decrypt(body) {
+      await auth.ensureSession();
+      return request<DecryptResponse>({
+        method: 'POST',
+        path: '/api/me/decrypt',
+        body: { encryptedData: body.encryptedData, iv: body.iv },
+      });
+    },
   };
 }

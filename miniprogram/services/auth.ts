@@ -1,4 +1,5 @@
 import type { LoginResponse } from '../typings/api';
+import type { Demo } from './demo';
 import type { Env } from './env';
 import { ApiError, isApiError, isSessionError } from './errors';
 import type { Qy } from './qy';
@@ -13,6 +14,17 @@ export interface Auth {
    * auth.unauthenticated, logs in again (once, shared with concurrent callers) and retries once.
    */
   withSession<T>(call: () => Promise<T>): Promise<T>;
+  /** Whether a session token is stored (the server may still have ended the session). */
+  hasSession(): boolean;
+  /**
+   * Logs in as a demo employee (develop builds against a sandbox server only; see demo.ts).
+   * Later re-logins take the same path until logout.
+   */
+  loginAsDemo(userid: string): Promise<void>;
+  /** The demo employee this device is logged in as, if it logged in through the demo login. */
+  demoUser(): string | undefined;
+  /** Ends the session on the server (`DELETE /api/sessions/current`), then forgets it here. */
+  logout(): Promise<void>;
 }
 
 export function createAuth({
@@ -20,15 +32,25 @@ export function createAuth({
   qy,
   request,
   storage,
+  demo,
 }: {
   env: Env;
   qy: Qy;
   request: Request;
   storage: TokenStorage;
+  demo: Demo;
 }): Auth {
   let inflight: Promise<void> | undefined;
 
-  /** One login at a time: concurrent callers share the same wx.qy.login and POST /api/sessions. */
+  /** The stored demo employee, honoured in a develop build only. */
+  const demoUser = (): string | undefined => {
+    const userid = storage.getDemoUser();
+    if (userid === undefined || demo.allowed()) return userid;
+    storage.clearDemoUser();
+    return undefined;
+  };
+
+  /** One login at a time: concurrent callers share the same code and POST /api/sessions. */
   const login = (): Promise<void> => {
     if (inflight === undefined) {
       inflight = exchange().finally(() => {
@@ -49,8 +71,22 @@ export function createAuth({
     }
   };
 
+  /** A code from wx.qy.login, or after a demo login from the sandbox. */
+  const loginCode = async (): Promise<string> => {
+    const userid = demoUser();
+    if (userid === undefined) return qy.login();
+    try {
+      return await demo.loginCode(userid);
+    } catch (error) {
+      if (!isApiError(error) || error.code !== 'request.not_found') throw error;
+      // The server is no longer in sandbox mode: leave the demo path for good.
+      storage.clearDemoUser();
+      return qy.login();
+    }
+  };
+
   const createSession = async (): Promise<void> => {
-    const code = await qy.login();
+    const code = await loginCode();
     const session = await request<LoginResponse>({
       method: 'POST',
       path: '/api/sessions',
@@ -63,7 +99,11 @@ export function createAuth({
   const ensureSession = async (): Promise<void> => {
     if (!env.isWxWork()) throw new ApiError('env.not_wxwork', 'not running inside WeCom');
     if (inflight !== undefined) return inflight;
-    if (storage.getToken() !== undefined && (await qy.checkSession())) return;
+    if (storage.getToken() !== undefined) {
+      // A demo login never got a session_key from WeCom, so checkSession says nothing about it;
+      // the server's answer does (withSession).
+      if (demoUser() !== undefined || (await qy.checkSession())) return;
+    }
     return login();
   };
 
@@ -81,6 +121,36 @@ export function createAuth({
         else if (storage.getToken() === used) await login();
         return call();
       }
+    },
+    hasSession: () => storage.getToken() !== undefined,
+    async loginAsDemo(userid) {
+      if (!env.isWxWork()) throw new ApiError('env.not_wxwork', 'not running inside WeCom');
+      const offered = await demo.employees();
+      if (!offered?.some((employee) => employee.userid === userid)) {
+        throw new ApiError('demo.unavailable', 'the server offers no demo login for this userid');
+      }
+      if (inflight !== undefined) await inflight.catch(() => undefined);
+      storage.setDemoUser(userid);
+      try {
+        await login();
+      } catch (error) {
+        storage.clearDemoUser();
+        throw error;
+      }
+    },
+    demoUser,
+    async logout() {
+      if (inflight !== undefined) await inflight.catch(() => undefined);
+      if (storage.getToken() !== undefined) {
+        try {
+          await request({ method: 'DELETE', path: '/api/sessions/current' });
+        } catch (error) {
+          // A session the server no longer knows is as ended as it gets; anything else is not.
+          if (!isSessionError(error)) throw error;
+        }
+      }
+      storage.clearToken();
+      storage.clearDemoUser();
     },
   };
 }

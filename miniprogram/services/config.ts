@@ -1,8 +1,31 @@
-// The one place that names the server. 127.0.0.1 works in the developer tools with
-// 详情 → 本地设置 → 不校验合法域名; for a real device set the HTTPS request domain that is
-// registered in the mini-program's admin console (see README).
+import type { EnvVersion } from './env';
+
+/**
+ * The one file to edit per deployment (see the README, "The mini-program").
+ *
+ * `origins`: the wecom-gate server each build talks to. The build is WeChat's envVersion:
+ * `develop` (the developer tools and 预览), `trial` (体验版), `release` (正式版). A real device
+ * reaches only HTTPS origins registered as request 合法域名 in the mini-program's admin console;
+ * the developer tools reach `http://127.0.0.1` with 详情 → 本地设置 → 不校验合法域名.
+ * Only a develop build against a server in sandbox mode offers the demo login.
+ */
 export const config = {
-  baseUrl: 'http://127.0.0.1:3000',
+  origins: {
+    develop: 'http://127.0.0.1:3000',
+    trial: 'https://wecom-gate.example.com',
+    release: 'https://wecom-gate.example.com',
+  } satisfies Record<EnvVersion, string>,
   requestTimeoutMs: 10000,
   loginTimeoutMs: 10000,
+  /** The card of this mini-program that the chat toolbar sends into the current chat. */
+  chatCard: {
+    title: '客户助手',
+    /** Opened when the card is tapped. */
+    page: 'pages/home/index',
+    /**
+     * 5:4. A path in the package works on Android only; iOS needs an https URL (WeCom rejects
+     * other links with `invalid imgUrl`).
+     */
+    imgUrl: 'images/chat-card.png',
+  },
 } as const;

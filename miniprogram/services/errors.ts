@@ -13,7 +13,11 @@ export type LocalErrorCode =
   /** The employee cancelled a wx.qy picker. */
   | 'qy.cancelled'
   /** The API is not allowed from the entry the mini-program was opened from. */
-  | 'qy.entry_not_allowed';
+  | 'qy.entry_not_allowed'
+  /** This WeCom client lacks the API (older versions, the developer tools). */
+  | 'qy.unsupported'
+  /** A demo login outside a develop build, or for someone the sandbox does not offer. */
+  | 'demo.unavailable';
 
 export type ClientErrorCode = ErrorCode | LocalErrorCode;
 

@@ -1,12 +1,14 @@
 import type { Auth } from './auth';
 import { ApiError } from './errors';
-import type { Qy } from './qy';
+import type { EncryptedData, OptionalQyApi, Qy } from './qy';
 
 type Entry = WechatMiniprogram.Qy.Entry;
 
-/** Entries from which WeCom answers getCurExternalContact / getCurExternalChat (D:96995, D:96996). */
+/** Entries from which WeCom answers getCurExternalContact / getCurExternalChat. */
 const CONTACT_ENTRIES: readonly Entry[] = ['contact_profile', 'single_chat_tools'];
 const CHAT_ENTRIES: readonly Entry[] = ['group_chat_tools'];
+/** Entries with a current chat that sendChatMessage can send into: the chat toolbars. */
+const SEND_ENTRIES: readonly Entry[] = ['single_chat_tools', 'group_chat_tools'];
 
 /**
  * The customer-facing wx.qy calls, each only after ensureSession succeeds, and the toolbar ones
@@ -21,6 +23,15 @@ export interface Gate {
   getCurExternalContact(): Promise<string>;
   /** The customer group of the current group chat. */
   getCurExternalChat(): Promise<string>;
+  /** Whether this WeCom client has `api` (older versions and the developer tools lack some). */
+  supports(api: OptionalQyApi): boolean;
+  /** Whether there is a current chat to send into (opened from a chat toolbar) and the client can. */
+  canSendChatMessage(): Promise<boolean>;
+  /** Sends into the chat whose toolbar opened the mini-program. */
+  sendChatMessage(message: WechatMiniprogram.Qy.ChatMessage): Promise<void>;
+  /** The employee's own mobile or email, encrypted with this session's key. */
+  getMobile(): Promise<EncryptedData>;
+  getEmail(): Promise<EncryptedData>;
 }
 
 export function createGate({ auth, qy }: { auth: Auth; qy: Qy }): Gate {
@@ -51,6 +62,23 @@ export function createGate({ auth, qy }: { auth: Auth; qy: Qy }): Gate {
     async getCurExternalChat() {
       await requireEntry(CHAT_ENTRIES, 'getCurExternalChat');
       return qy.getCurExternalChat();
+    },
+    supports: (api) => qy.supports(api),
+    async canSendChatMessage() {
+      if (!qy.supports('sendChatMessage')) return false;
+      return SEND_ENTRIES.includes(await entry());
+    },
+    async sendChatMessage(message) {
+      await requireEntry(SEND_ENTRIES, 'sendChatMessage');
+      return qy.sendChatMessage(message);
+    },
+    async getMobile() {
+      await auth.ensureSession();
+      return qy.getMobile();
+    },
+    async getEmail() {
+      await auth.ensureSession();
+      return qy.getEmail();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { type Api, createApi } from './api';
 import { type Auth, createAuth } from './auth';
 import { config } from './config';
+import { createDemo, type Demo } from './demo';
 import { createEnv, type Env } from './env';
 import { createGate, type Gate } from './gate';
 import { createNav, type Nav } from './nav';
@@ -15,13 +16,14 @@ export interface Services {
   api: Api;
   gate: Gate;
   nav: Nav;
+  demo: Demo;
 }
 
 export interface ServicesOptions {
   /** The `wx` global in the mini-program; any object with the same shape elsewhere. */
   wx: Platform;
-  /** Server origin, e.g. config.baseUrl. */
-  baseUrl: string;
+  /** Server origin; default: the one config.origins names for this build (envVersion). */
+  baseUrl?: string;
   requestTimeoutMs?: number;
   loginTimeoutMs?: number;
 }
@@ -36,21 +38,22 @@ export function createServices({
   const env = createEnv({ wx });
   const storage = createStorage({ wx });
   const request = createRequest({
-    baseUrl,
+    baseUrl: baseUrl ?? config.origins[env.envVersion()],
     transport: (option) => wx.request(option),
     getToken: storage.getToken,
     timeoutMs: requestTimeoutMs,
   });
   const qy = createQy({ wx, loginTimeoutMs });
-  const auth = createAuth({ env, qy, request, storage });
+  const demo = createDemo({ env, request });
+  const auth = createAuth({ env, qy, request, storage, demo });
   return {
     env,
     auth,
     api: createApi({ auth, request }),
     gate: createGate({ auth, qy }),
     nav: createNav({ wx }),
+    demo,
   };
 }
 
-export { ApiError, type ClientErrorCode, isApiError } from './errors';
 export type { Platform } from './platform';

@@ -21,11 +21,14 @@ export interface PlatformNavigateOption {
 export interface Platform {
   request(option: PlatformRequestOption): unknown;
   getSystemInfoSync(): { environment?: string };
+  /** `miniProgram.envVersion` is the build: develop, trial or release. */
+  getAccountInfoSync(): { miniProgram: { appId: string; envVersion: string } };
   getStorageSync(key: string): unknown;
   setStorageSync(key: string, value: string): void;
   removeStorageSync(key: string): void;
   navigateTo(option: PlatformNavigateOption): unknown;
   redirectTo(option: PlatformNavigateOption): unknown;
+  reLaunch(option: PlatformNavigateOption): unknown;
   stopPullDownRefresh(): unknown;
   qy?: WechatMiniprogram.Qy.Qy;
 }

@@ -1,8 +1,8 @@
-// Wire types shared by the mini-program and the server (DESIGN §4). Types only: the server imports
+// Wire types shared by the mini-program and the server (README, HTTP API). Types only: the server imports
 // this file with `import type`, and its zod guards are checked against these shapes with
 // `satisfies`. Everything here is camelCase; WeCom's snake_case never leaves server/src/wecom/.
 
-/** Every error code an answer can carry (DESIGN §4). */
+/** Every error code an answer can carry. */
 export type ErrorCode =
   | 'guard.invalid_input'
   | 'request.too_large'
@@ -158,6 +158,12 @@ export interface GroupChatSummary {
   memberCount: number;
 }
 
+export interface GroupChatListQuery {
+  cursor?: string;
+  /** 1..100, default 20. */
+  limit?: number;
+}
+
 export interface GroupChatListResponse {
   groupChats: GroupChatSummary[];
   nextCursor?: string;
@@ -185,6 +191,34 @@ export interface GroupChat {
 
 export interface GroupChatDetailResponse {
   groupChat: GroupChat;
+}
+
+// ---- sandbox mode -----------------------------------------------------------------------------
+
+/** An employee of the simulator's demo corp who can open the mini-program. */
+export interface SandboxEmployee {
+  userid: string;
+  name: string;
+  /** The name of the employee's main department. */
+  department?: string;
+}
+
+/**
+ * `GET /sandbox/info`: only a server in sandbox mode has the route (any other answers 404
+ * `request.not_found`), so a develop build may offer its demo login.
+ */
+export interface SandboxInfoResponse {
+  sandbox: true;
+  employees: SandboxEmployee[];
+}
+
+export interface SandboxLoginCodeRequest {
+  userid: string;
+}
+
+export interface SandboxLoginCodeResponse {
+  /** Stands in for the code of `wx.qy.login`: single use, five minutes. */
+  code: string;
 }
 
 // ---- health -----------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 // WeCom adds to SystemInfo. miniprogram-api-typings has neither. Shapes follow WeCom's documentation
 // (developer.work.weixin.qq.com/document/path/…): login 92388, checkSession 96960, getContext 94332,
 // selectExternalContact 93867, getCurExternalContact 96995, getCurExternalChat 96996,
-// getMobile 96977, getEmail 96978, environment 92392. A global script: no import or export.
+// getMobile 96977, getEmail 96978, sendChatMessage 94352, environment 92392. A global script: no
+// import or export.
 
 declare namespace WechatMiniprogram {
   namespace Qy {
@@ -88,6 +89,52 @@ declare namespace WechatMiniprogram {
     type GetMobileOption = Callbacks<EncryptedDataResult>;
     type GetEmailOption = Callbacks<EncryptedDataResult>;
 
+    interface TextChatMessage {
+      msgtype: 'text';
+      text: { content: string };
+    }
+
+    /** Images, videos and files are sent by the mediaid of an uploaded 素材. */
+    interface MediaChatMessage {
+      msgtype: 'image' | 'video' | 'file';
+      image?: { mediaid: string };
+      video?: { mediaid: string };
+      file?: { mediaid: string };
+    }
+
+    interface NewsChatMessage {
+      msgtype: 'news';
+      news: { link: string; title?: string; desc?: string; imgUrl?: string };
+    }
+
+    interface MiniprogramChatMessage {
+      msgtype: 'miniprogram';
+      miniprogram: {
+        /** Must be the mini-program opened from the chat toolbar. */
+        appid: string;
+        title: string;
+        /** 5:4; an http(s) URL (a package path works on Android only). */
+        imgUrl: string;
+        /** Page path with a `.html` suffix (WeChat cannot find the page otherwise). */
+        page: string;
+      };
+    }
+
+    type ChatMessage =
+      | TextChatMessage
+      | MediaChatMessage
+      | NewsChatMessage
+      | MiniprogramChatMessage;
+
+    /**
+     * Sends into the chat whose toolbar opened the mini-program (entries single_chat_tools and
+     * group_chat_tools; WeCom ≥ 3.0.16). Needs wx.qy.login with a live session_key.
+     */
+    type SendChatMessageOption = ChatMessage & {
+      /** Open the chat after sending (mobile WeCom ≥ 3.1.10). */
+      enterChat?: boolean;
+    } & Callbacks<CallbackResult>;
+
     interface Qy {
       login(option: LoginOption): void;
       checkSession(option: CheckSessionOption): void;
@@ -95,8 +142,10 @@ declare namespace WechatMiniprogram {
       selectExternalContact(option: SelectExternalContactOption): void;
       getCurExternalContact(option: GetCurExternalContactOption): void;
       getCurExternalChat(option: GetCurExternalChatOption): void;
-      getMobile(option: GetMobileOption): void;
-      getEmail(option: GetEmailOption): void;
+      // Missing in older WeCom clients and in the developer tools.
+      getMobile?(option: GetMobileOption): void;
+      getEmail?(option: GetEmailOption): void;
+      sendChatMessage?(option: SendChatMessageOption): void;
     }
   }
 

@@ -31,6 +31,8 @@ const TEXT: Record<ClientErrorCode, string> = {
   'qy.failed': '企业微信接口调用失败，请联系管理员',
   'qy.cancelled': '已取消',
   'qy.entry_not_allowed': '请从聊天工具栏或客户详情页打开',
+  'qy.unsupported': '当前企业微信版本不支持此功能，请升级后重试',
+  'demo.unavailable': '演示登录不可用，请重新打开小程序',
 };
 
 /** The Chinese message for any error a service throws. */

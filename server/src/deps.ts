@@ -219,6 +219,7 @@ export function createAdmin(
       http: wecom.http,
       wecom: wecomConfig,
       probeUserIds: config.adminUserIds,
+      store: { redis: config.redis, sandbox: config.sandbox },
       reuseMs: DIAGNOSTICS_REUSE_MS,
       now: infra.now,
     }),

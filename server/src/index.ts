@@ -39,7 +39,10 @@ async function main(): Promise<void> {
   const deps = createDeps({ config, wecomConfig, logger, store });
   const app = createApp({
     ...deps,
-    sandbox: simulator && { issueLoginCode: (userid) => simulator.issueLoginCode(userid) },
+    sandbox: simulator && {
+      issueLoginCode: (userid) => simulator.issueLoginCode(userid),
+      employees: () => simulator.demoEmployees(),
+    },
   });
 
   const server: Server = app.listen(config.port, () => {

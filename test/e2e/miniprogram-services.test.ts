@@ -1,44 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { createServices, type Platform, type Services } from '../../miniprogram/services';
-import { freePort } from '../helpers/redis-process';
-import { testRedisUrl } from '../helpers/stores';
+import { type SandboxServer, startSandboxServer } from '../helpers/sandbox-server';
 
 // The mini-program's real services drive the real server (`npm start` in sandbox mode, a child
 // process) over real HTTP with the test Redis. Only `wx` is stood in for: its `request` performs
-// real HTTP, and `wx.qy.login` asks the sandbox for a login code, as WeCom would give one.
+// real HTTP, and `wx.qy.login` asks the sandbox for a login code, as WeCom would give one (the
+// develop build's demo login through the pages is in miniprogram-pages.test.ts).
 
-const ROOT = path.resolve(__dirname, '../..');
-let server: ChildProcess;
+let server: SandboxServer;
 let baseUrl: string;
-
-async function startServer(): Promise<void> {
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  server = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['server/src/index.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: `e2e:${randomUUID()}:`,
-      JWT_SECRET: 'e2e-jwt-secret-0123456789abcdef0123456789',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${baseUrl}/readyz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('the server did not become ready');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** A `wx` for Node: real HTTP, in-memory storage, a WeCom context the test controls. */
 function nodeWx(context: {
@@ -93,23 +62,25 @@ function nodeWx(context: {
         .catch((error: Error) => option.fail({ errMsg: `request:fail ${error.message}` }));
     },
     getSystemInfoSync: () => ({ environment: 'wxwork' }),
+    // A release build: the login is wx.qy.login's, never the demo login.
+    getAccountInfoSync: () => ({ miniProgram: { appId: 'wx-e2e', envVersion: 'release' } }),
     getStorageSync: (key) => storage.get(key) ?? '',
     setStorageSync: (key, value) => void storage.set(key, value),
     removeStorageSync: (key) => void storage.delete(key),
     navigateTo: () => undefined,
     redirectTo: () => undefined,
+    reLaunch: () => undefined,
     stopPullDownRefresh: () => undefined,
     qy: qy as unknown as WechatMiniprogram.Qy.Qy,
   } satisfies Platform;
   return { wx, qy, storage };
 }
 
-beforeAll(startServer, 30_000);
-afterAll(async () => {
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  await exited;
-});
+beforeAll(async () => {
+  server = await startSandboxServer();
+  baseUrl = server.url;
+}, 30_000);
+afterAll(() => server.stop());
 
 describe('mini-program services against the running server', () => {
   const context = {

@@ -42,6 +42,8 @@ export interface TestGatewayOptions {
   now?: () => number;
   /** Org sync tuning (see test/helpers/org.ts). */
   orgSync?: DirectoryDeps['tuning'];
+  /** Serve the sandbox routes as `npm start` does in sandbox mode (default true). */
+  sandbox?: boolean;
 }
 
 /** A gateway (createApp) listening on a free loopback port, talking to `simulator` over HTTP. */
@@ -79,7 +81,13 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   });
   const app = createApp({
     ...deps,
-    sandbox: { issueLoginCode: (u) => simulator.issueLoginCode(u) },
+    sandbox:
+      options.sandbox === false
+        ? undefined
+        : {
+            issueLoginCode: (u) => simulator.issueLoginCode(u),
+            employees: () => simulator.demoEmployees(),
+          },
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));

@@ -23,14 +23,27 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startRedisProcess(): Promise<RedisProcess> {
+/** `password`: started with `--requirepass` (the URL then carries no password: tests add it). */
+export async function startRedisProcess(
+  options: { password?: string } = {},
+): Promise<RedisProcess> {
   const port = await freePort();
   let child: ChildProcess | undefined;
 
   const start = async () => {
     child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        ...(options.password ? ['--requirepass', options.password] : []),
+      ],
       { stdio: ['ignore', 'pipe', 'ignore'] },
     );
     await new Promise<void>((resolve, reject) => {

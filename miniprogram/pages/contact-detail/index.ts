@@ -1,6 +1,6 @@
 import type { ContactDetail } from '../../typings/api';
 import { contactTypeText, formatDateTime, queryValue } from '../../utils/format';
-import { loadPage } from '../../utils/load-page';
+import { loadPage, type PageStatus } from '../../utils/load-page';
 
 interface View {
   name: string;
@@ -30,10 +30,12 @@ function toView({ externalContact: contact, followUser: follow }: ContactDetail)
 
 Component({
   data: {
-    status: 'loading' as 'loading' | 'ready' | 'empty' | 'error' | 'outside',
+    status: 'loading' as PageStatus,
     errorText: '',
     externalUserId: '',
     contact: null as View | null,
+    /** Opened from a single-chat toolbar: offer sending into that chat. */
+    chatTools: false,
   },
   methods: {
     /**
@@ -50,12 +52,15 @@ Component({
     load() {
       return loadPage(this, async ({ gate, api }) => {
         let externalUserId = this.data.externalUserId;
+        let chatTools = false;
         if (externalUserId === '') {
           externalUserId = await gate.getCurExternalContact();
+          chatTools = externalUserId !== '' && (await gate.canSendChatMessage());
           this.setData({ externalUserId });
         }
         if (externalUserId === '') return { status: 'empty' };
-        return { status: 'ready', contact: toView(await api.getContact(externalUserId)) };
+        const contact = toView(await api.getContact(externalUserId));
+        return { status: 'ready', contact, chatTools };
       });
     },
   },

@@ -1,8 +1,8 @@
 import { currentServices } from '../../services/current';
 import { isApiError } from '../../services/errors';
 import type { ContactLookupResponse } from '../../typings/api';
-import { errorText } from '../../utils/error-text';
 import { contactTypeText } from '../../utils/format';
+import { loadPage, type PageStatus } from '../../utils/load-page';
 
 interface Row {
   externalUserId: string;
@@ -38,7 +38,7 @@ function toRows({ contacts, denied, notFound }: ContactLookupResponse): Row[] {
 
 Component({
   data: {
-    status: 'idle' as 'idle' | 'loading' | 'ready' | 'empty' | 'error' | 'outside',
+    status: 'idle' as PageStatus,
     errorText: '',
     rows: [] as Row[],
     notMineCount: 0,
@@ -48,29 +48,27 @@ Component({
       if (!currentServices().env.isWxWork()) this.setData({ status: 'outside' });
     },
     /** selectExternalContact (after login) → lookup on the server → the list. */
-    async onPick() {
-      const { gate, api } = currentServices();
+    onPick() {
       const previous = this.data.status;
-      this.setData({ status: 'loading', errorText: '' });
-      try {
-        const ids = await gate.selectExternalContact();
-        if (ids.length === 0) {
-          this.setData({ status: 'empty', rows: [] });
-          return;
+      return loadPage(this, async ({ gate, api }) => {
+        let ids: string[];
+        try {
+          ids = await gate.selectExternalContact();
+        } catch (error) {
+          // Cancelling the picker changes nothing on screen.
+          if (isApiError(error) && error.code === 'qy.cancelled') {
+            return { status: previous === 'loading' ? 'idle' : previous };
+          }
+          throw error;
         }
+        if (ids.length === 0) return { status: 'empty', rows: [] };
         const rows = toRows(await api.lookupContacts(ids));
-        this.setData({
+        return {
           status: 'ready',
           rows,
           notMineCount: rows.filter((row) => row.kind !== 'mine').length,
-        });
-      } catch (error) {
-        if (isApiError(error) && error.code === 'qy.cancelled') {
-          this.setData({ status: previous === 'loading' ? 'idle' : previous });
-          return;
-        }
-        this.setData({ status: 'error', errorText: errorText(error) });
-      }
+        };
+      });
     },
     onTapRow(
       event: WechatMiniprogram.BaseEvent<

@@ -1,7 +1,8 @@
 import { currentServices } from '../../services/current';
 import type { ContactListItem } from '../../typings/api';
-import { errorText } from '../../utils/error-text';
 import { contactTypeText, formatDateTime } from '../../utils/format';
+import type { PageStatus } from '../../utils/load-page';
+import { type FetchChunk, loadMore, refreshList } from '../../utils/paged-list';
 
 const PAGE_SIZE = 20;
 
@@ -25,11 +26,16 @@ function toRow({ externalContact, followUser }: ContactListItem): Row {
   };
 }
 
+const fetchContacts: FetchChunk<Row> = async ({ api }, cursor) => {
+  const page = await api.listContacts({ cursor, limit: PAGE_SIZE });
+  return { rows: page.contacts.map(toRow), nextCursor: page.nextCursor };
+};
+
 Component({
   data: {
-    status: 'loading' as 'loading' | 'ready' | 'empty' | 'error' | 'outside',
+    status: 'loading' as PageStatus,
     errorText: '',
-    contacts: [] as Row[],
+    items: [] as Row[],
     nextCursor: '',
     loadingMore: false,
     moreErrorText: '',
@@ -46,7 +52,7 @@ Component({
       }
     },
     onReachBottom() {
-      return this.loadMore();
+      return loadMore(this, fetchContacts);
     },
     onRetry() {
       return this.refresh();
@@ -57,45 +63,8 @@ Component({
         currentServices().nav.open('contact-detail', { externalUserId });
       }
     },
-    /** The first page again; the list on screen stays until the answer arrives. */
-    async refresh() {
-      const { env, api } = currentServices();
-      if (!env.isWxWork()) {
-        this.setData({ status: 'outside' });
-        return;
-      }
-      if (this.data.contacts.length === 0) this.setData({ status: 'loading' });
-      try {
-        const page = await api.listContacts({ limit: PAGE_SIZE });
-        const contacts = page.contacts.map(toRow);
-        this.setData({
-          status: contacts.length === 0 ? 'empty' : 'ready',
-          contacts,
-          nextCursor: page.nextCursor ?? '',
-          moreErrorText: '',
-        });
-      } catch (error) {
-        this.setData({ status: 'error', errorText: errorText(error), contacts: [] });
-      }
-    },
-    async loadMore() {
-      const { nextCursor, loadingMore, status } = this.data;
-      if (status !== 'ready' || nextCursor === '' || loadingMore) return;
-      this.setData({ loadingMore: true, moreErrorText: '' });
-      try {
-        const page = await currentServices().api.listContacts({
-          cursor: nextCursor,
-          limit: PAGE_SIZE,
-        });
-        this.setData({
-          contacts: [...this.data.contacts, ...page.contacts.map(toRow)],
-          nextCursor: page.nextCursor ?? '',
-        });
-      } catch (error) {
-        this.setData({ moreErrorText: errorText(error) });
-      } finally {
-        this.setData({ loadingMore: false });
-      }
+    refresh() {
+      return refreshList(this, fetchContacts);
     },
   },
 });

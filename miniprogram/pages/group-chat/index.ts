@@ -1,6 +1,6 @@
 import type { GroupChat, GroupChatMember } from '../../typings/api';
 import { formatDateTime, queryValue } from '../../utils/format';
-import { loadPage } from '../../utils/load-page';
+import { loadPage, type PageStatus } from '../../utils/load-page';
 
 interface MemberRow {
   userid: string;
@@ -45,11 +45,13 @@ function toView(chat: GroupChat): { chat: View; members: MemberRow[] } {
 
 Component({
   data: {
-    status: 'loading' as 'loading' | 'ready' | 'empty' | 'error' | 'outside',
+    status: 'loading' as PageStatus,
     errorText: '',
     chatId: '',
     chat: null as View | null,
     members: [] as MemberRow[],
+    /** Opened from a group-chat toolbar: offer sending into that chat. */
+    chatTools: false,
   },
   methods: {
     /** `chatId` in the query, or the group of the current group-chat sidebar. */
@@ -63,12 +65,15 @@ Component({
     load() {
       return loadPage(this, async ({ gate, api }) => {
         let chatId = this.data.chatId;
+        let chatTools = false;
         if (chatId === '') {
           chatId = await gate.getCurExternalChat();
+          chatTools = await gate.canSendChatMessage();
           this.setData({ chatId });
         }
         const view = toView((await api.getGroupChat(chatId)).groupChat);
-        return { status: view.members.length === 0 ? 'empty' : 'ready', ...view };
+        // A group without members still shows its header; the member list says it is empty.
+        return { status: 'ready', ...view, chatTools };
       });
     },
   },

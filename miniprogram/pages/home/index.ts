@@ -1,7 +1,8 @@
 import { currentServices } from '../../services/current';
 import { isApiError } from '../../services/errors';
+import type { Services } from '../../services/index';
 import type { PageName } from '../../services/nav';
-import { loadPage } from '../../utils/load-page';
+import { loadPage, type PageStateData } from '../../utils/load-page';
 
 type Entry = WechatMiniprogram.Qy.Entry;
 
@@ -24,16 +25,66 @@ const ENTRY_TEXT: Record<Entry, string> = {
   internal_group_chat_board: '内部群群看板',
 };
 
+interface DemoRow {
+  userid: string;
+  name: string;
+  department: string;
+}
+
+interface HomeData extends PageStateData {
+  /** What `ready` shows: the workbench, the demo login, or that the employee logged out. */
+  view: 'workbench' | 'demo' | 'logged-out';
+  /** Opened after 退出登录 (query loggedOut=1): no silent login until asked. */
+  loggedOut: boolean;
+  employees: DemoRow[];
+  name: string;
+  userid: string;
+  entryText: string;
+  /** Logged in through the demo login: a develop build against a sandbox server. */
+  demo: boolean;
+}
+
+const initialData: HomeData = {
+  status: 'loading',
+  errorText: '',
+  view: 'workbench',
+  loggedOut: false,
+  employees: [],
+  name: '',
+  userid: '',
+  entryText: '',
+  demo: false,
+};
+
+/** The workbench: sidebar and profile entries go to their own page; the rest see who they are. */
+async function enterWorkbench({
+  auth,
+  gate,
+  api,
+  nav,
+}: Services): Promise<Partial<HomeData> | undefined> {
+  const entry = await gate.entry().catch(normalWhenUnknown);
+  const target = ENTRY_PAGES[entry];
+  if (target !== undefined) {
+    nav.replace(target);
+    return undefined;
+  }
+  const { user } = await api.me();
+  return {
+    status: 'ready',
+    view: 'workbench',
+    name: user.name ?? user.userid,
+    userid: user.userid,
+    entryText: ENTRY_TEXT[entry] ?? entry,
+    demo: auth.demoUser() !== undefined,
+  };
+}
+
 Component({
-  data: {
-    status: 'loading' as 'loading' | 'ready' | 'error' | 'outside',
-    errorText: '',
-    name: '',
-    userid: '',
-    entryText: '',
-  },
+  data: initialData,
   methods: {
-    onLoad() {
+    onLoad(query: Record<string, string | undefined> = {}) {
+      this.setData({ loggedOut: query.loggedOut === '1' });
       return this.load();
     },
     onRetry() {
@@ -43,22 +94,38 @@ Component({
       const page = event.currentTarget.dataset.page;
       if (page !== undefined) currentServices().nav.open(page);
     },
+    /** Without a session: a develop build against a sandbox server offers the demo login. */
     load() {
-      return loadPage(this, async ({ gate, api, nav }) => {
-        const entry = await gate.entry().catch(normalWhenUnknown);
-        const target = ENTRY_PAGES[entry];
-        if (target !== undefined) {
-          nav.replace(target);
-          return undefined;
+      return loadPage(this, async (services): Promise<Partial<HomeData> | undefined> => {
+        if (!services.auth.hasSession()) {
+          const employees = await services.demo.employees();
+          if (employees !== undefined) {
+            return {
+              status: 'ready',
+              view: 'demo',
+              employees: employees.map(({ userid, name, department }) => ({
+                userid,
+                name,
+                department: department ?? '',
+              })),
+            };
+          }
+          if (this.data.loggedOut) return { status: 'ready', view: 'logged-out' };
         }
-        const { user } = await api.me();
-        return {
-          status: 'ready',
-          name: user.name ?? user.userid,
-          userid: user.userid,
-          entryText: ENTRY_TEXT[entry] ?? entry,
-        };
+        return enterWorkbench(services);
       });
+    },
+    onPickDemo(event: WechatMiniprogram.BaseEvent<Record<string, never>, { userid?: string }>) {
+      const userid = event.currentTarget.dataset.userid;
+      if (userid === undefined) return undefined;
+      return loadPage(this, async (services) => {
+        await services.auth.loginAsDemo(userid);
+        return enterWorkbench(services);
+      });
+    },
+    onRelogin() {
+      this.setData({ loggedOut: false });
+      return this.load();
     },
   },
 });

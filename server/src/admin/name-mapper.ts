@@ -11,7 +11,8 @@ import type { NameLookups } from './name-lookups';
 
 /**
  * The ID→name mapper: resolves employee, customer and group ids to display names. Employees are
- * answered from the org snapshot first (no WeCom call); then one WeCom call per id not yet known, at most `concurrency` at a time. Answers are remembered in the
+ * answered from the org snapshot first (no WeCom call); then one WeCom call per id not yet known,
+ * at most `concurrency` at a time. Answers are remembered in the
  * name cache as they arrive (so an interrupted run loses nothing). On 45009/45033 every worker
  * pauses and the call is retried with growing delays; a refusal that concerns the configuration
  * rather than the id (48002, 60020, 48009, …) stops further calls for that kind of id.
@@ -111,11 +112,18 @@ export function createNameMapper(deps: NameMapperDeps): NameMapper {
           ofType.map((r) => r.id),
         );
         ofType.forEach((request, i) => {
-          const name = cached[i];
-          if (name === undefined) pending.push(request);
-          else if (name === null)
-            finish({ ...request, name, source: 'cache', reason: 'not_found' });
-          else finish({ ...request, name, source: 'cache' });
+          const remembered = cached[i];
+          if (remembered === undefined) pending.push(request);
+          else if (remembered.name === null) {
+            const { errcode } = remembered;
+            finish({
+              ...request,
+              name: null,
+              source: 'cache',
+              reason: 'not_found',
+              ...(errcode !== undefined && { errcode }),
+            });
+          } else finish({ ...request, name: remembered.name, source: 'cache' });
         });
       }
     }
@@ -152,7 +160,7 @@ export function createNameMapper(deps: NameMapperDeps): NameMapper {
             continue;
           }
           if (NOT_FOUND.has(errcode) || RESOURCE_HIDDEN.has(errcode)) {
-            await names.set(request.type, request.id, null);
+            await names.set(request.type, request.id, null, errcode);
             return { ...request, name: null, source: 'wecom', reason: 'not_found', errcode };
           }
           if (TRANSIENT.has(errcode)) {

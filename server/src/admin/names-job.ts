@@ -6,15 +6,17 @@ import type { NameMapper, NameRequest, NameResult } from './name-mapper';
 
 /**
  * `npm run names`: ids from a file (one a line, `type:id` or a bare id whose type is inferred) to a
- * CSV `type,id,name,source`, in input order. Resumable: rows are appended a chunk at a time and a
- * checkpoint (`<out>.checkpoint.json`: input hash, rows done, bytes written) follows each chunk; a
- * rerun with the same input cuts the CSV back to the checkpoint and continues there. Names already
- * resolved are in the store, so with `onlyUnresolved` the redone part costs no WeCom call.
+ * CSV `type,id,name,source`, in input order, UTF-8 with a byte order mark so that Excel shows the
+ * Chinese names. Resumable: rows are appended a chunk at a time and a checkpoint
+ * (`<out>.checkpoint.json`: input hash, rows done, bytes written — the mark included) follows each
+ * chunk; a rerun with the same input cuts the CSV back to the checkpoint and continues there. Names
+ * already resolved are in the store, so with `onlyUnresolved` the redone part costs no WeCom call.
  */
 
 export const MAX_INPUT_IDS = 200_000;
 const MAX_INPUT_BYTES = 16 * 1024 * 1024;
-const HEADER = 'type,id,name,source\n';
+/** The UTF-8 byte order mark (3 bytes) and the header: the start of every new CSV. */
+const HEADER = '\uFEFFtype,id,name,source\n';
 
 const idGuard = z.string().regex(/^[\w.@-]{1,128}$/, 'is not a WeCom id');
 const kindGuard = z.enum(['user', 'external', 'groupchat']);

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
       http,
       wecom: wecomConfig,
       probeUserIds: config.adminUserIds,
+      store: { redis: config.redis, sandbox: config.sandbox },
     }).run();
     process.stdout.write(
       values.json

@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { InputError, runNamesJob } from '../admin/names-job';
+import type { RedisConfig } from '../config';
 import { createAdmin, createDirectoryDeps, createWecom } from '../deps';
 import { createMetrics } from '../metrics';
-import { createStore } from '../stores';
+import { createStore, StoreUnavailableError } from '../stores';
+import { describeStoreProblem, probeStore } from '../stores/redis-probe';
 import { setUpCli } from './setup';
 
 /**
@@ -15,11 +17,30 @@ const USAGE = `Usage: npm run names -- --in ids.txt --out names.csv [--only-unre
   --in FILE            one id a line: "type:id" (type user, external or groupchat) or a bare id
                        (wm…/wo… = external, wr… = groupchat, else user); # starts a comment
   --out FILE           CSV type,id,name,source (source: org, cache, wecom or
-                       unresolved:<reason>[:errcode])
+                       unresolved:<reason>[:errcode]), UTF-8 with a byte order mark (Excel
+                       shows the Chinese names)
   --only-unresolved    answer employees from the org snapshot and ids remembered in the store
                        from there; ask WeCom only for the rest
 A run that was interrupted continues when the same command is run again.
+Exit code: 0 done, 1 failed, 2 bad input or configuration (e.g. a wrong password in REDIS_URL),
+130 interrupted.
 `;
+
+/**
+ * Says what is wrong with Redis, naming the key to fix (a fresh connection tells a wrong password
+ * from an unreachable Redis; the store's own error cannot). True when it found a problem.
+ */
+async function reportStoreProblem(redis: RedisConfig): Promise<boolean> {
+  const health = await probeStore(redis);
+  const problem = describeStoreProblem(health);
+  if (!problem) return false;
+  process.stderr.write(`names: ${problem}\n`);
+  const configuration =
+    health.kind === 'redis' &&
+    (health.problem === 'wrong_password' || health.problem === 'password_missing');
+  process.exitCode = configuration ? 2 : 1;
+  return true;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -40,6 +61,10 @@ async function main(): Promise<void> {
     process.stderr.write(
       'REDIS_URL is unset: names are remembered in this process only (the checkpoint still resumes).\n',
     );
+  }
+  if (await reportStoreProblem(config.redis)) {
+    await simulator?.close();
+    return;
   }
   const store = await createStore(config, logger);
   const infra = { logger, store, metrics: createMetrics() };
@@ -88,6 +113,12 @@ async function main(): Promise<void> {
     } else if (error instanceof InputError) {
       process.stderr.write(`${values.in}: ${error.message}\n`);
       process.exitCode = 2;
+    } else if (error instanceof StoreUnavailableError) {
+      // Redis went away (or started refusing) during the run: the checkpoint lets it resume.
+      if (!(await reportStoreProblem(config.redis))) {
+        process.stderr.write(`names: the store (REDIS_URL) failed: ${error.message}\n`);
+        process.exitCode = 1;
+      }
     } else throw error;
   } finally {
     await wecom.close();

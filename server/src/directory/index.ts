@@ -21,18 +21,9 @@ import {
  * full syncs run. No HTTP here: the admin routes and the directory callback receiver call these.
  */
 
-export { OrgError, type OrgFailure } from './errors';
-export type { OrgChange, OrgChangeRecord, OrgDepartment, OrgMember } from './model';
+export type { OrgChange, OrgChangeRecord } from './model';
 export type { DepartmentNode, MembersPage } from './reads';
-export {
-  type ChangeResult,
-  type FullSyncResult,
-  ORG_CHANGE_TYPES,
-  type OrgChangeRequest,
-  orgChangeRequestSchema,
-  type SyncOutcome,
-  type SyncStatus,
-} from './sync';
+export type { ChangeResult, OrgChangeRequest, SyncStatus } from './sync';
 
 export interface Directory {
   orgStore: OrgStore;

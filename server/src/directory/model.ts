@@ -48,9 +48,6 @@ export interface OrgSnapshot {
 
 export const emptySnapshot = (): OrgSnapshot => ({ departments: new Map(), members: new Map() });
 
-export type ChangeKind = 'department' | 'member';
-export type ChangeOp = 'created' | 'updated' | 'deleted';
-
 /**
  * One record of the change feed (without its `seq`): `created` carries the whole record in
  * `after`, `deleted` the last known record in `before` (the tombstone), `updated` only the fields

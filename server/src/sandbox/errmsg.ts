@@ -10,6 +10,7 @@ const TEXTS: Readonly<Record<number, string>> = {
   40014: 'invalid access_token',
   40029: 'invalid code',
   40050: 'invalid chatid',
+  40056: 'invalid agentid',
   40058: 'invalid parameter',
   40091: 'secret is invalid',
   40096: 'invalid external userid',
@@ -31,6 +32,7 @@ const TEXTS: Readonly<Record<number, string>> = {
   81017: 'too many members in the visible range, owner_filter required',
   84061: 'not external contact',
   84074: 'no external contact permission',
+  301002: 'not allow operate another agent with this accesstoken',
 };
 
 export function errorText(errcode: number): string {

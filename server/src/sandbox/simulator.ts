@@ -102,6 +102,16 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     }
     return codes.issue({ userid, corpId });
   };
+  const demoEmployees = () => {
+    const visible = corp.appsBySecret.get(seed.miniprogramApp.secret)?.visibleUsers ?? new Set();
+    const departments = new Map(seed.departments.map((d) => [d.id, d.name]));
+    return seed.employees
+      .filter((e) => e.status === 1 && visible.has(e.userid))
+      .map((e) => {
+        const department = departments.get(e.department[0] ?? -1);
+        return { userid: e.userid, name: e.name, ...(department ? { department } : {}) };
+      });
+  };
   const setTrustedIps = (ips: string[] | null) => {
     trustedIps = ips ? new Set(ips) : null;
   };
@@ -166,6 +176,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       };
     },
     issueLoginCode,
+    demoEmployees,
     calls: counters.get,
     callCounts: counters.all,
     resetCalls: counters.reset,

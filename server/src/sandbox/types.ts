@@ -70,6 +70,11 @@ export interface Simulator {
   wecomConfig(options?: { timeoutMs?: number }): WecomConfig;
   /** A fresh login code (5 minutes, single use); `corpId` gives another corp's code. Throws for an unknown demo userid. */
   issueLoginCode(userid: string, options?: { corpId?: string }): string;
+  /**
+   * The demo employees who can open the mini-program (active, within its app's visible range),
+   * in seed order, with the name of their main department.
+   */
+  demoEmployees(): Array<{ userid: string; name: string; department?: string }>;
   /** Calls per API (path below /cgi-bin/) since start or reset; without api: the total. */
   calls(api?: string): number;
   callCounts(): Record<string, number>;

@@ -3,18 +3,28 @@ import type { Store } from './store';
 
 /**
  * Remembered display names of WeCom ids (employees, customers, groups), shared by `/api/me` and
- * the admin ID→name mapper. A failed lookup is remembered as unknown for a shorter time.
+ * the admin ID→name mapper. A failed lookup is remembered as unknown for a shorter time, with
+ * WeCom's errcode when it refused.
  */
 export type NameKind = 'user' | 'external' | 'groupchat';
+
+/** A remembered answer: the name, or null with the errcode of WeCom's refusal if there was one. */
+export interface RememberedName {
+  name: string | null;
+  errcode?: number;
+}
 
 export interface NameCache {
   /** `undefined` = never looked up; `null` = looked up, no name available. */
   get(kind: NameKind, id: string): Promise<string | null | undefined>;
-  getMany(kind: NameKind, ids: readonly string[]): Promise<(string | null | undefined)[]>;
-  set(kind: NameKind, id: string, name: string | null): Promise<void>;
+  /** `undefined` for ids never looked up. */
+  getMany(kind: NameKind, ids: readonly string[]): Promise<(RememberedName | undefined)[]>;
+  /** `errcode` (with a null name): WeCom's refusal, remembered with it. */
+  set(kind: NameKind, id: string, name: string | null, errcode?: number): Promise<void>;
 }
 
 const KNOWN_TTL_MS = 24 * 3600_000;
+const REFUSED = '\u0000errcode:';
 const UNKNOWN_TTL_MS = 10 * 60_000;
 /** Names seen by this process are kept here briefly, so `/api/me` does not ask the store each time. */
 const MEMO_TTL_MS = 60_000;
@@ -27,11 +37,18 @@ export function createNameCache(deps: {
 }): NameCache {
   const { store, onLookup = () => {} } = deps;
   const keyOf = (kind: NameKind, id: string) => `name:${kind}:${id}`;
-  // '' stands for "looked up, no name" in the store and in the memo.
+  // In the store and the memo, '' stands for "looked up, no name" and REFUSED + errcode for
+  // "looked up, WeCom refused with that errcode" (no name starts with a NUL character).
   const memo = new LRUCache<string, string>({ max: MEMO_SIZE, ttl: MEMO_TTL_MS });
-  const decode = (raw: string | null | undefined) => {
+  const decode = (raw: string | null | undefined): RememberedName | undefined => {
     onLookup(raw != null);
-    return raw == null ? undefined : raw === '' ? null : raw;
+    if (raw == null) return undefined;
+    if (raw === '') return { name: null };
+    if (raw.startsWith(REFUSED)) {
+      const errcode = Number(raw.slice(REFUSED.length));
+      return Number.isInteger(errcode) ? { name: null, errcode } : { name: null };
+    }
+    return { name: raw };
   };
 
   async function getMany(kind: NameKind, ids: readonly string[]) {
@@ -52,12 +69,13 @@ export function createNameCache(deps: {
   }
 
   return {
-    get: async (kind, id) => (await getMany(kind, [id]))[0],
+    get: async (kind, id) => (await getMany(kind, [id]))[0]?.name,
     getMany,
-    async set(kind, id, name) {
+    async set(kind, id, name, errcode) {
       const key = keyOf(kind, id);
-      await store.set(key, name ?? '', name === null ? UNKNOWN_TTL_MS : KNOWN_TTL_MS);
-      memo.set(key, name ?? '');
+      const raw = name ?? (errcode === undefined ? '' : `${REFUSED}${errcode}`);
+      await store.set(key, raw, name === null ? UNKNOWN_TTL_MS : KNOWN_TTL_MS);
+      memo.set(key, raw);
     },
   };
 }

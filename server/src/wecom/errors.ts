@@ -36,6 +36,8 @@ export type UnavailableReason = 'timeout' | 'network' | 'http_status' | 'malform
 export class WecomUnavailableError extends Error {
   readonly api: string;
   readonly reason: UnavailableReason;
+  /** What happened, e.g. `HTTP 404`, `ECONNREFUSED`, `answer is not JSON` (never a URL or secret). */
+  readonly detail: string;
 
   constructor(
     api: string,
@@ -47,5 +49,6 @@ export class WecomUnavailableError extends Error {
     this.name = 'WecomUnavailableError';
     this.api = api;
     this.reason = reason;
+    this.detail = detail;
   }
 }

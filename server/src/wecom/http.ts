@@ -242,10 +242,12 @@ export function createWecomHttp(deps: WecomHttpDeps): WecomHttp {
   };
 }
 
+/** The error's code (`ECONNREFUSED`) or name; not `instanceof Error`, which fails across realms. */
 function describeNetworkError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? code : error.name;
+  if (typeof error === 'object' && error !== null) {
+    const { code, name } = error as { code?: unknown; name?: unknown };
+    if (typeof code === 'string') return code;
+    if (typeof name === 'string') return name;
   }
   return 'unknown error';
 }

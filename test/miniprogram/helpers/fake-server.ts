@@ -1,13 +1,16 @@
-// An in-memory stand-in for the wecom-gate server, answering wx.request like the contract in
-// DESIGN §4 (paths, bodies, error codes). Only the mini-program tests use it; the end-to-end test
-// talks to the real server.
+// An in-memory stand-in for the wecom-gate server, answering wx.request like the HTTP API in the
+// README (paths, bodies, error codes). Only the mini-program tests use it; the end-to-end tests
+// talk to the real server.
 import type { PlatformRequestOption } from '../../../miniprogram/services/platform';
 import type {
   ContactDetail,
   ErrorCode,
   GroupChat,
+  GroupChatListResponse,
   LoginResponse,
   MeResponse,
+  SandboxEmployee,
+  SandboxInfoResponse,
 } from '../../../miniprogram/typings/api';
 
 export type Answer = { statusCode: number; data: unknown } | { networkError: string };
@@ -19,6 +22,8 @@ export interface FakeServerData {
   /** Customers that exist but belong to other employees. */
   othersCustomers: string[];
   groupChats: GroupChat[];
+  /** Present: the server runs in sandbox mode and offers these demo employees. */
+  sandboxEmployees?: SandboxEmployee[];
 }
 
 const EXPIRES_AT = '2030-01-01T00:00:00.000Z';
@@ -28,9 +33,11 @@ export function errorAnswer(statusCode: number, code: ErrorCode, data?: unknown)
 }
 
 export function createFakeServer(data: FakeServerData) {
-  const liveTokens = new Set<string>();
+  /** token → the userid it was issued for. */
+  const liveTokens = new Map<string, string>();
   const expiredTokens = new Set<string>();
-  const issuedCodes = new Set<string>();
+  /** code → the userid it logs in. */
+  const issuedCodes = new Map<string, string>();
   const overrides: Array<{ match: string; answer: Answer }> = [];
   let held: Array<() => void> | undefined;
   let sessionsCreated = 0;
@@ -44,26 +51,79 @@ export function createFakeServer(data: FakeServerData) {
   ): Answer => {
     if (method === 'POST' && path === '/api/sessions') {
       const code = (body as { code?: unknown } | undefined)?.code;
-      if (typeof code !== 'string' || !issuedCodes.delete(code)) {
+      const userid = typeof code === 'string' ? issuedCodes.get(code) : undefined;
+      if (typeof code !== 'string' || userid === undefined) {
         return errorAnswer(401, 'auth.invalid_code');
       }
+      issuedCodes.delete(code);
       sessionsCreated += 1;
       const token = `token-${sessionsCreated}`;
-      liveTokens.add(token);
+      liveTokens.set(token, userid);
       const answer: LoginResponse = {
         token,
         expiresAt: EXPIRES_AT,
-        user: { userid: data.me.userid, corpid: data.me.corpid },
+        user: { userid, corpid: data.me.corpid },
       };
       return { statusCode: 201, data: answer };
+    }
+    // Like the real server: the sandbox routes exist in sandbox mode only, else 404 (no auth).
+    if (path.startsWith('/sandbox/') && data.sandboxEmployees === undefined) {
+      return errorAnswer(404, 'request.not_found');
+    }
+    if (data.sandboxEmployees !== undefined && path.startsWith('/sandbox/')) {
+      if (method === 'GET' && path === '/sandbox/info') {
+        const info: SandboxInfoResponse = { sandbox: true, employees: data.sandboxEmployees };
+        return { statusCode: 200, data: info };
+      }
+      if (method === 'POST' && path === '/sandbox/login-code') {
+        const userid = (body as { userid?: unknown } | undefined)?.userid;
+        if (!data.sandboxEmployees.some((employee) => employee.userid === userid)) {
+          return errorAnswer(400, 'guard.invalid_input');
+        }
+        return { statusCode: 201, data: { code: issueCode(userid as string) } };
+      }
     }
     if (token === undefined || (!liveTokens.has(token) && !expiredTokens.has(token))) {
       return errorAnswer(401, 'auth.unauthenticated');
     }
     if (expiredTokens.has(token)) return errorAnswer(401, 'auth.session_expired');
+    const userid = liveTokens.get(token)!;
 
     if (method === 'GET' && path === '/api/me') {
-      return { statusCode: 200, data: { user: data.me, expiresAt: EXPIRES_AT } };
+      const employee = data.sandboxEmployees?.find((e) => e.userid === userid);
+      const user =
+        userid === data.me.userid
+          ? data.me
+          : { userid, corpid: data.me.corpid, name: employee?.name };
+      return { statusCode: 200, data: { user, expiresAt: EXPIRES_AT } };
+    }
+    if (method === 'DELETE' && path === '/api/sessions/current') {
+      liveTokens.delete(token);
+      expiredTokens.add(token);
+      return { statusCode: 204, data: '' };
+    }
+    if (method === 'POST' && path === '/api/me/decrypt') {
+      try {
+        const { encryptedData } = body as { encryptedData: string };
+        return { statusCode: 200, data: { data: JSON.parse(atob(encryptedData)) } };
+      } catch {
+        return errorAnswer(400, 'guard.invalid_input');
+      }
+    }
+    if (method === 'GET' && path === '/api/group-chats') {
+      const owned = data.groupChats.filter((chat) => chat.owner === userid);
+      const start = Number(query.get('cursor') ?? '0');
+      const limit = Number(query.get('limit') ?? '20');
+      const answer: GroupChatListResponse = {
+        groupChats: owned.slice(start, start + limit).map((chat) => ({
+          chatId: chat.chatId,
+          name: chat.name,
+          status: 'normal',
+          memberCount: chat.members.length,
+        })),
+        nextCursor: start + limit < owned.length ? String(start + limit) : undefined,
+      };
+      return { statusCode: 200, data: answer };
     }
     if (method === 'GET' && path === '/api/external-contacts') {
       const start = Number(query.get('cursor') ?? '0');
@@ -122,19 +182,23 @@ export function createFakeServer(data: FakeServerData) {
     return errorAnswer(404, 'request.not_found');
   };
 
+  /** Hands out a login code that POST /api/sessions accepts once. */
+  function issueCode(userid = data.me.userid): string {
+    const code = `code-${issuedCodes.size + sessionsCreated + 1}-${Math.random().toString(36).slice(2)}`;
+    issuedCodes.set(code, userid);
+    return code;
+  }
+
   return {
     data,
-    /** Hands out a login code that POST /api/sessions accepts once. */
-    issueCode(): string {
-      const code = `code-${issuedCodes.size + sessionsCreated + 1}-${Math.random().toString(36).slice(2)}`;
-      issuedCodes.add(code);
-      return code;
-    },
+    issueCode,
     /** Every session so far is gone server-side (TTL, logout): next use answers session_expired. */
     expireSessions(): void {
-      for (const token of liveTokens) expiredTokens.add(token);
+      for (const token of liveTokens.keys()) expiredTokens.add(token);
       liveTokens.clear();
     },
+    /** Whether the server still holds this session (logout ends it). */
+    isLive: (token: string) => liveTokens.has(token),
     /** The next request whose "METHOD path" starts with `match` gets `answer` instead. */
     failNext(match: string, answer: Answer): void {
       overrides.push({ match, answer });
@@ -172,5 +236,3 @@ export function createFakeServer(data: FakeServerData) {
     },
   };
 }
-
-export type FakeServer = ReturnType<typeof createFakeServer>;

@@ -1,4 +1,9 @@
-import type { ContactDetail, GroupChat, GroupChatMember } from '../../../miniprogram/typings/api';
+import type {
+  ContactDetail,
+  GroupChat,
+  GroupChatMember,
+  SandboxEmployee,
+} from '../../../miniprogram/typings/api';
 import type { FakeServerData } from './fake-server';
 
 export function mockContact(
@@ -75,4 +80,25 @@ export function mockGroupChat(chatId: string, name: string, members: GroupChatMe
 /** `count` customers named 客户1…, for paging. */
 export function manyContacts(count: number): ContactDetail[] {
   return Array.from({ length: count }, (_, i) => mockContact(`wm-${i + 1}`, `客户${i + 1}`));
+}
+
+/** The demo employees a fake server in sandbox mode offers (王五 without a department). */
+function mockSandboxEmployees(): SandboxEmployee[] {
+  return [
+    { userid: 'zhangsan', name: '张三', department: '销售部' },
+    { userid: 'lisi', name: '李四', department: '销售部' },
+    { userid: 'wangwu', name: '王五' },
+  ];
+}
+
+/** The demo data behind a fake server in sandbox mode. */
+export function mockSandboxData(): FakeServerData {
+  return { ...mockServerData(), sandboxEmployees: mockSandboxEmployees() };
+}
+
+/** `count` groups owned by 张三 named 客户群1…, for paging. */
+export function manyGroupChats(count: number): GroupChat[] {
+  return Array.from({ length: count }, (_, i) =>
+    mockGroupChat(`wr-${i + 1}`, `客户群${i + 1}`, [member('zhangsan', 'employee', '张三')]),
+  );
 }

@@ -1,11 +1,14 @@
 import path from 'node:path';
 import simulate from 'miniprogram-simulate';
 import type { PageName } from '../../../miniprogram/services/nav';
-import type { FakeWx } from './fake-wx';
+import type { Platform } from '../../../miniprogram/services/platform';
 
 export const MP_ROOT = path.resolve(__dirname, '../../../miniprogram');
 
 type Rendered = ReturnType<typeof simulate.render>;
+
+/** The class each page gives the custom components it uses (see miniprogram/components). */
+const COMPONENT_HOSTS = ['.page-state', '.chat-sender'];
 
 export interface MountedPage {
   page: Rendered;
@@ -18,6 +21,20 @@ export interface MountedPage {
   all(selector: string): string[];
   has(selector: string): boolean;
   tap(selector: string): Promise<void>;
+  /** Types into an input or textarea (its `input` event with `detail.value`). */
+  input(selector: string, value: string): Promise<void>;
+}
+
+/** Every mount registers its page under a new tag: simulate refuses a tag it already has. */
+let mounts = 0;
+
+interface MountOptions {
+  /**
+   * Launch the app (app.ts) first, as opening the mini-program does; default true. False keeps
+   * the running app and its services, as navigating to another page does (each page once per
+   * launch).
+   */
+  launch?: boolean;
 }
 
 /**
@@ -26,22 +43,39 @@ export interface MountedPage {
  */
 export function mountPage(
   name: PageName,
-  fake: FakeWx,
+  fake: { wx: Platform },
   query: Record<string, string> = {},
+  options: MountOptions = {},
 ): MountedPage {
-  jest.resetModules();
-  Object.assign(globalThis, { wx: fake.wx });
-  require(path.join(MP_ROOT, 'app'));
-  const id = simulate.load(path.join(MP_ROOT, 'pages', name, 'index'), `page-${name}`, {
+  if (options.launch !== false) {
+    jest.resetModules();
+    Object.assign(globalThis, { wx: fake.wx });
+    require(path.join(MP_ROOT, 'app'));
+  }
+  mounts += 1;
+  const id = simulate.load(path.join(MP_ROOT, 'pages', name, 'index'), `page-${name}-${mounts}`, {
     rootPath: MP_ROOT,
   });
   const page = simulate.render(id);
+  if (page === undefined) {
+    // jest keeps the page module from the earlier mount, so its Component() does not run again.
+    throw new Error(`pages/${name} is already mounted in this app: mount it with launch: true`);
+  }
   page.attach(document.createElement('parent-wrapper'));
   const instance = page.instance as unknown as Record<string, (...args: unknown[]) => unknown>;
   const call = async (method: string, ...args: unknown[]) => {
     await instance[method]!(...args);
   };
-  const nodes = (selector: string) => page.querySelectorAll(selector);
+  // The page's own nodes, then those inside its components (their shadow trees).
+  const nodes = (selector: string) => [
+    ...page.querySelectorAll(selector),
+    ...COMPONENT_HOSTS.flatMap((host) => page.querySelectorAll(`${host} >>> ${selector}`)),
+  ];
+  const first = (selector: string) => {
+    const node = nodes(selector)[0];
+    if (!node) throw new Error(`nothing matches ${selector}`);
+    return node;
+  };
   return {
     page,
     loaded: call('onLoad', query),
@@ -50,10 +84,39 @@ export function mountPage(
     all: (selector) => nodes(selector).map((node) => node.dom?.textContent?.trim() ?? ''),
     has: (selector) => nodes(selector).length > 0,
     async tap(selector) {
-      const node = page.querySelector(selector);
-      if (!node) throw new Error(`nothing matches ${selector}`);
-      node.dispatchEvent('tap');
+      first(selector).dispatchEvent('tap');
+      await simulate.sleep(0);
+    },
+    async input(selector, value) {
+      first(selector).dispatchEvent('input', { detail: { value } });
       await simulate.sleep(0);
     },
   };
+}
+
+/** Where the last navigateTo / redirectTo / reLaunch went: the page and its query. */
+export function lastNavigation(fake: Pick<Platform, 'navigateTo' | 'redirectTo' | 'reLaunch'>): {
+  page: PageName;
+  query: Record<string, string>;
+} {
+  const calls = ['navigateTo', 'redirectTo', 'reLaunch'].flatMap((method) => {
+    const mock = (fake as unknown as Record<string, jest.Mock>)[method]!;
+    return mock.mock.calls.map((args, i) => ({
+      order: mock.mock.invocationCallOrder[i]!,
+      url: (args[0] as { url: string }).url,
+    }));
+  });
+  const last = calls.sort((a, b) => b.order - a.order)[0];
+  if (!last) throw new Error('the page did not navigate');
+  const [pathname = '', search = ''] = last.url.split('?');
+  const match = /^\/pages\/([^/]+)\/index$/.exec(pathname);
+  if (!match) throw new Error(`not a page url: ${last.url}`);
+  // Values stay percent-encoded: the framework hands them to onLoad as they are in the URL.
+  const query = Object.fromEntries(
+    search
+      .split('&')
+      .filter((pair) => pair !== '')
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
+  return { page: match[1] as PageName, query };
 }

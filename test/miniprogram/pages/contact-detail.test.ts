@@ -1,4 +1,4 @@
-import { createFakeWx, settle } from '../helpers/fake-wx';
+import { createFakeWx, FAKE_APPID, settle } from '../helpers/fake-wx';
 import { mountPage } from '../helpers/page';
 
 describe('pages/contact-detail (客户详情)', () => {
@@ -71,5 +71,96 @@ describe('pages/contact-detail (客户详情)', () => {
     const view = mountPage('contact-detail', fake, { externalUserId: 'wm%2Dwang' });
     await view.loaded;
     expect(view.text('.contact-name')).toBe('王五');
+  });
+});
+
+describe('pages/contact-detail (客户详情): sending into the single chat', () => {
+  async function sidebar() {
+    const fake = createFakeWx({ entry: 'single_chat_tools' });
+    const view = mountPage('contact-detail', fake);
+    await view.loaded;
+    return { fake, view };
+  }
+
+  it('should offer sending only in the single-chat sidebar', async () => {
+    const { view } = await sidebar();
+    expect(view.text('.sender .section-title')).toBe('发送到当前聊天');
+    expect(view.all('.send-actions .button')).toEqual(['发送文字', '发送小程序卡片']);
+
+    const fromList = mountPage('contact-detail', createFakeWx({ entry: 'single_chat_tools' }), {
+      externalUserId: 'wm-wang',
+    });
+    await fromList.loaded;
+    expect(fromList.text('.contact-name')).toBe('王五');
+    expect(fromList.has('.sender')).toBe(false);
+
+    const profile = mountPage('contact-detail', createFakeWx({ entry: 'contact_profile' }));
+    await profile.loaded;
+    expect(profile.text('.contact-name')).toBe('李四');
+    expect(profile.has('.sender')).toBe(false);
+  });
+
+  it('should send the typed text with wx.qy.sendChatMessage and say 已发送', async () => {
+    const { fake, view } = await sidebar();
+    await view.input('.send-input', '  您好，资料已发您邮箱  ');
+    await view.tap('.send-text');
+    await settle();
+    expect(fake.qy.sendChatMessage).toHaveBeenCalledTimes(1);
+    expect(fake.qy.sendChatMessage.mock.calls[0]![0]).toMatchObject({
+      msgtype: 'text',
+      text: { content: '您好，资料已发您邮箱' },
+    });
+    expect(view.text('.send-result')).toBe('已发送');
+  });
+
+  it('should send this mini-program card', async () => {
+    const { fake, view } = await sidebar();
+    await view.tap('.send-card');
+    await settle();
+    const sent = fake.qy.sendChatMessage.mock.calls[0]![0];
+    expect(sent).toMatchObject({
+      msgtype: 'miniprogram',
+      miniprogram: {
+        appid: FAKE_APPID,
+        title: '客户助手',
+        imgUrl: 'images/chat-card.png',
+        page: 'pages/home/index.html',
+      },
+    });
+    expect(view.text('.send-result')).toBe('已发送');
+  });
+
+  it('should ask for text instead of sending an empty message', async () => {
+    const { fake, view } = await sidebar();
+    await view.input('.send-input', '   ');
+    await view.tap('.send-text');
+    await settle();
+    expect(fake.qy.sendChatMessage).not.toHaveBeenCalled();
+    expect(view.text('.send-result')).toBe('请先输入要发送的文字');
+  });
+
+  it('should say when the employee cancels or WeCom refuses', async () => {
+    const { fake, view } = await sidebar();
+    fake.qy.sendChatMessage.mockImplementationOnce((o) =>
+      o.fail?.({ errMsg: 'qy.sendChatMessage:fail cancel' }),
+    );
+    await view.tap('.send-card');
+    await settle();
+    expect(view.text('.send-result')).toBe('已取消发送');
+    fake.qy.sendChatMessage.mockImplementationOnce((o) =>
+      o.fail?.({ errMsg: 'qy.sendChatMessage:fail no permission' }),
+    );
+    await view.tap('.send-card');
+    await settle();
+    expect(view.text('.send-result')).toBe('企业微信接口调用失败，请联系管理员');
+  });
+
+  it('should not offer sending in a WeCom client without sendChatMessage', async () => {
+    const fake = createFakeWx({ entry: 'single_chat_tools' });
+    delete (fake.qy as Partial<typeof fake.qy>).sendChatMessage;
+    const view = mountPage('contact-detail', fake);
+    await view.loaded;
+    expect(view.text('.contact-name')).toBe('李四');
+    expect(view.has('.sender')).toBe(false);
   });
 });

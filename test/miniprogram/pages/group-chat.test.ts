@@ -46,3 +46,45 @@ describe('pages/group-chat (客户群)', () => {
     expect(fake.qy.getCurExternalChat).not.toHaveBeenCalled();
   });
 });
+
+describe('pages/group-chat (客户群): sending into the group chat', () => {
+  it('should send text and this mini-program card from the group-chat sidebar', async () => {
+    const fake = createFakeWx({ entry: 'group_chat_tools' });
+    const view = mountPage('group-chat', fake);
+    await view.loaded;
+    expect(view.text('.sender .section-title')).toBe('发送到当前聊天');
+    await view.input('.send-input', '明天上午十点开会');
+    await view.tap('.send-text');
+    await settle();
+    await view.tap('.send-card');
+    await settle();
+    expect(fake.qy.sendChatMessage.mock.calls.map(([o]) => o.msgtype)).toEqual([
+      'text',
+      'miniprogram',
+    ]);
+    expect(fake.qy.sendChatMessage.mock.calls[0]![0]).toMatchObject({
+      text: { content: '明天上午十点开会' },
+    });
+    expect(view.text('.send-result')).toBe('已发送');
+  });
+
+  it('should send only after the session is live and only from the toolbar entry', async () => {
+    const fake = createFakeWx({ entry: 'group_chat_tools' });
+    const view = mountPage('group-chat', fake);
+    await view.loaded;
+    fake.context.entry = 'normal';
+    await view.tap('.send-card');
+    await settle();
+    expect(fake.qy.sendChatMessage).not.toHaveBeenCalled();
+    expect(view.text('.send-result')).toBe('请从聊天工具栏或客户详情页打开');
+  });
+
+  it('should not offer sending for a group opened from the list', async () => {
+    const view = mountPage('group-chat', createFakeWx({ entry: 'group_chat_tools' }), {
+      chatId: 'wr-group',
+    });
+    await view.loaded;
+    expect(view.text('.chat-name')).toBe('星河项目群');
+    expect(view.has('.sender')).toBe(false);
+  });
+});

@@ -1,5 +1,6 @@
 import { errorAnswer } from '../helpers/fake-server';
-import { createFakeWx, settle } from '../helpers/fake-wx';
+import { createFakeWx, requestedPaths, settle } from '../helpers/fake-wx';
+import { mockSandboxData } from '../helpers/fixtures';
 import { mountPage } from '../helpers/page';
 
 describe('pages/home (工作台)', () => {
@@ -25,7 +26,8 @@ describe('pages/home (工作台)', () => {
     expect(view.text('.user-name')).toBe('张三');
     expect(view.text('.user-id')).toBe('账号：zhangsan');
     expect(view.text('.entry')).toBe('入口：工作台');
-    expect(view.all('.shortcut')).toEqual(['我的客户›', '选择客户›']);
+    expect(view.all('.shortcut')).toEqual(['我的客户›', '选择客户›', '我的客户群›', '我›']);
+    expect(view.has('.demo-badge')).toBe(false);
   });
 
   it('should open the shortcuts with wx.navigateTo', async () => {
@@ -34,9 +36,13 @@ describe('pages/home (工作台)', () => {
     await view.loaded;
     await view.tap('.shortcut-contacts');
     await view.tap('.shortcut-picker');
+    await view.tap('.shortcut-group-chats');
+    await view.tap('.shortcut-me');
     expect(fake.wx.navigateTo.mock.calls.map(([o]) => o.url)).toEqual([
       '/pages/contacts/index',
       '/pages/contact-picker/index',
+      '/pages/group-chats/index',
+      '/pages/me/index',
     ]);
   });
 
@@ -83,5 +89,121 @@ describe('pages/home (工作台)', () => {
     const view = mountPage('home', fake);
     await view.loaded;
     expect(view.text('.state-error .state-text')).toBe('企业微信接口调用失败，请联系管理员');
+  });
+});
+
+describe('pages/home (工作台): the demo login', () => {
+  const sandbox = () => createFakeWx({ data: mockSandboxData() });
+
+  it('should offer the demo employees in a develop build against a sandbox server', async () => {
+    const fake = sandbox();
+    const view = mountPage('home', fake);
+    await view.loaded;
+    expect(view.text('.section-title')).toBe('演示登录');
+    expect(view.all('.demo-name')).toEqual(['张三', '李四', '王五']);
+    expect(view.all('.demo-department')).toEqual(['销售部', '销售部', 'wangwu']);
+    expect(view.has('.user-name')).toBe(false);
+    expect(requestedPaths(fake)).toEqual(['GET /sandbox/info']);
+    expect(fake.qy.login).not.toHaveBeenCalled();
+  });
+
+  it('should log in as the picked employee through /sandbox/login-code and /api/sessions', async () => {
+    const fake = sandbox();
+    const view = mountPage('home', fake);
+    await view.loaded;
+    await view.tap('#demo-lisi');
+    await settle();
+    expect(requestedPaths(fake)).toEqual([
+      'GET /sandbox/info',
+      'GET /sandbox/info',
+      'POST /sandbox/login-code',
+      'POST /api/sessions',
+      'GET /api/me',
+    ]);
+    const codeRequest = fake.wx.request.mock.calls[2]![0];
+    expect(codeRequest.data).toEqual({ userid: 'lisi' });
+    expect(codeRequest.header.Authorization).toBeUndefined();
+    expect(view.text('.user-name')).toBe('李四');
+    expect(view.text('.user-id')).toBe('账号：lisi');
+    expect(view.text('.demo-badge')).toBe('演示登录');
+    expect(view.has('.demo-employee')).toBe(false);
+    expect(fake.qy.login).not.toHaveBeenCalled();
+    expect(fake.qy.checkSession).not.toHaveBeenCalled();
+  });
+
+  it('should stay on the demo path when the session ends and a new login is needed', async () => {
+    const fake = sandbox();
+    const view = mountPage('home', fake);
+    await view.loaded;
+    await view.tap('#demo-lisi');
+    await settle();
+    fake.server.expireSessions();
+    await view.call('load');
+    expect(view.text('.user-name')).toBe('李四');
+    const codes = fake.wx.request.mock.calls.filter(([o]) => o.url.endsWith('/sandbox/login-code'));
+    expect(codes.map(([o]) => o.data)).toEqual([{ userid: 'lisi' }, { userid: 'lisi' }]);
+    expect(fake.qy.login).not.toHaveBeenCalled();
+  });
+
+  it.each(['trial', 'release'] as const)(
+    'should never offer it in a %s build, not even against a sandbox server',
+    async (envVersion) => {
+      const fake = createFakeWx({ data: mockSandboxData(), envVersion });
+      const view = mountPage('home', fake);
+      await view.loaded;
+      expect(view.has('.demo-employee')).toBe(false);
+      expect(view.text('.user-name')).toBe('张三');
+      expect(requestedPaths(fake).filter((p) => p.includes('/sandbox/'))).toEqual([]);
+      expect(fake.qy.login).toHaveBeenCalledTimes(1);
+    },
+  );
+
+  it('should not offer it in a develop build against a server that is not in sandbox mode', async () => {
+    const fake = createFakeWx();
+    const view = mountPage('home', fake);
+    await view.loaded;
+    expect(view.has('.demo-employee')).toBe(false);
+    expect(view.text('.user-name')).toBe('张三');
+    expect(requestedPaths(fake)).toEqual([
+      'GET /sandbox/info',
+      'POST /api/sessions',
+      'GET /api/me',
+    ]);
+    expect(fake.qy.login).toHaveBeenCalledTimes(1);
+  });
+
+  it('should show the error and offer the picker again when the demo login fails', async () => {
+    const fake = sandbox();
+    const view = mountPage('home', fake);
+    await view.loaded;
+    fake.server.failNext('POST /sandbox/login-code', { networkError: 'request:fail timeout' });
+    await view.tap('#demo-zhangsan');
+    await settle();
+    expect(view.text('.state-error .state-text')).toBe('网络异常，请稍后重试');
+    expect(fake.storage.size).toBe(0);
+    await view.tap('.retry');
+    await settle();
+    expect(view.all('.demo-name')).toEqual(['张三', '李四', '王五']);
+  });
+
+  it('should offer the picker again after 退出登录', async () => {
+    const view = mountPage('home', sandbox(), { loggedOut: '1' });
+    await view.loaded;
+    expect(view.text('.logged-out-note')).toBe('已退出登录');
+    expect(view.all('.demo-name')).toHaveLength(3);
+  });
+});
+
+describe('pages/home (工作台): after 退出登录', () => {
+  it('should wait for 重新登录 instead of logging in again at once', async () => {
+    const fake = createFakeWx();
+    const view = mountPage('home', fake, { loggedOut: '1' });
+    await view.loaded;
+    expect(view.text('.logged-out-note')).toBe('已退出登录');
+    expect(fake.qy.login).not.toHaveBeenCalled();
+    await view.tap('.relogin');
+    await settle();
+    expect(fake.qy.login).toHaveBeenCalledTimes(1);
+    expect(view.text('.user-name')).toBe('张三');
   });
 });

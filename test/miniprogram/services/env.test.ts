@@ -1,5 +1,5 @@
 import { createEnv } from '../../../miniprogram/services/env';
-import { createFakeWx } from '../helpers/fake-wx';
+import { createFakeWx, FAKE_APPID } from '../helpers/fake-wx';
 
 describe('services/env', () => {
   it('should say inside WeCom when environment is wxwork and wx.qy exists', () => {
@@ -22,5 +22,23 @@ describe('services/env', () => {
     expect(env.isWxWork()).toBe(true);
     expect(env.isWxWork()).toBe(true);
     expect(wx.getSystemInfoSync).toHaveBeenCalledTimes(1);
+  });
+
+  it.each(['develop', 'trial', 'release'] as const)('should read the %s build', (envVersion) => {
+    const env = createEnv({ wx: createFakeWx({ envVersion }).wx });
+    expect(env.envVersion()).toBe(envVersion);
+    expect(env.appId()).toBe(FAKE_APPID);
+  });
+
+  it('should take a build it cannot read for release, where nothing meant for develop runs', () => {
+    const { wx } = createFakeWx();
+    wx.getAccountInfoSync.mockImplementation(() => {
+      throw new Error('getAccountInfoSync:fail');
+    });
+    expect(createEnv({ wx }).envVersion()).toBe('release');
+    wx.getAccountInfoSync.mockReturnValue({
+      miniProgram: { appId: 'wx1', envVersion: 'gray' as 'release' },
+    });
+    expect(createEnv({ wx }).envVersion()).toBe('release');
   });
 });

@@ -114,4 +114,84 @@ describe('services/gate', () => {
       code: 'qy.cancelled',
     });
   });
+
+  describe('sendChatMessage', () => {
+    const text = { msgtype: 'text', text: { content: '你好' } } as const;
+
+    it.each(['single_chat_tools', 'group_chat_tools'] as const)(
+      'should send from %s after the login has finished',
+      async (entry) => {
+        const fake = createFakeWx({ entry });
+        const services = setup(fake);
+        await expect(services.gate.canSendChatMessage()).resolves.toBe(true);
+        await services.gate.sendChatMessage(text);
+        expect(fake.qy.sendChatMessage.mock.calls[0]![0]).toMatchObject(text);
+        expect(fake.qy.sendChatMessage.mock.invocationCallOrder[0]).toBeGreaterThan(
+          fake.qy.login.mock.invocationCallOrder[0]!,
+        );
+      },
+    );
+
+    it.each(['normal', 'contact_profile', 'chat_attachment'] as const)(
+      'should refuse from %s without calling it',
+      async (entry) => {
+        const fake = createFakeWx({ entry });
+        const services = setup(fake);
+        await expect(services.gate.canSendChatMessage()).resolves.toBe(false);
+        await expect(services.gate.sendChatMessage(text)).rejects.toMatchObject({
+          code: 'qy.entry_not_allowed',
+        });
+        expect(fake.qy.sendChatMessage).not.toHaveBeenCalled();
+      },
+    );
+
+    it('should not send when the login fails', async () => {
+      const fake = createFakeWx({ entry: 'single_chat_tools' });
+      fake.qy.login.mockImplementation((o) => o.fail?.({ errMsg: 'qy.login:fail' }));
+      await expect(setup(fake).gate.sendChatMessage(text)).rejects.toMatchObject({
+        code: 'qy.failed',
+      });
+      expect(fake.qy.sendChatMessage).not.toHaveBeenCalled();
+      expect(fake.qy.getContext).not.toHaveBeenCalled();
+    });
+
+    it('should say unsupported in a client without it', async () => {
+      const fake = createFakeWx({ entry: 'single_chat_tools' });
+      delete (fake.qy as Partial<typeof fake.qy>).sendChatMessage;
+      const services = setup(fake);
+      await expect(services.gate.canSendChatMessage()).resolves.toBe(false);
+      await expect(services.gate.sendChatMessage(text)).rejects.toMatchObject({
+        code: 'qy.unsupported',
+      });
+    });
+  });
+
+  describe('getMobile and getEmail', () => {
+    it('should ask WeCom only after the login has finished', async () => {
+      const fake = createFakeWx();
+      const services = setup(fake);
+      await services.gate.getMobile();
+      await services.gate.getEmail();
+      expect(fake.qy.getMobile.mock.invocationCallOrder[0]).toBeGreaterThan(
+        fake.qy.login.mock.invocationCallOrder[0]!,
+      );
+      expect(fake.qy.getEmail).toHaveBeenCalledTimes(1);
+    });
+
+    it('should report a declined consent dialog as qy.cancelled', async () => {
+      const fake = createFakeWx();
+      fake.qy.getEmail.mockImplementation((o) =>
+        o.fail?.({ errMsg: 'qy.getEmail:fail auth deny' }),
+      );
+      await expect(setup(fake).gate.getEmail()).rejects.toMatchObject({ code: 'qy.cancelled' });
+    });
+
+    it('should know which of them this client has', () => {
+      const fake = createFakeWx();
+      delete (fake.qy as Partial<typeof fake.qy>).getMobile;
+      const { gate } = setup(fake);
+      expect(gate.supports('getMobile')).toBe(false);
+      expect(gate.supports('getEmail')).toBe(true);
+    });
+  });
 });

@@ -1,21 +1,28 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createDoctor, type DoctorReport } from '../../../server/src/admin/doctor';
+import { createDoctor, type DoctorDeps, type DoctorReport } from '../../../server/src/admin/doctor';
 import { formatReport } from '../../../server/src/admin/report-format';
 import type { ScenarioName, Simulator } from '../../../server/src/sandbox/index';
 import { scenarioNames } from '../../../server/src/sandbox/index';
+import { consolePaths, explainErrcode, wecomErrcodes } from '../../../server/src/wecom/errcodes';
 import { createWecomHttp, type WecomHttp } from '../../../server/src/wecom/http';
+import { freePort, type RedisProcess, startRedisProcess } from '../../helpers/redis-process';
 import { startTestSimulator } from '../../helpers/simulator';
 import { silentLogger } from '../../helpers/stores';
+
+/** The in-process store of sandbox mode (the store check's own tests give it a Redis). */
+const SANDBOX_STORE = { redis: { keyPrefix: 'doctor-test:' }, sandbox: true };
 
 /** Runs the doctor against a simulator in `scenario`; answers the report and its table text. */
 async function diagnose(
   scenario: ScenarioName,
   probeUserIds: readonly string[] = ['lisi'],
+  options: { wecom?: Partial<DoctorDeps['wecom']>; store?: DoctorDeps['store'] } = {},
 ): Promise<{ report: DoctorReport; text: string; secrets: string[]; sim: Simulator }> {
   const sim = await startTestSimulator({ scenario });
-  const wecomConfig = sim.wecomConfig();
+  const wecomConfig = { ...sim.wecomConfig(), ...options.wecom };
   const real = createWecomHttp({
     apiBase: wecomConfig.apiBase,
     timeoutMs: 2000,
@@ -30,7 +37,12 @@ async function diagnose(
     close: () => real.close(),
   };
   try {
-    const report = await createDoctor({ http, wecom: wecomConfig, probeUserIds }).run();
+    const report = await createDoctor({
+      http,
+      wecom: wecomConfig,
+      probeUserIds,
+      store: options.store ?? SANDBOX_STORE,
+    }).run();
     const secrets = [
       ...accessTokens,
       ...Object.values(wecomConfig.secrets),
@@ -71,15 +83,18 @@ describe('doctor against the simulator', () => {
     const { report, text } = await diagnose('healthy');
     expect(report.ok).toBe(true);
     expect(report.checks.map((c) => [c.id, c.status])).toEqual([
+      ['store', 'ok'],
+      ['api-base', 'ok'],
       ['token:app', 'ok'],
       ['trusted-ip', 'ok'],
       ['miniprogram-login', 'ok'],
+      ['app-agent', 'ok'],
       ['customer-contact', 'ok'],
       ['directory', 'ok'],
       ['group-chats', 'ok'],
     ]);
     expect(byId(report, 'token:app').sharedWith).toEqual(['contact', 'directory']);
-    expect(text).toMatch(/All well: 6 ok, 0 failed/);
+    expect(text).toMatch(/All well: 9 ok, 0 failed/);
   });
 
   it.each(Object.entries(expected))(
@@ -164,6 +179,7 @@ describe('doctor runs', () => {
       http,
       wecom: wecomConfig,
       probeUserIds: [],
+      store: SANDBOX_STORE,
       reuseMs: 10_000,
       now: () => clock,
     });
@@ -210,7 +226,7 @@ describe('npm run doctor', () => {
   it('exits 0 with a table for a healthy setup, 1 with the JSON naming the cause for a broken one', async () => {
     const healthy = await cli('healthy');
     expect(healthy.code).toBe(0);
-    expect(healthy.stdout).toMatch(/All well: 6 ok/);
+    expect(healthy.stdout).toMatch(/All well: 9 ok/);
     const broken = await cli('directory-sync-secret', ['--json']);
     expect(broken.code).toBe(1);
     const report = JSON.parse(broken.stdout) as DoctorReport;
@@ -218,4 +234,222 @@ describe('npm run doctor', () => {
       ['directory', 48009],
     ]);
   }, 120_000);
+});
+
+describe('doctor: a check blocked by another is skipped, naming the first cause', () => {
+  it('untrusted-ip without ADMIN_USERIDS: directory is SKIP blocked by trusted-ip, not a WARN about ADMIN_USERIDS', async () => {
+    const { report } = await diagnose('untrusted-ip', []);
+    expect(byId(report, 'directory')).toMatchObject({ status: 'skipped', blockedBy: 'trusted-ip' });
+    expect(JSON.stringify(byId(report, 'directory'))).not.toContain('ADMIN_USERIDS');
+    expect(report.checks.filter((c) => c.status === 'warn')).toEqual([]);
+  });
+
+  it('contact-not-callable without ADMIN_USERIDS: directory is SKIP blocked by customer-contact', async () => {
+    const { report } = await diagnose('contact-not-callable', []);
+    expect(byId(report, 'directory')).toMatchObject({
+      status: 'skipped',
+      blockedBy: 'customer-contact',
+    });
+    expect(failing(report).map((c) => c.id)).toEqual(['customer-contact']);
+  });
+
+  it('wrong-corp: trusted-ip is SKIP blocked by token:app, not a check of its own', async () => {
+    const { report } = await diagnose('wrong-corp');
+    expect(byId(report, 'trusted-ip')).toMatchObject({ status: 'skipped', blockedBy: 'token:app' });
+  });
+});
+
+describe('doctor: api-base', () => {
+  it('a WECOM_API_BASE that is not WeCom: shows the URL tried and the HTTP status; the rest is blocked by it', async () => {
+    const sim = await startTestSimulator();
+    const apiBase = `${sim.url}/not-wecom`;
+    const { report, text } = await diagnose('healthy', ['lisi'], { wecom: { apiBase } });
+    const check = byId(report, 'api-base');
+    expect(check.status).toBe('fail');
+    expect(check.summary.en).toContain(`GET ${apiBase}/cgi-bin/getcallbackip → HTTP 404`);
+    expect(check.summary.zh).toContain('HTTP 404');
+    expect(check.fix!.en).toContain('https://qyapi.weixin.qq.com');
+    expect(failing(report).map((c) => c.id)).toEqual(['api-base']);
+    for (const id of ['token:app', 'trusted-ip', 'miniprogram-login', 'directory', 'group-chats']) {
+      expect(byId(report, id)).toMatchObject({ status: 'skipped', blockedBy: 'api-base' });
+    }
+    expect(text).toMatch(/FAIL {2}api-base/);
+  });
+
+  it('a WECOM_API_BASE nothing listens on: the network reason, without the credentials of the URL', async () => {
+    const port = await freePort();
+    const { report } = await diagnose('healthy', ['lisi'], {
+      wecom: { apiBase: `http://user:hunter2@127.0.0.1:${port}` },
+    });
+    const check = byId(report, 'api-base');
+    expect(check.status).toBe('fail');
+    expect(check.summary.en).toContain(
+      `GET http://127.0.0.1:${port}/cgi-bin/getcallbackip → network error ECONNREFUSED`,
+    );
+    expect(JSON.stringify(report)).not.toContain('hunter2');
+  });
+
+  it('healthy: shows the URL and that WeCom answered with an errcode', async () => {
+    const { report, sim } = await diagnose('healthy');
+    expect(byId(report, 'api-base').summary.en).toContain(
+      `GET ${sim.url}/cgi-bin/getcallbackip → errcode 41001`,
+    );
+  });
+});
+
+describe('doctor: the app named by agent/get', () => {
+  it('names the app by its name and AgentId in fixes instead of "<the app of …>"', async () => {
+    const { report } = await diagnose('narrow-visible-range');
+    expect(byId(report, 'app-agent')).toMatchObject({ status: 'ok', api: 'agent/get' });
+    expect(byId(report, 'app-agent').summary.zh).toContain('客户助手');
+    const directory = byId(report, 'directory');
+    expect(directory.errcode).toBe(60011);
+    expect(directory.fix!.en).toContain(
+      'App Management → Self-built → 客户助手 (AgentId 1000002) → Visible Range',
+    );
+    expect(directory.fix!.zh).toContain('应用管理 → 自建 → 客户助手（AgentId 1000002） → 可见范围');
+    expect(JSON.stringify(report)).not.toMatch(/<the app of|对应的应用>/);
+  });
+
+  it('a WECOM_APP_AGENT_ID of another app fails app-agent alone with 301002', async () => {
+    const sim = await startTestSimulator();
+    const { report } = await diagnose('healthy', ['lisi'], {
+      wecom: { appAgentId: sim.seed.otherApp.agentid },
+    });
+    expect(failing(report).map((c) => [c.id, c.errcode])).toEqual([['app-agent', 301002]]);
+    expect(byId(report, 'app-agent').fix!.en).toContain('WECOM_APP_AGENT_ID');
+  });
+
+  it('without WECOM_APP_AGENT_ID: a warning saying so, and the fixes fall back to the key', async () => {
+    const { report } = await diagnose('narrow-visible-range', ['lisi'], {
+      wecom: { appAgentId: undefined },
+    });
+    expect(byId(report, 'app-agent').status).toBe('warn');
+    expect(byId(report, 'app-agent').fix!.en).toContain('WECOM_APP_AGENT_ID');
+    expect(byId(report, 'directory').fix!.en).toContain('<the app of WECOM_DIRECTORY_SECRET>');
+  });
+});
+
+describe('doctor: console paths', () => {
+  it('84074: the fix names where to add the app and where members get customer contact', async () => {
+    const { report } = await diagnose('no-contact-permission');
+    const check = byId(report, 'customer-contact');
+    expect(check.errcode).toBe(84074);
+    expect(check.fix!.zh).toContain('「客户联系 → API → 可调用接口的应用」');
+    expect(check.fix!.zh).toContain('「客户联系 → 权限配置」');
+    expect(check.fix!.en).toContain('"Customer Contact → Permissions"');
+  });
+});
+
+describe('doctor: store', () => {
+  const PASSWORD = 'Doctor-Test-Passw0rd';
+  let redis: RedisProcess;
+  beforeAll(async () => {
+    redis = await startRedisProcess({ password: PASSWORD });
+  });
+  afterAll(() => redis.stop());
+  const withPassword = (password: string) =>
+    `redis://:${encodeURIComponent(password)}@127.0.0.1:${redis.port}`;
+  const storeCheck = async (url: string | undefined, sandbox = false) => {
+    const { report } = await diagnose('healthy', ['lisi'], {
+      store: { redis: { url, keyPrefix: 'doctor-test:' }, sandbox },
+    });
+    return { check: byId(report, 'store'), json: JSON.stringify(report) };
+  };
+
+  it('the right password: ok, naming the Redis without its password', async () => {
+    const { check, json } = await storeCheck(withPassword(PASSWORD));
+    expect(check.status).toBe('ok');
+    expect(check.summary.en).toContain(`redis://127.0.0.1:${redis.port}`);
+    expect(json).not.toContain(PASSWORD);
+  });
+
+  it('a wrong password: a configuration error naming REDIS_URL, not "unreachable"', async () => {
+    const { check, json } = await storeCheck(withPassword('not-the-password'));
+    expect(check.status).toBe('fail');
+    expect(check.summary.en).toMatch(/^Configuration error: .*refused the password in REDIS_URL/);
+    expect(check.summary.zh).toContain('配置错误');
+    expect(check.summary.en).not.toMatch(/unreachable/);
+    expect(check.fix!.en).toContain('REDIS_URL');
+    expect(json).not.toContain('not-the-password');
+  });
+
+  it('no password where Redis needs one: a configuration error naming REDIS_URL', async () => {
+    const { check } = await storeCheck(`redis://127.0.0.1:${redis.port}`);
+    expect(check.status).toBe('fail');
+    expect(check.summary.en).toMatch(
+      /^Configuration error: .*needs a password and REDIS_URL holds none/,
+    );
+  });
+
+  it('nothing listening: unreachable, with the network reason', async () => {
+    const port = await freePort();
+    const { check } = await storeCheck(`redis://127.0.0.1:${port}`);
+    expect(check.status).toBe('fail');
+    expect(check.summary.en).toContain(`Redis at redis://127.0.0.1:${port} is unreachable (`);
+    expect(check.summary.en).toContain('ECONNREFUSED');
+    expect(check.summary.en).not.toMatch(/Configuration error/);
+  });
+
+  it('the in-process store: ok in sandbox mode, a warning otherwise, both saying single instance', async () => {
+    const sandbox = await storeCheck(undefined, true);
+    expect(sandbox.check.status).toBe('ok');
+    expect(sandbox.check.summary.en).toContain('single instance');
+    const production = await storeCheck(undefined, false);
+    expect(production.check.status).toBe('warn');
+    expect(production.check.summary.en).toContain('single instance');
+    expect(production.check.fix!.en).toContain('REDIS_URL');
+  });
+});
+
+describe('one console path per place: the catalogue, the doctor and the README agree', () => {
+  const zhPaths = (text: string) =>
+    [...text.replace(/\s+/g, ' ').matchAll(/「([^」]*→[^」]*)」/g)].map((m) => m[1]!);
+  const enPaths = (text: string) => [...text.matchAll(/"([^"]*→[^"]*)"/g)].map((m) => m[1]!);
+  const strip = (quoted: string) => quoted.replace(/^[「"]|[」"]$/g, '');
+  const contactApps = strip(consolePaths.contactApps.zh);
+  const contactMembers = strip(consolePaths.contactMembers.zh);
+
+  function expectAgreement(zh: string, en: string) {
+    for (const path of zhPaths(zh)) {
+      if (path.includes('客户联系')) expect(path).toMatch(/^客户联系 → /);
+      if (path.includes('可调用接口的应用')) expect(path).toBe(contactApps);
+      if (path.includes('权限配置')) expect(path).toBe(contactMembers);
+      if (path.includes('企业可信IP'))
+        expect(path).toMatch(/^应用管理 → 自建 → .+ → 企业可信IP → 配置$/);
+    }
+    for (const path of enPaths(en)) {
+      if (path.includes('Customer Contact')) {
+        expect([
+          strip(consolePaths.contactApps.en),
+          strip(consolePaths.contactMembers.en),
+        ]).toContain(path);
+      }
+    }
+  }
+
+  it('README names 客户联系 from its own root, with the catalogue’s paths', async () => {
+    const readme = await readFile(join(__dirname, '../../../README.md'), 'utf8');
+    expect(readme).not.toContain('客户与上下游');
+    expect(zhPaths(readme)).toEqual(expect.arrayContaining([contactApps, contactMembers]));
+    expectAgreement(readme, readme);
+  });
+
+  it('every catalogue text and every doctor report uses the same paths', async () => {
+    for (const code of wecomErrcodes.keys()) {
+      for (const api of ['externalcontact/get', 'miniprogram/jscode2session', 'user/get']) {
+        const out = explainErrcode(code, { api, fromIp: '203.0.113.7' });
+        expectAgreement(`${out.cause.zh}${out.fix.zh}`, `${out.cause.en}${out.fix.en}`);
+      }
+    }
+    for (const scenario of scenarioNames) {
+      const { report } = await diagnose(scenario, []);
+      for (const check of report.checks) {
+        expectAgreement(
+          `${check.summary.zh}${check.fix?.zh ?? ''}`,
+          `${check.summary.en}${check.fix?.en ?? ''}`,
+        );
+      }
+    }
+  });
 });

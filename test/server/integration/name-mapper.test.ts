@@ -127,6 +127,12 @@ describe('name mapper', () => {
       ).rejects.toThrow('interrupted');
       const firstCalls = sim.calls();
       const partial = (await readFile(outputPath, 'utf8')).trim().split('\n');
+      // The checkpoint counts the byte order mark: the CSV is cut back to a row boundary.
+      const checkpoint = JSON.parse(await readFile(`${outputPath}.checkpoint.json`, 'utf8'));
+      const written = await readFile(outputPath);
+      expect(written.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+      expect(written.subarray(0, checkpoint.bytes).toString('utf8')).toMatch(/\n$/);
+      expect(checkpoint.bytes).toBeGreaterThan(3);
       expect(partial.length - 1).toBeGreaterThanOrEqual(600);
       expect(partial.length - 1).toBeLessThan(2000);
 
@@ -138,8 +144,12 @@ describe('name mapper', () => {
       expect(summary.total).toBe(2000);
       expect(firstCalls + secondCalls).toBeLessThanOrEqual(2000 + 1);
 
-      const rows = (await readFile(outputPath, 'utf8')).trim().split('\n');
-      expect(rows[0]).toBe('type,id,name,source');
+      const text = await readFile(outputPath, 'utf8');
+      // One byte order mark, at the start (so Excel reads UTF-8), none where the run resumed.
+      expect(text.indexOf('\uFEFF')).toBe(0);
+      expect(text.lastIndexOf('\uFEFF')).toBe(0);
+      const rows = text.trimEnd().split('\n');
+      expect(rows[0]).toBe('\uFEFFtype,id,name,source');
       expect(rows).toHaveLength(2001);
       const expectedIds = parseIdList(lines.join('\n')).map((r) => `${r.type},${r.id},`);
       expect(rows.slice(1).map((row, i) => row.startsWith(expectedIds[i]!))).not.toContain(false);
@@ -168,6 +178,38 @@ describe('name mapper', () => {
       await close();
     }
   }, 60_000); // 2,000 HTTP lookups: generous for a loaded machine (not a speed check)
+
+  it('remembers refusals with their errcode: a second run from the store still says why', async () => {
+    const sim = await startTestSimulator();
+    const { mapper, close } = await mapperFor(sim);
+    try {
+      const ids: NameRequest[] = [
+        { type: 'user', id: 'liuzong' },
+        { type: 'external', id: 'wmYsDemoCustUnknown' },
+        { type: 'groupchat', id: 'wrYsDemoGroupUnknown' },
+        { type: 'groupchat', id: groupChatId(5) },
+      ];
+      const first = await mapper.resolve(ids);
+      expect(first.map((r) => [r.source, r.reason, r.errcode])).toEqual([
+        ['wecom', 'not_found', 60011],
+        ['wecom', 'not_found', 40096],
+        ['wecom', 'not_found', 40050],
+        ['wecom', 'not_found', 60011],
+      ]);
+      sim.resetCalls();
+      const again = await mapper.resolve(ids);
+      expect(sim.calls()).toBe(0);
+      expect(again.map((r) => [r.source, r.reason, r.errcode])).toEqual([
+        ['cache', 'not_found', 60011],
+        ['cache', 'not_found', 40096],
+        ['cache', 'not_found', 40050],
+        ['cache', 'not_found', 60011],
+      ]);
+      expect(csvRow(again[0]!)).toBe('user,liuzong,,unresolved:not_found:60011\n');
+    } finally {
+      await close();
+    }
+  });
 
   it('backs off with growing delays on 45009, then resolves', async () => {
     const sim = await startTestSimulator();

@@ -1,3 +1,4 @@
+import { agentRoutes } from './agent';
 import { directoryRoutes } from './directory';
 import { externalContactRoutes } from './external-contact';
 import { gettokenRoute } from './gettoken';
@@ -13,6 +14,7 @@ export function createApiRoutes(deps: ApiDeps): ReadonlyMap<string, ApiRoute> {
   const routes = [
     gettokenRoute(deps),
     jscode2sessionRoute(deps),
+    ...agentRoutes(deps),
     ...directoryRoutes(deps),
     ...externalContactRoutes(deps),
     ...groupChatRoutes(deps),

@@ -6,6 +6,7 @@ import {
   type Bilingual,
   type CatalogueEntry,
   catalogue,
+  consolePaths,
   type ErrcodeCategory,
   keyTexts,
   secretKeys,
@@ -222,6 +223,14 @@ export function shortFix(
     oneLine(`企业微信返回错误 ${errcode}（${entry.meaning.zh}）。处理：${action.zh}`),
     oneLine(`WeCom returned errcode ${errcode} (${entry.meaning.en}). Fix: ${action.en}`),
   );
+}
+
+/** A console path with `{app}` named: by the app itself when known, else by the credential's key. */
+export function consolePath(
+  name: keyof typeof consolePaths,
+  context: { credential?: CredentialName; app?: AppIdentity } = {},
+): Bilingual {
+  return fill(consolePaths[name], { app: appText(context.credential, context.app) });
 }
 
 function entryOf(errcode: number): ErrcodeEntry {

@@ -55,5 +55,7 @@ export const RESOURCE_HIDDEN: Codes = new Set([60011]);
 export const INVALID_CURSOR: Codes = new Set([40058]);
 /** The egress IP is not in the app's 企业可信IP (60020). */
 export const UNTRUSTED_IP: Codes = new Set([60020]);
+/** agent/get with an AgentId that is not the token's own app. */
+export const OTHER_APP: Codes = new Set([301002]);
 /** groupchat/list without owner_filter in a corp whose visible range holds more than 1000 people. */
 export const TOO_MANY_USERS: Codes = new Set([81017]);

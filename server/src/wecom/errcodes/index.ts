@@ -8,10 +8,8 @@ export {
 export { maskIps, parseErrmsg } from './errmsg';
 export {
   type AppIdentity,
+  consolePath,
   describeErrcode,
-  type ErrcodeContext,
-  type ErrcodeEntry,
-  type ErrcodeExplanation,
   type ErrcodeTarget,
   errcodeQueryLink,
   explainErrcode,

@@ -10,6 +10,7 @@ import {
   LISTING_REFUSED,
   LOGIN_CODE_REJECTED,
   NOT_FOUND,
+  OTHER_APP,
   RATE_LIMITED,
   RESOURCE_HIDDEN,
   TOKEN_REJECTED,
@@ -43,6 +44,7 @@ describe('errcode groups', () => {
     ['INVALID_CURSOR', INVALID_CURSOR, [40058]],
     ['UNTRUSTED_IP', UNTRUSTED_IP, [60020]],
     ['TOO_MANY_USERS', TOO_MANY_USERS, [81017]],
+    ['OTHER_APP', OTHER_APP, [301002]],
   ] as const)('%s holds exactly %j', (_name, group, codes) => {
     expect(sorted(group)).toEqual(codes);
   });

@@ -1,0 +1,157 @@
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { type RedisConfig, usesRedis } from '../config';
+import { redisConnection } from './redis-options';
+
+/**
+ * One fresh connection attempt to the configured Redis that says *why* it fails: a wrong or
+ * missing password (a configuration error: fix REDIS_URL) is told apart from a Redis that cannot
+ * be reached. The store's own connection cannot say it: without an offline queue its commands
+ * fail with "Stream isn't writeable" whatever the cause. Used by the doctor and the CLIs; never
+ * shows the password.
+ */
+
+export type StoreProblem = 'wrong_password' | 'password_missing' | 'unreachable' | 'failed';
+
+export type StoreHealth =
+  | { kind: 'memory' }
+  | {
+      kind: 'redis';
+      /** Where it connected, without credentials, e.g. `redis://10.0.0.5:6379/2`. */
+      target: string;
+      /** The configuration key that says where Redis is. */
+      key: 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_CLUSTER_NODES';
+      problem?: StoreProblem;
+      /** Redis's or the network's own words, when there is a problem. */
+      reason?: string;
+    };
+
+const MAX_REASON_LENGTH = 200;
+
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return '(REDIS_URL is not a URL)';
+  }
+}
+
+function targetOf(
+  redis: RedisConfig,
+): Pick<Extract<StoreHealth, { kind: 'redis' }>, 'target' | 'key'> {
+  if (redis.sentinels) {
+    const nodes = redis.sentinels.map(({ host, port }) => `${host}:${port}`).join(',');
+    return { target: `Sentinel master ${redis.sentinelName} via ${nodes}`, key: 'REDIS_SENTINELS' };
+  }
+  if (redis.clusterNodes) {
+    const nodes = redis.clusterNodes.map(({ host, port }) => `${host}:${port}`).join(',');
+    return { target: `Cluster ${nodes}`, key: 'REDIS_CLUSTER_NODES' };
+  }
+  return { target: withoutCredentials(redis.url ?? ''), key: 'REDIS_URL' };
+}
+
+function passwordOf(url: string | undefined): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url ?? '').password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first message that names a cause; "Connection is closed" alone says nothing. */
+function classify(messages: readonly string[]): { problem: StoreProblem; reason: string } {
+  const find = (pattern: RegExp) => messages.find((message) => pattern.test(message));
+  const wrong = find(/WRONGPASS|invalid password|invalid username-password/i);
+  if (wrong) return { problem: 'wrong_password', reason: wrong };
+  const missing = find(/NOAUTH|Authentication required/i);
+  if (missing) return { problem: 'password_missing', reason: missing };
+  const network = find(
+    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ECONNRESET|unreachable|no answer within|startup nodes|slots cache/i,
+  );
+  if (network) return { problem: 'unreachable', reason: network };
+  const closed = find(/Connection is closed/i);
+  if (closed) return { problem: 'unreachable', reason: closed };
+  return { problem: 'failed', reason: messages[0] ?? 'unknown error' };
+}
+
+/** Connects once (no reconnect loop), PINGs and disconnects, within `timeoutMs`. */
+export async function probeStore(
+  redis: RedisConfig,
+  options: { timeoutMs?: number } = {},
+): Promise<StoreHealth> {
+  if (!usesRedis(redis)) return { kind: 'memory' };
+  const { timeoutMs = 2000 } = options;
+  const where = targetOf(redis);
+  const connection = redisConnection(redis)!;
+  const once: RedisOptions = {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    sentinelRetryStrategy: () => null,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+  };
+  const client =
+    connection.mode === 'cluster'
+      ? new Cluster(connection.nodes, {
+          lazyConnect: true,
+          enableOfflineQueue: false,
+          clusterRetryStrategy: () => null,
+          redisOptions: { ...connection.options, ...once },
+        })
+      : connection.mode === 'sentinel'
+        ? new Redis({ ...connection.options, ...once })
+        : new Redis(connection.url, once);
+  const messages: string[] = [];
+  const note = (error: unknown) => {
+    const { message, lastNodeError } = error as { message?: string; lastNodeError?: Error };
+    if (lastNodeError?.message) messages.push(lastNodeError.message);
+    if (message) messages.push(message);
+  };
+  client.on('error', note);
+  // The node connections of a cluster report their own errors (a wrong password among them).
+  client.on('node error', note);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      (async () => {
+        await client.connect();
+        await client.ping();
+      })(),
+      new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return { kind: 'redis', ...where };
+  } catch (error) {
+    note(error);
+    const { problem, reason } = classify(messages);
+    const password = passwordOf(redis.url);
+    const shown = password ? reason.replaceAll(password, '***') : reason;
+    return { kind: 'redis', ...where, problem, reason: shown.slice(0, MAX_REASON_LENGTH) };
+  } finally {
+    clearTimeout(timer);
+    client.removeAllListeners('error');
+    client.on('error', () => {});
+    client.disconnect();
+  }
+}
+
+/** One English line for the CLIs, naming the key to fix; undefined when the store is fine. */
+export function describeStoreProblem(health: StoreHealth): string | undefined {
+  if (health.kind === 'memory' || !health.problem) return undefined;
+  const { target, key, reason } = health;
+  switch (health.problem) {
+    case 'wrong_password':
+      return `configuration error: Redis at ${target} refused the password in REDIS_URL (${reason}); put the password Redis expects into REDIS_URL (redis://[user]:PASSWORD@host:port).`;
+    case 'password_missing':
+      return `configuration error: Redis at ${target} needs a password and REDIS_URL holds none (${reason}); put it into REDIS_URL (redis://[user]:PASSWORD@host:port).`;
+    case 'unreachable':
+      return `Redis at ${target} (${key}) is unreachable (${reason}); start it, or correct the host and port in ${key}.`;
+    default:
+      return `Redis at ${target} (${key}) failed: ${reason}; check ${key}.`;
+  }
+}

@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import path from 'node:path';
+import { freePort } from './redis-process';
+import { testRedisUrl } from './stores';
+
+/** `npm start` in sandbox mode (no WECOM_CORP_ID) as a child process, with the test Redis. */
+export interface SandboxServer {
+  url: string;
+  /** SIGTERM; resolves when the process has exited. */
+  stop(): Promise<void>;
+}
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export async function startSandboxServer(): Promise<SandboxServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(
+    path.join(ROOT, 'node_modules/.bin/tsx'),
+    ['server/src/index.ts'],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        REDIS_URL: testRedisUrl(),
+        REDIS_KEY_PREFIX: `e2e:${randomUUID()}:`,
+        JWT_SECRET: 'e2e-jwt-secret-0123456789abcdef0123456789',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if ((await httpRequest('GET', `${url}/readyz`).catch(() => undefined))?.status === 200) break;
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error('the server did not become ready');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/**
+ * One HTTP exchange over node:http (usable where `fetch` is not, e.g. jest's jsdom environment):
+ * status, and the body as text.
+ */
+export function httpRequest(
+  method: string,
+  url: string,
+  options: { headers?: Record<string, string>; body?: string; timeoutMs?: number } = {},
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      { method, headers: options.headers, timeout: options.timeoutMs ?? 10_000 },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
+        );
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.on('error', reject);
+    request.end(options.body);
+  });
+}
