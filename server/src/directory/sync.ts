@@ -49,6 +49,8 @@ export type SyncPhase = 'departments' | 'members' | 'writing' | 'commit';
 
 export interface SyncCounts {
   departments: number;
+  /** Departments whose members have been read. */
+  departmentsRead: number;
   members: number;
   wecomCalls: number;
 }
@@ -270,7 +272,7 @@ export function createOrgSync(deps: OrgSyncDeps): OrgSync {
     const deadline = AbortSignal.timeout(maxDurationMs);
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
     const gate = createCallGate({ ...deps.gate, concurrency, signal });
-    const counts: SyncCounts = { departments: 0, members: 0, wecomCalls: 0 };
+    const counts: SyncCounts = { departments: 0, departmentsRead: 0, members: 0, wecomCalls: 0 };
     let phase: SyncPhase = 'departments';
     let reportedAt = 0;
     const report = (force = false): void | Promise<void> => {
@@ -310,6 +312,7 @@ export function createOrgSync(deps: OrgSyncDeps): OrgSync {
           const changed = p.phase !== phase;
           phase = p.phase;
           counts.departments = p.departments;
+          counts.departmentsRead = p.departmentsRead;
           counts.members = p.members;
           void report(changed);
         },

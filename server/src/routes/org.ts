@@ -76,7 +76,12 @@ const changeWire = z.object({
 });
 
 const bilingual = z.object({ zh: z.string(), en: z.string() });
-const counts = z.object({ departments: z.number(), members: z.number(), wecomCalls: z.number() });
+const counts = z.object({
+  departments: z.number(),
+  departmentsRead: z.number(),
+  members: z.number(),
+  wecomCalls: z.number(),
+});
 const syncStatusWire = z.object({
   running: z.boolean(),
   phase: z.enum(['departments', 'members', 'writing', 'commit']).optional(),
