@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import {
   DEPARTMENT_FIELDS,
   MEMBER_FIELDS,
@@ -80,12 +79,11 @@ export function changesOf<K extends number | string, R extends OrgDepartment | O
       changes.push({ kind, op: 'created', id, at, after: { ...after } });
       continue;
     }
+    // Field values are strings, numbers and arrays of them: equal when their JSON is.
     const changed = fields.filter(
       (field) =>
-        !isDeepStrictEqual(
-          (before as Record<string, unknown>)[field],
-          (after as Record<string, unknown>)[field],
-        ),
+        JSON.stringify((before as Record<string, unknown>)[field]) !==
+        JSON.stringify((after as Record<string, unknown>)[field]),
     );
     if (changed.length === 0) continue;
     changes.push({
