@@ -211,7 +211,7 @@ export function createAdmin(
   wecom: WecomDeps,
   config: Config,
   wecomConfig: WecomConfig,
-  directory?: Pick<Directory, 'memberNames'>,
+  directory?: Pick<Directory, 'memberNames' | 'syncStatus'>,
 ): AdminDeps {
   return {
     // The doctor probes WeCom itself (no token cache); the mapper shares the name cache.
@@ -222,6 +222,12 @@ export function createAdmin(
       store: { redis: config.redis, sandbox: config.sandbox },
       reuseMs: DIAGNOSTICS_REUSE_MS,
       now: infra.now,
+      orgSize:
+        directory &&
+        (async () => {
+          const { last } = await directory.syncStatus();
+          return last?.ok ? { ...last, at: last.finishedAt } : null;
+        }),
     }),
     nameMapper: createNameMapper({
       lookups: createNameLookups({ client: wecom.client }),
