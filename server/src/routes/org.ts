@@ -89,6 +89,7 @@ const syncStatusWire = z.object({
   last: z
     .object({
       ok: z.boolean(),
+      dryRun: z.boolean(),
       startedAt: z.string(),
       finishedAt: z.string(),
       changes: z.number(),

@@ -78,7 +78,7 @@ describe('org routes on BullMQ, two instances sharing Redis', () => {
 
     const done = await settled(one);
     slow();
-    expect(done.last).toMatchObject({ ok: true, changes: 18, wecomCalls: 6 });
+    expect(done.last).toMatchObject({ ok: true, dryRun: false, changes: 18, wecomCalls: 6 });
     // One sync in all: one department/list, one user/list per department.
     expect(sim.calls('department/list')).toBe(1);
     expect(sim.calls('user/list')).toBe(5);
