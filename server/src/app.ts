@@ -9,6 +9,8 @@ import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security-headers';
 import type { AdminState, AppState, EmployeeState } from './middleware/state';
 import { adminRoutes } from './routes/admin';
+import { callbackRoutes } from './routes/callbacks';
+import { eventRoutes } from './routes/events';
 import { externalContactRoutes } from './routes/external-contacts';
 import { groupChatRoutes } from './routes/group-chats';
 import { healthRoutes } from './routes/health';
@@ -17,6 +19,7 @@ import { metricsRoutes } from './routes/metrics';
 import { orgRoutes } from './routes/org';
 import { type SandboxLoginCodes, sandboxRoutes } from './routes/sandbox';
 import { loginRoutes, logoutRoutes } from './routes/sessions';
+import { verifyFileRoutes } from './routes/verify-files';
 
 /**
  * helmet, trimmed for a JSON API: no document may be framed or load anything, HTTPS only, no
@@ -45,7 +48,7 @@ export const API_SECURITY_HEADERS: HelmetOptions = {
  * per-minute limit in the same store round trip) and admin.
  */
 export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<AppState> {
-  const { infra, auth, contacts, admin } = deps;
+  const { infra, auth, contacts, admin, callbacks } = deps;
   const app = new Koa<AppState>({
     proxy: deps.trustedProxyHops > 0,
     maxIpsCount: deps.trustedProxyHops,
@@ -56,6 +59,8 @@ export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<
   healthRoutes(open, { store: infra.store });
   loginRoutes(open, { login: auth.login });
   metricsRoutes(open, { metrics: infra.metrics });
+  callbackRoutes(open, { receivers: callbacks.receivers });
+  verifyFileRoutes(open, { files: deps.verifyFiles });
   if (deps.sandbox) sandboxRoutes(open, { sandbox: deps.sandbox });
 
   const employee = new Router<EmployeeState>();
@@ -81,6 +86,7 @@ export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<
     }),
   );
   adminRoutes(admins, admin);
+  eventRoutes(admins, { eventsLog: callbacks.eventsLog });
   orgRoutes(admins, { directory: deps.directory });
 
   app.use(requestContext({ logger: infra.logger }));

@@ -5,11 +5,27 @@ import { createUserDataDecryptor } from './auth/decrypt';
 import { createSessionTokens, type SessionTokens } from './auth/jwt';
 import { createLoginService, type LoginService } from './auth/login';
 import { createProfiles, type Profiles } from './auth/profile';
+import {
+  type CallbackReceivers,
+  createCallbackReceivers,
+  createEventsLog,
+  createTaskQueue,
+  type DirectoryChangeHandler,
+  type EventEntry,
+} from './callbacks';
 import { type Config, usesRedis, type WecomConfig } from './config';
 import { type Customers, createContacts, type GroupChats } from './contacts';
-import { createDirectory, type Directory, type DirectoryDeps } from './directory';
+import { type ContactsInvalidation, createContactsInvalidation } from './contacts/invalidation';
+import {
+  createDirectory,
+  type Directory,
+  type DirectoryDeps,
+  ORG_CHANGE_TYPES,
+  type OrgChangeRequest,
+} from './directory';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
+import type { Feed } from './stores/feed';
 import { createJobConnection, jobKeyPrefix } from './stores/job-connection';
 import { createNameCache, type NameCache } from './stores/name-cache';
 import { createRateLimiter, type RateLimiter } from './stores/rate-limiter';
@@ -133,11 +149,15 @@ export function createAuth(
   };
 }
 
-/** Customers and groups, and the per-employee limit of the routes that read them. */
+/**
+ * Customers and groups, the per-employee limit of the routes that read them, and the broadcast
+ * that drops a cached detail on every instance.
+ */
 export interface ContactsDeps {
   customers: Customers;
   groupChats: GroupChats;
   lookupLimit: RateLimiter;
+  invalidation: ContactsInvalidation;
 }
 
 export function createContactsDeps(
@@ -147,15 +167,23 @@ export function createContactsDeps(
   wecomConfig: WecomConfig,
 ): ContactsDeps {
   const { logger, store, metrics } = infra;
+  const { customers, groupChats } = createContacts({
+    wecom: wecom.api,
+    store,
+    ttlSeconds: config.cacheTtlSeconds,
+    timeoutMs: wecomConfig.timeoutMs,
+    logger: logger.child({ component: 'contacts' }),
+    onLookup: metrics.cacheLookup,
+    onHidden: metrics.resourceRefusal,
+  });
   return {
-    ...createContacts({
-      wecom: wecom.api,
+    customers,
+    groupChats,
+    invalidation: createContactsInvalidation({
       store,
-      ttlSeconds: config.cacheTtlSeconds,
-      timeoutMs: wecomConfig.timeoutMs,
-      logger: logger.child({ component: 'contacts' }),
-      onLookup: metrics.cacheLookup,
-      onHidden: metrics.resourceRefusal,
+      customers,
+      groupChats,
+      logger: logger.child({ component: 'contacts-invalidation' }),
     }),
     lookupLimit: createRateLimiter(store, {
       name: 'lookup',
@@ -197,6 +225,82 @@ export function createDirectoryDeps(
   });
 }
 
+/**
+ * The directory callback's hand-off to the org store: the member or department an accepted
+ * `change_contact` event names is re-read and what changed goes to the org change feed. Tag
+ * events change nothing the org store keeps.
+ */
+export function directoryChangeHandler(
+  directory: Pick<Directory, 'applyChange'>,
+): DirectoryChangeHandler {
+  const types: readonly string[] = ORG_CHANGE_TYPES;
+  return async (change) => {
+    if (!types.includes(change.changeType)) return;
+    const departmentId =
+      change.departmentId === undefined ? undefined : Number(change.departmentId);
+    await directory.applyChange({
+      changeType: change.changeType as OrgChangeRequest['changeType'],
+      userId: change.userId,
+      newUserId: change.newUserId,
+      departmentId: Number.isInteger(departmentId) ? departmentId : undefined,
+    });
+  };
+}
+
+/** Directory changes waiting for the org store's handler, and how many run at a time. */
+const DIRECTORY_QUEUE_CAPACITY = 1000;
+const DIRECTORY_QUEUE_CONCURRENCY = 2;
+
+/** WeCom's callbacks: the receivers, the events log, and the directory hand-off queue. */
+export interface CallbacksDeps {
+  receivers: CallbackReceivers;
+  eventsLog: Feed<EventEntry>;
+  /** Waits (bounded) for queued directory hand-offs; then stops the invalidation broadcast. */
+  close(): Promise<void>;
+}
+
+export function createCallbacks(
+  infra: Infra,
+  config: Config,
+  wecomConfig: WecomConfig,
+  parts: { auth: AuthDeps; contacts: ContactsDeps; onDirectoryChange?: DirectoryChangeHandler },
+): CallbacksDeps {
+  const { logger, store, metrics, now } = infra;
+  const log = logger.child({ component: 'callbacks' });
+  const eventsLog = createEventsLog(store);
+  const queue = createTaskQueue({
+    capacity: DIRECTORY_QUEUE_CAPACITY,
+    concurrency: DIRECTORY_QUEUE_CONCURRENCY,
+    onError: (error) =>
+      log.warn({ err: (error as Error).message }, 'callback: directory hand-off failed'),
+  });
+  const { invalidation } = parts.contacts;
+  return {
+    receivers: createCallbackReceivers({
+      keys: { app: config.callbacks.app, directory: config.callbacks.directory },
+      corpId: wecomConfig.corpId,
+      store,
+      eventsLog,
+      effects: {
+        forgetCustomer: invalidation.forgetCustomer,
+        forgetGroupChat: invalidation.forgetGroupChat,
+        endSessions: parts.auth.sessions.endAll,
+      },
+      onDirectoryChange: parts.onDirectoryChange,
+      queue,
+      logger: log,
+      now,
+      onAccepted: metrics.callbackAccepted,
+      onRejected: metrics.callbackRejected,
+    }),
+    eventsLog,
+    async close() {
+      await queue.drain(5000);
+      await invalidation.close();
+    },
+  };
+}
+
 /** `GET /api/admin/diagnostics` probes WeCom at most once per this many ms. */
 const DIAGNOSTICS_REUSE_MS = 10_000;
 
@@ -220,6 +324,10 @@ export function createAdmin(
       wecom: wecomConfig,
       probeUserIds: config.adminUserIds,
       store: { redis: config.redis, sandbox: config.sandbox },
+      callbacks: {
+        keys: { app: config.callbacks.app, directory: config.callbacks.directory },
+        publicBaseUrl: config.publicBaseUrl,
+      },
       reuseMs: DIAGNOSTICS_REUSE_MS,
       now: infra.now,
       orgSize:
@@ -244,6 +352,9 @@ export interface AppDeps {
   contacts: ContactsDeps;
   admin: AdminDeps;
   directory: Directory;
+  callbacks: CallbacksDeps;
+  /** Domain-ownership files served at the root (config `VERIFY_FILES`). */
+  verifyFiles: Readonly<Record<string, string>>;
   /** Reverse proxies trusted for `X-Forwarded-For` (config `TRUSTED_PROXY_HOPS`). */
   trustedProxyHops: number;
 }
@@ -259,6 +370,8 @@ export function createDeps(options: {
   metrics?: Metrics;
   /** Org sync tuning (tests shorten back-offs and claims). */
   orgSync?: DirectoryDeps['tuning'];
+  /** The handler of directory changes (default: the org store re-reads what each names). */
+  onDirectoryChange?: DirectoryChangeHandler;
 }): AppDeps & { wecom: WecomDeps; close(): Promise<void> } {
   const { config, wecomConfig } = options;
   const infra: Infra = {
@@ -269,15 +382,25 @@ export function createDeps(options: {
   };
   const wecom = createWecom(infra, wecomConfig, options.onWecomCall);
   const directory = createDirectoryDeps(infra, wecom, config, { tuning: options.orgSync });
+  const auth = createAuth(infra, wecom, config, wecomConfig);
+  const contacts = createContactsDeps(infra, wecom, config, wecomConfig);
+  const callbacks = createCallbacks(infra, config, wecomConfig, {
+    auth,
+    contacts,
+    onDirectoryChange: options.onDirectoryChange ?? directoryChangeHandler(directory),
+  });
   return {
     infra,
     wecom,
-    auth: createAuth(infra, wecom, config, wecomConfig),
-    contacts: createContactsDeps(infra, wecom, config, wecomConfig),
+    auth,
+    contacts,
     admin: createAdmin(infra, wecom, config, wecomConfig, directory),
     directory,
+    callbacks,
+    verifyFiles: config.verifyFiles,
     trustedProxyHops: config.trustedProxyHops,
     async close() {
+      await callbacks.close();
       await directory.close();
       await wecom.close();
     },

@@ -23,7 +23,12 @@ import {
 
 export type { OrgChange, OrgChangeRecord } from './model';
 export type { DepartmentNode, MembersPage } from './reads';
-export type { ChangeResult, OrgChangeRequest, SyncStatus } from './sync';
+export {
+  type ChangeResult,
+  ORG_CHANGE_TYPES,
+  type OrgChangeRequest,
+  type SyncStatus,
+} from './sync';
 
 export interface Directory {
   orgStore: OrgStore;

@@ -465,25 +465,29 @@ export function createOrgSync(deps: OrgSyncDeps): OrgSync {
     }
   }
 
+  /** Departments a member may name before their own event arrived: read at most this many. */
+  const MAX_MEMBER_DEPARTMENTS_READ = 20;
+
   async function applyChange(input: OrgChangeRequest): Promise<ChangeResult> {
     const change = orgChangeRequestSchema.parse(input);
     const gate = createCallGate({ ...deps.gate, concurrency: 1 });
     if ((await orgStore.current()).generation === null)
       return { changes: [], wecomCalls: 0, skipped: 'no_snapshot' };
 
-    const members = new Map<string, OrgMember | null>();
-    const departments = new Map<number, OrgDepartment | null>();
-    if (change.userId !== undefined) {
-      const target = change.newUserId ?? change.userId;
-      members.set(target, await readMember(target, gate));
-      // A changed userid: the old one is gone.
-      if (target !== change.userId) members.set(change.userId, null);
-    }
-    if (change.departmentId !== undefined) {
-      departments.set(change.departmentId, await readDepartment(change.departmentId, gate));
-    }
-
+    // Read and written under the commit lock: events apply one at a time, in the order they take
+    // the lock, and never between a full sync's read of the snapshot and its switch.
     const records = await committing(async () => {
+      const members = new Map<string, OrgMember | null>();
+      const departments = new Map<number, OrgDepartment | null>();
+      if (change.userId !== undefined) {
+        const target = change.newUserId ?? change.userId;
+        members.set(target, await readMember(target, gate));
+        // A changed userid: the old one is gone.
+        if (target !== change.userId) members.set(change.userId, null);
+      }
+      if (change.departmentId !== undefined) {
+        departments.set(change.departmentId, await readDepartment(change.departmentId, gate));
+      }
       const memberDepartments = [...members.values()].flatMap((m) => m?.department ?? []);
       const { generation, snapshot } = await orgStore.readSome({
         departments: [...new Set([...departments.keys(), ...memberDepartments])],
@@ -492,6 +496,14 @@ export function createOrgSync(deps: OrgSyncDeps): OrgSync {
       if (generation === null) return [];
       const knownDepartment = (id: number) =>
         departments.has(id) ? departments.get(id) !== null : snapshot.departments.has(id);
+      // A member in departments the snapshot does not hold yet (their create_party is still on
+      // its way): read those departments too, as a full sync would have listed them.
+      for (const member of members.values()) {
+        if (!member || member.department.some(knownDepartment)) continue;
+        for (const id of member.department.slice(0, MAX_MEMBER_DEPARTMENTS_READ)) {
+          if (!departments.has(id)) departments.set(id, await readDepartment(id, gate));
+        }
+      }
       const before: OrgSnapshot = { departments: new Map(), members: new Map() };
       const after: OrgSnapshot = { departments: new Map(), members: new Map() };
       for (const [id, department] of departments) {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import type { WecomConfig } from '../config/index';
 import { createApiRoutes } from './api/index';
+import { createCallbackPusher, type Delivery, type EventFields } from './callbacks';
 import { cgiBinMiddleware } from './cgi-bin';
 import { createCodeStore } from './codes';
 import { controlRouter } from './control';
@@ -11,12 +12,13 @@ import { createCallCounters } from './counters';
 import { encryptUserData } from './crypto';
 import { createFaultRegistry } from './faults';
 import { createApiLimits } from './limits';
+import type { OrgChangeEvent } from './org';
 import { setUpScenario } from './scenarios';
 import { demoCorp } from './seed';
 import { createTokenStore } from './tokens';
 import type { OrgView, Simulator, StartSimulatorOptions } from './types';
 
-/** Starts the WeCom simulator on a real HTTP port (default 127.0.0.1, a free port). */
+/** How many handed-out secrets `issuedSecrets()` remembers for the tests' leak check. */
 const MAX_REMEMBERED_SECRETS = 100_000;
 
 /** Every `secret` field of the seed (app secrets, the other corp's secret). */
@@ -29,6 +31,18 @@ function secretsOf(value: unknown): string[] {
   );
 }
 
+/** A directory change as the fields of its `change_contact` event. */
+function changeContactFields(event: OrgChangeEvent): EventFields {
+  const fields: Record<string, string> = { Event: 'change_contact', ChangeType: event.changeType };
+  if (event.userId !== undefined) fields.UserID = event.userId;
+  if (event.newUserId !== undefined) fields.NewUserID = event.newUserId;
+  if (event.department !== undefined) fields.Department = event.department.join(',');
+  if (event.departmentId !== undefined) fields.Id = String(event.departmentId);
+  if (event.parentId !== undefined) fields.ParentId = String(event.parentId);
+  return fields;
+}
+
+/** Starts the WeCom simulator on a real HTTP port (default 127.0.0.1, a free port). */
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<Simulator> {
   const scenario = options.scenario ?? 'healthy';
   const now = options.now ?? Date.now;
@@ -116,6 +130,53 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     trustedIps = ips ? new Set(ips) : null;
   };
 
+  const pusher = createCallbackPusher({
+    corpId: seed.corpId,
+    agentId: seed.miniprogramApp.agentid,
+    now,
+    deadlineMs: options.callbackDeadlineMs,
+    retries: options.callbackRetries,
+    retryDelayMs: options.callbackRetryDelayMs,
+    verifyDeadlineMs: options.callbackVerifyDeadlineMs,
+    remember,
+  });
+  // Every directory change goes to the directory receiver, as WeCom's 通讯录同步 callback would
+  // send it (fields of a callback configured after 2022-08-15: ids only).
+  let lastOrgPush: Promise<Delivery[] | undefined> | undefined;
+  corp.org.onChange((event) => {
+    lastOrgPush = pusher.push('directory', changeContactFields(event));
+    lastOrgPush.catch(() => undefined);
+  });
+  const world = {
+    async removeFollower(externalUserId: string, userid: string) {
+      if (!corp.removeFollower(externalUserId, userid))
+        throw new Error(`${userid} does not follow ${externalUserId}`);
+      return (
+        (await pusher.push('app', {
+          Event: 'change_external_contact',
+          ChangeType: 'del_external_contact',
+          UserID: userid,
+          ExternalUserID: externalUserId,
+        })) ?? []
+      );
+    },
+    async dismissGroup(chatId: string) {
+      if (!corp.removeGroup(chatId)) throw new Error(`no group ${chatId}`);
+      return (
+        (await pusher.push('app', {
+          Event: 'change_external_chat',
+          ChatId: chatId,
+          ChangeType: 'dismiss',
+        })) ?? []
+      );
+    },
+    async deleteEmployee(userid: string) {
+      if (!corp.removeEmployee(userid)) throw new Error(`no employee ${userid}`);
+      // The directory model's change listener pushed the change_contact event.
+      return (await lastOrgPush) ?? [];
+    },
+  };
+
   const app = new Koa();
   app.use(
     cgiBinMiddleware({
@@ -144,6 +205,11 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     setTrustedIps,
     org: orgControl,
     orgVisibleTo,
+    registerCallback: pusher.register,
+    unregisterCallback: pusher.unregister,
+    pushEvent: pusher.push,
+    callbackDeliveries: pusher.deliveries,
+    ...world,
   });
   app.use(control.routes()).use(control.allowedMethods());
 
@@ -202,6 +268,11 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
         timestamp: Math.floor(now() / 1000),
       });
     },
+    registerCallback: pusher.register,
+    unregisterCallback: pusher.unregister,
+    pushEvent: pusher.push,
+    callbackDeliveries: pusher.deliveries,
+    ...world,
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

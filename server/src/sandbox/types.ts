@@ -1,4 +1,11 @@
 import type { WecomConfig } from '../config/index';
+import type {
+  CallbackReceiver,
+  CallbackTarget,
+  Delivery,
+  EventFields,
+  VerificationResult,
+} from './callbacks';
 import type { OrgChangeEvent, OrgControl } from './org';
 import type { DemoCorp, DemoDepartment, DemoEmployee } from './seed-types';
 
@@ -45,6 +52,14 @@ export interface StartSimulatorOptions {
   bigCorpThreshold?: number;
   /** Told of every change to the directory (see `Simulator.onOrgChange`). */
   onOrgChange?: (event: OrgChangeEvent) => void;
+  /** Callback POSTs not answered 200 within this are retried (WeCom: 5000 ms). */
+  callbackDeadlineMs?: number;
+  /** Retries after the first callback attempt (default 3). */
+  callbackRetries?: number;
+  /** Pause before each retry (default 1000 ms). */
+  callbackRetryDelayMs?: number;
+  /** The URL verification must be answered within this (WeCom: 1000 ms). */
+  callbackVerifyDeadlineMs?: number;
 }
 
 /** The directory as one credential sees it (what a full org sync should end up with). */
@@ -101,6 +116,29 @@ export interface Simulator {
   onOrgChange(listener: (event: OrgChangeEvent) => void): () => void;
   /** Departments and members visible to the app of `secret` (default: the configured directory secret). */
   orgVisibleTo(secret?: string): OrgView;
+  /**
+   * The console's 接收消息 → 设置API接收 (`app`) or 通讯录同步 → 设置接收事件服务器 (`directory`):
+   * verifies the URL with an encrypted echostr; only a verified target receives events.
+   */
+  registerCallback(receiver: CallbackReceiver, target: CallbackTarget): Promise<VerificationResult>;
+  unregisterCallback(receiver: CallbackReceiver): void;
+  /** Pushes an event to a registered receiver (retrying as WeCom does); undefined if none. */
+  pushEvent(
+    receiver: CallbackReceiver,
+    fields: EventFields,
+    options?: { copies?: number },
+  ): Promise<Delivery[] | undefined>;
+  /** Recent callback deliveries and their attempts. */
+  callbackDeliveries(): Delivery[];
+  /**
+   * The employee deletes the customer (del_external_contact to the app receiver). Throws when
+   * the employee does not follow the customer. Answers the deliveries (empty: no receiver).
+   */
+  removeFollower(externalUserId: string, userid: string): Promise<Delivery[]>;
+  /** The owner dismisses the group (change_external_chat dismiss to the app receiver). */
+  dismissGroup(chatId: string): Promise<Delivery[]>;
+  /** The employee is deleted (change_contact delete_user to the directory receiver). */
+  deleteEmployee(userid: string): Promise<Delivery[]>;
   /** Stops listening and destroys open connections (hanging requests included); idempotent. */
   close(): Promise<void>;
 }

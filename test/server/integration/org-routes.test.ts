@@ -1,6 +1,7 @@
 import type { Simulator } from '../../../server/src/sandbox/index';
+import { CALLBACK_ENV, DIRECTORY_CALLBACK, eventually } from '../../helpers/callbacks';
 import { errorBody, startTestGateway, type TestGateway } from '../../helpers/gateway';
-import { TEST_ORG_TUNING } from '../../helpers/org';
+import { plain, TEST_ORG_TUNING, truthOf } from '../../helpers/org';
 import { startTestSimulator } from '../../helpers/simulator';
 import { testRedisUrl, uniquePrefix } from '../../helpers/stores';
 
@@ -247,5 +248,61 @@ describe('periodic org syncs (ORG_SYNC_INTERVAL_SECONDS) from the job scheduler'
     } finally {
       await gateway.close();
     }
-  });
+  }, 30_000);
+});
+
+describe('directory callbacks keep the org snapshot equal to the truth without a full sync', () => {
+  it('each change made in the simulator arrives as change_contact and is re-read into the snapshot', async () => {
+    const sim = await startTestSimulator({
+      callbackDeadlineMs: 2000,
+      callbackRetryDelayMs: 50,
+      callbackVerifyDeadlineMs: 2000,
+    });
+    const gateway = await startTestGateway({
+      simulator: sim,
+      env: { ...CALLBACK_ENV, ADMIN_TOKEN },
+      orgSync: TEST_ORG_TUNING,
+    });
+    try {
+      expect(
+        await sim.registerCallback('directory', {
+          url: `${gateway.url}/wecom/callback/directory`,
+          ...DIRECTORY_CALLBACK,
+        }),
+      ).toEqual({ verified: true, status: 200 });
+      expect(
+        (await gateway.request('POST', '/api/admin/org/sync', { token: ADMIN_TOKEN })).status,
+      ).toBe(202);
+      const first = await settled(gateway);
+      const seq = first.last!.changes;
+
+      const team = sim.org.addDepartment({ name: '数据组', parentid: 6 });
+      sim.org.addMember({ userid: 'analyst', name: '分析师', department: [team.id] });
+      sim.org.updateMember('lisi', { department: [3] });
+      await sim.deleteEmployee('zhouba');
+      const truth = plain(truthOf(sim.orgVisibleTo()));
+      const snapshot = await eventually(
+        async () => plain(await gateway.deps.directory.orgStore.readSnapshot()),
+        (value) => JSON.stringify(value) === JSON.stringify(truth),
+        5000,
+      );
+      expect(snapshot).toEqual(truth);
+      const changes = await gateway.request<{
+        changes: { seq: number; op: string; id: unknown }[];
+      }>('GET', `/api/admin/org/changes?after=${seq}`, { token: ADMIN_TOKEN });
+      // Events are handed off two at a time: the records' order follows which applied first.
+      const written = changes.body.changes.map((c) => `${c.op} ${c.id}`).sort();
+      expect(written).toEqual(
+        [`created ${team.id}`, 'created analyst', 'updated lisi', 'deleted zhouba'].sort(),
+      );
+      // And a full sync afterwards finds nothing new.
+      await gateway.request('POST', '/api/admin/org/sync', { token: ADMIN_TOKEN });
+      expect((await settled(gateway, first.last!.startedAt)).last).toMatchObject({
+        ok: true,
+        changes: 0,
+      });
+    } finally {
+      await gateway.close();
+    }
+  }, 30_000);
 });

@@ -12,6 +12,7 @@ import {
   USER_NOT_FOUND,
 } from '../../wecom/errcodes';
 import { WecomApiError, WecomUnavailableError } from '../../wecom/errors';
+import { callbackChecks } from './callback-checks';
 import type { CheckRecord, DerivedCheck, DoctorDeps, ProbeCheck, Verdict } from './types';
 
 /**
@@ -617,5 +618,6 @@ export function doctorChecks(deps: DoctorDeps): CheckRecord[] {
     directoryCheck(deps.probeUserIds),
     directoryListingCheck(deps),
     groupChatsCheck,
+    ...callbackChecks(deps),
   ];
 }
