@@ -34,6 +34,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   'wecom.rejected': true,
   'wecom.unavailable': true,
   'store.unavailable': true,
+  'org.sync_running': true,
   'internal.unknown': true,
 };
 const KNOWN_CODES: ReadonlySet<string> = new Set(Object.keys(ERROR_CODES));

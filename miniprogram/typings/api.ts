@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'wecom.rejected'
   | 'wecom.unavailable'
   | 'store.unavailable'
+  | 'org.sync_running'
   | 'internal.unknown';
 
 export interface ErrorBody {

@@ -24,6 +24,7 @@ const TEXT: Record<ClientErrorCode, string> = {
   'wecom.rejected': '企业微信接口调用失败，请联系管理员',
   'wecom.unavailable': '企业微信繁忙，请稍后重试',
   'store.unavailable': RETRY_LATER,
+  'org.sync_running': '组织架构正在同步，请稍后再试',
   'internal.unknown': RETRY_LATER,
   'network.failed': '网络异常，请稍后重试',
   'network.bad_response': RETRY_LATER,

@@ -16,6 +16,7 @@ import { groupChatRoutes } from './routes/group-chats';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
 import { metricsRoutes } from './routes/metrics';
+import { orgRoutes } from './routes/org';
 import { type SandboxLoginCodes, sandboxRoutes } from './routes/sandbox';
 import { loginRoutes, logoutRoutes } from './routes/sessions';
 import { verifyFileRoutes } from './routes/verify-files';
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<
   );
   adminRoutes(admins, admin);
   eventRoutes(admins, { eventsLog: callbacks.eventsLog });
+  orgRoutes(admins, { directory: deps.directory });
 
   app.use(requestContext({ logger: infra.logger }));
   app.use(requestMetrics({ metrics: infra.metrics }));

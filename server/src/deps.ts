@@ -13,20 +13,31 @@ import {
   type DirectoryChangeHandler,
   type EventEntry,
 } from './callbacks';
-import type { Config, WecomConfig } from './config';
+import { type Config, usesRedis, type WecomConfig } from './config';
 import { type Customers, createContacts, type GroupChats } from './contacts';
 import { type ContactsInvalidation, createContactsInvalidation } from './contacts/invalidation';
+import {
+  createDirectory,
+  type Directory,
+  type DirectoryDeps,
+  ORG_CHANGE_TYPES,
+  type OrgChangeRequest,
+} from './directory';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import type { Feed } from './stores/feed';
+import { createJobConnection, jobKeyPrefix } from './stores/job-connection';
 import { createNameCache, type NameCache } from './stores/name-cache';
 import { createRateLimiter, type RateLimiter } from './stores/rate-limiter';
 import { createSessionStore, type SessionStore } from './stores/session-store';
 import type { Store } from './stores/store';
 import { createWecomApi, type WecomApi } from './wecom/api';
 import { createWecomClient, type WecomClient } from './wecom/client';
+import { createWecomDirectory } from './wecom/directory';
 import { createWecomHttp, type WecomCallEvent, type WecomHttp } from './wecom/http';
 import { createTokenProvider } from './wecom/token-provider';
+
+export type { DirectoryDeps } from './directory';
 
 /**
  * Wiring: one builder per group of dependencies, each from the configuration and the groups it
@@ -182,6 +193,60 @@ export function createContactsDeps(
   };
 }
 
+/**
+ * The org snapshot, its change feed and the org sync. Full syncs run as BullMQ jobs when Redis is
+ * configured, else in this process; `runner: 'none'` builds a directory that runs full syncs only
+ * when asked directly (the CLI).
+ */
+export function createDirectoryDeps(
+  infra: Infra,
+  wecom: WecomDeps,
+  config: Config,
+  options: { runner?: 'auto' | 'none'; tuning?: DirectoryDeps['tuning'] } = {},
+): Directory {
+  const runner: DirectoryDeps['runner'] =
+    options.runner === 'none'
+      ? { kind: 'none' }
+      : usesRedis(config.redis)
+        ? {
+            kind: 'queue',
+            connect: () => createJobConnection(config.redis),
+            prefix: jobKeyPrefix(config.redis),
+          }
+        : { kind: 'in-process' };
+  return createDirectory({
+    store: infra.store,
+    directory: createWecomDirectory({ client: wecom.client }),
+    logger: infra.logger.child({ component: 'org' }),
+    now: infra.now,
+    intervalSeconds: config.orgSyncIntervalSeconds,
+    runner,
+    tuning: options.tuning,
+  });
+}
+
+/**
+ * The directory callback's hand-off to the org store: the member or department an accepted
+ * `change_contact` event names is re-read and what changed goes to the org change feed. Tag
+ * events change nothing the org store keeps.
+ */
+export function directoryChangeHandler(
+  directory: Pick<Directory, 'applyChange'>,
+): DirectoryChangeHandler {
+  const types: readonly string[] = ORG_CHANGE_TYPES;
+  return async (change) => {
+    if (!types.includes(change.changeType)) return;
+    const departmentId =
+      change.departmentId === undefined ? undefined : Number(change.departmentId);
+    await directory.applyChange({
+      changeType: change.changeType as OrgChangeRequest['changeType'],
+      userId: change.userId,
+      newUserId: change.newUserId,
+      departmentId: Number.isInteger(departmentId) ? departmentId : undefined,
+    });
+  };
+}
+
 /** Directory changes waiting for the org store's handler, and how many run at a time. */
 const DIRECTORY_QUEUE_CAPACITY = 1000;
 const DIRECTORY_QUEUE_CONCURRENCY = 2;
@@ -250,6 +315,7 @@ export function createAdmin(
   wecom: WecomDeps,
   config: Config,
   wecomConfig: WecomConfig,
+  directory?: Pick<Directory, 'memberNames' | 'syncStatus'>,
 ): AdminDeps {
   return {
     // The doctor probes WeCom itself (no token cache); the mapper shares the name cache.
@@ -264,10 +330,17 @@ export function createAdmin(
       },
       reuseMs: DIAGNOSTICS_REUSE_MS,
       now: infra.now,
+      orgSize:
+        directory &&
+        (async () => {
+          const { last } = await directory.syncStatus();
+          return last?.ok ? { ...last, at: last.finishedAt } : null;
+        }),
     }),
     nameMapper: createNameMapper({
       lookups: createNameLookups({ client: wecom.client }),
       names: wecom.names,
+      orgNames: directory && ((userids) => directory.memberNames(userids)),
     }),
   };
 }
@@ -278,6 +351,7 @@ export interface AppDeps {
   auth: AuthDeps;
   contacts: ContactsDeps;
   admin: AdminDeps;
+  directory: Directory;
   callbacks: CallbacksDeps;
   /** Domain-ownership files served at the root (config `VERIFY_FILES`). */
   verifyFiles: Readonly<Record<string, string>>;
@@ -294,7 +368,9 @@ export function createDeps(options: {
   onWecomCall?: (event: WecomCallEvent) => void;
   /** Default: a fresh registry for this app. */
   metrics?: Metrics;
-  /** The org store's handler of directory changes (default: they are only recorded). */
+  /** Org sync tuning (tests shorten back-offs and claims). */
+  orgSync?: DirectoryDeps['tuning'];
+  /** The handler of directory changes (default: the org store re-reads what each names). */
   onDirectoryChange?: DirectoryChangeHandler;
 }): AppDeps & { wecom: WecomDeps; close(): Promise<void> } {
   const { config, wecomConfig } = options;
@@ -305,24 +381,27 @@ export function createDeps(options: {
     now: options.now,
   };
   const wecom = createWecom(infra, wecomConfig, options.onWecomCall);
+  const directory = createDirectoryDeps(infra, wecom, config, { tuning: options.orgSync });
   const auth = createAuth(infra, wecom, config, wecomConfig);
   const contacts = createContactsDeps(infra, wecom, config, wecomConfig);
   const callbacks = createCallbacks(infra, config, wecomConfig, {
     auth,
     contacts,
-    onDirectoryChange: options.onDirectoryChange,
+    onDirectoryChange: options.onDirectoryChange ?? directoryChangeHandler(directory),
   });
   return {
     infra,
     wecom,
     auth,
     contacts,
-    admin: createAdmin(infra, wecom, config, wecomConfig),
+    admin: createAdmin(infra, wecom, config, wecomConfig, directory),
+    directory,
     callbacks,
     verifyFiles: config.verifyFiles,
     trustedProxyHops: config.trustedProxyHops,
     async close() {
       await callbacks.close();
+      await directory.close();
       await wecom.close();
     },
   };

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { ErrorBody } from '../../miniprogram/typings/api';
 import { createApp } from '../../server/src/app';
 import { type Config, loadConfig, type WecomConfig } from '../../server/src/config';
-import { createDeps } from '../../server/src/deps';
+import { createDeps, type DirectoryDeps } from '../../server/src/deps';
 import type { Logger } from '../../server/src/logger';
 import type { Simulator } from '../../server/src/sandbox';
 import type { Store } from '../../server/src/stores/store';
@@ -41,6 +41,8 @@ export interface TestGatewayOptions {
   prefix?: string;
   logger?: Logger;
   now?: () => number;
+  /** Org sync tuning (see test/helpers/org.ts). */
+  orgSync?: DirectoryDeps['tuning'];
   /** Serve the sandbox routes as `npm start` does in sandbox mode (default true). */
   sandbox?: boolean;
 }
@@ -70,7 +72,14 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   const store =
     options.store ??
     (await createTestRedisStore({ prefix: options.prefix ?? uniquePrefix(), logger }));
-  const deps = createDeps({ config, wecomConfig, logger, store, now: options.now });
+  const deps = createDeps({
+    config,
+    wecomConfig,
+    logger,
+    store,
+    now: options.now,
+    orgSync: options.orgSync,
+  });
   const app = createApp({
     ...deps,
     sandbox:

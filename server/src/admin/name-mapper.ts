@@ -10,8 +10,9 @@ import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
 import type { NameLookups } from './name-lookups';
 
 /**
- * The ID→name mapper: resolves employee, customer and group ids to display names, one
- * WeCom call per id not yet known, at most `concurrency` at a time. Answers are remembered in the
+ * The ID→name mapper: resolves employee, customer and group ids to display names. Employees are
+ * answered from the org snapshot first (no WeCom call); then one WeCom call per id not yet known,
+ * at most `concurrency` at a time. Answers are remembered in the
  * name cache as they arrive (so an interrupted run loses nothing). On 45009/45033 every worker
  * pauses and the call is retried with growing delays; a refusal that concerns the configuration
  * rather than the id (48002, 60020, 48009, …) stops further calls for that kind of id.
@@ -27,14 +28,17 @@ export type UnresolvedReason = 'not_found' | 'no_name' | 'refused' | 'unavailabl
 export interface NameResult extends NameRequest {
   /** Null when unresolved; then `reason` says why. */
   name: string | null;
-  /** 'cache': remembered from an earlier lookup; 'wecom': asked now. */
-  source: 'cache' | 'wecom';
+  /** 'org': the org snapshot; 'cache': remembered from an earlier lookup; 'wecom': asked now. */
+  source: 'org' | 'cache' | 'wecom';
   reason?: UnresolvedReason;
   errcode?: number;
 }
 
 export interface ResolveOptions {
-  /** Answer ids with a remembered answer from the store (default true); false asks WeCom for all. */
+  /**
+   * Answer ids from the org snapshot and remembered answers (default true); false asks WeCom for
+   * all.
+   */
   onlyUnresolved?: boolean;
   /** Stops starting new lookups; the call then rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -50,6 +54,8 @@ export interface NameMapper {
 export interface NameMapperDeps {
   lookups: NameLookups;
   names: NameCache;
+  /** Employees' names from the org snapshot (undefined where it has none). */
+  orgNames?: (userids: readonly string[]) => Promise<(string | undefined)[]>;
   concurrency?: number;
   /** Attempts per id on 45009/45033. */
   maxAttempts?: number;
@@ -88,8 +94,18 @@ export function createNameMapper(deps: NameMapperDeps): NameMapper {
     let pending = unique;
     if (onlyUnresolved) {
       pending = [];
+      let users = unique.filter((r) => r.type === 'user');
+      if (deps.orgNames && users.length > 0) {
+        const known = await deps.orgNames(users.map((r) => r.id));
+        users = users.filter((request, i) => {
+          const name = known[i];
+          if (name === undefined) return true;
+          finish({ ...request, name, source: 'org' });
+          return false;
+        });
+      }
       for (const type of ['user', 'external', 'groupchat'] as const) {
-        const ofType = unique.filter((r) => r.type === type);
+        const ofType = type === 'user' ? users : unique.filter((r) => r.type === type);
         if (ofType.length === 0) continue;
         const cached = await names.getMany(
           type,

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { InputError, runNamesJob } from '../admin/names-job';
 import type { RedisConfig } from '../config';
-import { createAdmin, createWecom } from '../deps';
+import { createAdmin, createDirectoryDeps, createWecom } from '../deps';
 import { createMetrics } from '../metrics';
 import { createStore, StoreUnavailableError } from '../stores';
 import { describeStoreProblem, probeStore } from '../stores/redis-probe';
@@ -16,9 +16,11 @@ import { setUpCli } from './setup';
 const USAGE = `Usage: npm run names -- --in ids.txt --out names.csv [--only-unresolved]
   --in FILE            one id a line: "type:id" (type user, external or groupchat) or a bare id
                        (wm…/wo… = external, wr… = groupchat, else user); # starts a comment
-  --out FILE           CSV type,id,name,source (source: wecom, cache or unresolved:<reason>[:errcode]),
-                       UTF-8 with a byte order mark (Excel shows the Chinese names)
-  --only-unresolved    answer ids remembered in the store from there; ask WeCom only for the rest
+  --out FILE           CSV type,id,name,source (source: org, cache, wecom or
+                       unresolved:<reason>[:errcode]), UTF-8 with a byte order mark (Excel
+                       shows the Chinese names)
+  --only-unresolved    answer employees from the org snapshot and ids remembered in the store
+                       from there; ask WeCom only for the rest
 A run that was interrupted continues when the same command is run again.
 Exit code: 0 done, 1 failed, 2 bad input or configuration (e.g. a wrong password in REDIS_URL),
 130 interrupted.
@@ -67,7 +69,8 @@ async function main(): Promise<void> {
   const store = await createStore(config, logger);
   const infra = { logger, store, metrics: createMetrics() };
   const wecom = createWecom(infra, wecomConfig);
-  const { nameMapper } = createAdmin(infra, wecom, config, wecomConfig);
+  const directory = createDirectoryDeps(infra, wecom, config, { runner: 'none' });
+  const { nameMapper } = createAdmin(infra, wecom, config, wecomConfig, directory);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort(new Error('interrupted')));
 

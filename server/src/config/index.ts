@@ -65,6 +65,8 @@ export interface Config {
   sessionTtlSeconds: number;
   /** Lifetime of cached customer and group details. */
   cacheTtlSeconds: number;
+  /** Full org sync period (0 = only on demand). */
+  orgSyncIntervalSeconds: number;
   adminUserIds: readonly string[];
   adminToken?: string;
   logLevel: LogLevel;
@@ -234,6 +236,7 @@ const environmentGuard = z.object({
   }),
   SESSION_TTL_SECONDS: integer(60, 30 * 24 * 3600, 7200),
   CACHE_TTL_SECONDS: integer(0, 24 * 3600, 60),
+  ORG_SYNC_INTERVAL_SECONDS: integer(0, 30 * 24 * 3600, 0),
   ADMIN_USERIDS: optionalString,
   ADMIN_TOKEN: optionalString.refine((v) => v === undefined || Buffer.byteLength(v) >= 16, {
     message: 'must be at least 16 bytes',
@@ -371,6 +374,7 @@ export function loadConfig(
     jwtSecretGenerated: env.JWT_SECRET === undefined,
     sessionTtlSeconds: env.SESSION_TTL_SECONDS,
     cacheTtlSeconds: env.CACHE_TTL_SECONDS,
+    orgSyncIntervalSeconds: env.ORG_SYNC_INTERVAL_SECONDS,
     adminUserIds: Object.freeze(
       (env.ADMIN_USERIDS ?? '')
         .split(',')

@@ -40,5 +40,9 @@ export const errorCodes: Readonly<Record<ErrorCode, { status: number; message: s
     message: 'WeCom is busy or unreachable; try again later.',
   },
   'store.unavailable': { status: 503, message: 'The session store is unreachable.' },
+  'org.sync_running': {
+    status: 409,
+    message: 'A full org sync is already running; see GET /api/admin/org/sync.',
+  },
   'internal.unknown': { status: 500, message: 'Something went wrong on our side.' },
 };

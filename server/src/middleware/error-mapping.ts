@@ -1,6 +1,7 @@
 import { AuthError, type AuthFailure } from '../auth/errors';
 import { CallbackError, type CallbackFailure } from '../callbacks/errors';
 import { ContactsError, type ContactsFailure } from '../contacts/errors';
+import { OrgError, type OrgFailure } from '../directory/errors';
 import type { ErrorCode } from '../errors/codes';
 import { RequestError } from '../errors/request-error';
 import { StoreUnavailableError } from '../stores/store';
@@ -82,6 +83,32 @@ const CALLBACK: Readonly<
   },
 };
 
+const ORG: Readonly<Record<OrgFailure, { code: ErrorCode; message?: string }>> = {
+  sync_running: { code: 'org.sync_running' },
+  invalid_cursor: {
+    code: 'guard.invalid_input',
+    message: 'The cursor is not valid; start again from the first page.',
+  },
+  refused: { code: 'wecom.rejected' },
+  claim_lost: { code: 'internal.unknown' },
+};
+
+function fromOrg(error: OrgError, caller: { anonymous: boolean }): RequestError {
+  const { code, message } = ORG[error.reason];
+  if (error.reason === 'refused' && error.errcode !== undefined) {
+    return new RequestError(code, {
+      cause: error,
+      data: {
+        errcode: error.errcode,
+        ...(!caller.anonymous && {
+          fix: shortFix(error.errcode, { api: error.api }),
+        }),
+      },
+    });
+  }
+  return new RequestError(code, { cause: error, message });
+}
+
 function fromAuth(error: AuthError): RequestError {
   const { code, message } = AUTH[error.reason];
   const retryAfter = error.retryAfterSeconds;
@@ -111,6 +138,7 @@ export function toRequestError(error: unknown, caller: { anonymous: boolean }): 
     const { code, message, headers } = CALLBACK[error.reason];
     return new RequestError(code, { cause: error, message, headers });
   }
+  if (error instanceof OrgError) return fromOrg(error, caller);
   if (error instanceof StoreUnavailableError)
     return new RequestError('store.unavailable', { cause: error });
   if (error instanceof WecomUnavailableError)

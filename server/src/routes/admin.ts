@@ -22,7 +22,7 @@ const namesBody = z.object({
   refresh: z.boolean().optional(),
 });
 
-const source = z.enum(['cache', 'wecom']);
+const source = z.enum(['org', 'cache', 'wecom']);
 const namesResponse = z.object({
   names: z.array(z.object({ type: kind, id: z.string(), name: z.string(), source })),
   unresolved: z.array(

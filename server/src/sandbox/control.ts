@@ -9,7 +9,8 @@ import type {
   EventFields,
   VerificationResult,
 } from './callbacks';
-import type { Fault } from './types';
+import { type OrgControl, OrgControlError } from './org';
+import type { Fault, OrgView } from './types';
 
 /** The HTTP control surface under /sandbox/ for processes that do not share memory with it. */
 
@@ -22,6 +23,8 @@ export interface ControlTarget {
   clearFaults(): void;
   invalidateTokens(): void;
   setTrustedIps(ips: string[] | null): void;
+  org: OrgControl;
+  orgVisibleTo(secret?: string): OrgView;
   registerCallback(receiver: CallbackReceiver, target: CallbackTarget): Promise<VerificationResult>;
   unregisterCallback(receiver: CallbackReceiver): void;
   pushEvent(
@@ -37,23 +40,65 @@ export interface ControlTarget {
 
 const api = z.string().min(1).max(200).optional();
 const times = z.number().int().min(1).optional();
+const after = z.number().int().min(0).optional();
 export const faultSchema: z.ZodType<Fault> = z.discriminatedUnion('kind', [
-  z.object({ api, times, kind: z.literal('latency'), ms: z.number().int().min(0).max(600_000) }),
   z.object({
     api,
     times,
+    after,
+    kind: z.literal('latency'),
+    ms: z.number().int().min(0).max(600_000),
+  }),
+  z.object({
+    api,
+    times,
+    after,
     kind: z.literal('errcode'),
     errcode: z.number().int(),
     errmsg: z.string().max(500).optional(),
   }),
-  z.object({ api, times, kind: z.literal('http'), status: z.number().int().min(100).max(599) }),
-  z.object({ api, times, kind: z.literal('drop') }),
-  z.object({ api, times, kind: z.literal('hang') }),
+  z.object({
+    api,
+    times,
+    after,
+    kind: z.literal('http'),
+    status: z.number().int().min(100).max(599),
+  }),
+  z.object({ api, times, after, kind: z.literal('drop') }),
+  z.object({ api, times, after, kind: z.literal('hang') }),
 ]);
 
 const loginCodeSchema = z.object({
   userid: z.string().min(1).max(64),
   corpId: z.string().min(1).max(64).optional(),
+});
+const name = z.string().min(1).max(64);
+const departmentIds = z.array(z.number().int().min(1)).min(1).max(20);
+const status = z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(5)]);
+const newMemberSchema = z.object({
+  userid: z.string().min(1).max(64),
+  name,
+  department: departmentIds,
+  position: z.string().max(128).optional(),
+  status: status.optional(),
+});
+const memberPatchSchema = z.object({
+  name: name.optional(),
+  department: departmentIds.optional(),
+  position: z.string().max(128).optional(),
+  status: status.optional(),
+  newUserid: z.string().min(1).max(64).optional(),
+});
+const newDepartmentSchema = z.object({
+  id: z.number().int().min(2).optional(),
+  name,
+  parentid: z.number().int().min(1),
+  order: z.number().int().min(0).optional(),
+});
+const departmentPatchSchema = z.object({
+  name: name.optional(),
+  parentid: z.number().int().min(1).optional(),
+  order: z.number().int().min(0).optional(),
 });
 const receiverSchema = z.enum(['app', 'directory']);
 const callbackTargetSchema = z.object({
@@ -123,6 +168,45 @@ export function controlRouter(target: ControlTarget): Router {
     target.invalidateTokens();
     ctx.status = 204;
   });
+  // The directory as the console changes it: 201/200 with the record, 204 for a delete; 400, 404
+  // or 409 with {error} when WeCom's console would refuse the change.
+  const orgChange = async (ctx: Context, change: () => unknown, status = 200) => {
+    try {
+      const result = change();
+      ctx.status = result === undefined ? 204 : status;
+      if (result !== undefined) ctx.body = result;
+    } catch (error) {
+      if (!(error instanceof OrgControlError)) throw error;
+      ctx.status = error.status;
+      ctx.body = { error: error.message };
+    }
+  };
+  const idParam = (ctx: Context) => Number((ctx.params as { id: string }).id);
+  router.get('/org', (ctx) => {
+    ctx.body = target.orgVisibleTo();
+  });
+  router.post('/org/members', async (ctx) => {
+    const input = await parse(ctx, newMemberSchema);
+    if (input) await orgChange(ctx, () => target.org.addMember(input), 201);
+  });
+  router.patch('/org/members/:userid', async (ctx) => {
+    const input = await parse(ctx, memberPatchSchema);
+    if (input) await orgChange(ctx, () => target.org.updateMember(ctx.params.userid!, input));
+  });
+  router.delete('/org/members/:userid', (ctx) =>
+    orgChange(ctx, () => target.org.deleteMember(ctx.params.userid!)),
+  );
+  router.post('/org/departments', async (ctx) => {
+    const input = await parse(ctx, newDepartmentSchema);
+    if (input) await orgChange(ctx, () => target.org.addDepartment(input), 201);
+  });
+  router.patch('/org/departments/:id', async (ctx) => {
+    const input = await parse(ctx, departmentPatchSchema);
+    if (input) await orgChange(ctx, () => target.org.updateDepartment(idParam(ctx), input));
+  });
+  router.delete('/org/departments/:id', (ctx) =>
+    orgChange(ctx, () => target.org.deleteDepartment(idParam(ctx))),
+  );
   router.put('/trusted-ips', async (ctx) => {
     const input = await parse(ctx, trustedIpsSchema);
     if (!input) return;

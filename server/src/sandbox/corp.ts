@@ -1,3 +1,4 @@
+import { createOrgModel, type OrgModel } from './org';
 import type {
   DemoApp,
   DemoCorp,
@@ -7,7 +8,10 @@ import type {
   DemoGroupChat,
 } from './seed-types';
 
-/** Indexes over the seed, built once, so that every API call is a few map lookups. */
+/**
+ * Indexes over the seed, so that every API call is a few map lookups. The directory can change
+ * while the simulator runs (`org`); the apps' visible ranges follow each change.
+ */
 
 export type AppKey = 'miniprogram' | 'other' | 'directory-sync' | 'other-corp';
 
@@ -36,6 +40,8 @@ export interface CorpModel {
   seed: DemoCorp;
   appsBySecret: ReadonlyMap<string, AppRuntime>;
   employees: ReadonlyMap<string, DemoEmployee>;
+  /** The directory: departments, members, their indexes and the console's changes. */
+  org: OrgModel;
   customers: ReadonlyMap<string, DemoCustomer>;
   /** Each employee's customers in seed order. */
   followsByUser: ReadonlyMap<string, readonly CustomerFollow[]>;
@@ -53,66 +59,85 @@ export interface CorpModel {
   removeEmployee(userid: string): boolean;
 }
 
-function departmentClosure(seed: DemoCorp, roots: readonly number[]): Set<number> {
-  const result = new Set<number>(roots);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const d of seed.departments) {
-      if (!result.has(d.id) && result.has(d.parentid)) {
-        result.add(d.id);
-        grew = true;
-      }
-    }
-  }
-  return result;
+function departmentClosure(org: OrgModel, roots: readonly number[]): Set<number> {
+  return new Set(roots.flatMap((root) => org.subtree(root).map((d) => d.id)));
 }
 
-function appRuntime(
-  seed: DemoCorp,
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The visible departments and members of a self-built app, from its visible range. */
+function visibleRange(
+  org: OrgModel,
   app: DemoApp,
-  key: AppKey,
   extraVisibleMembers: number,
-): AppRuntime {
-  const departments = departmentClosure(seed, app.visibleRange.departments);
-  const users = new Set(app.visibleRange.users);
-  for (const e of seed.employees)
-    if (e.department.some((d) => departments.has(d))) users.add(e.userid);
+): Pick<AppRuntime, 'visibleUsers' | 'visibleDepartments' | 'visibleMemberCount'> {
+  const departments = departmentClosure(org, app.visibleRange.departments);
+  const users = new Set(app.visibleRange.users.filter((userid) => org.employees.has(userid)));
+  for (const id of departments) for (const e of org.membersOf(id)) users.add(e.userid);
   return {
-    key,
-    corpId: seed.corpId,
-    agentid: app.agentid,
-    associated: key === 'miniprogram',
-    contactCallable: seed.contactCallableAgentIds.includes(app.agentid),
-    readsDirectory: true,
     visibleUsers: users,
     visibleDepartments: departments,
     visibleMemberCount: users.size + extraVisibleMembers,
   };
 }
 
+function appRuntime(
+  org: OrgModel,
+  app: DemoApp,
+  key: AppKey,
+  corpId: string,
+  contactCallable: boolean,
+  extraVisibleMembers: number,
+): Mutable<AppRuntime> {
+  return {
+    key,
+    corpId,
+    agentid: app.agentid,
+    associated: key === 'miniprogram',
+    contactCallable,
+    readsDirectory: true,
+    ...visibleRange(org, app, extraVisibleMembers),
+  };
+}
+
 export function createCorpModel(seed: DemoCorp, extraVisibleMembers: number): CorpModel {
-  const everyone = new Set(seed.employees.map((e) => e.userid));
-  const allDepartments = new Set(seed.departments.map((d) => d.id));
+  const selfBuilt: [DemoApp, Mutable<AppRuntime>][] = [];
+  let directorySync: Mutable<AppRuntime> | undefined;
+  const everyone = (): Pick<
+    AppRuntime,
+    'visibleUsers' | 'visibleDepartments' | 'visibleMemberCount'
+  > => ({
+    visibleUsers: new Set(org.employees.keys()),
+    visibleDepartments: new Set(org.departments.keys()),
+    visibleMemberCount: org.employees.size + extraVisibleMembers,
+  });
+  // Tokens hold the app objects: a change updates them in place.
+  const org = createOrgModel(seed.employees, seed.departments, () => {
+    for (const [app, runtime] of selfBuilt)
+      Object.assign(runtime, visibleRange(org, app, extraVisibleMembers));
+    if (directorySync) Object.assign(directorySync, everyone());
+  });
+  const callable = (app: DemoApp) => seed.contactCallableAgentIds.includes(app.agentid);
+  for (const [app, key] of [
+    [seed.miniprogramApp, 'miniprogram'],
+    [seed.otherApp, 'other'],
+  ] as const) {
+    selfBuilt.push([
+      app,
+      appRuntime(org, app, key, seed.corpId, callable(app), extraVisibleMembers),
+    ]);
+  }
+  directorySync = {
+    key: 'directory-sync',
+    corpId: seed.corpId,
+    associated: false,
+    contactCallable: false,
+    readsDirectory: false,
+    ...everyone(),
+  };
   const apps = new Map<string, AppRuntime>([
-    [
-      seed.miniprogramApp.secret,
-      appRuntime(seed, seed.miniprogramApp, 'miniprogram', extraVisibleMembers),
-    ],
-    [seed.otherApp.secret, appRuntime(seed, seed.otherApp, 'other', extraVisibleMembers)],
-    [
-      seed.directorySyncSecret,
-      {
-        key: 'directory-sync',
-        corpId: seed.corpId,
-        associated: false,
-        contactCallable: false,
-        readsDirectory: false,
-        visibleUsers: everyone,
-        visibleDepartments: allDepartments,
-        visibleMemberCount: everyone.size + extraVisibleMembers,
-      },
-    ],
+    ...selfBuilt.map(([app, runtime]) => [app.secret, runtime] as const),
+    [seed.directorySyncSecret, directorySync],
   ]);
 
   const followsByUser = new Map<string, CustomerFollow[]>();
@@ -127,7 +152,7 @@ export function createCorpModel(seed: DemoCorp, extraVisibleMembers: number): Co
   for (const g of seed.tagGroups)
     for (const t of g.tags) tags.set(t.id, { group_name: g.group_name, tag_name: t.name });
 
-  const employees = new Map(seed.employees.map((e) => [e.userid, e]));
+  const { employees } = org;
   const customers = new Map(seed.customers.map((c) => [c.external_userid, c]));
   const groups = new Map(seed.groupChats.map((g) => [g.chat_id, g]));
   const removeFrom = <T>(list: T[], keep: (item: T) => boolean) => {
@@ -140,6 +165,7 @@ export function createCorpModel(seed: DemoCorp, extraVisibleMembers: number): Co
     seed,
     appsBySecret: apps,
     employees,
+    org,
     customers,
     followsByUser,
     groups,
@@ -159,9 +185,9 @@ export function createCorpModel(seed: DemoCorp, extraVisibleMembers: number): Co
       return true;
     },
     removeEmployee(userid) {
-      if (!employees.delete(userid)) return false;
-      removeFrom(seed.employees, (e) => e.userid !== userid);
-      for (const app of apps.values()) (app.visibleUsers as Set<string>).delete(userid);
+      if (!employees.has(userid)) return false;
+      // The directory model keeps the indexes and the apps' visible ranges, and tells its listeners.
+      org.deleteMember(userid);
       return true;
     },
   };

@@ -28,6 +28,7 @@ const TEXTS: Readonly<Record<number, string>> = {
   60011: 'no privilege to access/modify contact/party/agent ',
   60020: 'not allow to access from your ip',
   60111: 'userid not found',
+  60123: 'invalid party id',
   81017: 'too many members in the visible range, owner_filter required',
   84061: 'not external contact',
   84074: 'no external contact permission',

@@ -18,13 +18,17 @@ export interface FaultRegistry {
 }
 
 export function createFaultRegistry(): FaultRegistry {
-  const active = new Map<string, { fault: Fault; left: number }>();
+  const active = new Map<string, { fault: Fault; left: number; skip: number }>();
   let nextId = 1;
 
   return {
     add(fault) {
       const id = String(nextId++);
-      active.set(id, { fault, left: fault.times ?? Number.POSITIVE_INFINITY });
+      active.set(id, {
+        fault,
+        left: fault.times ?? Number.POSITIVE_INFINITY,
+        skip: fault.after ?? 0,
+      });
       return id;
     },
     remove(id) {
@@ -39,6 +43,10 @@ export function createFaultRegistry(): FaultRegistry {
       for (const [id, entry] of active) {
         const { fault } = entry;
         if (fault.api !== undefined && fault.api !== api) continue;
+        if (entry.skip > 0) {
+          entry.skip -= 1;
+          continue;
+        }
         if (fault.kind !== 'latency' && plan.terminal) continue;
         if (fault.kind === 'latency') plan.latencyMs += fault.ms;
         else plan.terminal = fault;

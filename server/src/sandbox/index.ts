@@ -1,5 +1,7 @@
 /** The WeCom simulator: real HTTP, demo corp, scenarios, faults, counters (see README.md here). */
 
+export { BIG_CORP_FIRST_DEPARTMENT_ID, bigCorpUserid } from './big-corp';
+export type { OrgChangeEvent } from './org';
 export { isScenarioName, scenarioDescriptions, scenarioNames } from './scenarios';
 export {
   addGeneratedFollowers,
@@ -16,4 +18,4 @@ export {
 } from './seed';
 export type { DemoCorp } from './seed-types';
 export { startSimulator } from './simulator';
-export type { ScenarioName, Simulator, StartSimulatorOptions } from './types';
+export type { OrgView, ScenarioName, Simulator, StartSimulatorOptions } from './types';

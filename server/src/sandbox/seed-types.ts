@@ -6,6 +6,8 @@ export interface DemoDepartment {
   name_en: string;
   parentid: number;
   order: number;
+  /** Userids of the department's leaders (WeCom's `department_leader`). */
+  department_leader?: string[];
 }
 
 export interface DemoEmployee {

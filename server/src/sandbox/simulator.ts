@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import type { WecomConfig } from '../config/index';
 import { createApiRoutes } from './api/index';
-import { createCallbackPusher } from './callbacks';
+import { createCallbackPusher, type Delivery, type EventFields } from './callbacks';
 import { cgiBinMiddleware } from './cgi-bin';
 import { createCodeStore } from './codes';
 import { controlRouter } from './control';
@@ -12,10 +12,11 @@ import { createCallCounters } from './counters';
 import { encryptUserData } from './crypto';
 import { createFaultRegistry } from './faults';
 import { createApiLimits } from './limits';
+import type { OrgChangeEvent } from './org';
 import { setUpScenario } from './scenarios';
 import { demoCorp } from './seed';
 import { createTokenStore } from './tokens';
-import type { Simulator, StartSimulatorOptions } from './types';
+import type { OrgView, Simulator, StartSimulatorOptions } from './types';
 
 /** How many handed-out secrets `issuedSecrets()` remembers for the tests' leak check. */
 const MAX_REMEMBERED_SECRETS = 100_000;
@@ -30,6 +31,17 @@ function secretsOf(value: unknown): string[] {
   );
 }
 
+/** A directory change as the fields of its `change_contact` event. */
+function changeContactFields(event: OrgChangeEvent): EventFields {
+  const fields: Record<string, string> = { Event: 'change_contact', ChangeType: event.changeType };
+  if (event.userId !== undefined) fields.UserID = event.userId;
+  if (event.newUserId !== undefined) fields.NewUserID = event.newUserId;
+  if (event.department !== undefined) fields.Department = event.department.join(',');
+  if (event.departmentId !== undefined) fields.Id = String(event.departmentId);
+  if (event.parentId !== undefined) fields.ParentId = String(event.parentId);
+  return fields;
+}
+
 /** Starts the WeCom simulator on a real HTTP port (default 127.0.0.1, a free port). */
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<Simulator> {
   const scenario = options.scenario ?? 'healthy';
@@ -37,6 +49,28 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const setup = setUpScenario(scenario, options.seed ?? demoCorp());
   const { seed } = setup;
   const corp = createCorpModel(seed, setup.extraVisibleMembers);
+  if (options.onOrgChange) corp.org.onChange(options.onOrgChange);
+  const orgVisibleTo = (secret = setup.secretsForConfig.directory): OrgView => {
+    const app = corp.appsBySecret.get(secret);
+    if (!app) throw new Error('no app of this corp has that secret');
+    return {
+      departments: [...corp.org.departments.values()]
+        .filter((d) => app.visibleDepartments.has(d.id))
+        .map((d) => structuredClone(d)),
+      members: [...corp.org.employees.values()]
+        .filter((e) => app.visibleUsers.has(e.userid))
+        .map((e) => structuredClone(e)),
+    };
+  };
+  const { org } = corp;
+  const orgControl: Simulator['org'] = {
+    addMember: (input) => structuredClone(org.addMember(input)),
+    updateMember: (userid, patch) => structuredClone(org.updateMember(userid, patch)),
+    deleteMember: (userid) => org.deleteMember(userid),
+    addDepartment: (input) => structuredClone(org.addDepartment(input)),
+    updateDepartment: (id, patch) => structuredClone(org.updateDepartment(id, patch)),
+    deleteDepartment: (id) => org.deleteDepartment(id),
+  };
   // Everything secret this simulator handed out, for the tests' leak check (bounded).
   const issued = new Set<string>();
   const remember = (value: string) => {
@@ -106,6 +140,13 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     verifyDeadlineMs: options.callbackVerifyDeadlineMs,
     remember,
   });
+  // Every directory change goes to the directory receiver, as WeCom's 通讯录同步 callback would
+  // send it (fields of a callback configured after 2022-08-15: ids only).
+  let lastOrgPush: Promise<Delivery[] | undefined> | undefined;
+  corp.org.onChange((event) => {
+    lastOrgPush = pusher.push('directory', changeContactFields(event));
+    lastOrgPush.catch(() => undefined);
+  });
   const world = {
     async removeFollower(externalUserId: string, userid: string) {
       if (!corp.removeFollower(externalUserId, userid))
@@ -131,13 +172,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     },
     async deleteEmployee(userid: string) {
       if (!corp.removeEmployee(userid)) throw new Error(`no employee ${userid}`);
-      return (
-        (await pusher.push('directory', {
-          Event: 'change_contact',
-          ChangeType: 'delete_user',
-          UserID: userid,
-        })) ?? []
-      );
+      // The directory model's change listener pushed the change_contact event.
+      return (await lastOrgPush) ?? [];
     },
   };
 
@@ -167,6 +203,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     clearFaults: faults.clear,
     invalidateTokens: tokens.invalidateAll,
     setTrustedIps,
+    org: orgControl,
+    orgVisibleTo,
     registerCallback: pusher.register,
     unregisterCallback: pusher.unregister,
     pushEvent: pusher.push,
@@ -216,6 +254,9 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     clearFaults: faults.clear,
     setTrustedIps,
     lastSessionKey: (userid) => sessionKeys.get(userid),
+    org: orgControl,
+    onOrgChange: (listener) => org.onChange(listener),
+    orgVisibleTo,
     issuedSecrets: () => [
       ...new Set([...secretsOf(seed), ...Object.values(setup.secretsForConfig), ...issued]),
     ],

@@ -6,7 +6,8 @@ import type {
   EventFields,
   VerificationResult,
 } from './callbacks';
-import type { DemoCorp } from './seed-types';
+import type { OrgChangeEvent, OrgControl } from './org';
+import type { DemoCorp, DemoDepartment, DemoEmployee } from './seed-types';
 
 export type ScenarioName =
   | 'healthy'
@@ -25,6 +26,8 @@ export type Fault = {
   api?: string;
   /** How many matching calls it affects, default Infinity. */
   times?: number;
+  /** How many matching calls pass untouched before it applies (default 0): a fault mid-run. */
+  after?: number;
 } & (
   | { kind: 'latency'; ms: number }
   | { kind: 'errcode'; errcode: number; errmsg?: string }
@@ -47,6 +50,8 @@ export interface StartSimulatorOptions {
   maxConcurrencyPerApi?: number;
   /** Visible-range size above which groupchat/list needs owner_filter (WeCom: 1000). */
   bigCorpThreshold?: number;
+  /** Told of every change to the directory (see `Simulator.onOrgChange`). */
+  onOrgChange?: (event: OrgChangeEvent) => void;
   /** Callback POSTs not answered 200 within this are retried (WeCom: 5000 ms). */
   callbackDeadlineMs?: number;
   /** Retries after the first callback attempt (default 3). */
@@ -55,6 +60,12 @@ export interface StartSimulatorOptions {
   callbackRetryDelayMs?: number;
   /** The URL verification must be answered within this (WeCom: 1000 ms). */
   callbackVerifyDeadlineMs?: number;
+}
+
+/** The directory as one credential sees it (what a full org sync should end up with). */
+export interface OrgView {
+  departments: DemoDepartment[];
+  members: DemoEmployee[];
 }
 
 export interface EncryptedPayload {
@@ -96,6 +107,15 @@ export interface Simulator {
   issuedSecrets(): string[];
   /** AES-128-CBC with the latest session_key of `userid`, watermark {appid, timestamp} added. */
   encryptForUser(userid: string, payload: object, options?: { appid?: string }): EncryptedPayload;
+  /**
+   * The console's directory changes (add, move, rename, delete members and departments). Each
+   * one is applied at once and reported to the `onOrgChange` listeners.
+   */
+  readonly org: OrgControl;
+  /** Calls `listener` after every directory change; answers a function that removes it. */
+  onOrgChange(listener: (event: OrgChangeEvent) => void): () => void;
+  /** Departments and members visible to the app of `secret` (default: the configured directory secret). */
+  orgVisibleTo(secret?: string): OrgView;
   /**
    * The console's 接收消息 → 设置API接收 (`app`) or 通讯录同步 → 设置接收事件服务器 (`directory`):
    * verifies the URL with an encrypted echostr; only a verified target receives events.

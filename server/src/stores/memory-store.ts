@@ -39,6 +39,7 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
     return counterOf(key);
   };
 
+  const hashes = new Map<string, Map<string, string>>();
   const logs = new Map<string, { last: number; entries: LogEntry[] }>();
   const channels = new EventEmitter();
   channels.setMaxListeners(0);
@@ -58,9 +59,18 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
       return true;
     },
     delete: async (...keys) => {
-      for (const key of keys) entries.delete(key);
+      for (const key of keys) {
+        entries.delete(key);
+        hashes.delete(key);
+      }
     },
     deleteIfEquals: async (key, expected) => read(key) === expected && entries.delete(key),
+    extendIfEquals: async (key, expected, ttlMs) => {
+      const entry = live(key);
+      if (entry?.value !== expected) return false;
+      entry.expiresAt = expiryOf(ttlMs);
+      return true;
+    },
     increment: async (key, windowMs, by) => increment(key, windowMs, by),
     readCounter: async (key) => counterOf(key),
     getAndIncrement: async (key, counterKey, windowMs) => {
@@ -104,11 +114,35 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
         channels.off(channel, handler);
       };
     },
+    hashSet: async (key, fields) => {
+      const hash = hashes.get(key) ?? new Map<string, string>();
+      for (const [field, value] of Object.entries(fields)) hash.set(field, value);
+      if (hash.size > 0) hashes.set(key, hash);
+    },
+    hashGet: async (key, fields) => {
+      const hash = hashes.get(key);
+      return fields.map((field) => hash?.get(field) ?? null);
+    },
+    hashScan: async (key, cursor, count) => {
+      // The cursor is an offset into the fields in insertion order.
+      const start = Number(cursor) || 0;
+      const all = [...(hashes.get(key) ?? new Map<string, string>())];
+      const slice = all.slice(start, start + Math.max(1, count));
+      const end = start + slice.length;
+      return { cursor: end >= all.length ? '0' : String(end), entries: slice };
+    },
+    hashDelete: async (key, fields) => {
+      const hash = hashes.get(key);
+      if (!hash) return;
+      for (const field of fields) hash.delete(field);
+      if (hash.size === 0) hashes.delete(key);
+    },
     ping: async () => {},
     close: async () => {
       clearInterval(sweeper);
       entries.clear();
       logs.clear();
+      hashes.clear();
       channels.removeAllListeners();
     },
   };

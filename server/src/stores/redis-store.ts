@@ -32,6 +32,12 @@ if redis.call('get', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
+const EXTEND_IF_EQUALS = `
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return 0`;
+
 /** INCRBY with a window set by the first increment; answers {count, ms left}. */
 const INCREMENT = `
 local count = redis.call('incrby', KEYS[1], ARGV[2])
@@ -76,6 +82,7 @@ return first`;
 
 type RedisWithCommands = (Redis | Cluster) & {
   deleteIfEquals(key: string, expected: string): Promise<number>;
+  extendIfEquals(key: string, expected: string, ttlMs: number): Promise<number>;
   incrementWindow(key: string, windowMs: number, by: number): Promise<[number, number]>;
   getAndIncrement(
     key: string,
@@ -123,6 +130,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
         ? Promise.all(keys.map((key) => redis.get(key)))
         : redis.mget(...keys);
   redis.defineCommand('deleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
+  redis.defineCommand('extendIfEquals', { numberOfKeys: 1, lua: EXTEND_IF_EQUALS });
   redis.defineCommand('incrementWindow', { numberOfKeys: 1, lua: INCREMENT });
   redis.defineCommand('getAndIncrement', { numberOfKeys: 2, lua: GET_AND_INCREMENT });
   redis.defineCommand('addToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
@@ -231,6 +239,11 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
       }),
     deleteIfEquals: (key, expected) =>
       run('delete if equals', async () => (await redis.deleteIfEquals(key, expected)) === 1),
+    extendIfEquals: (key, expected, ttlMs) =>
+      run(
+        'extend if equals',
+        async () => (await redis.extendIfEquals(key, expected, ms(ttlMs))) === 1,
+      ),
     increment: (key, windowMs, by = 1) =>
       run('increment', async (): Promise<Counter> => {
         const [count, ttlMs] = await redis.incrementWindow(key, ms(windowMs), by);
@@ -286,6 +299,23 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     removeFromSet: (key, member) =>
       run('remove from set', async () => {
         await redis.srem(key, member);
+      }),
+    hashSet: (key, fields) =>
+      run('hash set', async () => {
+        if (Object.keys(fields).length > 0) await redis.hset(key, fields);
+      }),
+    hashGet: (key, fields) =>
+      run('hash get', async () => (fields.length === 0 ? [] : redis.hmget(key, ...fields))),
+    hashScan: (key, cursor, count) =>
+      run('hash scan', async () => {
+        const [next, flat] = await redis.hscan(key, cursor, 'COUNT', count);
+        const entries: [string, string][] = [];
+        for (let i = 0; i + 1 < flat.length; i += 2) entries.push([flat[i]!, flat[i + 1]!]);
+        return { cursor: next, entries };
+      }),
+    hashDelete: (key, fields) =>
+      run('hash delete', async () => {
+        if (fields.length > 0) await redis.hdel(key, ...fields);
       }),
     ping: () =>
       run('ping', async () => {

@@ -20,6 +20,8 @@ export interface Store {
   delete(...keys: string[]): Promise<void>;
   /** Deletes the key only while it still holds `expected` (compare-and-delete). */
   deleteIfEquals(key: string, expected: string): Promise<boolean>;
+  /** Sets a new lifetime only while the key still holds `expected` (a claim's heartbeat). */
+  extendIfEquals(key: string, expected: string, ttlMs: number): Promise<boolean>;
   /**
    * Adds `by` (default 1, may be negative) to a counter that lives `windowMs` from its first
    * increment (a fixed window); answers the new count and the milliseconds the window has left.
@@ -52,6 +54,23 @@ export interface Store {
   publish(channel: string, message: string): Promise<void>;
   /** Calls `handler` for each message on `channel` until the returned function is called. */
   subscribe(channel: string, handler: (message: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Hashes: fields of one key, kept until deleted (no lifetime), for data such as the org
+   * snapshot. `delete(key)` drops a whole hash.
+   */
+  hashSet(key: string, fields: Readonly<Record<string, string>>): Promise<void>;
+  /** The fields' values in order; missing fields are `null`. */
+  hashGet(key: string, fields: readonly string[]): Promise<(string | null)[]>;
+  /**
+   * About `count` fields from `cursor` ('0' starts, a '0' answer ends). Fields present for the
+   * whole scan are answered at least once; a field may be answered twice.
+   */
+  hashScan(
+    key: string,
+    cursor: string,
+    count: number,
+  ): Promise<{ cursor: string; entries: [string, string][] }>;
+  hashDelete(key: string, fields: readonly string[]): Promise<void>;
   /** Rejects when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -27,6 +27,8 @@ export interface WecomRequest<T> {
   signal?: AbortSignal;
   /** Errcodes that are a normal answer for this call (not found): logged at debug, not warn. */
   expectedErrcodes?: ReadonlySet<number>;
+  /** Largest answer accepted (default 2 MiB): listings of a large department are bigger. */
+  maxResponseBytes?: number;
 }
 
 export interface WecomCallEvent {
@@ -103,7 +105,12 @@ export function createWecomHttp(deps: WecomHttpDeps): WecomHttp {
         cause: error,
       });
     }
-    const text = await readBounded(response.body, req.api, signal);
+    const text = await readBounded(
+      response.body,
+      req.api,
+      signal,
+      req.maxResponseBytes ?? MAX_RESPONSE_BYTES,
+    );
     if (response.statusCode >= 400) {
       throw new WecomUnavailableError(req.api, 'http_status', `HTTP ${response.statusCode}`);
     }
@@ -118,15 +125,20 @@ export function createWecomHttp(deps: WecomHttpDeps): WecomHttp {
     body: Dispatcher.ResponseData['body'],
     api: string,
     signal: AbortSignal,
+    maxBytes: number,
   ): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
     try {
       for await (const chunk of body) {
         size += chunk.length;
-        if (size > MAX_RESPONSE_BYTES) {
+        if (size > maxBytes) {
           body.destroy();
-          throw new WecomUnavailableError(api, 'malformed', 'answer larger than 2 MiB');
+          throw new WecomUnavailableError(
+            api,
+            'malformed',
+            `answer larger than ${Math.round(maxBytes / 1024)} KiB`,
+          );
         }
         chunks.push(chunk);
       }

@@ -208,7 +208,7 @@ describe('events from the simulator', () => {
       event: 'change_contact',
       changeType: 'delete_user',
       ids: { userId: 'wangwu' },
-      effect: 'sessions_ended+recorded',
+      effect: 'sessions_ended+handed_off',
     });
   });
 
@@ -247,7 +247,7 @@ describe('events from the simulator', () => {
     expect(metrics).toMatch(/wecom_callbacks_total\{receiver="app",outcome="duplicate"\} 4/);
   });
 
-  it('record events that change nothing, and answer the directory’s changes as recorded', async () => {
+  it('record events that change nothing, and hand the directory’s changes to the org store', async () => {
     const after = await lastSeq();
     await simulator.pushEvent('app', { Event: 'subscribe', UserID: 'lisi' });
     await simulator.pushEvent('directory', {
@@ -258,7 +258,7 @@ describe('events from the simulator', () => {
     });
     expect((await events(b, after)).map((e) => [e.event, e.effect])).toEqual([
       ['subscribe', 'none'],
-      ['change_contact', 'recorded'],
+      ['change_contact', 'handed_off'],
     ]);
   });
 });

@@ -106,12 +106,13 @@ describe('doctor against the simulator', () => {
       ['app-agent', 'ok'],
       ['customer-contact', 'ok'],
       ['directory', 'ok'],
+      ['directory-listing', 'ok'],
       ['group-chats', 'ok'],
       ['callback:app', 'ok'],
       ['callback:directory', 'ok'],
     ]);
     expect(byId(report, 'token:app').sharedWith).toEqual(['contact', 'directory']);
-    expect(text).toMatch(/All well: 11 ok, 0 failed/);
+    expect(text).toMatch(/All well: 12 ok, 0 failed/);
   });
 
   it.each(Object.entries(expected))(
@@ -163,6 +164,57 @@ describe('doctor against the simulator', () => {
     expect(byId(report, 'group-chats')).toMatchObject({ status: 'warn', errcode: 81017 });
     expect(byId(report, 'group-chats').fix!.en).toMatch(/owner_filter/);
     expect(text).toMatch(/WARN {2}group-chats/);
+  });
+
+  it('directory-listing: which listing APIs the directory secret may call and the visible range’s size', async () => {
+    const healthy = byId((await diagnose('healthy')).report, 'directory-listing');
+    expect(healthy).toMatchObject({ status: 'ok', credential: 'directory' });
+    expect(healthy.summary.en).toBe(
+      'Directory listing APIs: department/list ✓, department/simplelist ✓, user/list ✓, user/list_id ✗ (48002). Visible range: 5 departments, 13 members.',
+    );
+    expect(healthy.summary.zh).toContain('可见范围：5 个部门、13 名成员');
+
+    // The 通讯录同步 secret lists ids only: a warning naming the secret to use instead.
+    const sync = byId((await diagnose('directory-sync-secret')).report, 'directory-listing');
+    expect(sync).toMatchObject({ status: 'warn', errcode: 48009 });
+    expect(sync.summary.en).toBe(
+      'Directory listing APIs: department/list ✗ (48009), department/simplelist ✓, user/list ✗ (48009), user/list_id ✓. Visible range: 7 departments, 15 members. The org sync gets ids only, no names.',
+    );
+    expect(sync.fix!.en).toMatch(/WECOM_DIRECTORY_SECRET.*self-built app's secret/);
+
+    // No department in the visible range (members one by one only): nothing to sync.
+    const narrow = byId((await diagnose('narrow-visible-range')).report, 'directory-listing');
+    expect(narrow).toMatchObject({ status: 'warn' });
+    expect(narrow.summary.en).toMatch(/Visible range: 0 departments\. No department/);
+    expect(narrow.fix!.en).toMatch(/Visible Range/);
+  });
+
+  it('directory-listing in a big corp: counts departments, and members from the last org sync', async () => {
+    const sim = await startTestSimulator({ scenario: 'big-corp' });
+    const http = createWecomHttp({ apiBase: sim.url, timeoutMs: 5000, logger: silentLogger() });
+    try {
+      const report = await createDoctor({
+        http,
+        wecom: sim.wecomConfig(),
+        probeUserIds: ['lisi'],
+        store: SANDBOX_STORE,
+        callbacks: SANDBOX_CALLBACKS,
+        orgSize: async () => ({
+          departments: 1005,
+          members: 20013,
+          at: '2026-12-01T00:00:00.000Z',
+        }),
+      }).run();
+      const listing = byId(report, 'directory-listing');
+      expect(listing.status).toBe('ok');
+      expect(listing.summary.en).toMatch(
+        /Visible range: 1005 departments, 20013 members \(the last org sync, 2026-12-01T00:00:00\.000Z\)\.$/,
+      );
+      // One department/list, one simplelist, one user/list, one user/list_id: not one per department.
+      expect(sim.calls('user/list')).toBe(1);
+    } finally {
+      await http.close();
+    }
   });
 
   it('without ADMIN_USERIDS probes a follower found via customer contact', async () => {
@@ -244,7 +296,7 @@ describe('npm run doctor', () => {
   it('exits 0 with a table for a healthy setup, 1 with the JSON naming the cause for a broken one', async () => {
     const healthy = await cli('healthy');
     expect(healthy.code).toBe(0);
-    expect(healthy.stdout).toMatch(/All well: 11 ok/);
+    expect(healthy.stdout).toMatch(/All well: 12 ok/);
     const broken = await cli('directory-sync-secret', ['--json']);
     expect(broken.code).toBe(1);
     const report = JSON.parse(broken.stdout) as DoctorReport;

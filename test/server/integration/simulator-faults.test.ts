@@ -34,6 +34,13 @@ describe('simulator: fault injection and counters', () => {
     expect((await userGet()).errcode).toBe(0);
   });
 
+  it('errcode with `after`: lets that many matching calls through first (a fault mid-run)', async () => {
+    sim.injectFault({ kind: 'errcode', errcode: 60011, api: 'user/get', after: 2, times: 1 });
+    const codes = [];
+    for (let i = 0; i < 4; i++) codes.push((await userGet()).errcode);
+    expect(codes).toEqual([0, 0, 60011, 0]);
+  });
+
   it('the returned function removes the fault', async () => {
     const remove = sim.injectFault({ kind: 'errcode', errcode: 45033 });
     expect((await userGet()).errcode).toBe(45033);

@@ -3,6 +3,8 @@ import type { CredentialName } from '../../config';
 import { probeStore, type StoreHealth } from '../../stores/redis-probe';
 import {
   type Bilingual,
+  explainErrcode,
+  LISTING_REFUSED,
   LOGIN_CODE_REJECTED,
   OTHER_APP,
   secretKeys,
@@ -32,6 +34,23 @@ const userSchema = z.object({ userid: z.string() });
 const groupListSchema = z.object({ group_chat_list: z.array(z.unknown()).optional() });
 const agentSchema = z.object({ name: z.string().max(256) });
 const anySchema = z.unknown();
+const departmentListSchema = z.object({
+  department: z.array(z.object({ id: z.number(), name: z.string().optional() })).max(200_000),
+});
+const departmentIdsSchema = z.object({
+  department_id: z.array(z.object({ id: z.number() })).max(200_000),
+});
+const userListSchema = z.object({
+  userlist: z.array(z.object({ userid: z.string() })).max(200_000),
+});
+const userIdsSchema = z.object({
+  dept_user: z.array(z.object({ userid: z.string() })).max(10_000),
+  next_cursor: z.string().optional(),
+});
+/** Departments whose members the listing check counts with user/list (one call each) at most. */
+const MAX_COUNTED_DEPARTMENTS = 10;
+/** user/list_id pages the listing check reads at most to count members. */
+const MAX_COUNTED_PAGES = 5;
 
 /** A URL as it may be shown: without user name or password. */
 function shown(url: string): string {
@@ -397,6 +416,149 @@ function directoryCheck(probeUserIds: readonly string[]): ProbeCheck {
   };
 }
 
+/**
+ * Which directory listing APIs the directory secret may call (the org sync falls back from one to
+ * the next) and how large the visible range is: departments from the listing, members by
+ * user/list_id, by user/list when there are few departments, else from the last org sync.
+ */
+function directoryListingCheck(deps: Pick<DoctorDeps, 'orgSize'>): ProbeCheck {
+  return {
+    id: 'directory-listing',
+    credential: 'directory',
+    withToken: true,
+    async run(ctx) {
+      const refused = new Map<string, WecomApiError>();
+      const answered = new Set<string>();
+      /** The answer, or undefined when the secret may not call this API. */
+      const attempt = async <T>(api: string, call: () => Promise<T>): Promise<T | undefined> => {
+        try {
+          const answer = await call();
+          answered.add(api);
+          return answer;
+        } catch (error) {
+          if (error instanceof WecomApiError && LISTING_REFUSED.has(error.errcode)) {
+            refused.set(api, error);
+            return undefined;
+          }
+          throw error;
+        }
+      };
+      const listed = await attempt('department/list', () =>
+        ctx.call({ api: 'department/list', guard: departmentListSchema }),
+      );
+      const ids = await attempt('department/simplelist', () =>
+        ctx.call({ api: 'department/simplelist', guard: departmentIdsSchema }),
+      );
+      const departmentIds = (listed?.department ?? ids?.department_id ?? []).map((d) => d.id);
+      const first = departmentIds[0];
+      const members =
+        first === undefined
+          ? undefined
+          : await attempt('user/list', () =>
+              ctx.call({
+                api: 'user/list',
+                query: { department_id: first },
+                guard: userListSchema,
+              }),
+            );
+      const page = await attempt('user/list_id', () =>
+        ctx.call({
+          api: 'user/list_id',
+          method: 'POST',
+          body: { cursor: '', limit: 10_000 },
+          guard: userIdsSchema,
+        }),
+      );
+
+      // The visible range's members, as cheaply as the allowed APIs let us count them.
+      let memberCount: { zh: string; en: string } | undefined;
+      if (page) {
+        const userids = new Set(page.dept_user.map((row) => row.userid));
+        let cursor = page.next_cursor ?? '';
+        for (let pages = 1; cursor !== '' && pages < MAX_COUNTED_PAGES; pages++) {
+          const next = await ctx.call({
+            api: 'user/list_id',
+            method: 'POST',
+            body: { cursor, limit: 10_000 },
+            guard: userIdsSchema,
+          });
+          for (const row of next.dept_user) userids.add(row.userid);
+          cursor = next.next_cursor ?? '';
+        }
+        const more = cursor !== '' ? '+' : '';
+        memberCount = t(`${userids.size}${more} 名成员`, `${userids.size}${more} members`);
+      } else if (members && departmentIds.length <= MAX_COUNTED_DEPARTMENTS) {
+        const userids = new Set(members.userlist.map((u) => u.userid));
+        for (const id of departmentIds.slice(1)) {
+          const answer = await ctx.call({
+            api: 'user/list',
+            query: { department_id: id },
+            guard: userListSchema,
+          });
+          for (const u of answer.userlist) userids.add(u.userid);
+        }
+        memberCount = t(`${userids.size} 名成员`, `${userids.size} members`);
+      } else {
+        const size = await deps.orgSize?.().catch(() => null);
+        if (size)
+          memberCount = t(
+            `${size.members} 名成员（上次组织架构同步，${size.at}）`,
+            `${size.members} members (the last org sync, ${size.at})`,
+          );
+      }
+
+      const apis = ['department/list', 'department/simplelist', 'user/list', 'user/list_id'];
+      const verdictOf = (api: string) => {
+        const error = refused.get(api);
+        if (error) return t(`${api} ✗（${error.errcode}）`, `${api} ✗ (${error.errcode})`);
+        return answered.has(api)
+          ? t(`${api} ✓`, `${api} ✓`)
+          : t(`${api} 未检查`, `${api} not tried`);
+      };
+      const list = apis.map(verdictOf);
+      const range = t(
+        `可见范围：${departmentIds.length} 个部门${memberCount ? `、${memberCount.zh}` : ''}。`,
+        `Visible range: ${departmentIds.length} departments${memberCount ? `, ${memberCount.en}` : ''}.`,
+      );
+      const summary = t(
+        `通讯录列表接口：${list.map((v) => v.zh).join('、')}。${range.zh}`,
+        `Directory listing APIs: ${list.map((v) => v.en).join(', ')}. ${range.en}`,
+      );
+      const namesRefused = refused.get('department/list') ?? refused.get('user/list');
+      if (namesRefused && (!listed || !members)) {
+        const why = explainErrcode(namesRefused.errcode, {
+          api: namesRefused.api,
+          credential: 'directory',
+        });
+        return {
+          status: 'warn',
+          api: namesRefused.api,
+          errcode: namesRefused.errcode,
+          summary: t(
+            `${summary.zh} 组织架构同步只能得到 ID，没有姓名和部门名称。`,
+            `${summary.en} The org sync gets ids only, no names.`,
+          ),
+          fix: why.fix,
+          link: why.link,
+        };
+      }
+      if (departmentIds.length === 0) {
+        const path = ctx.consolePath('visibleRange');
+        return {
+          status: 'warn',
+          api: 'department/list',
+          summary: t(
+            `${summary.zh} 可见范围内没有部门：组织架构同步不会读到成员（只按成员设置的可见范围不会被同步）。`,
+            `${summary.en} No department is in the visible range: the org sync reads no members (members added to the visible range one by one are not synced).`,
+          ),
+          fix: t(`在${path.zh}中加入要同步的部门。`, `Add the departments to sync to ${path.en}.`),
+        };
+      }
+      return { status: 'ok', api: 'department/list', summary };
+    },
+  };
+}
+
 /** The listing without owner_filter also tells whether the corp is "big" (81017). */
 const groupChatsCheck: ProbeCheck = {
   id: 'group-chats',
@@ -454,6 +616,7 @@ export function doctorChecks(deps: DoctorDeps): CheckRecord[] {
     appAgentCheck(deps.wecom),
     customerContactCheck,
     directoryCheck(deps.probeUserIds),
+    directoryListingCheck(deps),
     groupChatsCheck,
     ...callbackChecks(deps),
   ];

@@ -21,6 +21,11 @@ export interface DoctorDeps {
     publicBaseUrl?: string;
   };
   /**
+   * The size of the last full org sync's snapshot, if there is one: the directory-listing check
+   * reports it where counting the visible range's members would take a call per department.
+   */
+  orgSize?: () => Promise<{ departments: number; members: number; at: string } | null>;
+  /**
    * A report younger than this is answered again instead of probing WeCom anew (and concurrent
    * runs share one): repeated gettoken calls with a wrong secret get the server's IP banned.
    */

@@ -1,17 +1,26 @@
 import { z } from 'zod';
 import type { AppRuntime } from '../corp';
-import type { DemoEmployee } from '../seed-types';
+import type { DemoDepartment, DemoEmployee } from '../seed-types';
 import { page, parseBody } from './cursor';
 import type { Answer, ApiDeps, ApiRoute } from './types';
 import { WecomError } from './types';
 
-/** Directory APIs: user/get, user/list, user/list_id, department/list, department/simplelist. */
+/**
+ * Directory APIs: user/get, user/list, user/simplelist, user/list_id, department/list,
+ * department/simplelist, department/get. What each credential may call follows WeCom since
+ * 2022-08-15: the 通讯录同步 secret (from a new IP) gets 48009 on every read of names and details
+ * and may list ids only (user/list_id, department/simplelist); self-built apps read within their
+ * visible range (60011 outside it) and may not call user/list_id (48002).
+ */
 
 /** 通讯录同步 from a new IP may not read details (48009); other corps know none of our people. */
 function assertReadsDirectory(app: AppRuntime, corpId: string): void {
   if (!app.readsDirectory) throw new WecomError(48009);
   if (app.corpId !== corpId) throw new WecomError(60011);
 }
+
+/** user/list_id pages at most this many rows (WeCom: limit 1..10000). */
+export const LIST_ID_MAX_LIMIT = 10_000;
 
 /** Member details as a self-built app created after 2022-06-20 sees them (no sensitive fields). */
 function member(e: DemoEmployee): Answer {
@@ -35,6 +44,17 @@ function member(e: DemoEmployee): Answer {
   };
 }
 
+function department(d: DemoDepartment): Answer {
+  return {
+    id: d.id,
+    name: d.name,
+    name_en: d.name_en,
+    department_leader: d.department_leader ?? [],
+    parentid: d.parentid,
+    order: d.order,
+  };
+}
+
 function departmentId(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d{1,9}$/.test(raw)) throw new WecomError(40058);
@@ -43,12 +63,25 @@ function departmentId(raw: string | undefined): number | undefined {
 
 export function directoryRoutes(deps: ApiDeps): ApiRoute[] {
   const { corp } = deps;
-  const { seed } = corp;
-  const subtree = (root: number, visible: ReadonlySet<number>) => {
-    const ids = new Set([root]);
-    for (const d of seed.departments) if (ids.has(d.parentid)) ids.add(d.id);
-    return seed.departments.filter((d) => ids.has(d.id) && visible.has(d.id));
+  const { seed, org } = corp;
+
+  /** The visible departments from `id` down (all visible ones without `id`). */
+  const visibleTree = (query: Record<string, string | undefined>, app: AppRuntime) => {
+    const id = departmentId(query.id);
+    if (id !== undefined && !app.visibleDepartments.has(id)) throw new WecomError(60011);
+    if (id !== undefined) return org.subtree(id).filter((d) => app.visibleDepartments.has(d.id));
+    return [...org.departments.values()].filter((d) => app.visibleDepartments.has(d.id));
   };
+  /** The members of one visible department (no recursion: WeCom's fetch_child is not relied on). */
+  const membersIn = (query: Record<string, string | undefined>, app: AppRuntime) => {
+    assertReadsDirectory(app, seed.corpId);
+    const id = departmentId(query.department_id);
+    if (id === undefined) throw new WecomError(40058, 'department_id required');
+    if (!org.departments.has(id)) throw new WecomError(60123);
+    if (!app.visibleDepartments.has(id)) throw new WecomError(60011);
+    return org.membersOf(id);
+  };
+
   return [
     {
       api: 'user/get',
@@ -67,12 +100,20 @@ export function directoryRoutes(deps: ApiDeps): ApiRoute[] {
       method: 'GET',
       auth: true,
       empty: { userlist: [] },
-      handle({ query, app }) {
-        assertReadsDirectory(app, seed.corpId);
-        const id = departmentId(query.department_id);
-        if (id === undefined || !app.visibleDepartments.has(id)) throw new WecomError(60011);
-        return { userlist: seed.employees.filter((e) => e.department.includes(id)).map(member) };
-      },
+      handle: ({ query, app }) => ({ userlist: membersIn(query, app).map(member) }),
+    },
+    {
+      api: 'user/simplelist',
+      method: 'GET',
+      auth: true,
+      empty: { userlist: [] },
+      handle: ({ query, app }) => ({
+        userlist: membersIn(query, app).map((e) => ({
+          userid: e.userid,
+          name: e.name,
+          department: e.department,
+        })),
+      }),
     },
     {
       api: 'user/list_id',
@@ -84,14 +125,14 @@ export function directoryRoutes(deps: ApiDeps): ApiRoute[] {
         const input = parseBody(
           z.object({
             cursor: z.string().max(256).optional(),
-            limit: z.number().int().min(1).max(10_000).optional(),
+            limit: z.number().int().min(1).max(LIST_ID_MAX_LIMIT).optional(),
           }),
           body,
         );
-        const rows = seed.employees.flatMap((e) =>
+        const rows = [...corp.employees.values()].flatMap((e) =>
           e.department.map((department) => ({ userid: e.userid, department })),
         );
-        const { slice, nextCursor } = page(rows, input.cursor, input.limit ?? 10_000);
+        const { slice, nextCursor } = page(rows, input.cursor, input.limit ?? LIST_ID_MAX_LIMIT);
         return { next_cursor: nextCursor, dept_user: slice };
       },
     },
@@ -102,13 +143,7 @@ export function directoryRoutes(deps: ApiDeps): ApiRoute[] {
       empty: { department: [] },
       handle({ query, app }) {
         assertReadsDirectory(app, seed.corpId);
-        const id = departmentId(query.id);
-        if (id !== undefined && !app.visibleDepartments.has(id)) throw new WecomError(60011);
-        const list =
-          id === undefined
-            ? seed.departments.filter((d) => app.visibleDepartments.has(d.id))
-            : subtree(id, app.visibleDepartments);
-        return { department: list.map((d) => ({ ...d, department_leader: [] })) };
+        return { department: visibleTree(query, app).map(department) };
       },
     },
     {
@@ -118,15 +153,28 @@ export function directoryRoutes(deps: ApiDeps): ApiRoute[] {
       empty: { department_id: [] },
       handle({ query, app }) {
         if (app.corpId !== seed.corpId) throw new WecomError(60011);
-        const id = departmentId(query.id);
-        if (id !== undefined && !app.visibleDepartments.has(id)) throw new WecomError(60011);
-        const list =
-          id === undefined
-            ? seed.departments.filter((d) => app.visibleDepartments.has(d.id))
-            : subtree(id, app.visibleDepartments);
         return {
-          department_id: list.map((d) => ({ id: d.id, parentid: d.parentid, order: d.order })),
+          department_id: visibleTree(query, app).map((d) => ({
+            id: d.id,
+            parentid: d.parentid,
+            order: d.order,
+          })),
         };
+      },
+    },
+    {
+      api: 'department/get',
+      method: 'GET',
+      auth: true,
+      empty: { department: {} },
+      handle({ query, app }) {
+        assertReadsDirectory(app, seed.corpId);
+        const id = departmentId(query.id);
+        if (id === undefined) throw new WecomError(40058, 'id required');
+        const found = org.departments.get(id);
+        if (!found) throw new WecomError(60123);
+        if (!app.visibleDepartments.has(id)) throw new WecomError(60011);
+        return { department: department(found) };
       },
     },
   ];

@@ -13,7 +13,8 @@ import type { CredentialName } from '../../config';
  *            key's app (`<WECOM_APP_SECRET 对应的应用>`), else `<应用>` / `<app>`;
  * - `{key}`  the configured secret's key (`WECOM_CONTACT_SECRET（未设置时为 WECOM_APP_SECRET）`);
  * - `{ip}`   the egress IP from WeCom's `from ip:` (admins only: never in the short form);
- * - `{link}` WeCom's errcode query page for this code.
+ * - `{link}` WeCom's errcode query page for this code;
+ * - `{target}` the department or member the call was about, when the caller names it.
  */
 
 export type Bilingual = { zh: string; en: string };
@@ -39,6 +40,8 @@ export interface VariantCondition {
   credential?: true;
   /** WeCom's errmsg named the egress IP (`from ip:`). */
   fromIp?: true;
+  /** The caller named the department or member the call was about (`{target}`). */
+  target?: true;
 }
 
 /** Texts replacing the entry's in one situation; `more: null` drops the entry's `more`. */
@@ -605,6 +608,19 @@ const entries: ReadonlyArray<readonly [number, CatalogueEntry]> = [
           more: null,
         },
         {
+          when: { api: ['directory'] },
+          keyOf: 'directory',
+          cause: t(
+            `{key} 对应的应用不能调用这个通讯录接口：user/list_id 只接受${DIRECTORY_SYNC_PATH.zh}的 Secret。`,
+            `The app of {key} cannot call this directory API: user/list_id accepts only the secret of ${DIRECTORY_SYNC_PATH.en} (通讯录同步).`,
+          ),
+          action: t(
+            '自建应用的 Secret 用 department/list 与 user/list 读取通讯录即可，无需修改配置。',
+            "With a self-built app's secret the directory is read with department/list and user/list; no setting to change.",
+          ),
+          more: null,
+        },
+        {
           when: { api: ['customer'] },
           keyOf: 'contact',
           cause: t(
@@ -697,6 +713,19 @@ const entries: ReadonlyArray<readonly [number, CatalogueEntry]> = [
         `在${VISIBLE_PATH.zh}中扩大可见范围，加入相关成员或部门。`,
         `Widen the app's visible range at ${VISIBLE_PATH.en} to include those members or departments.`,
       ),
+      variants: [
+        {
+          when: { api: ['directory'], target: true },
+          cause: t(
+            '{target}不在 {app} 的可见范围内，通讯录读取不到它。',
+            '{target} is outside the visible range of {app}, so the directory cannot be read there.',
+          ),
+          action: t(
+            `在${VISIBLE_PATH.zh}中加入{target}（或它的上级部门）。`,
+            `Add {target} (or a department above it) to the visible range at ${VISIBLE_PATH.en}.`,
+          ),
+        },
+      ],
     },
   ],
   [
@@ -742,6 +771,21 @@ const entries: ReadonlyArray<readonly [number, CatalogueEntry]> = [
       action: t(
         `核对该成员是否仍在通讯录中，并确认其在${VISIBLE_PATH.zh}内。`,
         `Check that the member is still in the contact book and inside ${VISIBLE_PATH.en}.`,
+      ),
+    },
+  ],
+  [
+    60123,
+    {
+      category: 'not_found',
+      meaning: t('无效的部门 ID（invalid party id）', 'Invalid department ID (invalid party id)'),
+      cause: t(
+        '该部门不存在：已被删除，或 ID 有误。',
+        'The department does not exist: it was deleted, or the ID is wrong.',
+      ),
+      action: t(
+        '无需修改配置：组织架构同步会把它记为已删除。',
+        'No setting to change: the org sync records it as deleted.',
       ),
     },
   ],
@@ -972,6 +1016,13 @@ export const keyTexts: Readonly<Record<CredentialName, Bilingual>> = {
     'WECOM_DIRECTORY_SECRET (WECOM_APP_SECRET when unset)',
   ),
 };
+
+/** How `{target}` reads: the department or member a directory call was about. */
+export const targetTexts = {
+  department: t('部门 {id}', 'department {id}'),
+  namedDepartment: t('部门「{name}」（ID {id}）', 'department "{name}" (ID {id})'),
+  member: t('成员 {id}', 'member {id}'),
+} as const;
 
 /** How `{app}` reads, from the most to the least that is known about the app. */
 export const appTexts = {

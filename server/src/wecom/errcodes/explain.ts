@@ -10,6 +10,7 @@ import {
   type ErrcodeCategory,
   keyTexts,
   secretKeys,
+  targetTexts,
   uncatalogued,
   usedKeyText,
   type VariantCondition,
@@ -49,6 +50,15 @@ export interface ErrcodeContext {
   fromIp?: string;
   /** Names the app in console paths instead of `<the app of KEY>`. */
   app?: AppIdentity;
+  /** The department or member the call was about (60011 then names it). */
+  target?: ErrcodeTarget;
+}
+
+/** What a directory call was about. */
+export interface ErrcodeTarget {
+  kind: 'department' | 'member';
+  id: string | number;
+  name?: string;
 }
 
 const t = (zh: string, en: string): Bilingual => ({ zh, en });
@@ -93,12 +103,14 @@ interface Situation {
   family: ApiFamily | undefined;
   credential: CredentialName | undefined;
   fromIp: string | undefined;
+  target?: ErrcodeTarget;
 }
 
 function holds(when: VariantCondition, s: Situation): boolean {
   if (when.api && (s.family === undefined || !when.api.includes(s.family))) return false;
   if (when.credential && !s.credential) return false;
   if (when.fromIp && !s.fromIp) return false;
+  if (when.target && !s.target) return false;
   return true;
 }
 
@@ -131,6 +143,15 @@ function appText(credential: CredentialName | undefined, app: AppIdentity | unde
   return appTexts.unknown;
 }
 
+function targetText(target: ErrcodeTarget | undefined): Bilingual | undefined {
+  if (!target) return undefined;
+  const id = plain(String(target.id));
+  if (target.kind === 'member') return fill(targetTexts.member, { id });
+  return target.name
+    ? fill(targetTexts.namedDepartment, { id, name: plain(target.name) })
+    : fill(targetTexts.department, { id });
+}
+
 function join(a: Bilingual, b?: Bilingual): Bilingual {
   return b ? t(`${a.zh}${b.zh}`, `${a.en} ${b.en}`) : a;
 }
@@ -153,13 +174,14 @@ export function explainErrcode(errcode: number, context: ErrcodeContext = {}): E
   const credential = credentialFor(family, context.credential);
   const fromIp = validIp(context.fromIp);
   const entry = catalogue.get(errcode) ?? uncatalogued;
-  const texts = resolve(entry, { family, credential, fromIp });
+  const texts = resolve(entry, { family, credential, fromIp, target: context.target });
   const link = errcodeQueryLink(errcode);
   const values = {
     key: texts.keyOf && keyTexts[texts.keyOf],
     app: appText(credential, context.app),
     ip: fromIp === undefined ? undefined : plain(fromIp),
     link: plain(link),
+    target: targetText(context.target),
   };
   let cause = fill(texts.cause, values);
   const namesKey = entry.category === 'credential' || entry.category === 'permission';

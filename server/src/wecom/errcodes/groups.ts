@@ -38,6 +38,14 @@ export const CUSTOMER_NOT_FOUND: Codes = new Set([40096, 84061]);
 export const GROUP_NOT_FOUND: Codes = new Set([40050, 86001, 90501]);
 /** user/get: no such member, or outside the visible range. */
 export const USER_NOT_FOUND: Codes = new Set([60111]);
+/** department/get: no such department. */
+export const DEPARTMENT_NOT_FOUND: Codes = new Set([60123]);
+/**
+ * This secret may not call this directory API: the 通讯录同步 secret from a new IP on names and
+ * details (48009), a self-built app's secret on user/list_id (48002). The org sync then tries the
+ * next listing API.
+ */
+export const LISTING_REFUSED: Codes = new Set([48002, 48009]);
 /**
  * A refusal about one customer or group rather than the configuration (60011: its owner or
  * follower is outside the app's visible range). Employees are answered as if it did not exist.

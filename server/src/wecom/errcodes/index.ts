@@ -10,6 +10,7 @@ export {
   type AppIdentity,
   consolePath,
   describeErrcode,
+  type ErrcodeTarget,
   errcodeQueryLink,
   explainErrcode,
   shortFix,

@@ -101,6 +101,44 @@ describe.each([
     expect((await store.readLog('log:{b}', 0, 10)).map((entry) => entry.seq)).toEqual([3, 4]);
   });
 
+  it('should extend a lifetime only while the key holds the expected value', async () => {
+    await store.set('claim', 'mine', 100);
+    expect(await store.extendIfEquals('claim', 'theirs', 60_000)).toBe(false);
+    expect(await store.extendIfEquals('claim', 'mine', 60_000)).toBe(true);
+    await sleep(200);
+    expect(await store.get('claim')).toBe('mine');
+    expect(await store.extendIfEquals('gone', 'mine', 60_000)).toBe(false);
+    expect(await store.get('gone')).toBeNull();
+  });
+
+  it('should keep hash fields until deleted, read them in order and scan all of them', async () => {
+    await store.hashSet('h', { a: '1', b: '2' });
+    await store.hashSet('h', { b: 'two', c: '3' });
+    await store.hashSet('h', {});
+    expect(await store.hashGet('h', ['c', 'missing', 'b', 'a'])).toEqual(['3', null, 'two', '1']);
+    expect(await store.hashGet('h', [])).toEqual([]);
+    await store.hashDelete('h', ['a', 'never-written']);
+    expect(await store.hashGet('h', ['a'])).toEqual([null]);
+
+    const many = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`f${i}`, `v${i}`]));
+    await store.hashSet('big', many);
+    const seen = new Map<string, string>();
+    let cursor = '0';
+    let rounds = 0;
+    do {
+      const page = await store.hashScan('big', cursor, 100);
+      for (const [field, value] of page.entries) seen.set(field, value);
+      cursor = page.cursor;
+      rounds += 1;
+    } while (cursor !== '0' && rounds < 1000);
+    expect(Object.fromEntries(seen)).toEqual(many);
+    expect(rounds).toBeGreaterThan(1);
+    expect(await store.hashScan('none', '0', 10)).toEqual({ cursor: '0', entries: [] });
+
+    await store.delete('big');
+    expect(await store.hashGet('big', ['f1'])).toEqual([null]);
+  });
+
   it('should deliver published messages to subscribers until they unsubscribe', async () => {
     const received: string[] = [];
     const unsubscribe = await store.subscribe('news', (message) => received.push(message));

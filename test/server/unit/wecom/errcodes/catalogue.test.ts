@@ -13,7 +13,7 @@ import {
 const TOKEN_AND_GLOBAL_CODES = [
   -1, 40001, 40003, 40013, 40014, 40029, 40056, 40058, 40063, 40082, 40084, 40091, 40096, 41001,
   41002, 41004, 41035, 42001, 42003, 42009, 42013, 42022, 45009, 45031, 45033, 48002, 48006, 48009,
-  50001, 50003, 60011, 60020, 60111, 81013, 81017, 84061, 84074, 90206, 92002, 701008,
+  50001, 50003, 60011, 60020, 60111, 60123, 81013, 81017, 84061, 84074, 90206, 92002, 701008,
 ];
 /**
  * The customer-API codes (chat ids, not a customer group), the trusted-domain set-up codes, and
@@ -207,6 +207,45 @@ describe('explainErrcode (the doctor’s full form)', () => {
     expect(explainErrcode(60011).fix.zh).toContain('可见范围');
   });
 
+  it('60011 on a directory read about one department: add that department to the visible range', () => {
+    const out = explainErrcode(60011, {
+      api: 'user/list',
+      credential: 'directory',
+      target: { kind: 'department', id: 7, name: '董事会办公室' },
+    });
+    expect(out.cause.zh).toContain('部门「董事会办公室」（ID 7）');
+    expect(out.fix.zh).toContain('可见范围');
+    expect(out.fix.zh).toContain('部门「董事会办公室」（ID 7）');
+    expect(out.fix.en).toContain('department "董事会办公室" (ID 7)');
+    const member = explainErrcode(60011, {
+      api: 'user/get',
+      target: { kind: 'member', id: 'liuzong' },
+    });
+    expect(member.fix.en).toContain('member liuzong');
+    // Without a target, or on another API family, the general text stays.
+    expect(explainErrcode(60011, { api: 'user/get' }).fix.zh).not.toContain('{target}');
+    expect(
+      explainErrcode(60011, {
+        api: 'externalcontact/get',
+        target: { kind: 'department', id: 7 },
+      }).fix.zh,
+    ).not.toContain('部门 7');
+  });
+
+  it('48002 on a directory API: user/list_id is for the 通讯录同步 secret only', () => {
+    const out = explainErrcode(48002, { api: 'user/list_id', credential: 'directory' });
+    expect(out.cause.zh).toContain('WECOM_DIRECTORY_SECRET');
+    expect(out.cause.zh).toContain('通讯录同步');
+    expect(out.fix.en).toContain('department/list and user/list');
+  });
+
+  it('60123: an unknown department is recorded as deleted by the org sync', () => {
+    expect(explainErrcode(60123, { api: 'department/get' })).toMatchObject({
+      category: 'not_found',
+      fix: { en: expect.stringContaining('org sync') },
+    });
+  });
+
   it('40001 from gettoken: re-copy the secret, the app may be disabled, one-hour IP ban, the key to change', () => {
     const out = explainErrcode(40001, { api: 'gettoken', credential: 'contact' });
     expect(out.category).toBe('credential');
@@ -346,8 +385,14 @@ describe('situational variants and placeholders', () => {
         for (const credential of credentials) {
           for (const app of apps) {
             for (const fromIp of [undefined, '203.0.113.7']) {
-              const out = explainErrcode(code, { api, credential, fromIp, app });
-              expect(all(out.cause) + all(out.fix)).not.toMatch(/\{\w+\}/);
+              for (const target of [
+                undefined,
+                { kind: 'department', id: 7 } as const,
+                { kind: 'member', id: 'liuzong' } as const,
+              ]) {
+                const out = explainErrcode(code, { api, credential, fromIp, app, target });
+                expect(all(out.cause) + all(out.fix)).not.toMatch(/\{\w+\}/);
+              }
             }
           }
           expect(all(shortFix(code, { api, credential }))).not.toMatch(/\{\w+\}/);

@@ -3,9 +3,11 @@ import {
   CONFIGURATION_REFUSED,
   CREDENTIAL_REFUSED,
   CUSTOMER_NOT_FOUND,
+  DEPARTMENT_NOT_FOUND,
   describeErrcode,
   GROUP_NOT_FOUND,
   INVALID_CURSOR,
+  LISTING_REFUSED,
   LOGIN_CODE_REJECTED,
   NOT_FOUND,
   OTHER_APP,
@@ -36,6 +38,8 @@ describe('errcode groups', () => {
     ['CUSTOMER_NOT_FOUND', CUSTOMER_NOT_FOUND, [40096, 84061]],
     ['GROUP_NOT_FOUND', GROUP_NOT_FOUND, [40050, 86001, 90501]],
     ['USER_NOT_FOUND', USER_NOT_FOUND, [60111]],
+    ['DEPARTMENT_NOT_FOUND', DEPARTMENT_NOT_FOUND, [60123]],
+    ['LISTING_REFUSED', LISTING_REFUSED, [48002, 48009]],
     ['RESOURCE_HIDDEN', RESOURCE_HIDDEN, [60011]],
     ['INVALID_CURSOR', INVALID_CURSOR, [40058]],
     ['UNTRUSTED_IP', UNTRUSTED_IP, [60020]],
@@ -46,7 +50,12 @@ describe('errcode groups', () => {
   });
 
   it('puts every per-resource not-found code in NOT_FOUND, and only catalogued codes anywhere', () => {
-    for (const code of [...CUSTOMER_NOT_FOUND, ...GROUP_NOT_FOUND, ...USER_NOT_FOUND]) {
+    for (const code of [
+      ...CUSTOMER_NOT_FOUND,
+      ...GROUP_NOT_FOUND,
+      ...USER_NOT_FOUND,
+      ...DEPARTMENT_NOT_FOUND,
+    ]) {
       expect(NOT_FOUND.has(code)).toBe(true);
     }
     for (const group of [

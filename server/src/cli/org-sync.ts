@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SingleBar } from 'cli-progress';
+import { usesRedis } from '../config';
+import { createDirectoryDeps, createWecom } from '../deps';
+import type { OrgChange } from '../directory';
+import { departmentsCsv, membersCsv, snapshotJson } from '../directory/export';
+import type { FullSyncResult, SyncProgress } from '../directory/sync';
+import { createMetrics } from '../metrics';
+import { createStore } from '../stores';
+import { describeStoreProblem, probeStore } from '../stores/redis-probe';
+import { setUpCli } from './setup';
+
+/**
+ * `npm run org-sync`: one full org sync in this process (it takes the same cluster-wide claim as
+ * the server's syncs, so it never runs beside one), with a progress bar on a terminal; or a dry
+ * run that prints the changes a sync would write; and exports of the snapshot. Exit codes as the
+ * doctor's.
+ */
+const USAGE = `Usage: npm run org-sync -- [--dry-run] [--json] [--export FILE] [--export-departments FILE] [--skip-sync]
+  --dry-run                  read WeCom and print the changes a sync would write; write nothing
+  --json                     print the result as JSON (the outcome and every change record)
+  --export FILE              after the sync, write the snapshot: FILE.csv = members (UTF-8 with a
+                             byte order mark, for Excel), FILE.json = departments and members
+  --export-departments FILE  after the sync, write the departments as CSV
+  --skip-sync                only export the snapshot as it is
+Exit code: 0 done, 1 the sync failed or another sync is running, 2 configuration error or bad
+arguments.
+`;
+
+const sign = { created: '+', updated: '~', deleted: '-' } as const;
+
+function describe(change: OrgChange): string {
+  const record = change.after ?? change.before ?? {};
+  const label =
+    change.kind === 'department'
+      ? `department ${change.id}${record.name ? ` ${String(record.name)}` : ''}`
+      : `member ${change.id}${record.name ? ` ${String(record.name)}` : ''}`;
+  if (change.op !== 'updated') return `${sign[change.op]} ${label}`;
+  const fields = Object.keys(change.after ?? {}).map(
+    (field) =>
+      `${field}: ${JSON.stringify(change.before?.[field])} → ${JSON.stringify(change.after?.[field])}`,
+  );
+  const name = change.before?.name === undefined ? label : `${change.kind} ${change.id}`;
+  return `${sign.updated} ${name} ${fields.join(', ')}`;
+}
+
+function summary(result: FullSyncResult, seconds: number): string {
+  const lines: string[] = [];
+  const what = result.dryRun ? 'would write' : 'written';
+  if (result.ok) {
+    const seqs = result.records.flatMap((r) => (r.seq === undefined ? [] : [r.seq]));
+    const range = seqs.length > 0 ? ` (seq ${seqs[0]}–${seqs.at(-1)})` : '';
+    lines.push(
+      `org sync${result.dryRun ? ' (dry run)' : ''}: ${result.departments} departments, ${result.members} members; ${result.changes} changes ${what}${range}; ${result.wecomCalls} WeCom calls in ${seconds.toFixed(1)} s`,
+    );
+    if (result.sources)
+      lines.push(`  read with ${result.sources.departments} and ${result.sources.members}`);
+  } else {
+    lines.push(`org sync failed: ${result.error?.message ?? 'unknown error'}`);
+    if (result.error?.cause)
+      lines.push(`  cause: ${result.error.cause.en}`, `  原因：${result.error.cause.zh}`);
+    if (result.error?.fix)
+      lines.push(`  fix: ${result.error.fix.en}`, `  处理：${result.error.fix.zh}`);
+    lines.push('  The snapshot and the change feed are as they were before this run.');
+  }
+  for (const note of result.notes ?? []) {
+    lines.push(`  note: ${note.api} answered ${note.errcode}: ${note.cause.en}`);
+    lines.push(`        ${note.fix.en}`, `        ${note.fix.zh}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  let values: {
+    'dry-run'?: boolean;
+    json?: boolean;
+    export?: string;
+    'export-departments'?: string;
+    'skip-sync'?: boolean;
+    help?: boolean;
+  };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        'dry-run': { type: 'boolean' },
+        json: { type: 'boolean' },
+        export: { type: 'string' },
+        'export-departments': { type: 'string' },
+        'skip-sync': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (values.export && !['.csv', '.json'].includes(extname(values.export).toLowerCase())) {
+    process.stderr.write(`--export: the file must end in .csv or .json\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const { config, wecomConfig, simulator, logger } = await setUpCli();
+  if (!usesRedis(config.redis)) {
+    process.stderr.write(
+      'REDIS_URL is unset: the snapshot and the change feed live in this process only.\n',
+    );
+  }
+  // A wrong password is a configuration error (exit 2), an unreachable Redis a failure (exit 1).
+  const health = await probeStore(config.redis);
+  const problem = describeStoreProblem(health);
+  if (problem) {
+    process.stderr.write(`org-sync: ${problem}\n`);
+    const configuration =
+      health.kind === 'redis' &&
+      (health.problem === 'wrong_password' || health.problem === 'password_missing');
+    process.exitCode = configuration ? 2 : 1;
+    await simulator?.close();
+    return;
+  }
+  const store = await createStore(config, logger);
+  const infra = { logger, store, metrics: createMetrics() };
+  const wecom = createWecom(infra, wecomConfig);
+  const directory = createDirectoryDeps(infra, wecom, config, { runner: 'none' });
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort(new Error('interrupted')));
+
+  const bar = process.stderr.isTTY && !values.json ? createBar() : undefined;
+  try {
+    if (!values['skip-sync']) {
+      const started = performance.now();
+      const options = {
+        dryRun: values['dry-run'] === true,
+        signal: abort.signal,
+        onProgress: bar?.update,
+      };
+      const result = options.dryRun
+        ? await directory.sync.runFull(options)
+        : await directory.sync.runClaimed(`cli:${randomUUID()}`, options);
+      bar?.stop();
+      if (result === 'busy') {
+        process.stderr.write(
+          'Another org sync is running (see GET /api/admin/org/sync); try again when it ends.\n',
+        );
+        process.exitCode = 1;
+        return;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else {
+        if (result.dryRun)
+          for (const record of result.records) process.stdout.write(`${describe(record)}\n`);
+        process.stderr.write(summary(result, seconds));
+      }
+      if (!result.ok) {
+        process.exitCode = abort.signal.aborted ? 130 : 1;
+        return;
+      }
+    }
+    if (values.export || values['export-departments']) {
+      const view = await directory.orgStore.view();
+      if (values.export) {
+        const json = extname(values.export).toLowerCase() === '.json';
+        await writeFile(values.export, json ? snapshotJson(view) : membersCsv(view));
+        process.stderr.write(`${view.members.length} members → ${values.export}\n`);
+      }
+      if (values['export-departments']) {
+        await writeFile(values['export-departments'], departmentsCsv(view));
+        process.stderr.write(
+          `${view.departments.length} departments → ${values['export-departments']}\n`,
+        );
+      }
+    }
+  } finally {
+    bar?.stop();
+    await directory.close();
+    await wecom.close();
+    await store.close();
+    await simulator?.close();
+  }
+}
+
+/** A bar over the departments whose members are read, with the rate and ETA. */
+function createBar(): { update: (p: SyncProgress) => void; stop: () => void } {
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format:
+      ' {phase} {bar} {percentage}% | {value}/{total} departments | {members} members | {rate} dept/s | ETA {eta_formatted}',
+    etaBuffer: 50,
+    hideCursor: true,
+  });
+  let started = 0;
+  let running = false;
+  return {
+    update(progress) {
+      const total = Math.max(1, progress.counts.departments);
+      const done =
+        progress.phase === 'departments' ? 0 : Math.min(total, progress.counts.departmentsRead);
+      const seconds = started === 0 ? 0 : (Date.now() - started) / 1000;
+      const payload = {
+        phase: progress.phase.padEnd(11),
+        members: progress.counts.members,
+        rate: seconds > 0 ? (done / seconds).toFixed(0) : '0',
+      };
+      if (!running) {
+        // The department phase is one or two calls: the bar starts with the member reads.
+        if (progress.phase === 'departments') return;
+        running = true;
+        started = Date.now();
+        bar.start(total, done, payload);
+        return;
+      }
+      bar.setTotal(total);
+      bar.update(done, payload);
+    },
+    stop() {
+      if (running) bar.stop();
+      running = false;
+    },
+  };
+}
+
+main().catch((error) => {
+  process.stderr.write(`org-sync failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});

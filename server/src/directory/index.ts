@@ -1,0 +1,126 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { Logger } from '../logger';
+import { createFeed, type Feed } from '../stores/feed';
+import type { Store } from '../stores/store';
+import type { WecomDirectory } from '../wecom/directory';
+import { type OrgChange, type OrgChangeRecord, orgChangeSchema } from './model';
+import { createOrgStore, type OrgStore } from './org-store';
+import { type DepartmentNode, departmentTree, type MembersPage, membersPage } from './reads';
+import { createInProcessRunner, createQueueRunner, type SyncRunner } from './runner';
+import {
+  type ChangeResult,
+  createOrgSync,
+  type OrgChangeRequest,
+  type OrgSync,
+  type OrgSyncDeps,
+  type SyncStatus,
+} from './sync';
+
+/**
+ * The directory: the org snapshot, its change feed, the full and incremental sync, and where
+ * full syncs run. No HTTP here: the admin routes and the directory callback receiver call these.
+ */
+
+export type { OrgChange, OrgChangeRecord } from './model';
+export type { DepartmentNode, MembersPage } from './reads';
+export {
+  type ChangeResult,
+  ORG_CHANGE_TYPES,
+  type OrgChangeRequest,
+  type SyncStatus,
+} from './sync';
+
+export interface Directory {
+  orgStore: OrgStore;
+  feed: Feed<OrgChange>;
+  sync: OrgSync;
+  /**
+   * For the directory callback receiver: a parsed `change_contact` event
+   * (`{changeType, userId?, newUserId?, departmentId?}`) re-reads only the member or department
+   * it names (one WeCom call, a few store round trips) and appends what changed to the feed.
+   */
+  applyChange(change: OrgChangeRequest): Promise<ChangeResult>;
+  /** Starts a full sync somewhere in the cluster; `OrgError('sync_running')` when one runs. */
+  requestSync(): Promise<{ running: true }>;
+  syncStatus(): Promise<SyncStatus>;
+  departments(): Promise<{ departments: DepartmentNode[] }>;
+  members(query: { departmentId?: number; cursor?: string; limit: number }): Promise<MembersPage>;
+  changes(
+    after: number,
+    limit: number,
+  ): Promise<{ changes: OrgChangeRecord[]; next: number | null }>;
+  /** Names from the snapshot (no WeCom call); undefined where the snapshot has none. */
+  memberNames(userids: readonly string[]): Promise<(string | undefined)[]>;
+  close(): Promise<void>;
+}
+
+export type RunnerKind =
+  | { kind: 'queue'; connect: () => Redis | Cluster; prefix: string }
+  | { kind: 'in-process' }
+  /** Full syncs only through `sync.runClaimed` (the CLI). */
+  | { kind: 'none' };
+
+export interface DirectoryDeps {
+  store: Store;
+  directory: WecomDirectory;
+  logger: Logger;
+  now?: () => number;
+  /** Full sync period in seconds (0 = only on demand). */
+  intervalSeconds: number;
+  runner: RunnerKind;
+  /** Sync tuning (tests shorten back-offs and claims). */
+  tuning?: Pick<
+    OrgSyncDeps,
+    'concurrency' | 'gate' | 'claimTtlMs' | 'maxDurationMs' | 'commitWaitMs'
+  >;
+}
+
+export const ORG_FEED_NAME = 'org-changes';
+
+export function createDirectory(deps: DirectoryDeps): Directory {
+  const { store, logger, intervalSeconds } = deps;
+  const orgStore = createOrgStore(store);
+  // The feed is never trimmed: a follower can rebuild its copy from seq 0.
+  const feed = createFeed(store, { name: ORG_FEED_NAME, schema: orgChangeSchema });
+  const sync = createOrgSync({
+    ...deps.tuning,
+    store,
+    orgStore,
+    feed,
+    directory: deps.directory,
+    logger,
+    now: deps.now,
+  });
+  const runnerDeps = { sync, logger, intervalSeconds };
+  const runner: SyncRunner | undefined =
+    deps.runner.kind === 'queue'
+      ? createQueueRunner({
+          ...runnerDeps,
+          connect: deps.runner.connect,
+          prefix: deps.runner.prefix,
+        })
+      : deps.runner.kind === 'in-process'
+        ? createInProcessRunner(runnerDeps)
+        : undefined;
+
+  return {
+    orgStore,
+    feed,
+    sync,
+    applyChange: (change) => sync.applyChange(change),
+    async requestSync() {
+      if (!runner) throw new Error('this process runs no org syncs');
+      await runner.request();
+      return { running: true };
+    },
+    syncStatus: () => sync.status(),
+    departments: async () => ({ departments: departmentTree(await orgStore.view()) }),
+    members: async (query) => membersPage(await orgStore.view(), query),
+    async changes(after, limit) {
+      const page = await feed.read(after, limit);
+      return { changes: page.entries, next: page.next };
+    },
+    memberNames: (userids) => orgStore.memberNames(userids),
+    close: async () => runner?.close(),
+  };
+}

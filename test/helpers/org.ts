@@ -1,0 +1,93 @@
+import { loadConfig } from '../../server/src/config';
+import { createDirectoryDeps, createWecom, type Infra } from '../../server/src/deps';
+import type { Directory } from '../../server/src/directory';
+import type { OrgDepartment, OrgMember } from '../../server/src/directory/model';
+import { createMetrics } from '../../server/src/metrics';
+import type { OrgView, Simulator } from '../../server/src/sandbox/index';
+import type { Store } from '../../server/src/stores/store';
+import { silentLogger } from './stores';
+
+/** Back-offs short enough for tests; claims short enough to see them expire. */
+export const TEST_ORG_TUNING = {
+  gate: { backoffMs: 5, frequencyBackoffMs: 50 },
+  claimTtlMs: 3000,
+  commitWaitMs: 5000,
+} as const;
+
+/** A directory (org store, feed, sync) against `simulator`, on `store`, with no runner. */
+export function orgStack(
+  simulator: Simulator,
+  store: Store,
+  options: { secret?: string; concurrency?: number } = {},
+): { directory: Directory; close(): Promise<void> } {
+  const infra: Infra = { logger: silentLogger(), store, metrics: createMetrics() };
+  const base = simulator.wecomConfig();
+  const wecomConfig = {
+    ...base,
+    secrets: { ...base.secrets, ...(options.secret && { directory: options.secret }) },
+  };
+  const config = loadConfig({
+    WECOM_CORP_ID: simulator.corpId,
+    WECOM_APP_SECRET: 'unused-by-tests-see-wecomConfig',
+    JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
+  });
+  const wecom = createWecom(infra, wecomConfig);
+  const directory = createDirectoryDeps(infra, wecom, config, {
+    runner: 'none',
+    tuning: { ...TEST_ORG_TUNING, concurrency: options.concurrency },
+  });
+  return {
+    directory,
+    async close() {
+      await directory.close();
+      await wecom.close();
+    },
+  };
+}
+
+/** The simulator's truth in the org store's shape (what a full sync must end up with). */
+export function truthOf(view: OrgView, options: { idsOnly?: boolean } = {}) {
+  const departments = new Map<number, OrgDepartment>();
+  for (const d of view.departments) {
+    departments.set(
+      d.id,
+      options.idsOnly
+        ? { id: d.id, parentid: d.parentid, order: d.order }
+        : {
+            id: d.id,
+            name: d.name,
+            parentid: d.parentid,
+            order: d.order,
+            ...((d.department_leader ?? []).length > 0 && { leaders: d.department_leader }),
+          },
+    );
+  }
+  const members = new Map<string, OrgMember>();
+  for (const e of view.members) {
+    members.set(
+      e.userid,
+      options.idsOnly
+        ? { userid: e.userid, department: e.department }
+        : {
+            userid: e.userid,
+            name: e.name,
+            mainDepartment: e.department[0],
+            ...(e.position && { position: e.position }),
+            status: e.status,
+            department: e.department,
+          },
+    );
+  }
+  return { departments, members };
+}
+
+/** Maps compared as plain sorted objects (so a failure shows the difference). */
+export function plain(snapshot: {
+  departments: ReadonlyMap<number, OrgDepartment>;
+  members: ReadonlyMap<string, OrgMember>;
+}) {
+  return {
+    departments: [...snapshot.departments.values()].sort((a, b) => a.id - b.id),
+    members: [...snapshot.members.values()].sort((a, b) => (a.userid < b.userid ? -1 : 1)),
+  };
+}

@@ -1,0 +1,113 @@
+import { diffSnapshots } from '../../../../server/src/directory/diff';
+import type { OrgDepartment, OrgMember, OrgSnapshot } from '../../../../server/src/directory/model';
+
+const AT = '2026-01-01T00:00:00.000Z';
+const department = (id: number, parentid: number, name = `部门${id}`): OrgDepartment => ({
+  id,
+  name,
+  parentid,
+  order: 1000 - id,
+});
+const member = (userid: string, department: number[], name = userid): OrgMember => ({
+  userid,
+  name,
+  department,
+  mainDepartment: department[0],
+  status: 1,
+});
+const snapshot = (departments: OrgDepartment[], members: OrgMember[]): OrgSnapshot => ({
+  departments: new Map(departments.map((d) => [d.id, d])),
+  members: new Map(members.map((m) => [m.userid, m])),
+});
+
+describe('diffSnapshots', () => {
+  const base = snapshot(
+    [department(1, 0), department(2, 1), department(3, 2)],
+    [member('a', [2]), member('b', [3])],
+  );
+
+  it('writes nothing when nothing changed', () => {
+    expect(diffSnapshots(base, structuredClone(base), AT)).toEqual([]);
+  });
+
+  it('a member moved is one member update with before/after department, and no department record', () => {
+    const next = structuredClone(base);
+    next.members.set('a', member('a', [3]));
+    expect(diffSnapshots(base, next, AT)).toEqual([
+      {
+        kind: 'member',
+        op: 'updated',
+        id: 'a',
+        at: AT,
+        before: { department: [2], mainDepartment: 2 },
+        after: { department: [3], mainDepartment: 3 },
+      },
+    ]);
+  });
+
+  it('a renamed department is one department update with before/after name', () => {
+    const next = structuredClone(base);
+    next.departments.set(2, department(2, 1, '新名字'));
+    expect(diffSnapshots(base, next, AT)).toEqual([
+      {
+        kind: 'department',
+        op: 'updated',
+        id: 2,
+        at: AT,
+        before: { name: '部门2' },
+        after: { name: '新名字' },
+      },
+    ]);
+  });
+
+  it('creates parents before children and deletes children before parents, members in between', () => {
+    const grown = snapshot(
+      [...base.departments.values(), department(9, 8), department(8, 3), department(7, 1)],
+      [...base.members.values(), member('c', [9])],
+    );
+    expect(diffSnapshots(base, grown, AT).map((c) => [c.kind, c.op, c.id])).toEqual([
+      ['department', 'created', 7],
+      ['department', 'created', 8],
+      ['department', 'created', 9],
+      ['member', 'created', 'c'],
+    ]);
+    expect(diffSnapshots(grown, base, AT).map((c) => [c.kind, c.op, c.id])).toEqual([
+      ['member', 'deleted', 'c'],
+      ['department', 'deleted', 9],
+      ['department', 'deleted', 8],
+      ['department', 'deleted', 7],
+    ]);
+  });
+
+  it('keeps the whole record in a tombstone and in a creation; a cleared field shows as null', () => {
+    const next = structuredClone(base);
+    next.members.delete('b');
+    next.members.set('a', { ...member('a', [2]), position: '经理' });
+    const changes = diffSnapshots(base, next, AT);
+    expect(changes).toContainEqual({
+      kind: 'member',
+      op: 'deleted',
+      id: 'b',
+      at: AT,
+      before: member('b', [3]),
+    });
+    expect(diffSnapshots(next, base, AT)).toContainEqual({
+      kind: 'member',
+      op: 'updated',
+      id: 'a',
+      at: AT,
+      before: { position: '经理' },
+      after: { position: null },
+    });
+  });
+
+  it('orders members by userid and treats a department above the visible range as a root', () => {
+    const visible = snapshot([department(5, 1), department(6, 5)], []);
+    const withMembers = snapshot(
+      [department(5, 1), department(6, 5)],
+      [member('zz', [6]), member('aa', [5]), member('mm', [6])],
+    );
+    expect(diffSnapshots(snapshot([], []), visible, AT).map((c) => c.id)).toEqual([5, 6]);
+    expect(diffSnapshots(visible, withMembers, AT).map((c) => c.id)).toEqual(['aa', 'mm', 'zz']);
+  });
+});
