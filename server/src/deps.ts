@@ -1,4 +1,4 @@
-import { createDoctor, type Doctor } from './admin/doctor';
+import { createDoctor, type Doctor, type DoctorDeps } from './admin/doctor';
 import { createNameLookups } from './admin/name-lookups';
 import { createNameMapper, type NameMapper } from './admin/name-mapper';
 import { createUserDataDecryptor } from './auth/decrypt';
@@ -310,6 +310,26 @@ export interface AdminDeps {
   nameMapper: NameMapper;
 }
 
+/** The doctor of this configuration; the server adds a reuse window, its clock and the org size. */
+export function createConfiguredDoctor(
+  http: WecomHttp,
+  config: Config,
+  wecomConfig: WecomConfig,
+  extra: Pick<DoctorDeps, 'reuseMs' | 'now' | 'orgSize'> = {},
+): Doctor {
+  return createDoctor({
+    http,
+    wecom: wecomConfig,
+    probeUserIds: config.adminUserIds,
+    store: { redis: config.redis, sandbox: config.sandbox },
+    callbacks: {
+      keys: { app: config.callbacks.app, directory: config.callbacks.directory },
+      publicBaseUrl: config.publicBaseUrl,
+    },
+    ...extra,
+  });
+}
+
 export function createAdmin(
   infra: Infra,
   wecom: WecomDeps,
@@ -319,15 +339,7 @@ export function createAdmin(
 ): AdminDeps {
   return {
     // The doctor probes WeCom itself (no token cache); the mapper shares the name cache.
-    doctor: createDoctor({
-      http: wecom.http,
-      wecom: wecomConfig,
-      probeUserIds: config.adminUserIds,
-      store: { redis: config.redis, sandbox: config.sandbox },
-      callbacks: {
-        keys: { app: config.callbacks.app, directory: config.callbacks.directory },
-        publicBaseUrl: config.publicBaseUrl,
-      },
+    doctor: createConfiguredDoctor(wecom.http, config, wecomConfig, {
       reuseMs: DIAGNOSTICS_REUSE_MS,
       now: infra.now,
       orgSize:

@@ -49,6 +49,14 @@ export interface ResolveOptions {
 export interface NameMapper {
   /** Results in the order of `requests` (duplicates answered once, repeated in place). */
   resolve(requests: readonly NameRequest[], options?: ResolveOptions): Promise<NameResult[]>;
+  /** The same, split into resolved names and unresolved ids (`POST /api/admin/names`). */
+  lookup(requests: readonly NameRequest[], options?: { refresh?: boolean }): Promise<NamesAnswer>;
+}
+
+export interface NamesAnswer {
+  names: (NameRequest & { name: string; source: NameResult['source'] })[];
+  unresolved: (NameRequest &
+    Pick<NameResult, 'source' | 'errcode'> & { reason: UnresolvedReason })[];
 }
 
 export interface NameMapperDeps {
@@ -186,5 +194,16 @@ export function createNameMapper(deps: NameMapperDeps): NameMapper {
     return requests.map((request) => results.get(keyOf(request))!);
   }
 
-  return { resolve };
+  return {
+    resolve,
+    async lookup(requests, options = {}) {
+      const results = await resolve(requests, { onlyUnresolved: options.refresh !== true });
+      const answer: NamesAnswer = { names: [], unresolved: [] };
+      for (const { type, id, name, source, reason = 'not_found', errcode } of results) {
+        if (name !== null) answer.names.push({ type, id, name, source });
+        else answer.unresolved.push({ type, id, reason, errcode, source });
+      }
+      return answer;
+    },
+  };
 }

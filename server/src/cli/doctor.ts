@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createDoctor } from '../admin/doctor';
 import { formatReport } from '../admin/report-format';
+import { createConfiguredDoctor } from '../deps';
 import { createWecomHttp } from '../wecom/http';
 import { setUpCli } from './setup';
 
@@ -30,16 +30,7 @@ async function main(): Promise<void> {
     logger,
   });
   try {
-    const report = await createDoctor({
-      http,
-      wecom: wecomConfig,
-      probeUserIds: config.adminUserIds,
-      store: { redis: config.redis, sandbox: config.sandbox },
-      callbacks: {
-        keys: { app: config.callbacks.app, directory: config.callbacks.directory },
-        publicBaseUrl: config.publicBaseUrl,
-      },
-    }).run();
+    const report = await createConfiguredDoctor(http, config, wecomConfig).run();
     process.stdout.write(
       values.json
         ? `${JSON.stringify(report, null, 2)}\n`

@@ -258,11 +258,12 @@ const environmentGuard = z.object({
 });
 
 /**
- * A value as it may be shown in an error: without the credentials a URL may carry. Works on what
- * does not parse as a URL too (`redis//:password@host`, the typo the message is about): everything
- * up to the last `@` is user info, and a query string may hold a password (`?password=`).
+ * A value as it may be shown (errors, the doctor): the credentials a URL may carry replaced by
+ * `***` — its user info, and a query string, which may hold a password (`?password=`). Works on
+ * what does not parse as a URL too (`redis//:password@host`, the typo an error is about):
+ * everything up to the last `@` is user info.
  */
-function withoutCredentials(value: string): string {
+export function withoutCredentials(value: string): string {
   return value.replace(/^([a-z][a-z\d+.-]*:?\/\/)?.*@/is, '$1***@').replace(/\?.*$/s, '?***');
 }
 

@@ -5,17 +5,6 @@ import { RequestError } from '../errors/request-error';
 import { toRequestError } from './error-mapping';
 import type { AppState } from './state';
 
-/** Koa/body-parser HTTP errors (raw-body, co-body) that are about the request itself. */
-function fromHttpError(error: unknown): RequestError | undefined {
-  const status = (error as { status?: unknown })?.status;
-  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
-  if (status === 413) return new RequestError('request.too_large', { cause: error });
-  return new RequestError('guard.invalid_input', {
-    cause: error,
-    message: 'The request body is not valid JSON.',
-  });
-}
-
 /**
  * Every failure becomes `{code, message, data?, requestId}` with the status of the code table;
  * 5xx answers carry no internals. Unknown routes are `request.not_found`.
@@ -27,10 +16,7 @@ export function errorHandler(): Middleware<AppState> {
       if (ctx.status === 404 && ctx.body === undefined) throw new RequestError('request.not_found');
     } catch (thrown) {
       const anonymous = ctx.state.session === undefined && ctx.state.admin === undefined;
-      const error =
-        thrown instanceof RequestError
-          ? thrown
-          : (fromHttpError(thrown) ?? toRequestError(thrown, { anonymous }));
+      const error = toRequestError(thrown, { anonymous });
       const log = ctx.state.log;
       if (error.status >= 500)
         log?.error({ err: error.cause ?? error, code: error.code }, 'request failed');

@@ -93,19 +93,28 @@ const ORG: Readonly<Record<OrgFailure, { code: ErrorCode; message?: string }>> =
   claim_lost: { code: 'internal.unknown' },
 };
 
-function fromOrg(error: OrgError, caller: { anonymous: boolean }): RequestError {
+/** A WeCom refusal: the errcode, WeCom's trace id and, for an authenticated caller, the fix. */
+function rejected(
+  error: { errcode: number; hint?: string; api?: string; credential?: WecomApiError['credential'] },
+  caller: Caller,
+  cause: unknown,
+): RequestError {
+  return new RequestError('wecom.rejected', {
+    cause,
+    data: {
+      errcode: error.errcode,
+      hint: error.hint,
+      ...(!caller.anonymous && {
+        fix: shortFix(error.errcode, { api: error.api, credential: error.credential }),
+      }),
+    },
+  });
+}
+
+function fromOrg(error: OrgError, caller: Caller): RequestError {
+  if (error.reason === 'refused' && error.errcode !== undefined)
+    return rejected({ errcode: error.errcode, api: error.api }, caller, error);
   const { code, message } = ORG[error.reason];
-  if (error.reason === 'refused' && error.errcode !== undefined) {
-    return new RequestError(code, {
-      cause: error,
-      data: {
-        errcode: error.errcode,
-        ...(!caller.anonymous && {
-          fix: shortFix(error.errcode, { api: error.api }),
-        }),
-      },
-    });
-  }
   return new RequestError(code, { cause: error, message });
 }
 
@@ -124,10 +133,23 @@ function fromAuth(error: AuthError): RequestError {
 }
 
 /**
- * Maps anything thrown inside a request to its error answer. `anonymous` callers (no session, no
- * admin: a failed login) get `wecom.rejected` data without the fix text.
+ * Errors that Koa or its body readers raise with an HTTP status about the request itself (4xx).
  */
-export function toRequestError(error: unknown, caller: { anonymous: boolean }): RequestError {
+function fromHttpError(error: unknown): RequestError | undefined {
+  const status = (error as { status?: unknown } | null | undefined)?.status;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  if (status === 413) return new RequestError('request.too_large', { cause: error });
+  return new RequestError('guard.invalid_input', {
+    cause: error,
+    message: 'The request body is not valid JSON.',
+  });
+}
+
+/** Who asked: `anonymous` callers (no session, no admin: a failed login) get no fix text. */
+type Caller = { anonymous: boolean };
+
+/** Maps anything thrown inside a request to its error answer. */
+export function toRequestError(error: unknown, caller: Caller): RequestError {
   if (error instanceof RequestError) return error;
   if (error instanceof AuthError) return fromAuth(error);
   if (error instanceof ContactsError) {
@@ -150,16 +172,7 @@ export function toRequestError(error: unknown, caller: { anonymous: boolean }): 
         data: { errcode: error.errcode },
       });
     }
-    return new RequestError('wecom.rejected', {
-      cause: error,
-      data: {
-        errcode: error.errcode,
-        hint: error.hint,
-        ...(!caller.anonymous && {
-          fix: shortFix(error.errcode, { api: error.api, credential: error.credential }),
-        }),
-      },
-    });
+    return rejected(error, caller, error);
   }
-  return new RequestError('internal.unknown', { cause: error });
+  return fromHttpError(error) ?? new RequestError('internal.unknown', { cause: error });
 }

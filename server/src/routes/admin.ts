@@ -64,29 +64,9 @@ export function adminRoutes(
 ): void {
   router.post(
     '/api/admin/names',
-    guard({ body: namesBody, response: namesResponse }, async ({ body }) => {
-      const results = await deps.nameMapper.resolve(body.ids, {
-        onlyUnresolved: body.refresh !== true,
-      });
-      return {
-        names: results.flatMap((r) =>
-          r.name === null ? [] : [{ type: r.type, id: r.id, name: r.name, source: r.source }],
-        ),
-        unresolved: results.flatMap((r) =>
-          r.name !== null
-            ? []
-            : [
-                {
-                  type: r.type,
-                  id: r.id,
-                  reason: r.reason ?? 'not_found',
-                  errcode: r.errcode,
-                  source: r.source,
-                },
-              ],
-        ),
-      };
-    }),
+    guard({ body: namesBody, response: namesResponse }, ({ body }) =>
+      deps.nameMapper.lookup(body.ids, { refresh: body.refresh }),
+    ),
   );
 
   router.get(

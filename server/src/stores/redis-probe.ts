@@ -1,5 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { type RedisConfig, usesRedis } from '../config';
+import { type RedisConfig, usesRedis, withoutCredentials } from '../config';
 import { redisConnection } from './redis-options';
 
 /**
@@ -26,17 +26,6 @@ export type StoreHealth =
     };
 
 const MAX_REASON_LENGTH = 200;
-
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return '(REDIS_URL is not a URL)';
-  }
-}
 
 function targetOf(
   redis: RedisConfig,

@@ -354,7 +354,7 @@ describe('doctor: api-base', () => {
     const check = byId(report, 'api-base');
     expect(check.status).toBe('fail');
     expect(check.summary.en).toContain(
-      `GET http://127.0.0.1:${port}/cgi-bin/getcallbackip → network error ECONNREFUSED`,
+      `GET http://***@127.0.0.1:${port}/cgi-bin/getcallbackip → network error ECONNREFUSED`,
     );
     expect(JSON.stringify(report)).not.toContain('hunter2');
   });
@@ -430,7 +430,7 @@ describe('doctor: store', () => {
   it('the right password: ok, naming the Redis without its password', async () => {
     const { check, json } = await storeCheck(withPassword(PASSWORD));
     expect(check.status).toBe('ok');
-    expect(check.summary.en).toContain(`redis://127.0.0.1:${redis.port}`);
+    expect(check.summary.en).toContain(`redis://***@127.0.0.1:${redis.port}`);
     expect(json).not.toContain(PASSWORD);
   });
 

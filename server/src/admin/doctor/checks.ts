@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CredentialName } from '../../config';
+import { type CredentialName, withoutCredentials } from '../../config';
 import { probeStore, type StoreHealth } from '../../stores/redis-probe';
 import {
   type Bilingual,
@@ -51,18 +51,6 @@ const userIdsSchema = z.object({
 const MAX_COUNTED_DEPARTMENTS = 10;
 /** user/list_id pages the listing check reads at most to count members. */
 const MAX_COUNTED_PAGES = 5;
-
-/** A URL as it may be shown: without user name or password. */
-function shown(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return '(not a URL)';
-  }
-}
 
 function storeVerdict(health: StoreHealth, sandbox: boolean): Verdict {
   if (health.kind === 'memory') {
@@ -136,7 +124,7 @@ function storeVerdict(health: StoreHealth, sandbox: boolean): Verdict {
 function apiBaseCheck(wecom: DoctorDeps['wecom']): ProbeCheck {
   // Without an access token WeCom answers 41001 before anything else: no secret is sent.
   const api = 'getcallbackip';
-  const url = `${shown(wecom.apiBase)}/cgi-bin/${api}`;
+  const url = `${withoutCredentials(wecom.apiBase)}/cgi-bin/${api}`;
   return {
     id: 'api-base',
     async run(ctx) {
@@ -149,7 +137,7 @@ function apiBaseCheck(wecom: DoctorDeps['wecom']): ProbeCheck {
         if (error instanceof WecomUnavailableError) {
           const answer =
             error.reason === 'network' ? `network error ${error.detail}` : error.detail;
-          const proxy = wecom.proxy ? shown(wecom.proxy) : undefined;
+          const proxy = wecom.proxy ? withoutCredentials(wecom.proxy) : undefined;
           return {
             status: 'fail',
             api,
