@@ -33,6 +33,9 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   'wecom.rejected': true,
   'wecom.unavailable': true,
   'store.unavailable': true,
+  'auth.invalid_state': true,
+  'auth.not_member': true,
+  'jssdk.url_not_allowed': true,
   'internal.unknown': true,
 };
 const KNOWN_CODES: ReadonlySet<string> = new Set(Object.keys(ERROR_CODES));

@@ -17,6 +17,10 @@ export interface WecomConfig {
   timeoutMs: number;
   appAgentId?: string;
   miniprogramAppId?: string;
+  /** Origin of WeCom's OAuth2 authorize page (open.weixin.qq.com; the simulator in sandbox mode). */
+  oauthBase: string;
+  /** Origin of WeCom's QR login page for browsers (login.work.weixin.qq.com; the simulator). */
+  loginBase: string;
   /** Secret per credential: `app` (jscode2session), `contact` (externalcontact/*), `directory`. */
   secrets: Readonly<Record<CredentialName, string>>;
 }
@@ -56,6 +60,14 @@ export interface Config {
   adminUserIds: readonly string[];
   adminToken?: string;
   logLevel: LogLevel;
+  /**
+   * The server's public origin (with an optional path prefix), without a trailing slash: the
+   * OAuth2 redirect, the only origin whose pages get JS-SDK signatures, and the `Origin` that
+   * cookie-authenticated changes must carry. Unset outside sandbox mode → no web login.
+   */
+  publicBaseUrl?: string;
+  /** Lifetime of a web session (the admin console, H5 pages). */
+  webSessionTtlSeconds: number;
 }
 
 export interface RedisConfig {
@@ -176,6 +188,13 @@ const environmentGuard = z.object({
     .optional()
     .default('info'),
   SANDBOX_SCENARIO: optionalString,
+  PUBLIC_BASE_URL: url(['https:', 'http:']).refine(
+    (value) => value === undefined || (!value.includes('?') && !value.includes('#')),
+    { message: 'must be an origin with an optional path, without query or fragment' },
+  ),
+  WECOM_OAUTH_BASE: url(['http:', 'https:']),
+  WECOM_LOGIN_BASE: url(['http:', 'https:']),
+  WEB_SESSION_TTL_SECONDS: integer(60, 30 * 24 * 3600, 28800),
 });
 
 function fail(key: string, problem: string, value?: string): never {
@@ -209,6 +228,8 @@ export function loadConfig(
       timeoutMs: env.WECOM_TIMEOUT_MS,
       appAgentId: env.WECOM_APP_AGENT_ID,
       miniprogramAppId: env.WECOM_MINIPROGRAM_APPID,
+      oauthBase: originOf(env.WECOM_OAUTH_BASE ?? 'https://open.weixin.qq.com'),
+      loginBase: originOf(env.WECOM_LOGIN_BASE ?? 'https://login.work.weixin.qq.com'),
       secrets: Object.freeze({
         app: env.WECOM_APP_SECRET,
         contact: env.WECOM_CONTACT_SECRET ?? env.WECOM_APP_SECRET,
@@ -221,6 +242,12 @@ export function loadConfig(
   ) {
     fail('SANDBOX_SCENARIO', 'must be a scenario name such as "healthy"', env.SANDBOX_SCENARIO);
   }
+
+  if (!sandbox && env.PUBLIC_BASE_URL !== undefined && env.WECOM_APP_AGENT_ID === undefined)
+    fail(
+      'WECOM_APP_AGENT_ID',
+      'is required with PUBLIC_BASE_URL: the web login and wx.agentConfig name the app',
+    );
 
   if (env.REDIS_SENTINELS !== undefined && env.REDIS_CLUSTER_NODES !== undefined)
     fail('REDIS_CLUSTER_NODES', 'cannot be combined with REDIS_SENTINELS');
@@ -273,5 +300,15 @@ export function loadConfig(
     ),
     adminToken: env.ADMIN_TOKEN,
     logLevel: env.LOG_LEVEL,
+    // In sandbox mode the server's own loopback origin, so that the console works out of the box.
+    publicBaseUrl: (
+      env.PUBLIC_BASE_URL ?? (sandbox ? `http://127.0.0.1:${env.PORT}` : undefined)
+    )?.replace(/\/+$/, ''),
+    webSessionTtlSeconds: env.WEB_SESSION_TTL_SECONDS,
   });
+}
+
+/** `https://host[:port]` of a configured URL (a path or trailing slash is dropped). */
+function originOf(value: string): string {
+  return new URL(value).origin;
 }
