@@ -5,17 +5,24 @@ import { createUserDataDecryptor } from './auth/decrypt';
 import { createSessionTokens, type SessionTokens } from './auth/jwt';
 import { createLoginService, type LoginService } from './auth/login';
 import { createProfiles, type Profiles } from './auth/profile';
+import { createWebLogin, type WebLogin } from './auth/web-login';
 import type { Config, WecomConfig } from './config';
 import { type Customers, createContacts, type GroupChats } from './contacts';
+import { createJssdk, type Jssdk } from './jssdk';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
+import type { WebAuth } from './middleware/auth';
+import { createWebCookies } from './middleware/web-session';
 import { createNameCache, type NameCache } from './stores/name-cache';
 import { createRateLimiter, type RateLimiter } from './stores/rate-limiter';
 import { createSessionStore, type SessionStore } from './stores/session-store';
 import type { Store } from './stores/store';
+import { type ConsoleAssets, loadConsoleAssets } from './web/assets';
+import { type ConsolePages, createConsolePages } from './web/console';
 import { createWecomApi, type WecomApi } from './wecom/api';
 import { createWecomClient, type WecomClient } from './wecom/client';
 import { createWecomHttp, type WecomCallEvent, type WecomHttp } from './wecom/http';
+import { createTicketProvider } from './wecom/ticket-provider';
 import { createTokenProvider } from './wecom/token-provider';
 
 /**
@@ -92,7 +99,12 @@ export function createAuth(
   wecomConfig: WecomConfig,
 ): AuthDeps {
   const { logger, store, now } = infra;
-  const sessions = createSessionStore({ store, ttlSeconds: config.sessionTtlSeconds, now });
+  const sessions = createSessionStore({
+    store,
+    ttlSeconds: config.sessionTtlSeconds,
+    webTtlSeconds: config.webSessionTtlSeconds,
+    now,
+  });
   const sessionTokens = createSessionTokens({ secret: config.jwtSecret, now });
   return {
     sessionTokens,
@@ -160,6 +172,81 @@ export function createContactsDeps(
   };
 }
 
+/**
+ * The web side (with PUBLIC_BASE_URL and the app's AgentId): the web login of the admin console
+ * and H5 pages, JS-SDK signatures, and the console's pages.
+ */
+export interface WebDeps {
+  auth: WebAuth;
+  login: WebLogin;
+  jssdk: Jssdk;
+  pages: ConsolePages;
+  assets: ConsoleAssets;
+  sessionTtlSeconds: number;
+}
+
+/** Invalidations of one JS-SDK ticket on pages' reports per hour (WeCom: ~100 fetches an hour). */
+const TICKET_INVALIDATIONS_PER_HOUR = 10;
+
+export function createWeb(
+  infra: Infra,
+  wecom: WecomDeps,
+  auth: AuthDeps,
+  config: Config,
+  wecomConfig: WecomConfig,
+): WebDeps | undefined {
+  const { logger, store, now } = infra;
+  const { publicBaseUrl } = config;
+  const agentId = wecomConfig.appAgentId;
+  if (publicBaseUrl === undefined || agentId === undefined) return undefined;
+  const cookies = createWebCookies(publicBaseUrl);
+  const tokens = createSessionTokens({ secret: config.jwtSecret, audience: 'web', now });
+  return {
+    auth: { tokens, cookies },
+    login: createWebLogin({
+      wecom: wecom.api,
+      sessions: auth.sessions,
+      tokens,
+      store,
+      corpId: wecomConfig.corpId,
+      agentId,
+      oauthBase: wecomConfig.oauthBase,
+      loginBase: wecomConfig.loginBase,
+      publicBaseUrl,
+      failuresPerIp: createRateLimiter(store, {
+        name: 'login-failures',
+        points: config.rateLimits.loginFailuresPerMinute,
+        windowSeconds: 60,
+      }),
+      logger: logger.child({ component: 'web-login' }),
+    }),
+    jssdk: createJssdk({
+      tickets: createTicketProvider({
+        api: wecom.api,
+        store,
+        corpId: wecomConfig.corpId,
+        agentId,
+        logger: logger.child({ component: 'tickets' }),
+        timeoutMs: wecomConfig.timeoutMs,
+        now,
+      }),
+      corpId: wecomConfig.corpId,
+      agentId,
+      origin: cookies.origin,
+      invalidations: createRateLimiter(store, {
+        name: 'jsapi-ticket-invalidations',
+        points: TICKET_INVALIDATIONS_PER_HOUR,
+        windowSeconds: 3600,
+      }),
+      logger: logger.child({ component: 'jssdk' }),
+      now,
+    }),
+    pages: createConsolePages({ adminUserIds: config.adminUserIds }),
+    assets: loadConsoleAssets(),
+    sessionTtlSeconds: config.webSessionTtlSeconds,
+  };
+}
+
 /** `GET /api/admin/diagnostics` probes WeCom at most once per this many ms. */
 const DIAGNOSTICS_REUSE_MS = 10_000;
 
@@ -198,6 +285,8 @@ export interface AppDeps {
   auth: AuthDeps;
   contacts: ContactsDeps;
   admin: AdminDeps;
+  /** Absent without PUBLIC_BASE_URL: no web login, no JS-SDK signatures, no console. */
+  web?: WebDeps;
   /** Reverse proxies trusted for `X-Forwarded-For` (config `TRUSTED_PROXY_HOPS`). */
   trustedProxyHops: number;
 }
@@ -220,10 +309,12 @@ export function createDeps(options: {
     now: options.now,
   };
   const wecom = createWecom(infra, wecomConfig, options.onWecomCall);
+  const auth = createAuth(infra, wecom, config, wecomConfig);
   return {
     infra,
     wecom,
-    auth: createAuth(infra, wecom, config, wecomConfig),
+    auth,
+    web: createWeb(infra, wecom, auth, config, wecomConfig),
     contacts: createContactsDeps(infra, wecom, config, wecomConfig),
     admin: createAdmin(infra, wecom, config, wecomConfig),
     trustedProxyHops: config.trustedProxyHops,
