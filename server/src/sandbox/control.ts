@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { BodyError, readJson } from './body';
 import type { Fault } from './types';
+import type { JsapiSignatureCheck } from './web-auth';
 
 /** The HTTP control surface under /sandbox/ for processes that do not share memory with it. */
 
@@ -14,6 +15,8 @@ export interface ControlTarget {
   removeFault(id: string): boolean;
   clearFaults(): void;
   invalidateTokens(): void;
+  invalidateTickets(): void;
+  verifyJsapiSignature(check: JsapiSignatureCheck): { errcode: number; errmsg: string };
   setTrustedIps(ips: string[] | null): void;
 }
 
@@ -36,6 +39,14 @@ export const faultSchema: z.ZodType<Fault> = z.discriminatedUnion('kind', [
 const loginCodeSchema = z.object({
   userid: z.string().min(1).max(64),
   corpId: z.string().min(1).max(64).optional(),
+});
+const jsapiCheckSchema: z.ZodType<JsapiSignatureCheck> = z.object({
+  kind: z.enum(['config', 'agentConfig']),
+  agentid: z.string().max(20).optional(),
+  url: z.string().min(1).max(4096),
+  timestamp: z.number().int(),
+  nonceStr: z.string().min(1).max(64),
+  signature: z.string().min(1).max(64),
 });
 const trustedIpsSchema = z.object({ ips: z.array(z.string().min(1).max(64)).max(100).nullable() });
 
@@ -90,6 +101,15 @@ export function controlRouter(target: ControlTarget): Router {
   router.post('/tokens/invalidate', (ctx) => {
     target.invalidateTokens();
     ctx.status = 204;
+  });
+  router.post('/tickets/invalidate', (ctx) => {
+    target.invalidateTickets();
+    ctx.status = 204;
+  });
+  router.post('/jssdk/verify', async (ctx) => {
+    const check = await parse(ctx, jsapiCheckSchema);
+    if (!check) return;
+    ctx.body = target.verifyJsapiSignature(check);
   });
   router.put('/trusted-ips', async (ctx) => {
     const input = await parse(ctx, trustedIpsSchema);

@@ -48,3 +48,5 @@ export type {
   Simulator,
   StartSimulatorOptions,
 } from './types';
+export type { JsapiSignatureCheck, OauthIdentity } from './web-auth';
+export { OAUTH_CODE_TTL_MS, outsiderOpenid } from './web-auth';

@@ -11,10 +11,12 @@ import { createCallCounters } from './counters';
 import { encryptUserData } from './crypto';
 import { createFaultRegistry } from './faults';
 import { createApiLimits } from './limits';
+import { loginPagesRouter } from './login-pages';
 import { setUpScenario } from './scenarios';
 import { demoCorp } from './seed';
 import { createTokenStore } from './tokens';
 import type { Simulator, StartSimulatorOptions } from './types';
+import { createOauthCodeStore, createTicketStore } from './web-auth';
 
 /** Starts the WeCom simulator on a real HTTP port (default 127.0.0.1, a free port). */
 const MAX_REMEMBERED_SECRETS = 100_000;
@@ -53,6 +55,12 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     },
   };
   const codes = createCodeStore({ now });
+  const oauthCodes = createOauthCodeStore({ now });
+  const tickets = createTicketStore({
+    now,
+    ttlSeconds: options.ticketTtlSeconds ?? 7200,
+    onIssue: remember,
+  });
   const faults = createFaultRegistry();
   const counters = createCallCounters();
   const sessionKeys = new (class extends Map<string, string> {
@@ -67,6 +75,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     corp,
     tokens,
     codes,
+    oauthCodes,
+    tickets,
     now,
     sessionKeys,
     contactPermission: setup.contactPermission,
@@ -119,9 +129,13 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     removeFault: faults.remove,
     clearFaults: faults.clear,
     invalidateTokens: tokens.invalidateAll,
+    invalidateTickets: tickets.invalidateAll,
+    verifyJsapiSignature: tickets.verify,
     setTrustedIps,
   });
   app.use(control.routes()).use(control.allowedMethods());
+  const loginPages = loginPagesRouter({ corp, codes: oauthCodes });
+  app.use(loginPages.routes());
 
   const server = createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
@@ -145,6 +159,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       return {
         corpId: setup.corpIdForConfig,
         apiBase: url,
+        oauthBase: url,
+        loginBase: url,
         timeoutMs: opts.timeoutMs ?? 5000,
         appAgentId: seed.miniprogramApp.agentid,
         miniprogramAppId: seed.miniprogramAppId,
@@ -157,6 +173,10 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     callCounts: counters.all,
     resetCalls: counters.reset,
     invalidateTokens: tokens.invalidateAll,
+    invalidateTickets: tickets.invalidateAll,
+    verifyJsapiSignature: tickets.verify,
+    issueWebLoginCode: (identity, agentid) =>
+      oauthCodes.issue(identity, agentid ?? seed.miniprogramApp.agentid),
     injectFault(fault) {
       const id = faults.add(fault);
       return () => void faults.remove(id);
