@@ -60,7 +60,7 @@ export interface ConsoleAssets {
   vendor: ReadonlyMap<string, Asset>;
 }
 
-const OWN_FILE = /^[a-z][\w-]*\.(js|css)$/;
+const OWN_FILE = /^[a-z][\w-]*\.(mjs|css)$/;
 
 export function loadConsoleAssets(dir = path.join(__dirname, 'assets')): ConsoleAssets {
   const own = new Map<string, Asset>();

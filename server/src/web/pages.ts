@@ -67,6 +67,7 @@ function document(title: string, body: string, head = ''): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · wecom-gate</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/admin/assets/console.css">
 ${head}</head>
 <body>
@@ -76,14 +77,14 @@ ${body}
 `;
 }
 
-/** The console: an empty shell that `assets/app.js` renders into; it knows who is signed in. */
+/** The console: an empty shell that `assets/app.mjs` renders into; it knows who is signed in. */
 export function consoleShell(userid: string): string {
   return document(
     '管理后台',
     `<div id="app" data-userid="${escapeHtml(userid)}"><p class="loading">正在加载…</p></div>
 <noscript><p class="notice">管理后台需要启用 JavaScript。</p></noscript>`,
     `<script type="importmap">${IMPORT_MAP}</script>
-<script type="module" src="/admin/assets/app.js"></script>
+<script type="module" src="/admin/assets/app.mjs"></script>
 `,
   );
 }
@@ -100,7 +101,7 @@ export function refusalPage(userid: string): string {
 <p class="actions"><a class="button" href="${escapeHtml(loginUrl())}">换个账号登录</a>
 <button type="button" class="secondary" data-logout>退出登录</button></p>
 </main>`,
-    '<script type="module" src="/admin/assets/logout.js"></script>\n',
+    '<script type="module" src="/admin/assets/logout.mjs"></script>\n',
   );
 }
 
