@@ -56,5 +56,4 @@ export function createServices({
   };
 }
 
-export { ApiError, type ClientErrorCode, isApiError } from './errors';
 export type { Platform } from './platform';

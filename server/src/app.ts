@@ -2,7 +2,6 @@ import Router from '@koa/router';
 import type { HelmetOptions } from 'helmet';
 import Koa from 'koa';
 import type { AppDeps } from './deps';
-import { requestMetrics } from './metrics/middleware';
 import {
   findWebSession,
   loadCountedSession,
@@ -12,6 +11,7 @@ import {
   verifyWebCookie,
 } from './middleware/auth';
 import { errorHandler } from './middleware/error-handler';
+import { requestMetrics } from './middleware/metrics';
 import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security-headers';
 import type { AdminState, AppState, EmployeeState, WebTokenState } from './middleware/state';

@@ -1,6 +1,6 @@
 import type { Config, WecomConfig } from './config';
 import { ConfigError } from './config';
-import type { Simulator } from './sandbox';
+import type { Simulator } from './sandbox/types';
 
 /**
  * Where WeCom calls go: the configured corp, or in sandbox mode (no WECOM_CORP_ID) a simulator

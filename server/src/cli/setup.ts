@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { type Config, ConfigError, loadConfig, type WecomConfig } from '../config';
 import { createLogger, type Logger } from '../logger';
-import type { Simulator } from '../sandbox';
+import type { Simulator } from '../sandbox/types';
 import { resolveWecomTarget } from '../wecom-target';
 
 /** What the admin CLIs share: configuration (exit 2 on a bad key), the WeCom target, a logger. */

@@ -9,7 +9,6 @@ import { fetchCustomer, fetchGroupChat } from './loaders';
 import { type Customer, customerSchema, groupChatSchema } from './schemas';
 
 export type { Customers } from './customers';
-export { ContactsError, type ContactsFailure } from './errors';
 export type { GroupChats } from './group-chats';
 
 export interface ContactsDeps {

@@ -27,12 +27,3 @@ export class RequestError extends Error {
     this.headers = options.headers;
   }
 }
-
-/** Throws `RequestError(code)` unless `condition` holds. */
-export function assertThat(
-  condition: unknown,
-  code: ErrorCode,
-  options?: ConstructorParameters<typeof RequestError>[1],
-): asserts condition {
-  if (!condition) throw new RequestError(code, options);
-}

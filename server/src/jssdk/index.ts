@@ -6,8 +6,6 @@ import type { TicketKind, TicketProvider } from '../wecom/ticket-provider';
 import { JssdkError } from './errors';
 import { isSignableUrl, jsapiSignature, withoutFragment } from './signature';
 
-export { JssdkError, type JssdkFailure } from './errors';
-
 /**
  * Signatures for an H5 page's `wx.config` (the corp's jsapi_ticket) and `wx.agentConfig` (the
  * app's agent_config ticket), over exactly the URL the page reports, without its fragment, and

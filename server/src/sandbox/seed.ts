@@ -22,9 +22,6 @@ export const DEMO_DIRECTORY_SYNC_SECRET = 'YsDemoDirectorySyncSecret000000000000
 export const OTHER_CORP_ID = 'ww9e8d7c6b5a4f3e2d';
 export const OTHER_CORP_SECRET = 'OtherCorpAppSecret00000000000000000000000000D';
 
-/** The department outside the mini-program app's visible range. */
-export const CONFIDENTIAL_DEPARTMENT_ID = 7;
-
 export const customerId = (n: number): string => `wmYsDemoCust${String(n).padStart(2, '0')}`;
 export const groupChatId = (n: number): string => `wrYsDemoGroup${String(n).padStart(2, '0')}`;
 

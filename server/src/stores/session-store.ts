@@ -28,7 +28,6 @@ const storedSessionSchema = z.union([
   z.object({ ...common, kind: z.literal('web') }),
 ]);
 
-export type SessionKind = 'miniprogram' | 'web';
 export type MiniprogramSession = Extract<
   z.infer<typeof storedSessionSchema>,
   { kind: 'miniprogram' }

@@ -236,5 +236,3 @@ export function createFakeServer(data: FakeServerData) {
     },
   };
 }
-
-export type FakeServer = ReturnType<typeof createFakeServer>;

@@ -20,7 +20,7 @@ import type {
   Verdict,
 } from './types';
 
-export type { CheckStatus, DoctorCheck, DoctorDeps, DoctorReport } from './types';
+export type { CheckStatus, DoctorDeps, DoctorReport } from './types';
 
 /**
  * The doctor (`npm run doctor`, `GET /api/admin/diagnostics`): a table of checks (checks.ts) run

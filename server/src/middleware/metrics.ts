@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
-import type { AppState } from '../middleware/state';
-import type { Metrics } from '.';
+import type { Metrics } from '../metrics';
+import type { AppState } from './state';
 
 /**
  * Times every request. The route label is the router's pattern (`/api/external-contacts/:id`),

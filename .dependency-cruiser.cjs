@@ -1,0 +1,84 @@
+/**
+ * Architecture rules checked by `npm run lint` (dependency-cruiser). The server is layered, and
+ * an import may only point down:
+ *   config, errors, logger  <  stores  <  wecom  <  domain modules (auth, contacts, directory,
+ *   callbacks, admin, jssdk) and metrics  <  HTTP edge (middleware, routes, web)  <  wiring (app, deps,
+ *   index, cli)
+ * (The TypeScript parser dependency-cruiser can use here does not tell type-only imports apart,
+ * so the rules hold for those too.)
+ */
+const layer = (name, folders) => ({ name, path: `^server/src/(${folders.join('|')})(/|\\.ts$)` });
+const LAYERS = [
+  layer('base', ['config', 'errors', 'logger']),
+  layer('stores', ['stores']),
+  layer('wecom', ['wecom']),
+  layer('domain', ['auth', 'contacts', 'directory', 'callbacks', 'admin', 'jssdk', 'metrics']),
+  layer('http', ['middleware', 'routes', 'web']),
+];
+
+const upward = LAYERS.map((from, index) => ({
+  name: `no-upward-from-${from.name}`,
+  comment: `${from.name} may not import a layer above it`,
+  severity: 'error',
+  from: { path: from.path },
+  to: {
+    path: LAYERS.slice(index + 1)
+      .map((to) => to.path)
+      .concat('^server/src/(app|deps|index|wecom-target)\\.ts$', '^server/src/cli/')
+      .join('|'),
+    dependencyTypesNot: ['type-only'],
+  },
+}));
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'modules may not import each other in a cycle',
+      severity: 'error',
+      from: { path: '^(server/src|miniprogram)/' },
+      to: { circular: true },
+    },
+    ...upward,
+    {
+      name: 'no-http-in-domain',
+      comment: 'domain modules know nothing of HTTP: no koa, no routes, no middleware',
+      severity: 'error',
+      from: { path: '^server/src/(auth|contacts|directory|callbacks|admin|jssdk|stores|wecom)/' },
+      to: { path: '^node_modules/(koa|@koa/)|^server/src/(routes|middleware)/' },
+    },
+    {
+      name: 'sandbox-only-by-dynamic-import',
+      comment:
+        'production code loads the WeCom simulator only with the one dynamic import in sandbox mode',
+      severity: 'error',
+      from: { path: '^server/src/', pathNot: '^server/src/sandbox/' },
+      to: {
+        path: '^server/src/sandbox/',
+        pathNot: '^server/src/sandbox/types\\.ts$',
+        dependencyTypesNot: ['dynamic-import'],
+      },
+    },
+    {
+      name: 'sandbox-stands-alone',
+      comment: 'the simulator imports nothing of the gateway but the configuration types',
+      severity: 'error',
+      from: { path: '^server/src/sandbox/' },
+      to: { path: '^server/src/', pathNot: '^server/src/(sandbox|config)/' },
+    },
+    {
+      name: 'miniprogram-stands-alone',
+      comment: 'the mini-program imports nothing from the server',
+      severity: 'error',
+      from: { path: '^miniprogram/' },
+      to: { path: '^server/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(test|bench)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'server/tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.json'] },
+  },
+};
