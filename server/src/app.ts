@@ -16,7 +16,9 @@ import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security-headers';
 import type { AdminState, AppState, EmployeeState, WebTokenState } from './middleware/state';
 import { adminRoutes } from './routes/admin';
+import { callbackRoutes } from './routes/callbacks';
 import { consoleRoutes } from './routes/console';
+import { eventRoutes } from './routes/events';
 import { externalContactRoutes } from './routes/external-contacts';
 import { groupChatRoutes } from './routes/group-chats';
 import { healthRoutes } from './routes/health';
@@ -25,6 +27,7 @@ import { meRoutes } from './routes/me';
 import { metricsRoutes } from './routes/metrics';
 import { type SandboxLoginCodes, sandboxRoutes } from './routes/sandbox';
 import { loginRoutes, logoutRoutes } from './routes/sessions';
+import { verifyFileRoutes } from './routes/verify-files';
 import { webLoginRoutes, webLogoutRoutes } from './routes/web-login';
 import { CONSOLE_SECURITY_HEADERS, errorPage } from './web/pages';
 
@@ -57,7 +60,7 @@ export const API_SECURITY_HEADERS: HelmetOptions = {
  * the same store round trip) and admin.
  */
 export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<AppState> {
-  const { infra, auth, contacts, admin, web } = deps;
+  const { infra, auth, contacts, admin, callbacks, web } = deps;
   const app = new Koa<AppState>({
     proxy: deps.trustedProxyHops > 0,
     maxIpsCount: deps.trustedProxyHops,
@@ -68,6 +71,8 @@ export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<
   healthRoutes(open, { store: infra.store });
   loginRoutes(open, { login: auth.login });
   metricsRoutes(open, { metrics: infra.metrics });
+  callbackRoutes(open, { receivers: callbacks.receivers });
+  verifyFileRoutes(open, { files: deps.verifyFiles });
   if (deps.sandbox) sandboxRoutes(open, { sandbox: deps.sandbox });
 
   const pages = new Router<AppState>();
@@ -116,6 +121,7 @@ export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<
     }),
   );
   adminRoutes(admins, admin);
+  eventRoutes(admins, { eventsLog: callbacks.eventsLog });
 
   app.use(requestContext({ logger: infra.logger }));
   app.use(requestMetrics({ metrics: infra.metrics }));

@@ -6,13 +6,23 @@ import { createSessionTokens, type SessionTokens } from './auth/jwt';
 import { createLoginService, type LoginService } from './auth/login';
 import { createProfiles, type Profiles } from './auth/profile';
 import { createWebLogin, type WebLogin } from './auth/web-login';
+import {
+  type CallbackReceivers,
+  createCallbackReceivers,
+  createEventsLog,
+  createTaskQueue,
+  type DirectoryChangeHandler,
+  type EventEntry,
+} from './callbacks';
 import type { Config, WecomConfig } from './config';
 import { type Customers, createContacts, type GroupChats } from './contacts';
+import { type ContactsInvalidation, createContactsInvalidation } from './contacts/invalidation';
 import { createJssdk, type Jssdk } from './jssdk';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import type { WebAuth } from './middleware/auth';
 import { createWebCookies } from './middleware/web-session';
+import type { Feed } from './stores/feed';
 import { createNameCache, type NameCache } from './stores/name-cache';
 import { createRateLimiter, type RateLimiter } from './stores/rate-limiter';
 import { createSessionStore, type SessionStore } from './stores/session-store';
@@ -140,11 +150,15 @@ export function createAuth(
   };
 }
 
-/** Customers and groups, and the per-employee limit of the routes that read them. */
+/**
+ * Customers and groups, the per-employee limit of the routes that read them, and the broadcast
+ * that drops a cached detail on every instance.
+ */
 export interface ContactsDeps {
   customers: Customers;
   groupChats: GroupChats;
   lookupLimit: RateLimiter;
+  invalidation: ContactsInvalidation;
 }
 
 export function createContactsDeps(
@@ -154,15 +168,23 @@ export function createContactsDeps(
   wecomConfig: WecomConfig,
 ): ContactsDeps {
   const { logger, store, metrics } = infra;
+  const { customers, groupChats } = createContacts({
+    wecom: wecom.api,
+    store,
+    ttlSeconds: config.cacheTtlSeconds,
+    timeoutMs: wecomConfig.timeoutMs,
+    logger: logger.child({ component: 'contacts' }),
+    onLookup: metrics.cacheLookup,
+    onHidden: metrics.resourceRefusal,
+  });
   return {
-    ...createContacts({
-      wecom: wecom.api,
+    customers,
+    groupChats,
+    invalidation: createContactsInvalidation({
       store,
-      ttlSeconds: config.cacheTtlSeconds,
-      timeoutMs: wecomConfig.timeoutMs,
-      logger: logger.child({ component: 'contacts' }),
-      onLookup: metrics.cacheLookup,
-      onHidden: metrics.resourceRefusal,
+      customers,
+      groupChats,
+      logger: logger.child({ component: 'contacts-invalidation' }),
     }),
     lookupLimit: createRateLimiter(store, {
       name: 'lookup',
@@ -247,6 +269,60 @@ export function createWeb(
   };
 }
 
+/** Directory changes waiting for the org store's handler, and how many run at a time. */
+const DIRECTORY_QUEUE_CAPACITY = 1000;
+const DIRECTORY_QUEUE_CONCURRENCY = 2;
+
+/** WeCom's callbacks: the receivers, the events log, and the directory hand-off queue. */
+export interface CallbacksDeps {
+  receivers: CallbackReceivers;
+  eventsLog: Feed<EventEntry>;
+  /** Waits (bounded) for queued directory hand-offs; then stops the invalidation broadcast. */
+  close(): Promise<void>;
+}
+
+export function createCallbacks(
+  infra: Infra,
+  config: Config,
+  wecomConfig: WecomConfig,
+  parts: { auth: AuthDeps; contacts: ContactsDeps; onDirectoryChange?: DirectoryChangeHandler },
+): CallbacksDeps {
+  const { logger, store, metrics, now } = infra;
+  const log = logger.child({ component: 'callbacks' });
+  const eventsLog = createEventsLog(store);
+  const queue = createTaskQueue({
+    capacity: DIRECTORY_QUEUE_CAPACITY,
+    concurrency: DIRECTORY_QUEUE_CONCURRENCY,
+    onError: (error) =>
+      log.warn({ err: (error as Error).message }, 'callback: directory hand-off failed'),
+  });
+  const { invalidation } = parts.contacts;
+  return {
+    receivers: createCallbackReceivers({
+      keys: { app: config.callbacks.app, directory: config.callbacks.directory },
+      corpId: wecomConfig.corpId,
+      store,
+      eventsLog,
+      effects: {
+        forgetCustomer: invalidation.forgetCustomer,
+        forgetGroupChat: invalidation.forgetGroupChat,
+        endSessions: parts.auth.sessions.endAll,
+      },
+      onDirectoryChange: parts.onDirectoryChange,
+      queue,
+      logger: log,
+      now,
+      onAccepted: metrics.callbackAccepted,
+      onRejected: metrics.callbackRejected,
+    }),
+    eventsLog,
+    async close() {
+      await queue.drain(5000);
+      await invalidation.close();
+    },
+  };
+}
+
 /** `GET /api/admin/diagnostics` probes WeCom at most once per this many ms. */
 const DIAGNOSTICS_REUSE_MS = 10_000;
 
@@ -269,6 +345,10 @@ export function createAdmin(
       wecom: wecomConfig,
       probeUserIds: config.adminUserIds,
       store: { redis: config.redis, sandbox: config.sandbox },
+      callbacks: {
+        keys: { app: config.callbacks.app, directory: config.callbacks.directory },
+        publicBaseUrl: config.publicBaseUrl,
+      },
       reuseMs: DIAGNOSTICS_REUSE_MS,
       now: infra.now,
     }),
@@ -287,6 +367,9 @@ export interface AppDeps {
   admin: AdminDeps;
   /** Absent without PUBLIC_BASE_URL: no web login, no JS-SDK signatures, no console. */
   web?: WebDeps;
+  callbacks: CallbacksDeps;
+  /** Domain-ownership files served at the root (config `VERIFY_FILES`). */
+  verifyFiles: Readonly<Record<string, string>>;
   /** Reverse proxies trusted for `X-Forwarded-For` (config `TRUSTED_PROXY_HOPS`). */
   trustedProxyHops: number;
 }
@@ -300,6 +383,8 @@ export function createDeps(options: {
   onWecomCall?: (event: WecomCallEvent) => void;
   /** Default: a fresh registry for this app. */
   metrics?: Metrics;
+  /** The org store's handler of directory changes (default: they are only recorded). */
+  onDirectoryChange?: DirectoryChangeHandler;
 }): AppDeps & { wecom: WecomDeps; close(): Promise<void> } {
   const { config, wecomConfig } = options;
   const infra: Infra = {
@@ -310,14 +395,25 @@ export function createDeps(options: {
   };
   const wecom = createWecom(infra, wecomConfig, options.onWecomCall);
   const auth = createAuth(infra, wecom, config, wecomConfig);
+  const contacts = createContactsDeps(infra, wecom, config, wecomConfig);
+  const callbacks = createCallbacks(infra, config, wecomConfig, {
+    auth,
+    contacts,
+    onDirectoryChange: options.onDirectoryChange,
+  });
   return {
     infra,
     wecom,
     auth,
     web: createWeb(infra, wecom, auth, config, wecomConfig),
-    contacts: createContactsDeps(infra, wecom, config, wecomConfig),
+    contacts,
     admin: createAdmin(infra, wecom, config, wecomConfig),
+    callbacks,
+    verifyFiles: config.verifyFiles,
     trustedProxyHops: config.trustedProxyHops,
-    close: wecom.close,
+    async close() {
+      await callbacks.close();
+      await wecom.close();
+    },
   };
 }

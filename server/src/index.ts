@@ -1,11 +1,12 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createDeps } from './deps';
 import { createLogger } from './logger';
 import { createStore } from './stores';
-import { resolveWecomTarget } from './wecom-target';
+import { registerSandboxCallbacks, resolveWecomTarget } from './wecom-target';
 
 /** The only file that listens. Sandbox mode starts the WeCom simulator in-process first. */
 async function main(): Promise<void> {
@@ -47,6 +48,22 @@ async function main(): Promise<void> {
 
   const server: Server = app.listen(config.port, () => {
     logger.info({ port: config.port, sandbox: config.sandbox }, 'wecom-gate listening');
+    if (simulator) {
+      const address = server.address() as AddressInfo;
+      const host = ['::', '0.0.0.0'].includes(address.address)
+        ? '127.0.0.1'
+        : address.family === 'IPv6'
+          ? `[${address.address}]`
+          : address.address;
+      registerSandboxCallbacks(
+        simulator,
+        `http://${host}:${address.port}`,
+        config.callbacks,
+        logger,
+      ).catch((error: unknown) =>
+        logger.warn({ err: (error as Error).message }, 'sandbox: callback registration failed'),
+      );
+    }
   });
   server.keepAliveTimeout = 65_000;
 

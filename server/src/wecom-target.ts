@@ -1,5 +1,6 @@
 import type { Config, WecomConfig } from './config';
 import { ConfigError } from './config';
+import type { Logger } from './logger';
 import type { Simulator } from './sandbox/types';
 
 /**
@@ -20,4 +21,37 @@ export async function resolveWecomTarget(
   }
   const simulator = await startSimulator({ scenario });
   return { wecomConfig: simulator.wecomConfig(), simulator };
+}
+
+/**
+ * Sandbox mode, once the gateway listens: saves its callback URLs in the simulator as an admin
+ * would in the console (the simulator verifies each URL first), so that changes made through the
+ * simulator's control surface (`/sandbox/world/*`) arrive as encrypted events.
+ */
+export async function registerSandboxCallbacks(
+  simulator: Simulator,
+  gatewayOrigin: string,
+  callbacks: Config['callbacks'],
+  logger: Logger,
+): Promise<void> {
+  for (const receiver of ['app', 'directory'] as const) {
+    const keys = callbacks[receiver];
+    if (!keys) continue;
+    const url = `${gatewayOrigin}/wecom/callback/${receiver}`;
+    const result = await simulator.registerCallback(receiver, { url, ...keys });
+    if (result.verified)
+      logger.info({ receiver, url }, 'sandbox: the simulator verified the callback URL');
+    else
+      logger.warn(
+        { receiver, url, reason: result.reason },
+        'sandbox: callback URL verification failed',
+      );
+  }
+  logger.info(
+    {
+      simulator: simulator.url,
+      try: `curl -X POST ${simulator.url}/sandbox/world/remove-follower -d '{"externalUserId":"wmYsDemoCust03","userid":"lisi"}'`,
+    },
+    'sandbox: change the demo corp through the simulator; the events arrive at /wecom/callback/*',
+  );
 }

@@ -35,6 +35,10 @@ async function main(): Promise<void> {
       wecom: wecomConfig,
       probeUserIds: config.adminUserIds,
       store: { redis: config.redis, sandbox: config.sandbox },
+      callbacks: {
+        keys: { app: config.callbacks.app, directory: config.callbacks.directory },
+        publicBaseUrl: config.publicBaseUrl,
+      },
     }).run();
     process.stdout.write(
       values.json

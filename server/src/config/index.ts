@@ -25,6 +25,12 @@ export interface WecomConfig {
   secrets: Readonly<Record<CredentialName, string>>;
 }
 
+/** One callback receiver's 接收消息 Token and EncodingAESKey. */
+export interface CallbackKeysConfig {
+  token: string;
+  encodingAesKey: string;
+}
+
 export interface Config {
   port: number;
   /** True without `WECOM_CORP_ID`: `npm start` runs the WeCom simulator in-process. */
@@ -60,6 +66,15 @@ export interface Config {
   adminUserIds: readonly string[];
   adminToken?: string;
   logLevel: LogLevel;
+  /** Callback receivers with their keys; a receiver without keys answers 404. */
+  callbacks: Readonly<{
+    app?: Readonly<CallbackKeysConfig>;
+    directory?: Readonly<CallbackKeysConfig>;
+    /** Sandbox mode without keys: random ones were made for this process (the simulator's). */
+    generated: boolean;
+  }>;
+  /** Domain-ownership files served at the root: name → content. */
+  verifyFiles: Readonly<Record<string, string>>;
   /**
    * The server's public origin (with an optional path prefix), without a trailing slash: the
    * OAuth2 redirect, the only origin whose pages get JS-SDK signatures, and the `Origin` that
@@ -101,6 +116,10 @@ const SECRET_KEYS = new Set([
   'WECOM_DIRECTORY_SECRET',
   'JWT_SECRET',
   'ADMIN_TOKEN',
+  'WECOM_APP_CALLBACK_TOKEN',
+  'WECOM_APP_CALLBACK_AES_KEY',
+  'WECOM_DIRECTORY_CALLBACK_TOKEN',
+  'WECOM_DIRECTORY_CALLBACK_AES_KEY',
 ]);
 
 const optionalString = z
@@ -151,6 +170,43 @@ const hostPorts = optionalString.transform((value, ctx) => {
   }));
 });
 
+/** A callback Token of the console: letters and digits, at most 32. */
+export const TOKEN_PATTERN = /^[A-Za-z0-9]{1,32}$/;
+
+/** An EncodingAESKey: 43 characters of base64 (the console makes letters and digits), 32 bytes. */
+export function isValidEncodingAesKey(key: string): boolean {
+  return /^[A-Za-z0-9+/]{43}$/.test(key) && Buffer.from(`${key}=`, 'base64').length === 32;
+}
+
+/** The console's Token: letters and digits, at most 32. */
+const callbackToken = optionalString.refine((v) => v === undefined || TOKEN_PATTERN.test(v), {
+  message: 'must be the Token from the console: 1 to 32 letters and digits',
+});
+/** The console's EncodingAESKey: 43 characters of base64 that decode to a 32-byte key. */
+const callbackAesKey = optionalString.refine((v) => v === undefined || isValidEncodingAesKey(v), {
+  message: 'must be the 43-character EncodingAESKey from the console (letters and digits)',
+});
+
+const VERIFY_FILE_NAME = /^(WW|MP)_verify_[A-Za-z0-9]{1,64}\.txt$/;
+const verifyFiles = optionalString.transform((value, ctx) => {
+  const files: Record<string, string> = {};
+  if (value === undefined) return files;
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const match = /^([^=]+)=([A-Za-z0-9]{1,256})$/.exec(entry);
+    if (!match || !VERIFY_FILE_NAME.test(match[1]!) || entries.length > 20) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be name=content[,name=content…] with names WW_verify_*.txt or MP_verify_*.txt and letters and digits as content (at most 20)',
+      });
+      return z.NEVER;
+    }
+    files[match[1]!] = match[2]!;
+  }
+  return files;
+});
+
 const environmentGuard = z.object({
   PORT: integer(0, 65535, 3000),
   WECOM_CORP_ID: optionalString,
@@ -188,6 +244,10 @@ const environmentGuard = z.object({
     .optional()
     .default('info'),
   SANDBOX_SCENARIO: optionalString,
+  WECOM_APP_CALLBACK_TOKEN: callbackToken,
+  WECOM_APP_CALLBACK_AES_KEY: callbackAesKey,
+  WECOM_DIRECTORY_CALLBACK_TOKEN: callbackToken,
+  WECOM_DIRECTORY_CALLBACK_AES_KEY: callbackAesKey,
   PUBLIC_BASE_URL: url(['https:', 'http:']).refine(
     (value) => value === undefined || (!value.includes('?') && !value.includes('#')),
     { message: 'must be an origin with an optional path, without query or fragment' },
@@ -195,6 +255,7 @@ const environmentGuard = z.object({
   WECOM_OAUTH_BASE: url(['http:', 'https:']),
   WECOM_LOGIN_BASE: url(['http:', 'https:']),
   WEB_SESSION_TTL_SECONDS: integer(60, 30 * 24 * 3600, 28800),
+  VERIFY_FILES: verifyFiles,
 });
 
 function fail(key: string, problem: string, value?: string): never {
@@ -275,6 +336,24 @@ export function loadConfig(
       String(env.WEB_CONCURRENCY),
     );
 
+  const callbackKeys = (receiver: 'APP' | 'DIRECTORY'): CallbackKeysConfig | undefined => {
+    const tokenKey = `WECOM_${receiver}_CALLBACK_TOKEN` as const;
+    const aesKey = `WECOM_${receiver}_CALLBACK_AES_KEY` as const;
+    const token = env[tokenKey];
+    const encodingAesKey = env[aesKey];
+    if (token === undefined && encodingAesKey === undefined) return undefined;
+    if (token === undefined) fail(tokenKey, `is required with ${aesKey}`);
+    if (encodingAesKey === undefined) fail(aesKey, `is required with ${tokenKey}`);
+    return Object.freeze({ token, encodingAesKey });
+  };
+  let app = callbackKeys('APP');
+  let directory = callbackKeys('DIRECTORY');
+  const generated = sandbox && app === undefined && directory === undefined;
+  if (generated) {
+    app = randomCallbackKeys();
+    directory = randomCallbackKeys();
+  }
+
   return Object.freeze({
     port: env.PORT,
     sandbox,
@@ -300,12 +379,32 @@ export function loadConfig(
     ),
     adminToken: env.ADMIN_TOKEN,
     logLevel: env.LOG_LEVEL,
+    callbacks: Object.freeze({ app, directory, generated }),
     // In sandbox mode the server's own loopback origin, so that the console works out of the box.
     publicBaseUrl: (
       env.PUBLIC_BASE_URL ?? (sandbox ? `http://127.0.0.1:${env.PORT}` : undefined)
     )?.replace(/\/+$/, ''),
     webSessionTtlSeconds: env.WEB_SESSION_TTL_SECONDS,
+    verifyFiles: Object.freeze(env.VERIFY_FILES),
   });
+}
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Letters and digits, as the console generates them (rejection sampling: no modulo bias). */
+function randomAlphanumeric(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 248 && out.length < length) out += ALPHANUMERIC[byte % 62];
+    }
+  }
+  return out;
+}
+
+/** A Token and EncodingAESKey for the sandbox's receivers, new for each process. */
+function randomCallbackKeys(): CallbackKeysConfig {
+  return Object.freeze({ token: randomAlphanumeric(32), encodingAesKey: randomAlphanumeric(43) });
 }
 
 /** `https://host[:port]` of a configured URL (a path or trailing slash is dropped). */

@@ -20,6 +20,8 @@ export interface Customers {
   lookup(userid: string, externalUserIds: readonly string[]): Promise<ContactLookupResponse>;
   /** Drops a customer's cached detail (it changed). */
   forget(externalUserId: string): Promise<void>;
+  /** Drops this process's memo of it (another instance dropped it from the store). */
+  forgetLocally(externalUserId: string): Promise<void>;
 }
 
 export function createCustomers(deps: {
@@ -58,5 +60,6 @@ export function createCustomers(deps: {
       return answer;
     },
     forget: (externalUserId) => details.forget(externalUserId),
+    forgetLocally: (externalUserId) => details.forgetLocally(externalUserId),
   };
 }

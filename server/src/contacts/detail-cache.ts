@@ -30,6 +30,13 @@ export interface DetailCache<T> {
   getMany(ids: readonly string[]): Promise<Lookup<T>[]>;
   /** Drops a detail here and in the store, so the next read asks WeCom again. */
   forget(id: string): Promise<void>;
+  /**
+   * Drops this process's memo of a detail (another instance dropped it from the store). A load of
+   * it still in flight here does not remember its answer, and when this process loaded it in the
+   * last few seconds (it may have stored it after the other instance's delete) the store entry is
+   * dropped again.
+   */
+  forgetLocally(id: string): Promise<void>;
 }
 
 export interface DetailCacheDeps<T> {
@@ -52,6 +59,8 @@ export interface DetailCacheDeps<T> {
 
 const MEMO_SIZE = 1000;
 const MEMO_TTL_MS = 5000;
+/** A load that stored its answer this recently may have raced a drop on another instance. */
+const RECENT_STORE_MS = 10_000;
 
 const absentSchema = z.object({
   absent: z.enum(['not_found', 'hidden']),
@@ -72,6 +81,11 @@ export function createDetailCache<T>(deps: DetailCacheDeps<T>): DetailCache<T> {
       : undefined;
   const loads = createSingleFlight<Lookup<T>>();
   const slots = createSlots(deps);
+  // Ids loading now (one load per id: single flight), and those dropped while loading: such a
+  // load may have read WeCom before the change, so it answers its caller but remembers nothing.
+  const inFlight = new Set<string>();
+  const droppedWhileLoading = new Set<string>();
+  const recentlyStored = new LRUCache<string, true>({ max: MEMO_SIZE, ttl: RECENT_STORE_MS });
 
   const decode = (raw: string | null): Lookup<T> | undefined => {
     if (raw === null) return undefined;
@@ -85,14 +99,27 @@ export function createDetailCache<T>(deps: DetailCacheDeps<T>): DetailCache<T> {
 
   const loadAndRemember = (id: string, signal: AbortSignal) =>
     loads.run(id, async () => {
-      const value = await load(id, signal);
-      const ttlMs = isAbsent(value) ? absentTtlMs : ttlSeconds * 1000;
-      if (ttlMs > 0) {
-        await store.set(keyOf(id), JSON.stringify(value), ttlMs);
-        memo?.set(id, { value }, { ttl: Math.min(ttlMs, MEMO_TTL_MS) });
+      inFlight.add(id);
+      try {
+        const value = await load(id, signal);
+        const ttlMs = isAbsent(value) ? absentTtlMs : ttlSeconds * 1000;
+        if (ttlMs > 0 && !droppedWhileLoading.has(id)) {
+          await store.set(keyOf(id), JSON.stringify(value), ttlMs);
+          recentlyStored.set(id, true);
+          if (droppedWhileLoading.has(id)) await store.delete(keyOf(id));
+          else memo?.set(id, { value }, { ttl: Math.min(ttlMs, MEMO_TTL_MS) });
+        }
+        return value;
+      } finally {
+        inFlight.delete(id);
+        droppedWhileLoading.delete(id);
       }
-      return value;
     });
+
+  const drop = (id: string) => {
+    if (inFlight.has(id)) droppedWhileLoading.add(id);
+    memo?.delete(id);
+  };
 
   async function getMany(ids: readonly string[]): Promise<Lookup<T>[]> {
     const found: (Lookup<T> | undefined)[] = ids.map((id) => memo?.get(id)?.value);
@@ -136,8 +163,14 @@ export function createDetailCache<T>(deps: DetailCacheDeps<T>): DetailCache<T> {
   return {
     getMany,
     async forget(id) {
-      memo?.delete(id);
+      drop(id);
       await store.delete(keyOf(id));
+    },
+    async forgetLocally(id) {
+      const raced = inFlight.has(id) || recentlyStored.has(id);
+      drop(id);
+      recentlyStored.delete(id);
+      if (raced) await store.delete(keyOf(id));
     },
   };
 }

@@ -13,6 +13,8 @@ export interface GroupChats {
   getReadable(userid: string, chatId: string): Promise<GroupChat>;
   /** Drops a group's cached detail (it changed). */
   forget(chatId: string): Promise<void>;
+  /** Drops this process's memo of it (another instance dropped it from the store). */
+  forgetLocally(chatId: string): Promise<void>;
 }
 
 export function createGroupChats(deps: {
@@ -47,5 +49,6 @@ export function createGroupChats(deps: {
       return group!;
     },
     forget: (chatId) => details.forget(chatId),
+    forgetLocally: (chatId) => details.forgetLocally(chatId),
   };
 }

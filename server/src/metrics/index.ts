@@ -18,6 +18,10 @@ export interface Metrics {
   cacheLookup(cache: string, hit: boolean): void;
   /** WeCom refused to show one customer or group (answered to the employee as not found). */
   resourceRefusal(resource: string, errcode: number): void;
+  /** A callback request accepted: a URL verification, an event applied, or a duplicate. */
+  callbackAccepted(receiver: string, outcome: string): void;
+  /** A callback request refused (the reason only, never the payload). */
+  callbackRejected(receiver: string, reason: string): void;
 }
 
 export function createMetrics(): Metrics {
@@ -53,6 +57,18 @@ export function createMetrics(): Metrics {
     labelNames: ['resource', 'errcode'] as const,
     registers: [registry],
   });
+  const callbacksAccepted = new Counter({
+    name: 'wecom_callbacks_total',
+    help: 'WeCom callback requests accepted, by receiver and outcome (verified, applied, duplicate)',
+    labelNames: ['receiver', 'outcome'] as const,
+    registers: [registry],
+  });
+  const callbacksRejected = new Counter({
+    name: 'wecom_callback_rejections_total',
+    help: 'WeCom callback requests refused, by receiver and reason (signature, timestamp, …)',
+    labelNames: ['receiver', 'reason'] as const,
+    registers: [registry],
+  });
   return {
     contentType: registry.contentType,
     text: () => registry.metrics(),
@@ -67,5 +83,7 @@ export function createMetrics(): Metrics {
     cacheLookup: (cache, hit) => cacheRequests.inc({ cache, result: hit ? 'hit' : 'miss' }),
     resourceRefusal: (resource, errcode) =>
       resourceRefusals.inc({ resource, errcode: String(errcode) }),
+    callbackAccepted: (receiver, outcome) => callbacksAccepted.inc({ receiver, outcome }),
+    callbackRejected: (receiver, reason) => callbacksRejected.inc({ receiver, reason }),
   };
 }

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { ErrorBody } from '../../../miniprogram/typings/api';
+import { CallbackError } from '../callbacks/errors';
 import { RequestError } from '../errors/request-error';
 import { toRequestError } from './error-mapping';
 import type { AppState } from './state';
@@ -39,6 +40,12 @@ export function errorHandler(
       const log = ctx.state.log;
       if (error.status >= 500)
         log?.error({ err: error.cause ?? error, code: error.code }, 'request failed');
+      else if (error.cause instanceof CallbackError && error.cause.reason !== 'not_configured')
+        // What was refused and why, never the payload: one warning per refused delivery.
+        log?.warn(
+          { code: error.code, path: ctx.path, reason: error.cause.reason },
+          'callback refused',
+        );
       else
         log?.info(
           { code: error.code, cause: (error.cause as Error | undefined)?.message },

@@ -1,4 +1,5 @@
 import { AuthError, type AuthFailure } from '../auth/errors';
+import { CallbackError, type CallbackFailure } from '../callbacks/errors';
 import { ContactsError, type ContactsFailure } from '../contacts/errors';
 import type { ErrorCode } from '../errors/codes';
 import { RequestError } from '../errors/request-error';
@@ -60,6 +61,42 @@ const JSSDK: Readonly<Record<JssdkFailure, { code: ErrorCode; message?: string }
   url_not_allowed: { code: 'jssdk.url_not_allowed' },
 };
 
+/**
+ * Callback refusals: an unknown or unconfigured receiver is an unknown route; a bad request is a
+ * plain 4xx that names what to check, never what was sent.
+ */
+const CALLBACK: Readonly<
+  Record<CallbackFailure, { code: ErrorCode; message?: string; headers?: Record<string, string> }>
+> = {
+  not_configured: { code: 'request.not_found' },
+  malformed: { code: 'guard.invalid_input', message: 'The callback request is not valid.' },
+  too_large: {
+    code: 'request.too_large',
+    message: 'The callback body is larger than 64 KiB.',
+    headers: { Connection: 'close' },
+  },
+  xml: {
+    code: 'guard.invalid_input',
+    message: 'The callback body is not XML this server reads (no DOCTYPE, entities or comments).',
+  },
+  signature: {
+    code: 'auth.unauthenticated',
+    message: "The callback signature does not match this receiver's Token.",
+  },
+  timestamp: {
+    code: 'auth.forbidden',
+    message: "The callback timestamp is more than 5 minutes from the server's clock.",
+  },
+  undecryptable: {
+    code: 'guard.invalid_input',
+    message: "The callback does not decrypt with this receiver's EncodingAESKey.",
+  },
+  receiveid: {
+    code: 'auth.forbidden',
+    message: 'The callback was encrypted for another corp ID.',
+  },
+};
+
 function fromAuth(error: AuthError): RequestError {
   const { code, message } = AUTH[error.reason];
   const retryAfter = error.retryAfterSeconds;
@@ -88,6 +125,10 @@ export function toRequestError(error: unknown, caller: { anonymous: boolean }): 
   if (error instanceof JssdkError) {
     const { code, message } = JSSDK[error.reason];
     return new RequestError(code, { cause: error, message });
+  }
+  if (error instanceof CallbackError) {
+    const { code, message, headers } = CALLBACK[error.reason];
+    return new RequestError(code, { cause: error, message, headers });
   }
   if (error instanceof StoreUnavailableError)
     return new RequestError('store.unavailable', { cause: error });

@@ -2,6 +2,13 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { BodyError, readJson } from './body';
+import type {
+  CallbackReceiver,
+  CallbackTarget,
+  Delivery,
+  EventFields,
+  VerificationResult,
+} from './callbacks';
 import type { Fault } from './types';
 import type { JsapiSignatureCheck } from './web-auth';
 
@@ -18,6 +25,17 @@ export interface ControlTarget {
   invalidateTickets(): void;
   verifyJsapiSignature(check: JsapiSignatureCheck): { errcode: number; errmsg: string };
   setTrustedIps(ips: string[] | null): void;
+  registerCallback(receiver: CallbackReceiver, target: CallbackTarget): Promise<VerificationResult>;
+  unregisterCallback(receiver: CallbackReceiver): void;
+  pushEvent(
+    receiver: CallbackReceiver,
+    fields: EventFields,
+    options?: { copies?: number },
+  ): Promise<Delivery[] | undefined>;
+  callbackDeliveries(): Delivery[];
+  removeFollower(externalUserId: string, userid: string): Promise<Delivery[]>;
+  dismissGroup(chatId: string): Promise<Delivery[]>;
+  deleteEmployee(userid: string): Promise<Delivery[]>;
 }
 
 const api = z.string().min(1).max(200).optional();
@@ -47,6 +65,20 @@ const jsapiCheckSchema: z.ZodType<JsapiSignatureCheck> = z.object({
   timestamp: z.number().int(),
   nonceStr: z.string().min(1).max(64),
   signature: z.string().min(1).max(64),
+});
+const receiverSchema = z.enum(['app', 'directory']);
+const callbackTargetSchema = z.object({
+  url: z.url({ protocol: /^https?$/ }).max(2000),
+  token: z.string().min(1).max(64),
+  encodingAesKey: z.string().min(1).max(64),
+});
+const idSchema = z.string().min(1).max(128);
+const eventSchema = z.object({
+  fields: z.record(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/),
+    z.union([z.string().max(4096), z.array(z.string().max(256)).max(1000)]),
+  ),
+  copies: z.number().int().min(1).max(20).optional(),
 });
 const trustedIpsSchema = z.object({ ips: z.array(z.string().min(1).max(64)).max(100).nullable() });
 
@@ -117,5 +149,70 @@ export function controlRouter(target: ControlTarget): Router {
     target.setTrustedIps(input.ips);
     ctx.status = 204;
   });
+  router.put('/callbacks/:receiver', async (ctx) => {
+    const receiver = receiverSchema.safeParse(ctx.params.receiver);
+    const input = await parse(ctx, callbackTargetSchema);
+    if (!input) return;
+    if (!receiver.success) {
+      ctx.status = 404;
+      return;
+    }
+    const result = await target.registerCallback(receiver.data, input);
+    ctx.status = result.verified ? 200 : 400;
+    ctx.body = result;
+  });
+  router.delete('/callbacks/:receiver', (ctx) => {
+    const receiver = receiverSchema.safeParse(ctx.params.receiver);
+    if (!receiver.success) return;
+    target.unregisterCallback(receiver.data);
+    ctx.status = 204;
+  });
+  router.get('/callbacks/deliveries', (ctx) => {
+    ctx.body = { deliveries: target.callbackDeliveries() };
+  });
+  router.post('/callbacks/:receiver/events', async (ctx) => {
+    const receiver = receiverSchema.safeParse(ctx.params.receiver);
+    const input = await parse(ctx, eventSchema);
+    if (!input) return;
+    if (!receiver.success) {
+      ctx.status = 404;
+      return;
+    }
+    const deliveries = await target.pushEvent(receiver.data, input.fields, {
+      copies: input.copies,
+    });
+    if (!deliveries) {
+      ctx.status = 409;
+      ctx.body = { error: `no callback URL registered for ${receiver.data}` };
+      return;
+    }
+    ctx.body = { deliveries };
+  });
+  const worldChange = <S extends z.ZodType>(
+    path: string,
+    schema: S,
+    change: (input: z.infer<S>) => Promise<Delivery[]>,
+  ) =>
+    router.post(`/world/${path}`, async (ctx) => {
+      const input = await parse(ctx, schema);
+      if (!input) return;
+      try {
+        ctx.body = { deliveries: await change(input) };
+      } catch (error) {
+        ctx.status = 400;
+        ctx.body = { error: (error as Error).message };
+      }
+    });
+  worldChange(
+    'remove-follower',
+    z.object({ externalUserId: idSchema, userid: idSchema }),
+    (input) => target.removeFollower(input.externalUserId, input.userid),
+  );
+  worldChange('dismiss-group', z.object({ chatId: idSchema }), (input) =>
+    target.dismissGroup(input.chatId),
+  );
+  worldChange('delete-employee', z.object({ userid: idSchema }), (input) =>
+    target.deleteEmployee(input.userid),
+  );
   return router;
 }

@@ -43,6 +43,14 @@ export interface CorpModel {
   tags: ReadonlyMap<string, { group_name: string; tag_name: string }>;
   /** Name of an employee or customer, for groupchat/get need_name. */
   nameOf(id: string): string | undefined;
+  /**
+   * Changes of the world through the control surface (what an admin or a customer does in
+   * WeCom); each answers false when there was nothing to change.
+   */
+  removeFollower(externalUserId: string, userid: string): boolean;
+  removeGroup(chatId: string): boolean;
+  /** The employee leaves the corp (their customers keep the follow entry, as in WeCom). */
+  removeEmployee(userid: string): boolean;
 }
 
 function departmentClosure(seed: DemoCorp, roots: readonly number[]): Set<number> {
@@ -121,15 +129,41 @@ export function createCorpModel(seed: DemoCorp, extraVisibleMembers: number): Co
 
   const employees = new Map(seed.employees.map((e) => [e.userid, e]));
   const customers = new Map(seed.customers.map((c) => [c.external_userid, c]));
+  const groups = new Map(seed.groupChats.map((g) => [g.chat_id, g]));
+  const removeFrom = <T>(list: T[], keep: (item: T) => boolean) => {
+    const kept = list.filter(keep);
+    const removed = kept.length !== list.length;
+    list.splice(0, list.length, ...kept);
+    return removed;
+  };
   return {
     seed,
     appsBySecret: apps,
     employees,
     customers,
     followsByUser,
-    groups: new Map(seed.groupChats.map((g) => [g.chat_id, g])),
+    groups,
     tags,
     nameOf: (id) => employees.get(id)?.name ?? customers.get(id)?.name,
+    removeFollower(externalUserId, userid) {
+      const customer = customers.get(externalUserId);
+      if (!customer || !removeFrom(customer.follow, (f) => f.userid !== userid)) return false;
+      const follows = followsByUser.get(userid) ?? [];
+      removeFrom(follows, (entry) => entry.customer !== customer);
+      if (follows.length === 0) followsByUser.delete(userid);
+      return true;
+    },
+    removeGroup(chatId) {
+      if (!groups.delete(chatId)) return false;
+      removeFrom(seed.groupChats, (g) => g.chat_id !== chatId);
+      return true;
+    },
+    removeEmployee(userid) {
+      if (!employees.delete(userid)) return false;
+      removeFrom(seed.employees, (e) => e.userid !== userid);
+      for (const app of apps.values()) (app.visibleUsers as Set<string>).delete(userid);
+      return true;
+    },
   };
 }
 

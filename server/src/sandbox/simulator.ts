@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import type { WecomConfig } from '../config/index';
 import { createApiRoutes } from './api/index';
+import { createCallbackPusher } from './callbacks';
 import { cgiBinMiddleware } from './cgi-bin';
 import { createCodeStore } from './codes';
 import { controlRouter } from './control';
@@ -104,6 +105,51 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     trustedIps = ips ? new Set(ips) : null;
   };
 
+  const pusher = createCallbackPusher({
+    corpId: seed.corpId,
+    agentId: seed.miniprogramApp.agentid,
+    now,
+    deadlineMs: options.callbackDeadlineMs,
+    retries: options.callbackRetries,
+    retryDelayMs: options.callbackRetryDelayMs,
+    verifyDeadlineMs: options.callbackVerifyDeadlineMs,
+    remember,
+  });
+  const world = {
+    async removeFollower(externalUserId: string, userid: string) {
+      if (!corp.removeFollower(externalUserId, userid))
+        throw new Error(`${userid} does not follow ${externalUserId}`);
+      return (
+        (await pusher.push('app', {
+          Event: 'change_external_contact',
+          ChangeType: 'del_external_contact',
+          UserID: userid,
+          ExternalUserID: externalUserId,
+        })) ?? []
+      );
+    },
+    async dismissGroup(chatId: string) {
+      if (!corp.removeGroup(chatId)) throw new Error(`no group ${chatId}`);
+      return (
+        (await pusher.push('app', {
+          Event: 'change_external_chat',
+          ChatId: chatId,
+          ChangeType: 'dismiss',
+        })) ?? []
+      );
+    },
+    async deleteEmployee(userid: string) {
+      if (!corp.removeEmployee(userid)) throw new Error(`no employee ${userid}`);
+      return (
+        (await pusher.push('directory', {
+          Event: 'change_contact',
+          ChangeType: 'delete_user',
+          UserID: userid,
+        })) ?? []
+      );
+    },
+  };
+
   const app = new Koa();
   app.use(
     cgiBinMiddleware({
@@ -132,6 +178,11 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     invalidateTickets: tickets.invalidateAll,
     verifyJsapiSignature: tickets.verify,
     setTrustedIps,
+    registerCallback: pusher.register,
+    unregisterCallback: pusher.unregister,
+    pushEvent: pusher.push,
+    callbackDeliveries: pusher.deliveries,
+    ...world,
   });
   app.use(control.routes()).use(control.allowedMethods());
   const loginPages = loginPagesRouter({ corp, codes: oauthCodes });
@@ -195,6 +246,11 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
         timestamp: Math.floor(now() / 1000),
       });
     },
+    registerCallback: pusher.register,
+    unregisterCallback: pusher.unregister,
+    pushEvent: pusher.push,
+    callbackDeliveries: pusher.deliveries,
+    ...world,
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -1,4 +1,11 @@
 import type { WecomConfig } from '../config/index';
+import type {
+  CallbackReceiver,
+  CallbackTarget,
+  Delivery,
+  EventFields,
+  VerificationResult,
+} from './callbacks';
 import type { DemoCorp } from './seed-types';
 import type { JsapiSignatureCheck, OauthIdentity } from './web-auth';
 
@@ -43,6 +50,14 @@ export interface StartSimulatorOptions {
   maxConcurrencyPerApi?: number;
   /** Visible-range size above which groupchat/list needs owner_filter (WeCom: 1000). */
   bigCorpThreshold?: number;
+  /** Callback POSTs not answered 200 within this are retried (WeCom: 5000 ms). */
+  callbackDeadlineMs?: number;
+  /** Retries after the first callback attempt (default 3). */
+  callbackRetries?: number;
+  /** Pause before each retry (default 1000 ms). */
+  callbackRetryDelayMs?: number;
+  /** The URL verification must be answered within this (WeCom: 1000 ms). */
+  callbackVerifyDeadlineMs?: number;
 }
 
 export interface EncryptedPayload {
@@ -93,6 +108,29 @@ export interface Simulator {
   issuedSecrets(): string[];
   /** AES-128-CBC with the latest session_key of `userid`, watermark {appid, timestamp} added. */
   encryptForUser(userid: string, payload: object, options?: { appid?: string }): EncryptedPayload;
+  /**
+   * The console's 接收消息 → 设置API接收 (`app`) or 通讯录同步 → 设置接收事件服务器 (`directory`):
+   * verifies the URL with an encrypted echostr; only a verified target receives events.
+   */
+  registerCallback(receiver: CallbackReceiver, target: CallbackTarget): Promise<VerificationResult>;
+  unregisterCallback(receiver: CallbackReceiver): void;
+  /** Pushes an event to a registered receiver (retrying as WeCom does); undefined if none. */
+  pushEvent(
+    receiver: CallbackReceiver,
+    fields: EventFields,
+    options?: { copies?: number },
+  ): Promise<Delivery[] | undefined>;
+  /** Recent callback deliveries and their attempts. */
+  callbackDeliveries(): Delivery[];
+  /**
+   * The employee deletes the customer (del_external_contact to the app receiver). Throws when
+   * the employee does not follow the customer. Answers the deliveries (empty: no receiver).
+   */
+  removeFollower(externalUserId: string, userid: string): Promise<Delivery[]>;
+  /** The owner dismisses the group (change_external_chat dismiss to the app receiver). */
+  dismissGroup(chatId: string): Promise<Delivery[]>;
+  /** The employee is deleted (change_contact delete_user to the directory receiver). */
+  deleteEmployee(userid: string): Promise<Delivery[]>;
   /** Stops listening and destroys open connections (hanging requests included); idempotent. */
   close(): Promise<void>;
 }

@@ -14,6 +14,19 @@ import { silentLogger } from '../../helpers/stores';
 
 /** The in-process store of sandbox mode (the store check's own tests give it a Redis). */
 const SANDBOX_STORE = { redis: { keyPrefix: 'doctor-test:' }, sandbox: true };
+/** Both receivers configured as sandbox mode does (their own tests: doctor-callbacks.test.ts). */
+const SANDBOX_CALLBACKS = {
+  keys: {
+    app: {
+      token: 'DoctorTestToken',
+      encodingAesKey: 'DoctorTestEncodingAesKey0123456789abcdefghi',
+    },
+    directory: {
+      token: 'DoctorTestToken2',
+      encodingAesKey: 'DoctorTestEncodingAesKey0123456789abcdefghj',
+    },
+  },
+};
 
 /** Runs the doctor against a simulator in `scenario`; answers the report and its table text. */
 async function diagnose(
@@ -42,6 +55,7 @@ async function diagnose(
       wecom: wecomConfig,
       probeUserIds,
       store: options.store ?? SANDBOX_STORE,
+      callbacks: SANDBOX_CALLBACKS,
     }).run();
     const secrets = [
       ...accessTokens,
@@ -49,6 +63,7 @@ async function diagnose(
       sim.seed.miniprogramApp.secret,
       sim.seed.otherApp.secret,
       sim.seed.directorySyncSecret,
+      ...Object.values(SANDBOX_CALLBACKS.keys).flatMap((k) => [k.token, k.encodingAesKey]),
     ];
     return { report, text: formatReport(report), secrets, sim };
   } finally {
@@ -92,9 +107,11 @@ describe('doctor against the simulator', () => {
       ['customer-contact', 'ok'],
       ['directory', 'ok'],
       ['group-chats', 'ok'],
+      ['callback:app', 'ok'],
+      ['callback:directory', 'ok'],
     ]);
     expect(byId(report, 'token:app').sharedWith).toEqual(['contact', 'directory']);
-    expect(text).toMatch(/All well: 9 ok, 0 failed/);
+    expect(text).toMatch(/All well: 11 ok, 0 failed/);
   });
 
   it.each(Object.entries(expected))(
@@ -180,6 +197,7 @@ describe('doctor runs', () => {
       wecom: wecomConfig,
       probeUserIds: [],
       store: SANDBOX_STORE,
+      callbacks: SANDBOX_CALLBACKS,
       reuseMs: 10_000,
       now: () => clock,
     });
@@ -226,7 +244,7 @@ describe('npm run doctor', () => {
   it('exits 0 with a table for a healthy setup, 1 with the JSON naming the cause for a broken one', async () => {
     const healthy = await cli('healthy');
     expect(healthy.code).toBe(0);
-    expect(healthy.stdout).toMatch(/All well: 9 ok/);
+    expect(healthy.stdout).toMatch(/All well: 11 ok/);
     const broken = await cli('directory-sync-secret', ['--json']);
     expect(broken.code).toBe(1);
     const report = JSON.parse(broken.stdout) as DoctorReport;

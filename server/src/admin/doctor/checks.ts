@@ -10,6 +10,7 @@ import {
   USER_NOT_FOUND,
 } from '../../wecom/errcodes';
 import { WecomApiError, WecomUnavailableError } from '../../wecom/errors';
+import { callbackChecks } from './callback-checks';
 import type { CheckRecord, DerivedCheck, DoctorDeps, ProbeCheck, Verdict } from './types';
 
 /**
@@ -454,5 +455,6 @@ export function doctorChecks(deps: DoctorDeps): CheckRecord[] {
     customerContactCheck,
     directoryCheck(deps.probeUserIds),
     groupChatsCheck,
+    ...callbackChecks(deps),
   ];
 }

@@ -1,3 +1,4 @@
+import type { CallbackKeys, ReceiverName } from '../../callbacks';
 import type { CredentialName, RedisConfig, WecomConfig } from '../../config';
 import type { AppIdentity, Bilingual, consolePaths } from '../../wecom/errcodes';
 import type { WecomApiError } from '../../wecom/errors';
@@ -14,6 +15,11 @@ export interface DoctorDeps {
   probeUserIds: readonly string[];
   /** The store's configuration (the store check connects afresh) and whether this is the sandbox. */
   store: { redis: RedisConfig; sandbox: boolean };
+  /** The callback receivers' keys, and the public origin the admin enters in the console. */
+  callbacks: {
+    keys: Partial<Readonly<Record<ReceiverName, CallbackKeys>>>;
+    publicBaseUrl?: string;
+  };
   /**
    * A report younger than this is answered again instead of probing WeCom anew (and concurrent
    * runs share one): repeated gettoken calls with a wrong secret get the server's IP banned.

@@ -80,6 +80,13 @@ export const consolePaths = {
   trustedIp: path(t('企业可信IP → 配置', 'Trusted IP → Configure')),
   visibleRange: path(t('可见范围', 'Visible Range')),
   trustedDomain: path(t('设置可信域名', 'Set trusted domain')),
+  /** The app's callback URL (接收消息服务器): its Token and EncodingAESKey. */
+  callbackApp: path(t('接收消息 → 设置API接收', 'Receive Messages → Set API Receiving')),
+  /** The contacts-sync callback URL: its own Token and EncodingAESKey. */
+  callbackDirectory: t(
+    '「管理工具 → 通讯录同步 → 设置接收事件服务器」',
+    '"Management Tools → Contacts Sync → Set Event Receiving Server"',
+  ),
   /** For 48009: the fix is another app than the configured one, so `{app}` is not used. */
   selfBuiltSecret: t(
     '「应用管理 → 自建 → <自建应用> → Secret → 查看」',

@@ -148,4 +148,38 @@ describe('createDetailCache', () => {
     expect(await get('a')).toEqual({ id: 'a', n: 1 });
     expect(loads).toEqual(['a', 'a']);
   });
+
+  describe('dropped on another instance (forgetLocally)', () => {
+    it('drops the memo, and the store entry this process wrote moments ago (it may postdate the drop)', async () => {
+      const { cache, store, get, loads } = setup();
+      await get('a');
+      // Another instance stored a value under the key meanwhile.
+      await store.set('detail:thing:a', JSON.stringify({ id: 'a', n: 99 }), 60_000);
+      expect(await get('a')).toEqual({ id: 'a', n: 1 }); // memo
+      await cache.forgetLocally('a');
+      // The memo is gone; the store entry was recent here, so it is dropped too: reloaded.
+      expect(await get('a')).toEqual({ id: 'a', n: 1 });
+      expect(loads).toEqual(['a', 'a']);
+    });
+
+    it('does not remember a load that was in flight when the detail was dropped', async () => {
+      const { cache, store, get, loads } = setup({ delayMs: 30 });
+      const inFlight = get('a');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await cache.forgetLocally('a');
+      expect(await inFlight).toEqual({ id: 'a', n: 1 });
+      expect(await store.get('detail:thing:a')).toBeNull();
+      await get('a');
+      expect(loads).toEqual(['a', 'a']);
+    });
+
+    it('keeps the store entry when this process did not load it lately', async () => {
+      const { cache, store, get, loads } = setup();
+      await store.set('detail:thing:b', JSON.stringify({ id: 'b', n: 7 }), 60_000);
+      expect(await get('b')).toEqual({ id: 'b', n: 7 });
+      await cache.forgetLocally('b');
+      expect(await store.get('detail:thing:b')).not.toBeNull();
+      expect(loads).toEqual([]);
+    });
+  });
 });
