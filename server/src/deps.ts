@@ -220,7 +220,13 @@ export function createWeb(
   const { logger, store, now } = infra;
   const { publicBaseUrl } = config;
   const agentId = wecomConfig.appAgentId;
-  if (publicBaseUrl === undefined || agentId === undefined) return undefined;
+  if (publicBaseUrl === undefined) return undefined;
+  if (agentId === undefined) {
+    logger.warn(
+      'PUBLIC_BASE_URL is set but WECOM_APP_AGENT_ID is not: no web login, admin console or JS-SDK signatures (the QR login and wx.agentConfig name the app)',
+    );
+    return undefined;
+  }
   const cookies = createWebCookies(publicBaseUrl);
   const tokens = createSessionTokens({ secret: config.jwtSecret, audience: 'web', now });
   return {

@@ -304,12 +304,6 @@ export function loadConfig(
     fail('SANDBOX_SCENARIO', 'must be a scenario name such as "healthy"', env.SANDBOX_SCENARIO);
   }
 
-  if (!sandbox && env.PUBLIC_BASE_URL !== undefined && env.WECOM_APP_AGENT_ID === undefined)
-    fail(
-      'WECOM_APP_AGENT_ID',
-      'is required with PUBLIC_BASE_URL: the web login and wx.agentConfig name the app',
-    );
-
   if (env.REDIS_SENTINELS !== undefined && env.REDIS_CLUSTER_NODES !== undefined)
     fail('REDIS_CLUSTER_NODES', 'cannot be combined with REDIS_SENTINELS');
   if (env.REDIS_SENTINELS !== undefined && env.REDIS_SENTINEL_NAME === undefined)
@@ -380,10 +374,7 @@ export function loadConfig(
     adminToken: env.ADMIN_TOKEN,
     logLevel: env.LOG_LEVEL,
     callbacks: Object.freeze({ app, directory, generated }),
-    // In sandbox mode the server's own loopback origin, so that the console works out of the box.
-    publicBaseUrl: (
-      env.PUBLIC_BASE_URL ?? (sandbox ? `http://127.0.0.1:${env.PORT}` : undefined)
-    )?.replace(/\/+$/, ''),
+    publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     webSessionTtlSeconds: env.WEB_SESSION_TTL_SECONDS,
     verifyFiles: Object.freeze(env.VERIFY_FILES),
   });
@@ -405,6 +396,16 @@ function randomAlphanumeric(length: number): string {
 /** A Token and EncodingAESKey for the sandbox's receivers, new for each process. */
 function randomCallbackKeys(): CallbackKeysConfig {
   return Object.freeze({ token: randomAlphanumeric(32), encodingAesKey: randomAlphanumeric(43) });
+}
+
+/**
+ * The configuration of the server that listens: in sandbox mode without PUBLIC_BASE_URL, its own
+ * loopback origin stands in, so that the web login and the console work out of the box. (The
+ * CLIs keep the configuration as given: nothing listens there.)
+ */
+export function withSandboxOrigin(config: Config): Config {
+  if (!config.sandbox || config.publicBaseUrl !== undefined) return config;
+  return Object.freeze({ ...config, publicBaseUrl: `http://127.0.0.1:${config.port}` });
 }
 
 /** `https://host[:port]` of a configured URL (a path or trailing slash is dropped). */
