@@ -1,6 +1,7 @@
-// One jest run, three projects: the server (node, real Redis, simulator over HTTP), the
-// mini-program (jsdom + miniprogram-simulate, loading the real .ts/.wxml) and the end-to-end test
-// (mini-program services driving the running server). Redis is started once for all of them.
+// One jest run, four projects: the server (node, real Redis, simulator over HTTP), the
+// mini-program (jsdom + miniprogram-simulate, loading the real .ts/.wxml), the end-to-end test
+// (mini-program services driving the running server) and the browser tests (the admin console in
+// Debian's Chromium, driven by playwright-core). Redis is started once for all of them.
 const swc = [
   '@swc/jest',
   {
@@ -38,6 +39,13 @@ module.exports = {
       displayName: 'e2e',
       testEnvironment: 'node',
       roots: ['<rootDir>/test/e2e'],
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/leak-check-setup.ts'],
+    },
+    {
+      ...common,
+      displayName: 'browser',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/browser'],
       setupFilesAfterEnv: ['<rootDir>/test/helpers/leak-check-setup.ts'],
     },
   ],

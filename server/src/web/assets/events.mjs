@@ -4,6 +4,21 @@ import { useFeed } from './feed.mjs';
 import { ErrorNote, formatTime, Pager } from './ui.mjs';
 
 const RECEIVER = { app: '应用回调', directory: '通讯录回调' };
+const EFFECT = {
+  customer_dropped: '已清除该客户的缓存',
+  group_dropped: '已清除该客户群的缓存',
+  sessions_ended: '已结束该成员的全部会话',
+  handed_off: '已交给组织架构同步',
+  recorded: '仅记录',
+  none: '无需处理',
+};
+
+/** `a+b` effects in Chinese, each with its key. */
+function Effect({ effect }) {
+  return html`${String(effect)
+    .split('+')
+    .map((key) => html`<div>${EFFECT[key] ?? key} <span class="muted">${key}</span></div>`)}`;
+}
 
 function Ids({ ids }) {
   const entries = Object.entries(ids ?? {}).filter(([, value]) => value !== undefined);
@@ -25,7 +40,7 @@ export function EventsPage() {
         (event) => html`<tr key=${event.seq} data-seq=${event.seq}>
           <td>${event.seq}</td><td>${formatTime(event.at)}</td><td>${RECEIVER[event.receiver] ?? event.receiver}</td>
           <td><code>${event.event}</code>${event.changeType && html` / <code>${event.changeType}</code>`}</td>
-          <td><${Ids} ids=${event.ids} /></td><td>${event.effect}</td>
+          <td><${Ids} ids=${event.ids} /></td><td><${Effect} effect=${event.effect} /></td>
         </tr>`,
       )}</tbody>
     </table>
