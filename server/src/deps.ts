@@ -246,6 +246,11 @@ export function createWeb(
         points: config.rateLimits.loginFailuresPerMinute,
         windowSeconds: 60,
       }),
+      starts: createRateLimiter(store, {
+        name: 'web-login-starts',
+        points: config.rateLimits.loginExchangesPerMinute,
+        windowSeconds: 60,
+      }),
       logger: logger.child({ component: 'web-login' }),
     }),
     jssdk: createJssdk({

@@ -24,7 +24,9 @@ import type { SessionTokens } from './jwt';
  * - The session is a `web` session in the same store as the mini-program's (ended with them when
  *   the employee leaves), named by a token of the web audience that goes into a cookie.
  * - Failed callbacks (bad state, refused code) count against the client's IP like failed
- *   mini-program logins.
+ *   mini-program logins; started logins are limited across the cluster (each one keeps a state
+ *   in the store for ten minutes and may cost one code exchange), not per IP, because a whole
+ *   office behind one NAT signs in at nine.
  */
 
 export interface WebLoginStart {
@@ -70,6 +72,8 @@ export interface WebLoginDeps {
   /** PUBLIC_BASE_URL: the redirect_uri is `${publicBaseUrl}/auth/wecom/callback`. */
   publicBaseUrl: string;
   failuresPerIp: RateLimiter;
+  /** Logins started, across the cluster. */
+  starts: RateLimiter;
   logger: Logger;
 }
 
@@ -164,6 +168,11 @@ export function createWebLogin(deps: WebLoginDeps): WebLogin {
   return {
     stateTtlSeconds: STATE_TTL_SECONDS,
     async start({ returnTo, userAgent, binding: given }) {
+      const allowed = await deps.starts.consume('all');
+      if (!allowed.allowed) {
+        logger.warn('web logins started per minute reached; refusing until the window ends');
+        throw new AuthError('rate_limited', { retryAfterSeconds: allowed.retryAfterSeconds });
+      }
       const binding =
         given !== undefined && BINDING.test(given) ? given : randomBytes(32).toString('base64url');
       const state = randomBytes(32).toString('hex');

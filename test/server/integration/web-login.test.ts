@@ -349,3 +349,29 @@ describe('without PUBLIC_BASE_URL', () => {
     }
   });
 });
+
+describe('limits', () => {
+  test('logins started per minute are limited across the cluster; failed callbacks per client IP', async () => {
+    const limited = await startTestGateway({
+      simulator,
+      web: true,
+      env: { RATE_LIMIT_LOGIN_EXCHANGES_PER_MINUTE: '3', RATE_LIMIT_LOGIN_PER_MINUTE: '2' },
+    });
+    try {
+      const browser = new WebClient();
+      const starts = [];
+      for (let i = 0; i < 4; i += 1)
+        starts.push(await browser.get(`${limited.url}/auth/wecom/login`));
+      expect(starts.map((a) => a.status)).toEqual([302, 302, 302, 429]);
+      expect(Number(starts[3]!.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(starts[3]!.text).toContain('data-code="request.rate_limited"');
+
+      const bad = `${limited.url}/auth/wecom/callback?code=x&state=${'b'.repeat(64)}`;
+      const failures = [];
+      for (let i = 0; i < 3; i += 1) failures.push((await browser.get(bad)).status);
+      expect(failures).toEqual([400, 400, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
