@@ -2,7 +2,7 @@ import { createDecipheriv } from 'node:crypto';
 
 /**
  * Decrypts what `wx.qy.getEnterpriseUserInfo` / `getMobile` / `getEmail` hand the mini-program
- * (reference §3.5): AES-128-CBC, PKCS#7, key = base64-decoded session_key, iv = base64-decoded iv;
+ * AES-128-CBC, PKCS#7, key = base64-decoded session_key, iv = base64-decoded iv;
  * the plaintext is JSON with `watermark.appid` = the mini-program's appid. A padding or JSON error
  * means the ciphertext was made with another session_key (a newer `wx.qy.login` rotated it).
  */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 /**
- * The only reader of the environment (DESIGN §3). `loadConfig` validates every key once and
+ * The only reader of the environment. `loadConfig` validates every key once and
  * returns a frozen, typed object; a missing or malformed key throws `ConfigError` whose message is
  * one line naming the key (never the value of a secret).
  */

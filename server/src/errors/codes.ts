@@ -2,7 +2,7 @@ import type { ErrorCode } from '../../../miniprogram/typings/api';
 
 export type { ErrorCode };
 
-/** The error-code table of DESIGN §4: HTTP status and the default (English) message. */
+/** Every error code an answer may carry: HTTP status and the default (English) message. */
 export const errorCodes: Readonly<Record<ErrorCode, { status: number; message: string }>> = {
   'guard.invalid_input': { status: 400, message: 'The request is not valid.' },
   'request.too_large': { status: 413, message: 'The request body is larger than 16 KiB.' },

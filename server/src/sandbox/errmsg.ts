@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 
-/** WeCom's errmsg texts and anatomy (reference §6.1). */
+/** WeCom's errmsg texts and anatomy: `<text>, hint: [<trace>], from ip: <ip>, more info at <url>`. */
 
 const TEXTS: Readonly<Record<number, string>> = {
   [-1]: 'system busy',

@@ -19,7 +19,7 @@ import { createTokenStore } from './tokens';
 import type { Simulator, StartSimulatorOptions } from './types';
 import { createOauthCodeStore, createTicketStore } from './web-auth';
 
-/** Starts the WeCom simulator on a real HTTP port (default 127.0.0.1, a free port). */
+/** How many handed-out secrets `issuedSecrets()` remembers for the tests' leak check. */
 const MAX_REMEMBERED_SECRETS = 100_000;
 
 /** Every `secret` field of the seed (app secrets, the other corp's secret). */
@@ -32,6 +32,7 @@ function secretsOf(value: unknown): string[] {
   );
 }
 
+/** Starts the WeCom simulator on a real HTTP port (default 127.0.0.1, a free port). */
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<Simulator> {
   const scenario = options.scenario ?? 'healthy';
   const now = options.now ?? Date.now;

@@ -19,7 +19,7 @@ export const userGuard = z.object({
 });
 export type WecomUser = z.infer<typeof userGuard>;
 
-// ---- customer contact (externalcontact/*, reference §4) -----------------------------------------
+// ---- customer contact (externalcontact/*) --------------------------------------------------------
 
 const externalContactGuard = z.object({
   external_userid: z.string().min(1),

@@ -9,7 +9,7 @@ import { WecomApiError, WecomUnavailableError } from './errors';
 import type { WecomHttp } from './http';
 
 /**
- * Access tokens (DESIGN §5): one cached token per (corpid, secret) in the store, keyed by a hash
+ * Access tokens: one cached token per (corpid, secret) in the store, keyed by a hash
  * of the secret. At most one gettoken at a time across every process sharing the store:
  * in-process single flight, then a store lock with an owner value, re-checking the cache after
  * taking it. A gettoken refused for a credential reason (40001, 40013, 40091, …) is remembered

@@ -7,7 +7,7 @@ import { createWecomHttp, type WecomHttp } from '../../../server/src/wecom/http'
 import { createTokenProvider, type TokenProvider } from '../../../server/src/wecom/token-provider';
 import { createTestRedisStore, silentLogger, uniquePrefix } from '../../helpers/stores';
 
-// DESIGN §5 against the simulator over HTTP and a real Redis: one refresh cluster-wide,
+// Access tokens against the simulator over HTTP and a real Redis: one refresh cluster-wide,
 // compare-and-delete on a failing token, one retry, and no retry of a refused secret.
 
 const userGuard = z.object({ userid: z.string() });

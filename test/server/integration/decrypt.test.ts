@@ -3,7 +3,7 @@ import { DEMO_MINIPROGRAM_APPID, type Simulator } from '../../../server/src/sand
 import { errorBody, startTestGateway, type TestGateway } from '../../helpers/gateway';
 import { startTestSimulator } from '../../helpers/simulator';
 
-// DESIGN §4: POST /api/me/decrypt — AES-128-CBC with this session's session_key (reference §3.5),
+// POST /api/me/decrypt — AES-128-CBC with this session's session_key,
 // watermark.appid checked against the configured mini-program appid.
 
 let simulator: Simulator;

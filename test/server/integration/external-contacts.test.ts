@@ -14,7 +14,7 @@ import { errorBody, startTestGateway, type TestGateway } from '../../helpers/gat
 import { startTestSimulator } from '../../helpers/simulator';
 import { capturingLogger } from '../../helpers/stores';
 
-// DESIGN §4: customers (外部联系人) behind the login gate, over real HTTP with the simulator and a
+// Customers (外部联系人) behind the login gate, over real HTTP with the simulator and a
 // real Redis. Customer 01 has 600 extra followers (gen0001…gen0600) so follow_user pages at 500.
 
 const DETAIL = 'externalcontact/get';
@@ -165,7 +165,8 @@ describe('GET /api/external-contacts/:externalUserId', () => {
     expect(answer.status).toBe(status);
     expect(errorBody(answer.body).code).toBe(code);
     if (code === 'wecom.rejected') {
-      expect(answer.body).toMatchObject({ data: { errcode } });
+      // An employee (authenticated) gets the fix to pass on to an admin.
+      expect(answer.body).toMatchObject({ data: { errcode, fix: { zh: expect.any(String) } } });
       expect(answer.text).not.toContain('127.0.0.1');
     }
   });

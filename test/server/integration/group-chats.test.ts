@@ -6,7 +6,7 @@ import { DEMO_FACTS, groupChatId, type Simulator } from '../../../server/src/san
 import { errorBody, startTestGateway, type TestGateway } from '../../helpers/gateway';
 import { startTestSimulator } from '../../helpers/simulator';
 
-// DESIGN §4: customer groups (客户群) behind the login gate, over real HTTP with the simulator and
+// Customer groups (客户群) behind the login gate, over real HTTP with the simulator and
 // a real Redis: the list holds the groups an employee owns, a detail needs owner or membership.
 
 const LIST = 'externalcontact/groupchat/list';

@@ -15,7 +15,7 @@ import { startTestGateway, type TestGateway } from '../../helpers/gateway';
 import { startTestSimulator } from '../../helpers/simulator';
 
 // Random ids, queries and bodies thrown at the customer, group and decrypt routes: every answer
-// is a success of the declared shape or one of the codes DESIGN §4 lists for that route — never
+// is a success of the declared shape or one of the codes documented for that route — never
 // a 500. One gateway for the file; 100 runs per route.
 
 let simulator: Simulator;

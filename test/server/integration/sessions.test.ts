@@ -9,7 +9,7 @@ import {
   uniquePrefix,
 } from '../../helpers/stores';
 
-// DESIGN §4/§6: login, /api/me, logout over real HTTP, with the simulator and a real Redis.
+// Login, /api/me, logout over real HTTP, with the simulator and a real Redis.
 
 let simulator: Simulator;
 let gateway: TestGateway;
@@ -255,6 +255,8 @@ describe('WeCom refusals', () => {
         expect(body.code).toBe('wecom.rejected');
         expect(body.data).toMatchObject({ errcode });
         expect((body.data as { hint?: string }).hint).toMatch(/^\d+$/);
+        // A failed login is anonymous: no fix text naming configuration keys and console paths.
+        expect(body.data).not.toHaveProperty('fix');
         expect(answer.text).not.toContain('127.0.0.1');
         expect(answer.text).not.toMatch(/\b\d{1,3}(\.\d{1,3}){3}\b/);
       } finally {

@@ -2,7 +2,7 @@ import type { CorpModel } from '../corp';
 import type { DemoCustomer, DemoFollow } from '../seed-types';
 import type { Answer } from './types';
 
-/** The wire shapes of externalcontact/get and batch/get_by_user (reference §4.2, §4.3). */
+/** The wire shapes of externalcontact/get and batch/get_by_user. */
 
 export function externalContact(c: DemoCustomer): Answer {
   const base: Answer = {

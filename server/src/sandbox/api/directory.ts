@@ -5,7 +5,7 @@ import { page, parseBody } from './cursor';
 import type { Answer, ApiDeps, ApiRoute } from './types';
 import { WecomError } from './types';
 
-/** Directory APIs (reference §5): user/get, user/list, user/list_id, department/list, department/simplelist. */
+/** Directory APIs: user/get, user/list, user/list_id, department/list, department/simplelist. */
 
 /** 通讯录同步 from a new IP may not read details (48009); other corps know none of our people. */
 function assertReadsDirectory(app: AppRuntime, corpId: string): void {

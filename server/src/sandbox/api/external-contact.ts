@@ -5,7 +5,7 @@ import { page, parseBody } from './cursor';
 import type { ApiDeps, ApiRoute } from './types';
 import { WecomError } from './types';
 
-/** externalcontact/get, batch/get_by_user, list and get_follow_user_list (reference §4). */
+/** externalcontact/get, batch/get_by_user, list and get_follow_user_list. */
 
 export const FOLLOW_USER_PAGE_SIZE = 500;
 

@@ -2,7 +2,7 @@ import { foreignApp } from '../corp';
 import type { ApiDeps, ApiRoute } from './types';
 import { WecomError } from './types';
 
-/** GET /cgi-bin/gettoken?corpid&corpsecret (reference §1). Not gated by the IP allow-list. */
+/** GET /cgi-bin/gettoken?corpid&corpsecret. Not gated by the IP allow-list. */
 export function gettokenRoute(deps: ApiDeps): ApiRoute {
   const { seed } = deps.corp;
   return {

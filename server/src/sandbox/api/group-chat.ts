@@ -5,7 +5,7 @@ import { assertContactAccess } from './external-contact';
 import type { Answer, ApiDeps, ApiRoute } from './types';
 import { WecomError } from './types';
 
-/** externalcontact/groupchat/list and groupchat/get (reference §4.3). */
+/** externalcontact/groupchat/list and groupchat/get. */
 
 const listBody = z.object({
   status_filter: z.number().int().min(0).max(3).optional(),

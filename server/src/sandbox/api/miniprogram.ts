@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ApiDeps, ApiRoute } from './types';
 import { WecomError } from './types';
 
-/** GET /cgi-bin/miniprogram/jscode2session (reference §2). */
+/** GET /cgi-bin/miniprogram/jscode2session. */
 export function jscode2sessionRoute(deps: ApiDeps): ApiRoute {
   return {
     api: 'miniprogram/jscode2session',

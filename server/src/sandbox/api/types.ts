@@ -46,7 +46,7 @@ export interface ApiRoute {
   method: 'GET' | 'POST';
   /** Needs `access_token` (everything but gettoken). */
   auth: boolean;
-  /** Data fields that error answers still carry, empty (reference §6.1). */
+  /** Data fields that error answers still carry, empty, as WeCom's do. */
   empty?: Answer;
   handle(request: ApiRequest): Answer;
 }
