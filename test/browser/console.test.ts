@@ -125,11 +125,12 @@ describe('the admin console', () => {
     await page.locator('[data-last="ok"]').waitFor({ timeout: 30_000 });
     await page.locator('[data-sync="running"]').waitFor({ state: 'detached' });
     const changes = Number(await page.locator('[data-count="changes"]').textContent());
-    expect(changes).toBeGreaterThan(20);
+    // The first sync records every department and member as created: more than one page of 10.
+    expect(changes).toBeGreaterThan(10);
 
     // The first page of the feed, then the next, then back.
     await page.waitForFunction(
-      () => document.querySelectorAll('[data-table="changes"] tbody tr').length === 20,
+      () => document.querySelectorAll('[data-table="changes"] tbody tr').length === 10,
     );
     await expect(rows(page, 'changes').first().getAttribute('data-seq')).resolves.toBe('1');
     await screenshot(page, 'console-org');
@@ -137,7 +138,7 @@ describe('the admin console', () => {
     await page.waitForFunction(
       () =>
         document.querySelector('[data-table="changes"] tbody tr')?.getAttribute('data-seq') ===
-        '21',
+        '11',
     );
     await expect(page.locator('[data-pager="page"]').textContent()).resolves.toBe('第 2 页');
     await page.click('[data-pager="previous"]');

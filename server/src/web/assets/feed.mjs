@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, errorText } from './api.mjs';
 
-export const PAGE_SIZE = 20;
+export const PAGE_SIZE = 10;
 
 export function useFeed(path, field) {
   const [afters, setAfters] = useState([0]);

@@ -26,10 +26,15 @@ function Diff({ change }) {
     ...new Set([...Object.keys(change.before ?? {}), ...Object.keys(change.after ?? {})]),
   ];
   if (keys.length === 0) return html`<span class="muted">—</span>`;
-  return html`${keys.map(
-    (key) =>
-      html`<div><code>${key}</code> ${show(change.before?.[key])} → ${show(change.after?.[key])}</div>`,
-  )}`;
+  return html`${keys.map((key) => {
+    const value =
+      change.op === 'created'
+        ? show(change.after?.[key])
+        : change.op === 'deleted'
+          ? show(change.before?.[key])
+          : `${show(change.before?.[key])} → ${show(change.after?.[key])}`;
+    return html`<div><code>${key}</code> ${value}</div>`;
+  })}`;
 }
 
 function LastSync({ last }) {
