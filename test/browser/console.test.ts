@@ -81,7 +81,13 @@ describe('the admin console', () => {
       mimeType: 'text/plain',
       buffer: Buffer.from('\uFEFFwrYsDemoGroup01\nuser:nobody-here\n'),
     });
-    await expect(page.inputValue('[data-input="ids"]')).resolves.toContain('wrYsDemoGroup01');
+    // The file is read asynchronously and appended to what was pasted.
+    await page.waitForFunction(() =>
+      document.querySelector('textarea')?.value.endsWith('wrYsDemoGroup01\nuser:nobody-here\n'),
+    );
+    await expect(page.inputValue('[data-input="ids"]')).resolves.toMatch(
+      /^zhangsan\nwmYsDemoCust01\n/,
+    );
     await page.click('[data-action="resolve"]');
     await rows(page, 'names').first().waitFor();
     await expect(rows(page, 'names').count()).resolves.toBe(4);
