@@ -48,15 +48,23 @@ module.exports = {
       to: { path: '^node_modules/(koa|@koa/)|^server/src/(routes|middleware)/' },
     },
     {
-      name: 'sandbox-only-by-dynamic-import',
+      name: 'sandbox-only-in-sandbox-mode',
       comment:
-        'production code loads the WeCom simulator only with the one dynamic import in sandbox mode',
+        'production code loads the WeCom simulator only in wecom-target.ts, lazily in sandbox mode; elsewhere only its types',
       severity: 'error',
-      from: { path: '^server/src/', pathNot: '^server/src/sandbox/' },
+      from: { path: '^server/src/', pathNot: '^server/src/(sandbox/|wecom-target\\.ts$)' },
+      to: { path: '^server/src/sandbox/', pathNot: '^server/src/sandbox/types\\.ts$' },
+    },
+    {
+      name: 'sandbox-loaded-lazily',
+      comment:
+        'wecom-target.ts loads the simulator with a require inside a function, never an import',
+      severity: 'error',
+      from: { path: '^server/src/wecom-target\\.ts$' },
       to: {
         path: '^server/src/sandbox/',
         pathNot: '^server/src/sandbox/types\\.ts$',
-        dependencyTypesNot: ['dynamic-import'],
+        dependencyTypes: ['import'],
       },
     },
     {

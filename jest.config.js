@@ -1,7 +1,8 @@
 // One jest run, four projects: the server (node, real Redis, simulator over HTTP), the
 // mini-program (jsdom + miniprogram-simulate, loading the real .ts/.wxml), the end-to-end test
 // (mini-program services driving the running server) and the browser tests (the admin console in
-// Debian's Chromium, driven by playwright-core). Redis is started once for all of them.
+// Debian's Chromium, driven by playwright-core). Redis is started once, and only when a server,
+// e2e or browser test runs: jest runs each distinct globalSetup once, for the projects selected.
 const swc = [
   '@swc/jest',
   {
@@ -14,13 +15,16 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/*.test.ts'],
 };
-
-module.exports = {
+const withRedis = {
   globalSetup: '<rootDir>/test/helpers/redis-global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/redis-global-teardown.ts',
+};
+
+module.exports = {
   projects: [
     {
       ...common,
+      ...withRedis,
       displayName: 'server',
       testEnvironment: 'node',
       roots: ['<rootDir>/test/server'],
@@ -36,6 +40,7 @@ module.exports = {
     },
     {
       ...common,
+      ...withRedis,
       displayName: 'e2e',
       testEnvironment: 'node',
       roots: ['<rootDir>/test/e2e'],
@@ -43,6 +48,7 @@ module.exports = {
     },
     {
       ...common,
+      ...withRedis,
       displayName: 'browser',
       testEnvironment: 'node',
       roots: ['<rootDir>/test/browser'],

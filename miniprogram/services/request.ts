@@ -19,6 +19,7 @@ export type Request = <T>(options: RequestOptions) => Promise<T>;
 const ERROR_CODES: Record<ErrorCode, true> = {
   'guard.invalid_input': true,
   'request.too_large': true,
+  'request.unsupported_encoding': true,
   'request.not_found': true,
   'request.rate_limited': true,
   'auth.unauthenticated': true,

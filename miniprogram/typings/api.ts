@@ -6,6 +6,7 @@
 export type ErrorCode =
   | 'guard.invalid_input'
   | 'request.too_large'
+  | 'request.unsupported_encoding'
   | 'request.not_found'
   | 'request.rate_limited'
   | 'auth.unauthenticated'

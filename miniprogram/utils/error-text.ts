@@ -9,6 +9,7 @@ const RETRY_LATER = '服务暂时不可用，请稍后重试';
 const TEXT: Record<ClientErrorCode, string> = {
   'guard.invalid_input': '请求参数有误，请重新打开后再试',
   'request.too_large': '选择的内容过多，请减少后重试',
+  'request.unsupported_encoding': '请求格式有误，请更新小程序',
   'request.not_found': '功能暂不可用，请更新小程序',
   'request.rate_limited': '操作太频繁，请稍后再试',
   'auth.unauthenticated': SESSION,

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { ConfigError, loadConfig, withSandboxOrigin } from './config';
@@ -7,6 +7,35 @@ import { createDeps } from './deps';
 import { createLogger } from './logger';
 import { createStore } from './stores';
 import { registerSandboxCallbacks, resolveWecomTarget } from './wecom-target';
+
+/**
+ * Timeouts for a JSON API whose bodies are at most 16 KiB (README, Running in production). Node's
+ * defaults wait 300 s for a request body. The keep-alive timeout outlasts the idle timeout of the
+ * reverse proxy in front (nginx and most load balancers: 60 s), so that the proxy never reuses a
+ * connection that this server is closing. Expired requests are looked for every second.
+ */
+const HTTP_TIMEOUTS = {
+  headersTimeout: 10_000,
+  requestTimeout: 15_000,
+  keepAliveTimeout: 65_000,
+  connectionsCheckingInterval: 1_000,
+} as const;
+
+/** Why the server could not listen, in one line naming the keys to change. */
+function listenFailure(error: NodeJS.ErrnoException, host: string | undefined, port: number) {
+  const where = `HOST=${host ?? '(every interface)'} PORT=${port}`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return `wecom-gate cannot listen on ${where}: the port is in use (EADDRINUSE); stop what holds it or set another PORT`;
+    case 'EACCES':
+      return `wecom-gate cannot listen on ${where}: permission denied (EACCES); ports below 1024 need privileges, set another PORT`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return `wecom-gate cannot listen on ${where}: HOST is not an address of this machine (${error.code}); set HOST`;
+    default:
+      return `wecom-gate cannot listen on ${where}: ${error.message}`;
+  }
+}
 
 /** The only file that listens. Sandbox mode starts the WeCom simulator in-process first. */
 async function main(): Promise<void> {
@@ -46,10 +75,21 @@ async function main(): Promise<void> {
     },
   });
 
-  const server: Server = app.listen(config.port, () => {
-    logger.info({ port: config.port, sandbox: config.sandbox }, 'wecom-gate listening');
+  const { keepAliveTimeout, ...timeouts } = HTTP_TIMEOUTS;
+  const server: Server = createServer(timeouts, app.callback());
+  server.keepAliveTimeout = keepAliveTimeout;
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (server.listening) {
+      logger.error({ err: error }, 'server error');
+      return;
+    }
+    process.stderr.write(`${listenFailure(error, config.host, config.port)}\n`);
+    process.exit(1);
+  });
+  server.listen(config.port, config.host, () => {
+    const address = server.address() as AddressInfo;
+    logger.info({ address, sandbox: config.sandbox }, 'wecom-gate listening');
     if (simulator) {
-      const address = server.address() as AddressInfo;
       const host = ['::', '0.0.0.0'].includes(address.address)
         ? '127.0.0.1'
         : address.family === 'IPv6'
@@ -65,7 +105,6 @@ async function main(): Promise<void> {
       );
     }
   });
-  server.keepAliveTimeout = 65_000;
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -98,14 +137,25 @@ async function main(): Promise<void> {
 /**
  * WEB_CONCURRENCY > 1: the primary only forks workers that share the port (node:cluster) and
  * one Redis; it relays SIGTERM/SIGINT and exits once every worker has finished its requests.
- * A worker that dies unexpectedly is replaced.
+ * A worker that dies unexpectedly is replaced; one that dies before it listened stops them all
+ * (exit 1).
  */
 function runPrimary(workers: number, logger: ReturnType<typeof createLogger>): void {
   let stopping = false;
+  let failed = false;
+  const listened = new Set<number>();
   for (let i = 0; i < workers; i += 1) cluster.fork();
+  cluster.on('listening', (worker) => listened.add(worker.id));
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(failed ? 1 : 0);
+      return;
+    }
+    if (!listened.has(worker.id)) {
+      // It never listened (it printed why, e.g. the port is taken): another would fail alike.
+      failed = true;
+      stop('SIGTERM');
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
       return;
     }
     logger.error({ pid: worker.process.pid, code, signal }, 'worker died; starting another');

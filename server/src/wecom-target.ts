@@ -12,7 +12,10 @@ export async function resolveWecomTarget(
   config: Config,
 ): Promise<{ wecomConfig: WecomConfig; simulator?: Simulator }> {
   if (config.wecom) return { wecomConfig: config.wecom };
-  const { isScenarioName, scenarioNames, startSimulator } = await import('./sandbox');
+  // Loaded here, on first use, and only in sandbox mode (a require: node's own ESM loader would not
+  // resolve this TypeScript folder when the server runs under tsx's CommonJS hook).
+  const { isScenarioName, scenarioNames, startSimulator }: typeof import('./sandbox') =
+    require('./sandbox');
   const scenario = config.sandboxScenario;
   if (!isScenarioName(scenario)) {
     throw new ConfigError(

@@ -124,3 +124,62 @@ export async function startGatewayProcess(options: {
   running.push(gateway);
   return gateway;
 }
+
+/** `server/src/index.ts` with exactly this environment (plus PATH); for start-up behaviour. */
+export interface ServerProcess {
+  child: ChildProcess;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first JSON log line whose `msg` is `message`. */
+  logLine(message: string): Promise<Record<string, unknown>>;
+  stop(): Promise<number | null>;
+}
+
+const servers: ServerProcess[] = [];
+afterAll(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.stop()));
+});
+
+export function runServer(env: Record<string, string>): ServerProcess {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'server/src/index.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const server: ServerProcess = {
+    child,
+    exited,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    async logLine(message) {
+      for (;;) {
+        for (const line of stdout.split('\n')) {
+          if (!line.startsWith('{')) continue;
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          if (entry.msg === message) return entry;
+        }
+        if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      return exited;
+    },
+  };
+  servers.push(server);
+  return server;
+}

@@ -22,7 +22,8 @@ export interface TestGateway {
     options?: {
       token?: string;
       body?: unknown;
-      rawBody?: string;
+      /** Sent as is (bytes for a compressed body, with its own `content-encoding` header). */
+      rawBody?: string | Uint8Array<ArrayBuffer>;
       headers?: Record<string, string>;
     },
   ): Promise<{ status: number; headers: Headers; body: T; text: string }>;
@@ -103,7 +104,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     async request(method, path, requestOptions = {}) {
       const headers: Record<string, string> = { ...requestOptions.headers };
       if (requestOptions.token) headers.authorization = `Bearer ${requestOptions.token}`;
-      let body: string | undefined = requestOptions.rawBody;
+      let body: string | Uint8Array<ArrayBuffer> | undefined = requestOptions.rawBody;
       if (requestOptions.body !== undefined) body = JSON.stringify(requestOptions.body);
       if (body !== undefined) headers['content-type'] ??= 'application/json';
       const response = await fetch(url + path, { method, headers, body });

@@ -33,6 +33,12 @@ export interface CallbackKeysConfig {
 
 export interface Config {
   port: number;
+  /**
+   * Listen address (`HOST`). Sandbox mode defaults to 127.0.0.1, because its
+   * `/sandbox/login-code` lets anyone log in as any demo employee; otherwise undefined: every
+   * interface.
+   */
+  host?: string;
   /** True without `WECOM_CORP_ID`: `npm start` runs the WeCom simulator in-process. */
   sandbox: boolean;
   /** Null in sandbox mode until the simulator is started (see `server/src/sandbox`). */
@@ -209,6 +215,9 @@ const verifyFiles = optionalString.transform((value, ctx) => {
 
 const environmentGuard = z.object({
   PORT: integer(0, 65535, 3000),
+  HOST: optionalString.refine((v) => v === undefined || /^[\w.:%-]{1,253}$/.test(v), {
+    message: 'must be an IP address or a host name, such as 127.0.0.1 or 0.0.0.0',
+  }),
   WECOM_CORP_ID: optionalString,
   WECOM_APP_SECRET: optionalString,
   WECOM_APP_AGENT_ID: optionalString.refine((v) => v === undefined || /^\d+$/.test(v), {
@@ -226,7 +235,7 @@ const environmentGuard = z.object({
   REDIS_SENTINEL_NAME: optionalString,
   REDIS_CLUSTER_NODES: hostPorts,
   WEB_CONCURRENCY: integer(1, 64, 1),
-  TRUSTED_PROXY_HOPS: integer(0, 10, 1),
+  TRUSTED_PROXY_HOPS: integer(0, 10, 0),
   RATE_LIMIT_LOGIN_PER_MINUTE: integer(1, 100_000, 20),
   RATE_LIMIT_LOGIN_EXCHANGES_PER_MINUTE: integer(1, 1_000_000, 5000),
   RATE_LIMIT_LOOKUP_PER_MINUTE: integer(1, 100_000, 120),
@@ -258,9 +267,20 @@ const environmentGuard = z.object({
   VERIFY_FILES: verifyFiles,
 });
 
+/**
+ * A value as it may be shown in an error: without the credentials a URL may carry. Works on what
+ * does not parse as a URL too (`redis//:password@host`, the typo the message is about): everything
+ * up to the last `@` is user info, and a query string may hold a password (`?password=`).
+ */
+function withoutCredentials(value: string): string {
+  return value.replace(/^([a-z][a-z\d+.-]*:?\/\/)?.*@/is, '$1***@').replace(/\?.*$/s, '?***');
+}
+
 function fail(key: string, problem: string, value?: string): never {
   const shown =
-    value === undefined || SECRET_KEYS.has(key) ? '' : ` (got ${JSON.stringify(value)})`;
+    value === undefined || SECRET_KEYS.has(key)
+      ? ''
+      : ` (got ${JSON.stringify(withoutCredentials(value))})`;
   throw new ConfigError(`Invalid configuration: ${key} ${problem}${shown}`);
 }
 
@@ -350,6 +370,7 @@ export function loadConfig(
 
   return Object.freeze({
     port: env.PORT,
+    host: env.HOST ?? (sandbox ? '127.0.0.1' : undefined),
     sandbox,
     wecom,
     sandboxScenario: env.SANDBOX_SCENARIO ?? 'healthy',
@@ -400,12 +421,19 @@ function randomCallbackKeys(): CallbackKeysConfig {
 
 /**
  * The configuration of the server that listens: in sandbox mode without PUBLIC_BASE_URL, its own
- * loopback origin stands in, so that the web login and the console work out of the box. (The
+ * origin (HOST, or loopback when it listens on every interface) stands in, so that the web login and the console work out of the box. (The
  * CLIs keep the configuration as given: nothing listens there.)
  */
 export function withSandboxOrigin(config: Config): Config {
   if (!config.sandbox || config.publicBaseUrl !== undefined) return config;
-  return Object.freeze({ ...config, publicBaseUrl: `http://127.0.0.1:${config.port}` });
+  const { host } = config;
+  const origin =
+    host === undefined || host === '0.0.0.0' || host === '::'
+      ? '127.0.0.1'
+      : host.includes(':')
+        ? `[${host}]`
+        : host;
+  return Object.freeze({ ...config, publicBaseUrl: `http://${origin}:${config.port}` });
 }
 
 /** `https://host[:port]` of a configured URL (a path or trailing slash is dropped). */

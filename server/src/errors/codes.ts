@@ -6,6 +6,11 @@ export type { ErrorCode };
 export const errorCodes: Readonly<Record<ErrorCode, { status: number; message: string }>> = {
   'guard.invalid_input': { status: 400, message: 'The request is not valid.' },
   'request.too_large': { status: 413, message: 'The request body is larger than 16 KiB.' },
+  'request.unsupported_encoding': {
+    status: 415,
+    message:
+      'The Content-Encoding of the request body is not supported (identity, gzip, deflate, br).',
+  },
   'request.not_found': { status: 404, message: 'No such route.' },
   'request.rate_limited': { status: 429, message: 'Too many requests; try again later.' },
   'auth.unauthenticated': { status: 401, message: 'A valid bearer token is required.' },

@@ -59,6 +59,8 @@ export function errorHandler(
       };
       ctx.status = error.status;
       if (error.headers) ctx.set(error.headers);
+      // Refused before its body arrived: close rather than read (and wait for) the rest.
+      if (!ctx.req.complete) ctx.set('Connection', 'close');
       if (ctx.state.page && options.renderPage) {
         ctx.type = 'html';
         ctx.body = options.renderPage(error, ctx.state.requestId);

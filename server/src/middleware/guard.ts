@@ -22,13 +22,50 @@ export interface GuardSchemas<P, Q, B, R> {
 /** Request bodies larger than this are `request.too_large` (413). */
 export const BODY_LIMIT = '16kb';
 
-/** JSON only; parsed just for routes that declare a body, so other requests never pay for it. */
+/**
+ * JSON only; parsed just for routes that declare a body, so other requests never pay for it. The
+ * body may come compressed (`Content-Encoding` gzip, deflate or br); the limit applies to the
+ * decoded bytes.
+ */
 const parseJsonBody = bodyParser({
   enableTypes: ['json'],
   jsonLimit: BODY_LIMIT,
   encoding: 'utf-8',
 });
 const noop = async () => {};
+
+/**
+ * A body that could not be read: too large, in an encoding we do not take, not JSON, or not
+ * decoding with its `Content-Encoding` (garbage, truncated: zlib's and brotli's errors, which carry
+ * no HTTP status). What is left of it may still be on the way, so the answer closes the connection
+ * instead of reading the rest. Anything else is ours, not the request's: it stays a 500.
+ */
+function bodyError(error: unknown, encoded: boolean): unknown {
+  const status = (error as { status?: unknown } | undefined)?.status;
+  const options = { cause: error, headers: { Connection: 'close' } };
+  if (status === 413) return new RequestError('request.too_large', options);
+  if (status === 415) return new RequestError('request.unsupported_encoding', options);
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return new RequestError('guard.invalid_input', {
+      ...options,
+      message: 'The request body is not valid JSON.',
+    });
+  if (encoded && status === undefined)
+    return new RequestError('guard.invalid_input', {
+      ...options,
+      message: 'The request body does not decode with its Content-Encoding.',
+    });
+  return error;
+}
+
+async function readJsonBody(ctx: Context): Promise<void> {
+  try {
+    await parseJsonBody(ctx, noop);
+  } catch (error) {
+    const encoding = ctx.get('content-encoding');
+    throw bodyError(error, encoding !== '' && encoding !== 'identity');
+  }
+}
 
 export type GuardedContext<S extends AppState = AppState> = Context & {
   state: S;
@@ -60,7 +97,7 @@ export function guard<
 ): Middleware<S> {
   return async (ctx) => {
     const context = ctx as unknown as GuardedContext<S>;
-    if (schemas.body) await parseJsonBody(ctx, noop);
+    if (schemas.body) await readJsonBody(ctx);
     const input = {
       params: (schemas.params
         ? parse(schemas.params, context.params ?? {}, 'params')

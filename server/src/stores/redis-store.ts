@@ -6,7 +6,10 @@ import { type Counter, type Store, StoreUnavailableError } from './store';
 /**
  * The shared store. Every command is bounded: `commandTimeout` for a Redis that hangs, no offline
  * queue so that a disconnected Redis fails at once, and ioredis keeps reconnecting in the
- * background so the server recovers by itself when Redis comes back.
+ * background so the server recovers by itself when Redis comes back. Once a command has timed
+ * out, Redis counts as hung: further commands fail at once, without being sent, until a PING in
+ * the background is answered — so a request waits at most one command timeout for the store,
+ * however many commands it would have made.
  */
 export interface RedisStoreOptions {
   /** A standalone Redis URL, or a connection from `redisConnection(config.redis)`. */
@@ -17,6 +20,11 @@ export interface RedisStoreOptions {
   /** Extra ioredis options, e.g. `sentinels` or `name` for Redis Sentinel. */
   redisOptions?: RedisOptions;
 }
+
+/** ioredis's rejection when `commandTimeout` passes without an answer. */
+const COMMAND_TIMED_OUT = 'Command timed out';
+/** Pause between background PINGs while Redis counts as hung. */
+const PROBE_INTERVAL_MS = 250;
 
 const DELETE_IF_EQUALS = `
 if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -161,10 +169,46 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     clearTimeout(startTimer);
   }
 
+  let hung = false;
+  let closed = false;
+  let probe: NodeJS.Timeout | undefined;
+  const probeSoon = () => {
+    probe = setTimeout(async () => {
+      try {
+        await redis.ping();
+        hung = false;
+        logger.info('redis answers again');
+      } catch {
+        if (!closed) probeSoon();
+      }
+    }, PROBE_INTERVAL_MS);
+    probe.unref();
+  };
+  /** Notes a command that timed out (itself, or as the cause of a wrapped error). */
+  const noteFailure = (error: unknown) => {
+    const timedOut = [error, (error as Error | undefined)?.cause].some(
+      (candidate) => (candidate as Error | undefined)?.message === COMMAND_TIMED_OUT,
+    );
+    if (!timedOut || hung || closed) return;
+    hung = true;
+    logger.warn(
+      `redis did not answer within ${commandTimeoutMs} ms: failing store calls at once until it answers a PING`,
+    );
+    probeSoon();
+  };
+  const refuseWhileHung = (operation: string) => {
+    if (hung)
+      throw new StoreUnavailableError(
+        `redis ${operation} not sent: an earlier command timed out and Redis has not answered since`,
+      );
+  };
+
   async function run<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    refuseWhileHung(operation);
     try {
       return await command();
     } catch (error) {
+      noteFailure(error);
       throw new StoreUnavailableError(`redis ${operation} failed: ${(error as Error).message}`, {
         cause: error,
       });
@@ -248,6 +292,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
         await redis.ping();
       }),
     close: async () => {
+      closed = true;
+      clearTimeout(probe);
       subscriber?.disconnect();
       redis.removeAllListeners('error');
       redis.on('error', () => {});

@@ -1,3 +1,4 @@
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { type Simulator, startSimulator } from '../../../server/src/sandbox';
 import { errorBody, startTestGateway, type TestGateway } from '../../helpers/gateway';
 
@@ -30,6 +31,68 @@ describe('HTTP surface', () => {
   it('should answer a body over 16 KiB with request.too_large', async () => {
     const answer = await gateway.request('POST', '/api/sessions', {
       body: { code: 'x'.repeat(17 * 1024) },
+    });
+    expect(answer.status).toBe(413);
+    expect(errorBody(answer.body).code).toBe('request.too_large');
+    expect(answer.headers.get('connection')).toBe('close');
+  });
+
+  it('should read a compressed JSON body (gzip, deflate, br)', async () => {
+    const json = Buffer.from(JSON.stringify({ userid: 'zhangsan' }));
+    for (const [encoding, bytes] of [
+      ['gzip', gzipSync(json)],
+      ['deflate', deflateSync(json)],
+      ['br', brotliCompressSync(json)],
+    ] as const) {
+      const answer = await gateway.request('POST', '/sandbox/login-code', {
+        rawBody: bytes,
+        headers: { 'content-encoding': encoding },
+      });
+      expect({ encoding, status: answer.status }).toEqual({ encoding, status: 201 });
+    }
+  });
+
+  it.each([
+    ['gzip garbage', 'gzip', Buffer.from('not gzip at all')],
+    ['truncated gzip', 'gzip', gzipSync(Buffer.from('{"code":"abc"}')).subarray(0, 20)],
+    ['deflate garbage', 'deflate', Buffer.from([0x78, 0x9c, 1, 2, 3, 4, 5])],
+    ['br garbage', 'br', Buffer.from('hello world garbage')],
+    ['an empty gzip body', 'gzip', Buffer.alloc(0)],
+  ])(
+    'should answer %s with guard.invalid_input and close the connection',
+    async (_c, encoding, bytes) => {
+      const answer = await gateway.request('POST', '/api/sessions', {
+        rawBody: bytes,
+        headers: { 'content-encoding': encoding },
+      });
+      expect(answer.status).toBe(400);
+      expect(errorBody(answer.body)).toMatchObject({
+        code: 'guard.invalid_input',
+        message: 'The request body does not decode with its Content-Encoding.',
+      });
+      expect(answer.headers.get('connection')).toBe('close');
+    },
+  );
+
+  it.each(['compress', 'zstd', 'gzip, br', 'x-unknown'])(
+    'should answer Content-Encoding %s with request.unsupported_encoding (415)',
+    async (encoding) => {
+      const answer = await gateway.request('POST', '/api/sessions', {
+        rawBody: gzipSync(Buffer.from('{"code":"abc"}')),
+        headers: { 'content-encoding': encoding },
+      });
+      expect(answer.status).toBe(415);
+      expect(errorBody(answer.body).code).toBe('request.unsupported_encoding');
+      expect(answer.headers.get('connection')).toBe('close');
+    },
+  );
+
+  it('should not count a 16 KiB limit against the compressed size', async () => {
+    const bomb = gzipSync(Buffer.from(JSON.stringify({ code: 'x'.repeat(1024 * 1024) })));
+    expect(bomb.length).toBeLessThan(16 * 1024);
+    const answer = await gateway.request('POST', '/api/sessions', {
+      rawBody: bomb,
+      headers: { 'content-encoding': 'gzip' },
     });
     expect(answer.status).toBe(413);
     expect(errorBody(answer.body).code).toBe('request.too_large');

@@ -1,3 +1,4 @@
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { z } from 'zod';
 import type { ErrorCode } from '../../../miniprogram/typings/api';
@@ -16,7 +17,8 @@ import { startTestSimulator } from '../../helpers/simulator';
 
 // Random ids, queries and bodies thrown at the customer, group and decrypt routes: every answer
 // is a success of the declared shape or one of the codes documented for that route — never
-// a 500. One gateway for the file; 100 runs per route.
+// a 500. Bodies also come in every Content-Encoding, broken or not. One gateway for the file;
+// 100 runs per route.
 
 let simulator: Simulator;
 let gateway: TestGateway;
@@ -204,6 +206,89 @@ describe('random input to the customer and group routes', () => {
         ]);
         // Garbage that decrypts to nothing ends the session (a stale key): log in again.
         if (answer.status === 401) decryptToken = await gateway.login('lisi');
+      }),
+      RUNS,
+    );
+  });
+});
+
+const compressors = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync } as const;
+type Compressor = keyof typeof compressors;
+
+/**
+ * A body as a client might send it: JSON or random bytes, compressed with a coding we take (whole,
+ * cut short, or with garbage in front), sent raw under a coding's name, or named with a coding we
+ * do not take (unknown, stacked, or in capitals).
+ */
+const encodedBodyArb = fc
+  .record({
+    content: fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }).map((value) => Buffer.from(JSON.stringify(value) ?? 'null')),
+      fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
+    ),
+    encoding: fc.oneof(
+      fc.constantFrom<Compressor>('gzip', 'deflate', 'br'),
+      fc.constantFrom('compress', 'zstd', 'x-gzip', 'GZIP', 'gzip, br', 'identity, gzip'),
+    ),
+    damage: fc.oneof(
+      fc.constant({ kind: 'none' as const }),
+      fc.record({ kind: fc.constant('truncate' as const), keep: fc.double({ min: 0, max: 0.95 }) }),
+      fc.record({ kind: fc.constant('prefix' as const), bytes: fc.uint8Array({ minLength: 1 }) }),
+      fc.constant({ kind: 'uncompressed' as const }),
+    ),
+  })
+  .map(({ content, encoding, damage }) => {
+    const known = encoding in compressors;
+    let bytes =
+      known && damage.kind !== 'uncompressed'
+        ? compressors[encoding as Compressor](content)
+        : content;
+    if (damage.kind === 'truncate')
+      bytes = bytes.subarray(0, Math.floor(bytes.length * damage.keep));
+    if (damage.kind === 'prefix') bytes = Buffer.concat([Buffer.from(damage.bytes), bytes]);
+    return { bytes, encoding, known, intact: known && damage.kind === 'none' };
+  });
+
+const BODY_DOES_NOT_DECODE = 'The request body does not decode with its Content-Encoding.';
+
+describe('bodies in any Content-Encoding', () => {
+  const routes: { path: string; auth: boolean; codes: ErrorCode[] }[] = [
+    { path: '/api/sessions', auth: false, codes: ['auth.invalid_code'] },
+    { path: '/api/external-contacts/lookup', auth: true, codes: [] },
+    { path: '/api/me/decrypt', auth: true, codes: ['auth.session_expired'] },
+    { path: '/sandbox/login-code', auth: false, codes: [] },
+  ];
+
+  it.each(routes)('POST $path answers 415, 400 or the route answer, never a 500', async (route) => {
+    let bearer = await gateway.login('wangwu');
+    await fc.assert(
+      fc.asyncProperty(encodedBodyArb, async (body) => {
+        const answer = await gateway.request('POST', route.path, {
+          ...(route.auth && { token: bearer }),
+          rawBody: body.bytes,
+          headers: { 'content-encoding': body.encoding },
+        });
+        const code = (answer.body as { code?: ErrorCode }).code;
+        if (!body.known) {
+          expect({ status: answer.status, code }).toEqual({
+            status: 415,
+            code: 'request.unsupported_encoding',
+          });
+        } else if (!body.intact) {
+          // Cut short or garbage in front: it does not decode (or decodes to no valid JSON).
+          expect({ status: answer.status, code }).toEqual({
+            status: 400,
+            code: 'guard.invalid_input',
+          });
+        } else if (answer.status >= 400) {
+          expect([...route.codes, 'guard.invalid_input']).toContain(code);
+          expect(answer.status).toBe(errorCodes[code!].status);
+        }
+        // A body that could not be read is answered on a connection that then closes.
+        const message = (answer.body as { message?: string }).message;
+        if (answer.status === 415 || message === BODY_DOES_NOT_DECODE)
+          expect(answer.headers.get('connection')).toBe('close');
+        if (code === 'auth.session_expired') bearer = await gateway.login('wangwu');
       }),
       RUNS,
     );

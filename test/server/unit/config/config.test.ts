@@ -66,6 +66,31 @@ describe('loadConfig', () => {
     expect(message).not.toContain('short-secret-value');
   });
 
+  it.each([
+    ['REDIS_URL', 'redis//:s3cretPassw0rd@10.0.0.7:6379/0', 'redis//***@10.0.0.7:6379/0'],
+    ['REDIS_URL', 'http://default:s3cretPassw0rd@10.0.0.7:6379', 'http://***@10.0.0.7:6379'],
+    ['REDIS_URL', 'redis//10.0.0.7:6379?password=s3cretPassw0rd', 'redis//10.0.0.7:6379?***'],
+    ['WECOM_PROXY', 'http//squid:s3cretPassw0rd@10.0.0.5:3128', 'http//***@10.0.0.5:3128'],
+    ['WECOM_PROXY', 'socks5://u:s3cret@Passw0rd@10.0.0.5:1080', 'socks5://***@10.0.0.5:1080'],
+    ['WECOM_API_BASE', 'qyapi.example.com/?token=s3cretPassw0rd', 'qyapi.example.com/?***'],
+  ])('should name %s and show %j without its credentials', (key, value, shown) => {
+    const message = messageOf(() => loadConfig({ ...production, [key]: value }));
+    expect(message).toContain(`${key} must be a URL`);
+    expect(message).toContain(`(got ${JSON.stringify(shown)})`);
+    expect(message).not.toMatch(/s3cret|Passw0rd/);
+  });
+
+  it('should listen on loopback in sandbox mode and everywhere otherwise, unless HOST says', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig(production).host).toBeUndefined();
+    expect(loadConfig({ ...production, HOST: '10.0.0.3' }).host).toBe('10.0.0.3');
+    expect(loadConfig({ ...production, HOST: '::1' }).host).toBe('::1');
+    expect(messageOf(() => loadConfig({ HOST: 'http://0.0.0.0:3000' }))).toContain(
+      'HOST must be an IP address or a host name',
+    );
+  });
+
   it('should parse lists and optional keys', () => {
     const config = loadConfig({
       ...production,
@@ -123,5 +148,11 @@ describe('web login configuration', () => {
     const given = loadConfig({ PORT: '4321', PUBLIC_BASE_URL: 'https://gate.example.com/' });
     expect(withSandboxOrigin(given).publicBaseUrl).toBe('https://gate.example.com');
     expect(withSandboxOrigin(loadConfig(base)).publicBaseUrl).toBeUndefined();
+    expect(withSandboxOrigin(loadConfig({ PORT: '80', HOST: '0.0.0.0' })).publicBaseUrl).toBe(
+      'http://127.0.0.1:80',
+    );
+    expect(withSandboxOrigin(loadConfig({ PORT: '80', HOST: '::1' })).publicBaseUrl).toBe(
+      'http://[::1]:80',
+    );
   });
 });

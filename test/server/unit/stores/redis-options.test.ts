@@ -72,10 +72,12 @@ describe('Redis topology from the configuration', () => {
 });
 
 describe('multi-instance and abuse-limit keys', () => {
-  it('defaults to one worker, one trusted proxy and the documented limits', () => {
+  it('defaults to one worker, no trusted proxy and the documented limits', () => {
     const config = loadConfig(production);
     expect(config.webConcurrency).toBe(1);
-    expect(config.trustedProxyHops).toBe(1);
+    // Without a proxy in front, X-Forwarded-For is the client's own word: the socket counts.
+    expect(config.trustedProxyHops).toBe(0);
+    expect(loadConfig({ ...production, TRUSTED_PROXY_HOPS: '1' }).trustedProxyHops).toBe(1);
     expect(config.rateLimits).toEqual({
       loginFailuresPerMinute: 20,
       loginExchangesPerMinute: 5000,
