@@ -2,7 +2,7 @@
  * Architecture rules checked by `npm run lint` (dependency-cruiser). The server is layered, and
  * an import may only point down:
  *   config, errors, logger  <  stores  <  wecom  <  domain modules (auth, contacts, directory,
- *   callbacks, admin) and metrics  <  HTTP edge (middleware, routes, web)  <  wiring (app, deps,
+ *   callbacks, admin, jssdk) and metrics  <  HTTP edge (middleware, routes, web)  <  wiring (app, deps,
  *   index, cli)
  * (The TypeScript parser dependency-cruiser can use here does not tell type-only imports apart,
  * so the rules hold for those too.)
@@ -12,7 +12,7 @@ const LAYERS = [
   layer('base', ['config', 'errors', 'logger']),
   layer('stores', ['stores']),
   layer('wecom', ['wecom']),
-  layer('domain', ['auth', 'contacts', 'directory', 'callbacks', 'admin', 'metrics']),
+  layer('domain', ['auth', 'contacts', 'directory', 'callbacks', 'admin', 'jssdk', 'metrics']),
   layer('http', ['middleware', 'routes', 'web']),
 ];
 
@@ -44,7 +44,7 @@ module.exports = {
       name: 'no-http-in-domain',
       comment: 'domain modules know nothing of HTTP: no koa, no routes, no middleware',
       severity: 'error',
-      from: { path: '^server/src/(auth|contacts|directory|callbacks|admin|stores|wecom)/' },
+      from: { path: '^server/src/(auth|contacts|directory|callbacks|admin|jssdk|stores|wecom)/' },
       to: { path: '^node_modules/(koa|@koa/)|^server/src/(routes|middleware)/' },
     },
     {

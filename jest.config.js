@@ -1,7 +1,8 @@
-// One jest run, three projects: the server (node, real Redis, simulator over HTTP), the
-// mini-program (jsdom + miniprogram-simulate, loading the real .ts/.wxml) and the end-to-end test
-// (mini-program services driving the running server). Redis is started once, and only when a
-// server or e2e test runs: jest runs each distinct globalSetup once, for the projects selected.
+// One jest run, four projects: the server (node, real Redis, simulator over HTTP), the
+// mini-program (jsdom + miniprogram-simulate, loading the real .ts/.wxml), the end-to-end test
+// (mini-program services driving the running server) and the browser tests (the admin console in
+// Debian's Chromium, driven by playwright-core). Redis is started once, and only when a server,
+// e2e or browser test runs: jest runs each distinct globalSetup once, for the projects selected.
 const swc = [
   '@swc/jest',
   {
@@ -43,6 +44,14 @@ module.exports = {
       displayName: 'e2e',
       testEnvironment: 'node',
       roots: ['<rootDir>/test/e2e'],
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/leak-check-setup.ts'],
+    },
+    {
+      ...common,
+      ...withRedis,
+      displayName: 'browser',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/browser'],
       setupFilesAfterEnv: ['<rootDir>/test/helpers/leak-check-setup.ts'],
     },
   ],

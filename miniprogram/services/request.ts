@@ -35,6 +35,9 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   'wecom.unavailable': true,
   'store.unavailable': true,
   'org.sync_running': true,
+  'auth.invalid_state': true,
+  'auth.not_member': true,
+  'jssdk.url_not_allowed': true,
   'internal.unknown': true,
 };
 const KNOWN_CODES: ReadonlySet<string> = new Set(Object.keys(ERROR_CODES));

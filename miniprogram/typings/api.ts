@@ -22,6 +22,9 @@ export type ErrorCode =
   | 'wecom.unavailable'
   | 'store.unavailable'
   | 'org.sync_running'
+  | 'auth.invalid_state'
+  | 'auth.not_member'
+  | 'jssdk.url_not_allowed'
   | 'internal.unknown';
 
 export interface ErrorBody {
@@ -192,6 +195,22 @@ export interface GroupChat {
 
 export interface GroupChatDetailResponse {
   groupChat: GroupChat;
+}
+
+// ---- JS-SDK (H5 pages) ------------------------------------------------------------------------
+
+/** `GET /api/jssdk/signature?url=`: both signatures an H5 page needs, timestamps in seconds. */
+export interface JssdkSignatureResponse {
+  /** For `wx.config` (the corp's jsapi_ticket); `appId` is the corp ID. */
+  config: { appId: string; timestamp: number; nonceStr: string; signature: string };
+  /** For `wx.agentConfig` (the app's agent_config ticket). */
+  agentConfig: {
+    corpid: string;
+    agentid: string;
+    timestamp: number;
+    nonceStr: string;
+    signature: string;
+  };
 }
 
 // ---- sandbox mode -----------------------------------------------------------------------------

@@ -2,24 +2,35 @@ import Router from '@koa/router';
 import type { HelmetOptions } from 'helmet';
 import Koa from 'koa';
 import type { AppDeps } from './deps';
-import { loadCountedSession, loadSession, requireAdmin, verifyToken } from './middleware/auth';
+import {
+  findWebSession,
+  loadCountedSession,
+  loadSession,
+  requireAdmin,
+  verifyToken,
+  verifyWebCookie,
+} from './middleware/auth';
 import { errorHandler } from './middleware/error-handler';
 import { requestMetrics } from './middleware/metrics';
 import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security-headers';
-import type { AdminState, AppState, EmployeeState } from './middleware/state';
+import type { AdminState, AppState, EmployeeState, WebTokenState } from './middleware/state';
 import { adminRoutes } from './routes/admin';
 import { callbackRoutes } from './routes/callbacks';
+import { consoleRoutes } from './routes/console';
 import { eventRoutes } from './routes/events';
 import { externalContactRoutes } from './routes/external-contacts';
 import { groupChatRoutes } from './routes/group-chats';
 import { healthRoutes } from './routes/health';
+import { jssdkRoutes } from './routes/jssdk';
 import { meRoutes } from './routes/me';
 import { metricsRoutes } from './routes/metrics';
 import { orgRoutes } from './routes/org';
 import { type SandboxLoginCodes, sandboxRoutes } from './routes/sandbox';
 import { loginRoutes, logoutRoutes } from './routes/sessions';
 import { verifyFileRoutes } from './routes/verify-files';
+import { webLoginRoutes, webLogoutRoutes } from './routes/web-login';
+import { CONSOLE_SECURITY_HEADERS, errorPage } from './web/pages';
 
 /**
  * helmet, trimmed for a JSON API: no document may be framed or load anything, HTTPS only, no
@@ -43,12 +54,14 @@ export const API_SECURITY_HEADERS: HelmetOptions = {
 
 /**
  * Builds the Koa application. Never listens: `server/src/index.ts` does. Routes are mounted on
- * routers by audience, and each router carries its own checks: public (anyone), employee (a
- * verified token naming a live session), lookups (the same, counted against the employee's
- * per-minute limit in the same store round trip) and admin.
+ * routers by audience, and each router carries its own checks: public (anyone), pages (what a
+ * browser navigates to: the web login and the console, with their own security headers and HTML
+ * errors), web logout (the session cookie), employee (a verified token or web session cookie
+ * naming a live session), lookups (the same, counted against the employee's per-minute limit in
+ * the same store round trip) and admin.
  */
 export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<AppState> {
-  const { infra, auth, contacts, admin, callbacks } = deps;
+  const { infra, auth, contacts, admin, callbacks, web } = deps;
   const app = new Koa<AppState>({
     proxy: deps.trustedProxyHops > 0,
     maxIpsCount: deps.trustedProxyHops,
@@ -63,14 +76,36 @@ export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<
   verifyFileRoutes(open, { files: deps.verifyFiles });
   if (deps.sandbox) sandboxRoutes(open, { sandbox: deps.sandbox });
 
+  const pages = new Router<AppState>();
+  const webLogout = new Router<WebTokenState>();
+  if (web) {
+    pages.use(
+      (ctx, next) => {
+        ctx.state.page = true;
+        return next();
+      },
+      securityHeaders(CONSOLE_SECURITY_HEADERS),
+      findWebSession(web.auth, auth.sessions),
+    );
+    webLoginRoutes(pages, {
+      webLogin: web.login,
+      cookies: web.auth.cookies,
+      webSessionTtlSeconds: web.sessionTtlSeconds,
+    });
+    consoleRoutes(pages, { pages: web.pages, assets: web.assets });
+    webLogout.use(verifyWebCookie(web.auth));
+    webLogoutRoutes(webLogout, { webLogin: web.login, cookies: web.auth.cookies });
+  }
+
   const employee = new Router<EmployeeState>();
-  employee.use(verifyToken(auth.sessionTokens), loadSession(auth.sessions));
+  employee.use(verifyToken(auth.sessionTokens, web?.auth), loadSession(auth.sessions));
   meRoutes(employee, { profiles: auth.profiles });
   logoutRoutes(employee, { sessions: auth.sessions });
+  if (web) jssdkRoutes(employee, { jssdk: web.jssdk });
 
   const lookups = new Router<EmployeeState>();
   lookups.use(
-    verifyToken(auth.sessionTokens),
+    verifyToken(auth.sessionTokens, web?.auth),
     loadCountedSession(auth.sessions, contacts.lookupLimit),
   );
   externalContactRoutes(lookups, { customers: contacts.customers });
@@ -83,6 +118,7 @@ export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<
       sessions: auth.sessions,
       adminUserIds: auth.admins.userIds,
       adminToken: auth.admins.token,
+      web: web?.auth,
     }),
   );
   adminRoutes(admins, admin);
@@ -92,8 +128,8 @@ export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<
   app.use(requestContext({ logger: infra.logger }));
   app.use(requestMetrics({ metrics: infra.metrics }));
   app.use(securityHeaders(API_SECURITY_HEADERS));
-  app.use(errorHandler());
-  for (const router of [open, employee, lookups, admins] as Router<AppState>[]) {
+  app.use(errorHandler({ renderPage: errorPage }));
+  for (const router of [open, pages, webLogout, employee, lookups, admins] as Router<AppState>[]) {
     app.use(router.routes());
   }
   return app;

@@ -5,6 +5,7 @@ import { createUserDataDecryptor } from './auth/decrypt';
 import { createSessionTokens, type SessionTokens } from './auth/jwt';
 import { createLoginService, type LoginService } from './auth/login';
 import { createProfiles, type Profiles } from './auth/profile';
+import { createWebLogin, type WebLogin } from './auth/web-login';
 import {
   type CallbackReceivers,
   createCallbackReceivers,
@@ -23,18 +24,24 @@ import {
   ORG_CHANGE_TYPES,
   type OrgChangeRequest,
 } from './directory';
+import { createJssdk, type Jssdk } from './jssdk';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
+import type { WebAuth } from './middleware/auth';
+import { createWebCookies } from './middleware/web-session';
 import type { Feed } from './stores/feed';
 import { createJobConnection, jobKeyPrefix } from './stores/job-connection';
 import { createNameCache, type NameCache } from './stores/name-cache';
 import { createRateLimiter, type RateLimiter } from './stores/rate-limiter';
 import { createSessionStore, type SessionStore } from './stores/session-store';
 import type { Store } from './stores/store';
+import { type ConsoleAssets, loadConsoleAssets } from './web/assets';
+import { type ConsolePages, createConsolePages } from './web/console';
 import { createWecomApi, type WecomApi } from './wecom/api';
 import { createWecomClient, type WecomClient } from './wecom/client';
 import { createWecomDirectory } from './wecom/directory';
 import { createWecomHttp, type WecomCallEvent, type WecomHttp } from './wecom/http';
+import { createTicketProvider } from './wecom/ticket-provider';
 import { createTokenProvider } from './wecom/token-provider';
 
 export type { DirectoryDeps } from './directory';
@@ -113,7 +120,12 @@ export function createAuth(
   wecomConfig: WecomConfig,
 ): AuthDeps {
   const { logger, store, now } = infra;
-  const sessions = createSessionStore({ store, ttlSeconds: config.sessionTtlSeconds, now });
+  const sessions = createSessionStore({
+    store,
+    ttlSeconds: config.sessionTtlSeconds,
+    webTtlSeconds: config.webSessionTtlSeconds,
+    now,
+  });
   const sessionTokens = createSessionTokens({ secret: config.jwtSecret, now });
   return {
     sessionTokens,
@@ -247,6 +259,92 @@ export function directoryChangeHandler(
   };
 }
 
+/**
+ * The web side (with PUBLIC_BASE_URL and the app's AgentId): the web login of the admin console
+ * and H5 pages, JS-SDK signatures, and the console's pages.
+ */
+export interface WebDeps {
+  auth: WebAuth;
+  login: WebLogin;
+  jssdk: Jssdk;
+  pages: ConsolePages;
+  assets: ConsoleAssets;
+  sessionTtlSeconds: number;
+}
+
+/** Invalidations of one JS-SDK ticket on pages' reports per hour (WeCom: ~100 fetches an hour). */
+const TICKET_INVALIDATIONS_PER_HOUR = 10;
+
+export function createWeb(
+  infra: Infra,
+  wecom: WecomDeps,
+  auth: AuthDeps,
+  config: Config,
+  wecomConfig: WecomConfig,
+): WebDeps | undefined {
+  const { logger, store, now } = infra;
+  const { publicBaseUrl } = config;
+  const agentId = wecomConfig.appAgentId;
+  if (publicBaseUrl === undefined) return undefined;
+  if (agentId === undefined) {
+    logger.warn(
+      'PUBLIC_BASE_URL is set but WECOM_APP_AGENT_ID is not: no web login, admin console or JS-SDK signatures (the QR login and wx.agentConfig name the app)',
+    );
+    return undefined;
+  }
+  const cookies = createWebCookies(publicBaseUrl);
+  const tokens = createSessionTokens({ secret: config.jwtSecret, audience: 'web', now });
+  return {
+    auth: { tokens, cookies },
+    login: createWebLogin({
+      wecom: wecom.api,
+      sessions: auth.sessions,
+      tokens,
+      store,
+      corpId: wecomConfig.corpId,
+      agentId,
+      oauthBase: wecomConfig.oauthBase,
+      loginBase: wecomConfig.loginBase,
+      publicBaseUrl,
+      failuresPerIp: createRateLimiter(store, {
+        name: 'login-failures',
+        points: config.rateLimits.loginFailuresPerMinute,
+        windowSeconds: 60,
+      }),
+      starts: createRateLimiter(store, {
+        name: 'web-login-starts',
+        points: config.rateLimits.loginExchangesPerMinute,
+        windowSeconds: 60,
+      }),
+      logger: logger.child({ component: 'web-login' }),
+    }),
+    jssdk: createJssdk({
+      tickets: createTicketProvider({
+        api: wecom.api,
+        store,
+        corpId: wecomConfig.corpId,
+        agentId,
+        logger: logger.child({ component: 'tickets' }),
+        timeoutMs: wecomConfig.timeoutMs,
+        now,
+      }),
+      corpId: wecomConfig.corpId,
+      agentId,
+      origin: cookies.origin,
+      invalidations: createRateLimiter(store, {
+        name: 'jsapi-ticket-invalidations',
+        points: TICKET_INVALIDATIONS_PER_HOUR,
+        windowSeconds: 3600,
+      }),
+      logger: logger.child({ component: 'jssdk' }),
+      now,
+    }),
+    pages: createConsolePages({ adminUserIds: config.adminUserIds }),
+    assets: loadConsoleAssets(),
+    sessionTtlSeconds: config.webSessionTtlSeconds,
+  };
+}
+
 /** Directory changes waiting for the org store's handler, and how many run at a time. */
 const DIRECTORY_QUEUE_CAPACITY = 1000;
 const DIRECTORY_QUEUE_CONCURRENCY = 2;
@@ -364,6 +462,8 @@ export interface AppDeps {
   contacts: ContactsDeps;
   admin: AdminDeps;
   directory: Directory;
+  /** Absent without PUBLIC_BASE_URL: no web login, no JS-SDK signatures, no console. */
+  web?: WebDeps;
   callbacks: CallbacksDeps;
   /** Domain-ownership files served at the root (config `VERIFY_FILES`). */
   verifyFiles: Readonly<Record<string, string>>;
@@ -405,6 +505,7 @@ export function createDeps(options: {
     infra,
     wecom,
     auth,
+    web: createWeb(infra, wecom, auth, config, wecomConfig),
     contacts,
     admin: createAdmin(infra, wecom, config, wecomConfig, directory),
     directory,

@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, withSandboxOrigin } from './config';
 import { createDeps } from './deps';
 import { createLogger } from './logger';
 import { createStore } from './stores';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   let target: Awaited<ReturnType<typeof resolveWecomTarget>>;
   try {
-    config = loadConfig();
+    config = withSandboxOrigin(loadConfig());
     target = await resolveWecomTarget(config);
   } catch (error) {
     if (error instanceof ConfigError) {

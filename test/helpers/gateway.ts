@@ -7,6 +7,7 @@ import type { Logger } from '../../server/src/logger';
 import type { Simulator } from '../../server/src/sandbox';
 import type { Store } from '../../server/src/stores/store';
 import { recordResponse, registerSecret, registerSecretSource } from './leak-check';
+import { freePort } from './redis-process';
 import { createTestRedisStore, silentLogger, uniquePrefix } from './stores';
 
 export interface TestGateway {
@@ -45,13 +46,23 @@ export interface TestGatewayOptions {
   orgSync?: DirectoryDeps['tuning'];
   /** Serve the sandbox routes as `npm start` does in sandbox mode (default true). */
   sandbox?: boolean;
+  /**
+   * The web side (web login, JS-SDK, console): PUBLIC_BASE_URL is the gateway's own loopback
+   * origin (unless `env` gives one) and WECOM_APP_AGENT_ID the simulator's app.
+   */
+  web?: boolean;
 }
 
 /** A gateway (createApp) listening on a free loopback port, talking to `simulator` over HTTP. */
 export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
   const { simulator } = options;
   const logger = options.logger ?? silentLogger();
+  const port = options.web ? await freePort() : 0;
   const config = loadConfig({
+    ...(options.web && {
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      WECOM_APP_AGENT_ID: simulator.seed.miniprogramApp.agentid,
+    }),
     WECOM_CORP_ID: simulator.corpId,
     WECOM_APP_SECRET: 'unused-by-tests-see-wecomConfig',
     JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
@@ -90,7 +101,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
             employees: () => simulator.demoEmployees(),
           },
   });
-  const server = app.listen(0, '127.0.0.1');
+  const server = app.listen(port, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -14,7 +14,12 @@ export interface SandboxServer {
 
 const ROOT = path.resolve(__dirname, '../..');
 
-export async function startSandboxServer(): Promise<SandboxServer> {
+export const SANDBOX_JWT_SECRET = 'e2e-jwt-secret-0123456789abcdef0123456789';
+
+/** `env`: more configuration, e.g. `ADMIN_USERIDS` (as in `ADMIN_USERIDS=lisi npm start`). */
+export async function startSandboxServer(
+  options: { env?: Record<string, string> } = {},
+): Promise<SandboxServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
@@ -27,8 +32,9 @@ export async function startSandboxServer(): Promise<SandboxServer> {
         PORT: String(port),
         REDIS_URL: testRedisUrl(),
         REDIS_KEY_PREFIX: `e2e:${randomUUID()}:`,
-        JWT_SECRET: 'e2e-jwt-secret-0123456789abcdef0123456789',
+        JWT_SECRET: SANDBOX_JWT_SECRET,
         LOG_LEVEL: 'warn',
+        ...options.env,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },

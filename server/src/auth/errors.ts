@@ -22,7 +22,15 @@ export type AuthFailure =
   /** User data encrypted for another mini-program. */
   | 'foreign_data'
   /** Decrypted user data without a watermark. */
-  | 'no_watermark';
+  | 'no_watermark'
+  /** Decrypting asked with a web session, which has no session_key. */
+  | 'no_session_key'
+  /** Web login: `state` missing, unknown, expired, used, or bound to another browser. */
+  | 'invalid_state'
+  /** Web login: WeCom answered for someone who is not a member of this corp (an openid). */
+  | 'not_member'
+  /** A cookie-authenticated change without the `Origin` of this server (CSRF). */
+  | 'cross_site';
 
 export class AuthError extends Error {
   readonly reason: AuthFailure;

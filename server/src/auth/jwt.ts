@@ -5,7 +5,9 @@ import { AuthError } from './errors';
 
 /**
  * Session tokens: HS256 pinned (no `alg: none`, no other algorithm), issuer and audience set,
- * `sub` = userid, `sid` = the server-side session id, `exp` = the session's end.
+ * `sub` = userid, `sid` = the server-side session id, `exp` = the session's end. The audience
+ * tells the two kinds apart: the mini-program's bearer tokens and the web session cookie, so
+ * that neither is accepted where the other is expected.
  */
 export interface SessionClaims {
   sub: string;
@@ -22,10 +24,16 @@ export interface SessionTokens {
 const ISSUER = 'wecom-gate';
 /** Tokens already verified, so a busy client does not pay for HMAC and parsing on every call. */
 const VERIFIED_TOKENS = 10_000;
-const AUDIENCE = 'wecom-gate:miniprogram';
+const AUDIENCES = { miniprogram: 'wecom-gate:miniprogram', web: 'wecom-gate:web' } as const;
 
-export function createSessionTokens(deps: { secret: string; now?: () => number }): SessionTokens {
+export function createSessionTokens(deps: {
+  secret: string;
+  /** Default `miniprogram`. */
+  audience?: keyof typeof AUDIENCES;
+  now?: () => number;
+}): SessionTokens {
   const { now = Date.now } = deps;
+  const AUDIENCE = AUDIENCES[deps.audience ?? 'miniprogram'];
   // A KeyObject made once: given a string, jsonwebtoken first tries (and fails) to parse it as
   // a PEM public key on every call, which costs more than the whole rest of a request.
   const secret = createSecretKey(Buffer.from(deps.secret, 'utf8'));

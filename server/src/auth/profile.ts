@@ -60,6 +60,7 @@ export function createProfiles(deps: {
     },
     async decrypt(session, input) {
       if (decryptor.appId === undefined) throw new AuthError('decrypt_disabled');
+      if (session.kind !== 'miniprogram') throw new AuthError('no_session_key');
       const outcome = decryptor.decrypt(session.sessionKey, {
         encryptedData: Buffer.from(input.encryptedData, 'base64'),
         iv: Buffer.from(input.iv, 'base64'),

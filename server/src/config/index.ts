@@ -17,6 +17,10 @@ export interface WecomConfig {
   timeoutMs: number;
   appAgentId?: string;
   miniprogramAppId?: string;
+  /** Origin of WeCom's OAuth2 authorize page (open.weixin.qq.com; the simulator in sandbox mode). */
+  oauthBase: string;
+  /** Origin of WeCom's QR login page for browsers (login.work.weixin.qq.com; the simulator). */
+  loginBase: string;
   /** Secret per credential: `app` (jscode2session), `contact` (externalcontact/*), `directory`. */
   secrets: Readonly<Record<CredentialName, string>>;
 }
@@ -77,10 +81,16 @@ export interface Config {
     /** Sandbox mode without keys: random ones were made for this process (the simulator's). */
     generated: boolean;
   }>;
-  /** The server's public origin (with an optional path prefix), without a trailing slash. */
-  publicBaseUrl?: string;
   /** Domain-ownership files served at the root: name → content. */
   verifyFiles: Readonly<Record<string, string>>;
+  /**
+   * The server's public origin (with an optional path prefix), without a trailing slash: the
+   * OAuth2 redirect, the only origin whose pages get JS-SDK signatures, and the `Origin` that
+   * cookie-authenticated changes must carry. Unset outside sandbox mode → no web login.
+   */
+  publicBaseUrl?: string;
+  /** Lifetime of a web session (the admin console, H5 pages). */
+  webSessionTtlSeconds: number;
 }
 
 export interface RedisConfig {
@@ -254,6 +264,9 @@ const environmentGuard = z.object({
     (value) => value === undefined || (!value.includes('?') && !value.includes('#')),
     { message: 'must be an origin with an optional path, without query or fragment' },
   ),
+  WECOM_OAUTH_BASE: url(['http:', 'https:']),
+  WECOM_LOGIN_BASE: url(['http:', 'https:']),
+  WEB_SESSION_TTL_SECONDS: integer(60, 30 * 24 * 3600, 28800),
   VERIFY_FILES: verifyFiles,
 });
 
@@ -300,6 +313,8 @@ export function loadConfig(
       timeoutMs: env.WECOM_TIMEOUT_MS,
       appAgentId: env.WECOM_APP_AGENT_ID,
       miniprogramAppId: env.WECOM_MINIPROGRAM_APPID,
+      oauthBase: originOf(env.WECOM_OAUTH_BASE ?? 'https://open.weixin.qq.com'),
+      loginBase: originOf(env.WECOM_LOGIN_BASE ?? 'https://login.work.weixin.qq.com'),
       secrets: Object.freeze({
         app: env.WECOM_APP_SECRET,
         contact: env.WECOM_CONTACT_SECRET ?? env.WECOM_APP_SECRET,
@@ -386,6 +401,7 @@ export function loadConfig(
     logLevel: env.LOG_LEVEL,
     callbacks: Object.freeze({ app, directory, generated }),
     publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    webSessionTtlSeconds: env.WEB_SESSION_TTL_SECONDS,
     verifyFiles: Object.freeze(env.VERIFY_FILES),
   });
 }
@@ -406,4 +422,26 @@ function randomAlphanumeric(length: number): string {
 /** A Token and EncodingAESKey for the sandbox's receivers, new for each process. */
 function randomCallbackKeys(): CallbackKeysConfig {
   return Object.freeze({ token: randomAlphanumeric(32), encodingAesKey: randomAlphanumeric(43) });
+}
+
+/**
+ * The configuration of the server that listens: in sandbox mode without PUBLIC_BASE_URL, its own
+ * origin (HOST, or loopback when it listens on every interface) stands in, so that the web login and the console work out of the box. (The
+ * CLIs keep the configuration as given: nothing listens there.)
+ */
+export function withSandboxOrigin(config: Config): Config {
+  if (!config.sandbox || config.publicBaseUrl !== undefined) return config;
+  const { host } = config;
+  const origin =
+    host === undefined || host === '0.0.0.0' || host === '::'
+      ? '127.0.0.1'
+      : host.includes(':')
+        ? `[${host}]`
+        : host;
+  return Object.freeze({ ...config, publicBaseUrl: `http://${origin}:${config.port}` });
+}
+
+/** `https://host[:port]` of a configured URL (a path or trailing slash is dropped). */
+function originOf(value: string): string {
+  return new URL(value).origin;
 }

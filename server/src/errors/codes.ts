@@ -44,5 +44,18 @@ export const errorCodes: Readonly<Record<ErrorCode, { status: number; message: s
     status: 409,
     message: 'A full org sync is already running; see GET /api/admin/org/sync.',
   },
+  'auth.invalid_state': {
+    status: 400,
+    message:
+      "The login state is missing, unknown, expired or not this browser's; start the login again.",
+  },
+  'auth.not_member': {
+    status: 403,
+    message: 'WeCom answered for someone who is not a member of this corp.',
+  },
+  'jssdk.url_not_allowed': {
+    status: 400,
+    message: 'Only URLs with exactly the origin of PUBLIC_BASE_URL (and no user info) are signed.',
+  },
   'internal.unknown': { status: 500, message: 'Something went wrong on our side.' },
 };

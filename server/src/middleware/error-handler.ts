@@ -5,11 +5,17 @@ import { RequestError } from '../errors/request-error';
 import { toRequestError } from './error-mapping';
 import type { AppState } from './state';
 
+/** An HTML page for an error on a route a browser navigates to (`ctx.state.page`). */
+export type ErrorPageRenderer = (error: RequestError, requestId: string) => string;
+
 /**
  * Every failure becomes `{code, message, data?, requestId}` with the status of the code table;
- * 5xx answers carry no internals. Unknown routes are `request.not_found`.
+ * 5xx answers carry no internals. Unknown routes are `request.not_found`. On routes a browser
+ * navigates to (the web login, the console's pages) the same error is an HTML page instead.
  */
-export function errorHandler(): Middleware<AppState> {
+export function errorHandler(
+  options: { renderPage?: ErrorPageRenderer } = {},
+): Middleware<AppState> {
   return async (ctx, next) => {
     try {
       await next();
@@ -41,6 +47,11 @@ export function errorHandler(): Middleware<AppState> {
       if (error.headers) ctx.set(error.headers);
       // Refused before its body arrived: close rather than read (and wait for) the rest.
       if (!ctx.req.complete) ctx.set('Connection', 'close');
+      if (ctx.state.page && options.renderPage) {
+        ctx.type = 'html';
+        ctx.body = options.renderPage(error, ctx.state.requestId);
+        return;
+      }
       ctx.body = body;
     }
   };

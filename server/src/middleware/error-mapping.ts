@@ -4,6 +4,7 @@ import { ContactsError, type ContactsFailure } from '../contacts/errors';
 import { OrgError, type OrgFailure } from '../directory/errors';
 import type { ErrorCode } from '../errors/codes';
 import { RequestError } from '../errors/request-error';
+import { JssdkError, type JssdkFailure } from '../jssdk/errors';
 import { StoreUnavailableError } from '../stores/store';
 import { RATE_LIMITED, shortFix, TRANSIENT } from '../wecom/errcodes';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
@@ -34,6 +35,16 @@ const AUTH: Readonly<Record<AuthFailure, { code: ErrorCode; message?: string }>>
     message: 'The data was encrypted for another mini-program (watermark.appid does not match).',
   },
   no_watermark: { code: 'guard.invalid_input', message: 'The decrypted data has no watermark.' },
+  no_session_key: {
+    code: 'auth.forbidden',
+    message: 'Decrypting needs a mini-program session: a web session has no session key.',
+  },
+  invalid_state: { code: 'auth.invalid_state' },
+  not_member: { code: 'auth.not_member' },
+  cross_site: {
+    code: 'auth.forbidden',
+    message: 'A change made with the session cookie must come from this server (Origin header).',
+  },
 };
 
 const CONTACTS: Readonly<Record<ContactsFailure, { code: ErrorCode; message?: string }>> = {
@@ -45,6 +56,10 @@ const CONTACTS: Readonly<Record<ContactsFailure, { code: ErrorCode; message?: st
     code: 'guard.invalid_input',
     message: 'The cursor is not valid; start again from the first page.',
   },
+};
+
+const JSSDK: Readonly<Record<JssdkFailure, { code: ErrorCode; message?: string }>> = {
+  url_not_allowed: { code: 'jssdk.url_not_allowed' },
 };
 
 /**
@@ -154,6 +169,10 @@ export function toRequestError(error: unknown, caller: Caller): RequestError {
   if (error instanceof AuthError) return fromAuth(error);
   if (error instanceof ContactsError) {
     const { code, message } = CONTACTS[error.reason];
+    return new RequestError(code, { cause: error, message });
+  }
+  if (error instanceof JssdkError) {
+    const { code, message } = JSSDK[error.reason];
     return new RequestError(code, { cause: error, message });
   }
   if (error instanceof CallbackError) {

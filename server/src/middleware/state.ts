@@ -9,14 +9,28 @@ export interface AppState {
   session?: Session;
   /** Set on admin routes: who is acting. */
   admin?: Admin;
+  /** Set on routes a browser navigates to: errors are answered as an HTML page. */
+  page?: true;
 }
 
-export type Admin = { via: 'session'; userid: string } | { via: 'token' };
+export type Admin =
+  | { via: 'session'; userid: string }
+  | { via: 'web'; userid: string }
+  | { via: 'token' };
+
+/** How the caller proved who they are: a bearer token, or the web session cookie. */
+export type Credential = 'bearer' | 'cookie';
 
 /** Routes of the employee routers: a verified token naming a live session. */
 export interface EmployeeState extends AppState {
   token: SessionRef;
+  credential: Credential;
   session: Session;
+}
+
+/** Routes that need the web session cookie's token but not the session (logout). */
+export interface WebTokenState extends AppState {
+  token: SessionRef;
 }
 
 /** Routes of the admin router. */

@@ -11,6 +11,7 @@ import type {
 } from './callbacks';
 import { type OrgControl, OrgControlError } from './org';
 import type { Fault, OrgView } from './types';
+import type { JsapiSignatureCheck } from './web-auth';
 
 /** The HTTP control surface under /sandbox/ for processes that do not share memory with it. */
 
@@ -22,6 +23,8 @@ export interface ControlTarget {
   removeFault(id: string): boolean;
   clearFaults(): void;
   invalidateTokens(): void;
+  invalidateTickets(): void;
+  verifyJsapiSignature(check: JsapiSignatureCheck): { errcode: number; errmsg: string };
   setTrustedIps(ips: string[] | null): void;
   org: OrgControl;
   orgVisibleTo(secret?: string): OrgView;
@@ -99,6 +102,14 @@ const departmentPatchSchema = z.object({
   name: name.optional(),
   parentid: z.number().int().min(1).optional(),
   order: z.number().int().min(0).optional(),
+});
+const jsapiCheckSchema: z.ZodType<JsapiSignatureCheck> = z.object({
+  kind: z.enum(['config', 'agentConfig']),
+  agentid: z.string().max(20).optional(),
+  url: z.string().min(1).max(4096),
+  timestamp: z.number().int(),
+  nonceStr: z.string().min(1).max(64),
+  signature: z.string().min(1).max(64),
 });
 const receiverSchema = z.enum(['app', 'directory']);
 const callbackTargetSchema = z.object({
@@ -207,6 +218,15 @@ export function controlRouter(target: ControlTarget): Router {
   router.delete('/org/departments/:id', (ctx) =>
     orgChange(ctx, () => target.org.deleteDepartment(idParam(ctx))),
   );
+  router.post('/tickets/invalidate', (ctx) => {
+    target.invalidateTickets();
+    ctx.status = 204;
+  });
+  router.post('/jssdk/verify', async (ctx) => {
+    const check = await parse(ctx, jsapiCheckSchema);
+    if (!check) return;
+    ctx.body = target.verifyJsapiSignature(check);
+  });
   router.put('/trusted-ips', async (ctx) => {
     const input = await parse(ctx, trustedIpsSchema);
     if (!input) return;

@@ -12,11 +12,13 @@ import { createCallCounters } from './counters';
 import { encryptUserData } from './crypto';
 import { createFaultRegistry } from './faults';
 import { createApiLimits } from './limits';
+import { loginPagesRouter } from './login-pages';
 import type { OrgChangeEvent } from './org';
 import { setUpScenario } from './scenarios';
 import { demoCorp } from './seed';
 import { createTokenStore } from './tokens';
 import type { OrgView, Simulator, StartSimulatorOptions } from './types';
+import { createOauthCodeStore, createTicketStore } from './web-auth';
 
 /** How many handed-out secrets `issuedSecrets()` remembers for the tests' leak check. */
 const MAX_REMEMBERED_SECRETS = 100_000;
@@ -89,6 +91,12 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     },
   };
   const codes = createCodeStore({ now });
+  const oauthCodes = createOauthCodeStore({ now });
+  const tickets = createTicketStore({
+    now,
+    ttlSeconds: options.ticketTtlSeconds ?? 7200,
+    onIssue: remember,
+  });
   const faults = createFaultRegistry();
   const counters = createCallCounters();
   const sessionKeys = new (class extends Map<string, string> {
@@ -103,6 +111,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     corp,
     tokens,
     codes,
+    oauthCodes,
+    tickets,
     now,
     sessionKeys,
     contactPermission: setup.contactPermission,
@@ -202,6 +212,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     removeFault: faults.remove,
     clearFaults: faults.clear,
     invalidateTokens: tokens.invalidateAll,
+    invalidateTickets: tickets.invalidateAll,
+    verifyJsapiSignature: tickets.verify,
     setTrustedIps,
     org: orgControl,
     orgVisibleTo,
@@ -212,6 +224,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     ...world,
   });
   app.use(control.routes()).use(control.allowedMethods());
+  const loginPages = loginPagesRouter({ corp, codes: oauthCodes });
+  app.use(loginPages.routes());
 
   const server = createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
@@ -235,6 +249,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       return {
         corpId: setup.corpIdForConfig,
         apiBase: url,
+        oauthBase: url,
+        loginBase: url,
         timeoutMs: opts.timeoutMs ?? 5000,
         appAgentId: seed.miniprogramApp.agentid,
         miniprogramAppId: seed.miniprogramAppId,
@@ -247,6 +263,10 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     callCounts: counters.all,
     resetCalls: counters.reset,
     invalidateTokens: tokens.invalidateAll,
+    invalidateTickets: tickets.invalidateAll,
+    verifyJsapiSignature: tickets.verify,
+    issueWebLoginCode: (identity, agentid) =>
+      oauthCodes.issue(identity, agentid ?? seed.miniprogramApp.agentid),
     injectFault(fault) {
       const id = faults.add(fault);
       return () => void faults.remove(id);

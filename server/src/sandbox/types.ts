@@ -8,6 +8,7 @@ import type {
 } from './callbacks';
 import type { OrgChangeEvent, OrgControl } from './org';
 import type { DemoCorp, DemoDepartment, DemoEmployee } from './seed-types';
+import type { JsapiSignatureCheck, OauthIdentity } from './web-auth';
 
 export type ScenarioName =
   | 'healthy'
@@ -43,6 +44,8 @@ export interface StartSimulatorOptions {
   seed?: DemoCorp;
   now?: () => number;
   tokenTtlSeconds?: number;
+  /** Lifetime of JS-SDK tickets (WeCom: 7200). */
+  ticketTtlSeconds?: number;
   latencyMs?: number;
   /** Calls per API per minute before 45009 (WeCom: 10,000/min per corp); default off. */
   perApiPerMinuteLimit?: number;
@@ -96,6 +99,15 @@ export interface Simulator {
   resetCalls(): void;
   /** Every token issued so far answers 40014 from now on. */
   invalidateTokens(): void;
+  /** Every JS-SDK ticket issued so far is refused by pages from now on (42012). */
+  invalidateTickets(): void;
+  /** What WeCom's JS-SDK in a page answers `wx.config` / `wx.agentConfig` with this signature. */
+  verifyJsapiSignature(check: JsapiSignatureCheck): { errcode: 0 | 42012 | 40093; errmsg: string };
+  /**
+   * A web login code as the authorize or QR page would hand out after a pick (default: for the
+   * mini-program's app), for tests that skip the page.
+   */
+  issueWebLoginCode(identity: OauthIdentity, agentid?: string): string;
   /** Returns a function that removes this fault. */
   injectFault(fault: Fault): () => void;
   clearFaults(): void;

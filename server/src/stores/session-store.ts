@@ -4,21 +4,44 @@ import type { RateLimitDecision, RateLimiter } from './rate-limiter';
 import type { Store } from './store';
 
 /**
- * Server-side sessions: `{userid, corpid, session_key, createdAt}` under a random id, with the
- * session TTL, and an index of each employee's sessions so that all of them can be ended at once
- * (the employee left, their userid changed). The session_key never leaves this store and the
- * code that decrypts. A session, its employee's index and that employee's lookup counter share
- * the hash tag `{userid}`, so one script may touch them together on Redis Cluster.
+ * Server-side sessions under a random id, of two kinds: `miniprogram` (`wx.qy.login`, with the
+ * session_key, the session TTL) and `web` (the OAuth2 / QR web login of the admin console and H5
+ * pages: no session_key, the web session TTL). One index per employee holds both kinds, so that
+ * all of an employee's sessions can be ended at once (the employee left, their userid changed).
+ * The session_key never leaves this store and the code that decrypts. A session, its employee's
+ * index and that employee's lookup counter share the hash tag `{userid}`, so one script may touch
+ * them together on Redis Cluster.
  */
-const storedSessionSchema = z.object({
+const common = {
   userid: z.string(),
   corpid: z.string(),
-  sessionKey: z.string(),
   createdAt: z.number(),
   expiresAt: z.number(),
-});
+};
+const storedSessionSchema = z.union([
+  z.object({
+    ...common,
+    // Sessions stored before there were web sessions carry no kind.
+    kind: z.literal('miniprogram').default('miniprogram'),
+    sessionKey: z.string(),
+  }),
+  z.object({ ...common, kind: z.literal('web') }),
+]);
 
-export type Session = z.infer<typeof storedSessionSchema> & { sid: string };
+export type MiniprogramSession = Extract<
+  z.infer<typeof storedSessionSchema>,
+  { kind: 'miniprogram' }
+> & {
+  sid: string;
+};
+export type WebSession = Extract<z.infer<typeof storedSessionSchema>, { kind: 'web' }> & {
+  sid: string;
+};
+export type Session = MiniprogramSession | WebSession;
+
+export type NewSession =
+  | { kind?: 'miniprogram'; userid: string; corpid: string; sessionKey: string }
+  | { kind: 'web'; userid: string; corpid: string };
 
 /** What a verified session token names; the session itself may be gone. */
 export interface SessionRef {
@@ -27,7 +50,12 @@ export interface SessionRef {
 }
 
 export interface SessionStore {
-  create(fields: { userid: string; corpid: string; sessionKey: string }): Promise<Session>;
+  create(fields: {
+    userid: string;
+    corpid: string;
+    sessionKey: string;
+  }): Promise<MiniprogramSession>;
+  create(fields: { kind: 'web'; userid: string; corpid: string }): Promise<WebSession>;
   find(ref: SessionRef): Promise<Session | null>;
   /** Finds the session and, only when it is live, counts one request of its employee. */
   findCounted(
@@ -45,10 +73,13 @@ const indexKeyOf = (userid: string) => `sessions:${employeeTag(userid)}`;
 
 export function createSessionStore(deps: {
   store: Store;
+  /** Lifetime of a mini-program session. */
   ttlSeconds: number;
+  /** Lifetime of a web session (default: `ttlSeconds`). */
+  webTtlSeconds?: number;
   now?: () => number;
 }): SessionStore {
-  const { store, ttlSeconds, now = Date.now } = deps;
+  const { store, ttlSeconds, webTtlSeconds = ttlSeconds, now = Date.now } = deps;
 
   const decode = (ref: SessionRef, raw: string | null): Session | null => {
     if (raw === null) return null;
@@ -58,21 +89,28 @@ export function createSessionStore(deps: {
       : null;
   };
 
+  async function create(fields: NewSession): Promise<Session> {
+    const sid = randomBytes(24).toString('base64url');
+    const createdAt = now();
+    const ttlMs = (fields.kind === 'web' ? webTtlSeconds : ttlSeconds) * 1000;
+    const base = { userid: fields.userid, corpid: fields.corpid, sid, createdAt };
+    const session: Session =
+      fields.kind === 'web'
+        ? { ...base, kind: 'web', expiresAt: createdAt + ttlMs }
+        : {
+            ...base,
+            kind: 'miniprogram',
+            sessionKey: fields.sessionKey,
+            expiresAt: createdAt + ttlMs,
+          };
+    const { sid: _sid, ...stored } = session;
+    await store.set(sessionKeyOf(session), JSON.stringify(stored), ttlMs);
+    await store.addToSet(indexKeyOf(session.userid), sid, ttlMs);
+    return session;
+  }
+
   return {
-    async create(fields) {
-      const sid = randomBytes(24).toString('base64url');
-      const createdAt = now();
-      const session: Session = {
-        ...fields,
-        sid,
-        createdAt,
-        expiresAt: createdAt + ttlSeconds * 1000,
-      };
-      const { sid: _sid, ...stored } = session;
-      await store.set(sessionKeyOf(session), JSON.stringify(stored), ttlSeconds * 1000);
-      await store.addToSet(indexKeyOf(session.userid), sid, ttlSeconds * 1000);
-      return session;
-    },
+    create: create as SessionStore['create'],
     find: async (ref) => decode(ref, await store.get(sessionKeyOf(ref))),
     async findCounted(ref, limiter) {
       const { value, counter } = await store.getAndIncrement(

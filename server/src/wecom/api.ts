@@ -1,17 +1,21 @@
 import type { WecomClient } from './client';
-import { CUSTOMER_NOT_FOUND, GROUP_NOT_FOUND } from './errcodes';
+import { CUSTOMER_NOT_FOUND, GROUP_NOT_FOUND, LOGIN_CODE_REJECTED } from './errcodes';
 import {
   contactsByUserGuard,
   externalContactDetailGuard,
   groupChatGuard,
   groupChatListGuard,
   type Jscode2session,
+  jsapiTicketSchema,
   jscode2sessionGuard,
+  oauthUserInfoSchema,
   userGuard,
   type WecomContactsByUser,
   type WecomExternalContactDetail,
   type WecomGroupChat,
   type WecomGroupChatList,
+  type WecomJsapiTicket,
+  type WecomOauthUserInfo,
   type WecomUser,
 } from './guards';
 
@@ -36,6 +40,12 @@ export interface WecomApi {
   ): Promise<WecomGroupChatList>;
   /** A group's detail with member names. */
   getGroupChat(chatId: string, options?: { signal?: AbortSignal }): Promise<WecomGroupChat>;
+  /** Who an OAuth2 / QR login code stands for (auth/getuserinfo with the app's token). */
+  getUserInfoByCode(code: string): Promise<WecomOauthUserInfo>;
+  /** The corp's jsapi_ticket, for `wx.config`. */
+  getJsapiTicket(): Promise<WecomJsapiTicket>;
+  /** The app's agent_config ticket, for `wx.agentConfig` (the app of WECOM_APP_SECRET). */
+  getAgentConfigTicket(): Promise<WecomJsapiTicket>;
 }
 
 export function createWecomApi(deps: { client: WecomClient }): WecomApi {
@@ -87,5 +97,19 @@ export function createWecomApi(deps: { client: WecomClient }): WecomApi {
           expectedErrcodes: GROUP_NOT_FOUND,
         })
       ).group_chat,
+    getUserInfoByCode: (code) =>
+      client.call('app', {
+        api: 'auth/getuserinfo',
+        query: { code },
+        guard: oauthUserInfoSchema,
+        expectedErrcodes: LOGIN_CODE_REJECTED,
+      }),
+    getJsapiTicket: () => client.call('app', { api: 'get_jsapi_ticket', guard: jsapiTicketSchema }),
+    getAgentConfigTicket: () =>
+      client.call('app', {
+        api: 'ticket/get',
+        query: { type: 'agent_config' },
+        guard: jsapiTicketSchema,
+      }),
   };
 }

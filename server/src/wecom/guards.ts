@@ -108,3 +108,22 @@ export const groupChatGuard = z.object({
   }),
 });
 export type WecomGroupChat = z.infer<typeof groupChatGuard>['group_chat'];
+
+// ---- web login and JS-SDK ----------------------------------------------------------------------
+
+/**
+ * auth/getuserinfo: a member of the corp (`userid`; `user_ticket` only for snsapi_privateinfo)
+ * or someone outside it (`openid`; `external_userid` when they are a customer).
+ */
+export const oauthUserInfoSchema = z.union([
+  z.object({ userid: z.string().min(1).max(64), user_ticket: z.string().optional() }),
+  z.object({ openid: z.string().min(1).max(128), external_userid: z.string().optional() }),
+]);
+export type WecomOauthUserInfo = z.infer<typeof oauthUserInfoSchema>;
+
+/** get_jsapi_ticket and ticket/get?type=agent_config. */
+export const jsapiTicketSchema = z.object({
+  ticket: z.string().min(1).max(512),
+  expires_in: z.number().int().positive(),
+});
+export type WecomJsapiTicket = z.infer<typeof jsapiTicketSchema>;

@@ -5,6 +5,7 @@ import { gettokenRoute } from './gettoken';
 import { groupChatRoutes } from './group-chat';
 import { jscode2sessionRoute } from './miniprogram';
 import type { ApiDeps, ApiRoute } from './types';
+import { webAuthRoutes } from './web-auth';
 
 export type { Answer, ApiDeps, ApiRoute } from './types';
 export { WecomError } from './types';
@@ -18,6 +19,7 @@ export function createApiRoutes(deps: ApiDeps): ReadonlyMap<string, ApiRoute> {
     ...directoryRoutes(deps),
     ...externalContactRoutes(deps),
     ...groupChatRoutes(deps),
+    ...webAuthRoutes(deps),
   ];
   return new Map(routes.map((route) => [route.api, route]));
 }

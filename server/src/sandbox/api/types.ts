@@ -1,6 +1,7 @@
 import type { CodeStore } from '../codes';
 import type { AppRuntime, CorpModel } from '../corp';
 import type { TokenStore } from '../tokens';
+import type { OauthCodeStore, TicketStore } from '../web-auth';
 
 /** What one simulated WeCom API is, and what it may use. */
 
@@ -21,6 +22,10 @@ export interface ApiDeps {
   corp: CorpModel;
   tokens: TokenStore<AppRuntime>;
   codes: CodeStore;
+  /** Web login (OAuth2 / QR) codes. */
+  oauthCodes: OauthCodeStore;
+  /** JS-SDK tickets. */
+  tickets: TicketStore;
   now: () => number;
   /** Base64 session_key of each userid's latest login. */
   sessionKeys: Map<string, string>;

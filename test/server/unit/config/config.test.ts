@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../../../server/src/config';
+import { ConfigError, loadConfig, withSandboxOrigin } from '../../../../server/src/config';
 
 const production = {
   WECOM_CORP_ID: 'ww0123456789abcdef',
@@ -103,5 +103,56 @@ describe('loadConfig', () => {
     expect(config.wecom?.proxy).toBe('http://10.0.0.5:3128');
     expect(config.wecom?.apiBase).toBe('https://proxy.example.com');
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+  });
+});
+
+describe('web login configuration', () => {
+  const base = {
+    WECOM_CORP_ID: 'ww1234567890abcdef',
+    WECOM_APP_SECRET: 'secret',
+    JWT_SECRET: 'x'.repeat(32),
+  };
+
+  test('defaults: WeCom’s own login origins, an 8-hour web session, no public origin', () => {
+    const config = loadConfig(base);
+    expect(config.wecom).toMatchObject({
+      oauthBase: 'https://open.weixin.qq.com',
+      loginBase: 'https://login.work.weixin.qq.com',
+    });
+    expect(config.webSessionTtlSeconds).toBe(28800);
+    expect(config.publicBaseUrl).toBeUndefined();
+  });
+
+  test('login origins are origins (a path is dropped); a bad TTL names the key', () => {
+    const config = loadConfig({
+      ...base,
+      WECOM_OAUTH_BASE: 'http://127.0.0.1:4000/',
+      WECOM_LOGIN_BASE: 'https://login.example.com/some/path',
+      WEB_SESSION_TTL_SECONDS: '600',
+    });
+    expect(config.wecom).toMatchObject({
+      oauthBase: 'http://127.0.0.1:4000',
+      loginBase: 'https://login.example.com',
+    });
+    expect(config.webSessionTtlSeconds).toBe(600);
+    expect(() => loadConfig({ ...base, WEB_SESSION_TTL_SECONDS: '10' })).toThrow(
+      /WEB_SESSION_TTL_SECONDS/,
+    );
+    expect(() => loadConfig({ ...base, WECOM_LOGIN_BASE: 'ftp://x' })).toThrow(/WECOM_LOGIN_BASE/);
+  });
+
+  test('the listening sandbox server uses its own origin; a configured one and the CLIs keep theirs', () => {
+    const sandbox = loadConfig({ PORT: '4321' });
+    expect(sandbox.publicBaseUrl).toBeUndefined();
+    expect(withSandboxOrigin(sandbox).publicBaseUrl).toBe('http://127.0.0.1:4321');
+    const given = loadConfig({ PORT: '4321', PUBLIC_BASE_URL: 'https://gate.example.com/' });
+    expect(withSandboxOrigin(given).publicBaseUrl).toBe('https://gate.example.com');
+    expect(withSandboxOrigin(loadConfig(base)).publicBaseUrl).toBeUndefined();
+    expect(withSandboxOrigin(loadConfig({ PORT: '80', HOST: '0.0.0.0' })).publicBaseUrl).toBe(
+      'http://127.0.0.1:80',
+    );
+    expect(withSandboxOrigin(loadConfig({ PORT: '80', HOST: '::1' })).publicBaseUrl).toBe(
+      'http://[::1]:80',
+    );
   });
 });

@@ -1,0 +1,71 @@
+import type { Context } from 'koa';
+import { AuthError } from '../auth/errors';
+import type { SessionTokens } from '../auth/jwt';
+import type { SessionRef } from '../stores/session-store';
+
+/**
+ * The two cookies of the web login, both HttpOnly and SameSite=Lax (WeCom's redirect back is a
+ * top-level navigation, which Lax lets through), Secure with the `__Host-` prefix when
+ * PUBLIC_BASE_URL is https (no Domain, Path=/):
+ * - the session cookie: a token of the web audience naming a `web` session;
+ * - the login cookie: the random binding of a started login to this browser (ten minutes).
+ * Changes made with the session cookie must carry this server's `Origin` (CSRF).
+ */
+export interface WebCookies {
+  /** PUBLIC_BASE_URL's origin. */
+  readonly origin: string;
+  readonly sessionCookie: string;
+  readonly loginCookie: string;
+  readSession(ctx: Context): string | undefined;
+  writeSession(ctx: Context, token: string, maxAgeMs: number): void;
+  clearSession(ctx: Context): void;
+  readLogin(ctx: Context): string | undefined;
+  writeLogin(ctx: Context, binding: string, maxAgeMs: number): void;
+  clearLogin(ctx: Context): void;
+}
+
+export function createWebCookies(publicBaseUrl: string): WebCookies {
+  const url = new URL(publicBaseUrl);
+  const secure = url.protocol === 'https:';
+  const prefix = secure ? '__Host-' : '';
+  const sessionCookie = `${prefix}wecom-gate-session`;
+  const loginCookie = `${prefix}wecom-gate-login`;
+  const write = (ctx: Context, name: string, value: string | null, maxAgeMs?: number) => {
+    // Behind a TLS-terminating proxy the connection itself may be plain HTTP.
+    if (secure) ctx.cookies.secure = true;
+    ctx.cookies.set(name, value, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      path: '/',
+      overwrite: true,
+      ...(maxAgeMs !== undefined && { maxAge: maxAgeMs }),
+    });
+  };
+  return {
+    origin: url.origin,
+    sessionCookie,
+    loginCookie,
+    readSession: (ctx) => ctx.cookies.get(sessionCookie) || undefined,
+    writeSession: (ctx, token, maxAgeMs) => write(ctx, sessionCookie, token, maxAgeMs),
+    clearSession: (ctx) => write(ctx, sessionCookie, null),
+    readLogin: (ctx) => ctx.cookies.get(loginCookie) || undefined,
+    writeLogin: (ctx, binding, maxAgeMs) => write(ctx, loginCookie, binding, maxAgeMs),
+    clearLogin: (ctx) => write(ctx, loginCookie, null),
+  };
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** A cookie-authenticated request that changes something must come from this server's pages. */
+export function checkSameOrigin(ctx: Context, origin: string): void {
+  if (!SAFE_METHODS.has(ctx.method) && ctx.get('origin') !== origin) {
+    throw new AuthError('cross_site');
+  }
+}
+
+/** What the web session cookie names (else `unauthenticated`); the session is not read yet. */
+export function webSessionRef(tokens: SessionTokens, cookie: string): SessionRef {
+  const claims = tokens.verify(cookie);
+  return { userid: claims.sub, sid: claims.sid };
+}

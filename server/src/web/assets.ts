@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/**
+ * The console's static files, read once at start and served from memory: its own scripts and
+ * stylesheet (`assets/`, plain ES modules: no build step) and a fixed list of vendor modules taken
+ * as published from node_modules (preact, its hooks, htm). Nothing else under node_modules is
+ * reachable, and nothing is loaded from another origin.
+ */
+
+export interface Asset {
+  body: Buffer;
+  type: string;
+  /** A strong ETag of the content. */
+  etag: string;
+}
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+/** What the console's import map names, and the vendor file each resolves to. */
+export const VENDOR_MODULES = {
+  preact: 'preact.mjs',
+  'preact/hooks': 'preact-hooks.mjs',
+  htm: 'htm.mjs',
+  'htm/preact': 'htm-preact.mjs',
+} as const;
+
+function vendorFiles(): Record<string, string> {
+  const { resolve } = createRequire(__filename);
+  const preactRoot = path.dirname(resolve('preact/package.json'));
+  return {
+    'preact.mjs': path.join(preactRoot, 'dist/preact.mjs'),
+    'preact-hooks.mjs': path.join(preactRoot, 'hooks/dist/hooks.mjs'),
+    'htm.mjs': path.join(path.dirname(resolve('htm')), 'htm.mjs'),
+    'htm-preact.mjs': path.join(path.dirname(resolve('htm/preact')), 'index.mjs'),
+  };
+}
+
+function load(file: string): Asset {
+  // Source map comments would make browsers ask for maps that are not served.
+  const text = readFileSync(file, 'utf8').replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, '\n');
+  const body = Buffer.from(text, 'utf8');
+  return {
+    body,
+    type: TYPES[path.extname(file)] ?? 'application/octet-stream',
+    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+  };
+}
+
+export interface ConsoleAssets {
+  /** `assets/<name>`: the console's own files. */
+  own: ReadonlyMap<string, Asset>;
+  /** `vendor/<name>`: the vendor modules. */
+  vendor: ReadonlyMap<string, Asset>;
+}
+
+const OWN_FILE = /^[a-z][\w-]*\.(mjs|css)$/;
+
+export function loadConsoleAssets(dir = path.join(__dirname, 'assets')): ConsoleAssets {
+  const own = new Map<string, Asset>();
+  for (const name of readdirSync(dir)) {
+    if (OWN_FILE.test(name)) own.set(name, load(path.join(dir, name)));
+  }
+  const vendor = new Map(
+    Object.entries(vendorFiles()).map(([name, file]) => [name, load(file)] as const),
+  );
+  return { own, vendor };
+}
