@@ -30,6 +30,7 @@ function setting(name: string, fallback: number, max: number): number {
 }
 
 const DURATION_S = setting('BENCH_DURATION_S', 5, 600);
+const ROUNDS = Math.max(1, setting('BENCH_ROUNDS', 3, 20));
 const CONNECTIONS = setting('BENCH_CONNECTIONS', 50, 1000);
 const WARMUP_S = setting('BENCH_WARMUP_S', 1, 60);
 const UPSTREAM_LATENCY_MS = setting('BENCH_UPSTREAM_LATENCY_MS', 20, 10_000);
@@ -41,7 +42,8 @@ const EMPLOYEES = ['zhangsan', 'lisi', 'wangwu', 'zhaoliu', 'sunqi', 'wujiu', 'c
 /** Followed by zhangsan (see server/src/sandbox/README.md). */
 const CUSTOMER_ID = 'wmYsDemoCust01';
 
-const TARGETS = { meRatio: 0.5, customerRatio: 0.4, loginUpstream: 1, rssMb: 150 };
+/** Ratios are to the Redis floor (Koa + router + one Redis GET), measured in the same run. */
+const TARGETS = { meRatio: 0.8, customerRatio: 0.7, p99Ms: 10, loginUpstream: 1, rssMb: 150 };
 
 const children: ChildProcess[] = [];
 
@@ -121,6 +123,8 @@ function peakRssMb(pid: number | undefined): number | undefined {
 interface Row {
   name: string;
   result: Result;
+  /** The Redis floor measured in the same round, when it differs from the table's. */
+  floor?: Result;
   upstreamPerRequest?: number;
   upstreamDetail?: string;
   rssMb?: number;
@@ -170,13 +174,17 @@ async function measure(
   return { result, perRequest: total / sent, detail };
 }
 
+type Measured = Awaited<ReturnType<typeof measure>>;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
 const format = (value: number | undefined, digits = 0) =>
   value === undefined ? 'n/a' : value.toFixed(digits);
 
-function table(rows: Row[], baseline: number): string {
+function table(rows: Row[], baseline: number, floor: number): string {
   const lines = [
-    '| target | req/s | × baseline | p50 ms | p99 ms | upstream calls/req | non-2xx + errors | peak RSS MB |',
-    '|---|---:|---:|---:|---:|---|---:|---:|',
+    '| target | req/s | × bare Koa | × Redis floor | p50 ms | p99 ms | upstream calls/req | non-2xx + errors | peak RSS MB |',
+    '|---|---:|---:|---:|---:|---:|---|---:|---:|',
   ];
   for (const row of rows) {
     const r = row.result;
@@ -185,7 +193,7 @@ function table(rows: Row[], baseline: number): string {
         ? '–'
         : `${row.upstreamPerRequest.toFixed(2)}${row.upstreamDetail ? ` (${row.upstreamDetail})` : ''}`;
     lines.push(
-      `| ${row.name} | ${format(r.requests.average)} | ${(r.requests.average / baseline).toFixed(2)} | ${format(r.latency.p50)} | ${format(r.latency.p99)} | ${upstream} | ${r.non2xx + r.errors + r.timeouts} | ${format(row.rssMb)} |`,
+      `| ${row.name} | ${format(r.requests.average)} | ${(r.requests.average / baseline).toFixed(2)} | ${(r.requests.average / (row.floor?.requests.average ?? floor)).toFixed(2)} | ${format(r.latency.p50)} | ${format(r.latency.p99)} | ${upstream} | ${r.non2xx + r.errors + r.timeouts} | ${format(row.rssMb)} |`,
     );
   }
   return lines.join('\n');
@@ -200,6 +208,9 @@ async function main(): Promise<void> {
     const baselinePort = await freePort();
     const baseline = spawnTs('bench/baseline.ts', { PORT: String(baselinePort) });
     const baselineUrl = `http://127.0.0.1:${baselinePort}`;
+    const floorPort = await freePort();
+    const floor = spawnTs('bench/redis-floor.ts', { PORT: String(floorPort), REDIS_URL: redisUrl });
+    const floorUrl = `http://127.0.0.1:${floorPort}/floor`;
 
     const wecom = simulator.wecomConfig();
     const gatewayPort = await freePort();
@@ -218,14 +229,16 @@ async function main(): Promise<void> {
         REDIS_KEY_PREFIX: 'bench:',
         JWT_SECRET: randomBytes(32).toString('base64url'),
         LOG_LEVEL: 'warn',
-        // The limiters still run (their cost is measured) but never refuse the load.
+        // The limiters still run (their cost is measured) but never refuse the load: the bench
+        // measures throughput, not the limits.
         RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+        RATE_LIMIT_LOGIN_EXCHANGES_PER_MINUTE: '1000000',
         RATE_LIMIT_LOOKUP_PER_MINUTE: '100000',
       },
       GATEWAY_NODE_FLAGS,
     );
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    await Promise.all([waitFor(baselineUrl), waitFor(`${gatewayUrl}/healthz`)]);
+    await Promise.all([waitFor(baselineUrl), waitFor(floorUrl), waitFor(`${gatewayUrl}/healthz`)]);
 
     const login = async (userid: string): Promise<string> => {
       const response = await fetch(`${gatewayUrl}/api/sessions`, {
@@ -244,12 +257,44 @@ async function main(): Promise<void> {
       `bench: ${DURATION_S} s per target, ${CONNECTIONS} connections, upstream latency ${UPSTREAM_LATENCY_MS} ms\n`,
     );
 
-    const { result: base } = await measure(simulator, { url: baselineUrl });
-    rows.push({ name: 'bare Koa (baseline)', result: base, rssMb: peakRssMb(baseline.pid) });
-
-    // GET /api/me: warm the name cache first (one user/get), then nothing upstream.
-    await fetch(`${gatewayUrl}/api/me`, { headers: auth }).then((r) => r.arrayBuffer());
-    const me = await measure(simulator, { url: `${gatewayUrl}/api/me`, headers: auth });
+    // The throughput targets are ratios measured side by side: the machine's speed drifts from
+    // second to second (shared cores), so the baseline, the floor and the two gateway reads are
+    // measured in turn, ROUNDS times, each ratio taken within its round, and the median kept.
+    await fetch(`${gatewayUrl}/api/me`, { headers: auth }).then((r) => r.arrayBuffer()); // warms the name cache
+    const customerPath = `/api/external-contacts/${CUSTOMER_ID}`;
+    const warm = await fetch(gatewayUrl + customerPath, { headers: auth }); // fills the detail cache
+    await warm.arrayBuffer();
+    if (warm.status !== 200) throw new Error(`customer read answered ${warm.status}`);
+    const rounds: { base: Result; floor: Result; me: Measured; customer: Measured }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      rounds.push({
+        base: (await measure(simulator, { url: baselineUrl })).result,
+        floor: (await measure(simulator, { url: floorUrl })).result,
+        me: await measure(simulator, { url: `${gatewayUrl}/api/me`, headers: auth }),
+        customer: await measure(simulator, { url: gatewayUrl + customerPath, headers: auth }),
+      });
+    }
+    const ratiosOf = (pick: (r: (typeof rounds)[number]) => Result) =>
+      rounds.map((r) => pick(r).requests.average / r.floor.requests.average);
+    const meRatios = ratiosOf((r) => r.me.result);
+    const customerRatios = ratiosOf((r) => r.customer.result);
+    /** The round whose ratio is the median one represents the target in the table. */
+    const medianRound = (ratios: number[]) =>
+      rounds[ratios.indexOf([...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!)]!;
+    const meRound = medianRound(meRatios);
+    const customerRound = medianRound(customerRatios);
+    const meRatio = median(meRatios);
+    const customerRatio = median(customerRatios);
+    const me = meRound.me;
+    const customer = customerRound.customer;
+    const base = meRound.base;
+    const floorRun = meRound.floor;
+    rows.push({ name: 'bare Koa', result: base, rssMb: peakRssMb(baseline.pid) });
+    rows.push({
+      name: 'Redis floor (Koa + router + 1 GET)',
+      result: floorRun,
+      rssMb: peakRssMb(floor.pid),
+    });
     rows.push({
       name: 'GET /api/me',
       result: me.result,
@@ -257,17 +302,10 @@ async function main(): Promise<void> {
       upstreamDetail: me.detail,
       rssMb: peakRssMb(gateway.pid),
     });
-
-    // The warm customer read: the first request fills the detail cache (one externalcontact/get).
-    const customerPath = `/api/external-contacts/${CUSTOMER_ID}`;
-    const warm = await fetch(gatewayUrl + customerPath, { headers: auth });
-    await warm.arrayBuffer();
-    if (warm.status !== 200) throw new Error(`customer read answered ${warm.status}`);
-    const customer = await measure(simulator, { url: gatewayUrl + customerPath, headers: auth });
-    const customerRatio = customer.result.requests.average / base.requests.average;
     rows.push({
       name: `GET ${customerPath} (warm)`,
       result: customer.result,
+      floor: customerRound.floor,
       upstreamPerRequest: customer.perRequest,
       upstreamDetail: customer.detail,
       rssMb: peakRssMb(gateway.pid),
@@ -297,12 +335,14 @@ async function main(): Promise<void> {
     });
 
     const peak = peakRssMb(gateway.pid);
-    const baseRps = base.requests.average;
-    const meRatio = me.result.requests.average / baseRps;
+    const floorRps = floorRun.requests.average;
     const check = (ok: boolean | undefined) => (ok === undefined ? 'n/a' : ok ? 'met' : 'MISSED');
+    const clean = (r: Result) => r.non2xx + r.errors + r.timeouts === 0;
     const verdicts = [
-      `- GET /api/me ≥ ${TARGETS.meRatio} × baseline: ${meRatio.toFixed(2)} → ${check(meRatio >= TARGETS.meRatio)}`,
-      `- warm customer read ≥ ${TARGETS.customerRatio} × baseline: ${customerRatio.toFixed(2)} → ${check(customerRatio >= TARGETS.customerRatio)}`,
+      `- GET /api/me ≥ ${TARGETS.meRatio} × Redis floor: ${meRatio.toFixed(2)} (rounds ${meRatios.map((r) => r.toFixed(2)).join(', ')}) → ${check(meRatio >= TARGETS.meRatio)}`,
+      `- warm customer read ≥ ${TARGETS.customerRatio} × Redis floor: ${customerRatio.toFixed(2)} (rounds ${customerRatios.map((r) => r.toFixed(2)).join(', ')}) → ${check(customerRatio >= TARGETS.customerRatio)}`,
+      `- p99 ≤ ${TARGETS.p99Ms} ms at ${CONNECTIONS} connections: /api/me ${me.result.latency.p99} ms, customer ${customer.result.latency.p99} ms → ${check(me.result.latency.p99 <= TARGETS.p99Ms && customer.result.latency.p99 <= TARGETS.p99Ms)}`,
+      `- non-2xx = 0: ${check(clean(me.result) && clean(customer.result))}`,
       `- login upstream calls per request = ${TARGETS.loginUpstream} (token warm): ${loginRun.perRequest.toFixed(2)} → ${check(Math.abs(loginRun.perRequest - TARGETS.loginUpstream) < 0.005)}`,
       `- gateway peak RSS < ${TARGETS.rssMb} MB: ${format(peak)} MB → ${check(peak === undefined ? undefined : peak < TARGETS.rssMb)}`,
     ].join('\n');
@@ -314,7 +354,7 @@ async function main(): Promise<void> {
       `- settings: ${DURATION_S} s per target after ${WARMUP_S} s warm-up, ${CONNECTIONS} connections, simulator latency ${UPSTREAM_LATENCY_MS} ms; gateway = one process (node ${GATEWAY_NODE_FLAGS.join(' ') || 'with V8 defaults'}), Redis on loopback, LOG_LEVEL=warn`,
       '- the load generator, the simulator, Redis and the gateway share the same cores',
     ].join('\n');
-    const output = `${table(rows, baseRps)}\n\nTargets:\n${verdicts}\n`;
+    const output = `${table(rows, base.requests.average, floorRps)}\n\nTargets:\n${verdicts}\n`;
     process.stdout.write(`\n${output}`);
     writeFileSync(
       path.join(ROOT, 'bench/results.md'),

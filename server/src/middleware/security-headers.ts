@@ -4,11 +4,11 @@ import type { Middleware } from 'koa';
 import type { AppState } from './state';
 
 /**
- * helmet's security headers, computed once at start and then set on every answer. Running
- * helmet's middleware per request (koa-helmet) cost about a quarter of the CPU of `GET /api/me`;
- * its headers do not depend on the request, so the result is the same.
+ * helmet's security headers, computed once at start: its headers do not depend on the request,
+ * and running helmet's middleware per request (koa-helmet) cost about a quarter of the CPU of
+ * `GET /api/me`. The request context sets them on every answer.
  */
-export function securityHeaders(options?: Readonly<HelmetOptions>): Middleware<AppState> {
+export function securityHeaderValues(options?: Readonly<HelmetOptions>): Record<string, string> {
   const headers: Record<string, string> = {};
   const recorder = {
     setHeader(name: string, value: unknown) {
@@ -25,10 +25,15 @@ export function securityHeaders(options?: Readonly<HelmetOptions>): Middleware<A
       if (error) throw error;
     },
   );
-  const entries = Object.entries(headers);
-  if (entries.length === 0) throw new Error('helmet produced no headers');
-  return async (ctx, next) => {
-    for (const [name, value] of entries) ctx.response.set(name, value);
-    await next();
+  if (Object.keys(headers).length === 0) throw new Error('helmet produced no headers');
+  return headers;
+}
+
+/** Replaces the security headers of one part of the site (the console's pages have their own). */
+export function securityHeaders(options?: Readonly<HelmetOptions>): Middleware<AppState> {
+  const headers = securityHeaderValues(options);
+  return (ctx, next) => {
+    ctx.set(headers);
+    return next();
   };
 }

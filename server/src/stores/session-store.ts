@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { RateLimitDecision, RateLimiter } from './rate-limiter';
 import type { Store } from './store';
@@ -27,6 +28,10 @@ const storedSessionSchema = z.union([
   }),
   z.object({ ...common, kind: z.literal('web') }),
 ]);
+
+type StoredSession = z.infer<typeof storedSessionSchema>;
+/** Stored session values remembered decoded (each a few hundred bytes). */
+const DECODED_SESSIONS = 10_000;
 
 export type MiniprogramSession = Extract<
   z.infer<typeof storedSessionSchema>,
@@ -81,12 +86,17 @@ export function createSessionStore(deps: {
 }): SessionStore {
   const { store, ttlSeconds, webTtlSeconds = ttlSeconds, now = Date.now } = deps;
 
+  // The same stored value decodes to the same session: a busy employee's requests parse it once.
+  const decoded = new LRUCache<string, StoredSession | false>({ max: DECODED_SESSIONS });
   const decode = (ref: SessionRef, raw: string | null): Session | null => {
     if (raw === null) return null;
-    const parsed = storedSessionSchema.safeParse(JSON.parse(raw));
-    return parsed.success && parsed.data.userid === ref.userid
-      ? { ...parsed.data, sid: ref.sid }
-      : null;
+    let stored = decoded.get(raw);
+    if (stored === undefined) {
+      const parsed = storedSessionSchema.safeParse(JSON.parse(raw));
+      stored = parsed.success && parsed.data;
+      decoded.set(raw, stored);
+    }
+    return stored && stored.userid === ref.userid ? { ...stored, sid: ref.sid } : null;
   };
 
   async function create(fields: NewSession): Promise<Session> {
