@@ -113,7 +113,7 @@ export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<
   const admins = new Router<AdminState>();
   admins.use(
     requireAdmin({
-      tokens: auth.sessionTokens,
+      sessionTokens: auth.sessionTokens,
       sessions: auth.sessions,
       adminUserIds: auth.admins.userIds,
       adminToken: auth.admins.token,

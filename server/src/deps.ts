@@ -37,12 +37,12 @@ import { createSessionStore, type SessionStore } from './stores/session-store';
 import type { Store } from './stores/store';
 import { type ConsoleAssets, loadConsoleAssets } from './web/assets';
 import { type ConsolePages, createConsolePages } from './web/console';
+import { createAccessTokenProvider } from './wecom/access-token-provider';
 import { createWecomApi, type WecomApi } from './wecom/api';
 import { createWecomClient, type WecomClient } from './wecom/client';
 import { createWecomDirectory } from './wecom/directory';
 import { createWecomHttp, type WecomCallEvent, type WecomHttp } from './wecom/http';
 import { createTicketProvider } from './wecom/ticket-provider';
-import { createTokenProvider } from './wecom/token-provider';
 
 export type { DirectoryDeps } from './directory';
 
@@ -84,7 +84,7 @@ export function createWecom(
       onCall?.(event);
     },
   });
-  const accessTokens = createTokenProvider({
+  const accessTokens = createAccessTokenProvider({
     http,
     store,
     corpId: wecomConfig.corpId,
@@ -94,7 +94,7 @@ export function createWecom(
     now,
     onRefresh: metrics.tokenRefresh,
   });
-  const client = createWecomClient({ http, tokens: accessTokens });
+  const client = createWecomClient({ http, accessTokens });
   return {
     http,
     client,
@@ -133,7 +133,7 @@ export function createAuth(
     login: createLoginService({
       wecom: wecom.api,
       sessions,
-      tokens: sessionTokens,
+      sessionTokens,
       store,
       corpId: wecomConfig.corpId,
       logger: logger.child({ component: 'login' }),
@@ -295,11 +295,11 @@ export function createWeb(
   const cookies = createWebCookies(publicBaseUrl);
   const tokens = createSessionTokens({ secret: config.jwtSecret, audience: 'web', now });
   return {
-    auth: { tokens, cookies },
+    auth: { sessionTokens: tokens, cookies },
     login: createWebLogin({
       wecom: wecom.api,
       sessions: auth.sessions,
-      tokens,
+      sessionTokens: tokens,
       store,
       corpId: wecomConfig.corpId,
       agentId,

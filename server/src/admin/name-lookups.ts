@@ -10,11 +10,13 @@ import type { WecomClient } from '../wecom/client';
  */
 export type NameLookups = Record<NameKind, (id: string) => Promise<string | null>>;
 
-const userNameGuard = z.object({ name: z.string().max(256).optional() });
-const externalNameGuard = z.object({
+const userNameSchema = z.object({ name: z.string().max(256).optional() });
+const externalNameSchema = z.object({
   external_contact: z.object({ name: z.string().max(256).optional() }),
 });
-const groupNameGuard = z.object({ group_chat: z.object({ name: z.string().max(256).optional() }) });
+const groupNameSchema = z.object({
+  group_chat: z.object({ name: z.string().max(256).optional() }),
+});
 
 const nameOrNull = (name: string | undefined) => (name ? name : null);
 
@@ -27,7 +29,7 @@ export function createNameLookups(deps: { client: WecomClient }): NameLookups {
           await client.call('directory', {
             api: 'user/get',
             query: { userid },
-            guard: userNameGuard,
+            schema: userNameSchema,
           })
         ).name,
       ),
@@ -37,7 +39,7 @@ export function createNameLookups(deps: { client: WecomClient }): NameLookups {
           await client.call('contact', {
             api: 'externalcontact/get',
             query: { external_userid: externalUserId },
-            guard: externalNameGuard,
+            schema: externalNameSchema,
           })
         ).external_contact.name,
       ),
@@ -48,7 +50,7 @@ export function createNameLookups(deps: { client: WecomClient }): NameLookups {
             api: 'externalcontact/groupchat/get',
             method: 'POST',
             body: { chat_id: chatId, need_name: 0 },
-            guard: groupNameGuard,
+            schema: groupNameSchema,
           })
         ).group_chat.name,
       ),

@@ -18,8 +18,8 @@ const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 /** The UTF-8 byte order mark (3 bytes) and the header: the start of every new CSV. */
 const HEADER = '\uFEFFtype,id,name,source\n';
 
-const idGuard = z.string().regex(/^[\w.@-]{1,128}$/, 'is not a WeCom id');
-const kindGuard = z.enum(['user', 'external', 'groupchat']);
+const idSchema = z.string().regex(/^[\w.@-]{1,128}$/, 'is not a WeCom id');
+const kindSchema = z.enum(['user', 'external', 'groupchat']);
 
 export class InputError extends Error {
   constructor(message: string) {
@@ -35,9 +35,9 @@ export function parseIdLine(line: string): NameRequest | undefined {
   const colon = text.indexOf(':');
   const [type, id] =
     colon > 0
-      ? [kindGuard.parse(text.slice(0, colon).trim()), text.slice(colon + 1).trim()]
+      ? [kindSchema.parse(text.slice(0, colon).trim()), text.slice(colon + 1).trim()]
       : [inferKind(text), text];
-  return { type, id: idGuard.parse(id) };
+  return { type, id: idSchema.parse(id) };
 }
 
 export function inferKind(id: string): NameKind {
@@ -75,12 +75,12 @@ export function csvRow(result: NameResult): string {
   return `${[result.type, result.id, result.name ?? '', source].map(csvField).join(',')}\n`;
 }
 
-const checkpointGuard = z.object({
+const checkpointSchema = z.object({
   input: z.string(),
   done: z.number().int().min(0),
   bytes: z.number().int().min(0),
 });
-type Checkpoint = z.infer<typeof checkpointGuard>;
+type Checkpoint = z.infer<typeof checkpointSchema>;
 
 export interface NamesJobOptions {
   mapper: NameMapper;
@@ -104,7 +104,7 @@ export interface NamesJobSummary {
 
 async function readCheckpoint(path: string, input: string, outputPath: string) {
   try {
-    const checkpoint = checkpointGuard.parse(JSON.parse(await readFile(path, 'utf8')));
+    const checkpoint = checkpointSchema.parse(JSON.parse(await readFile(path, 'utf8')));
     const size = (await stat(outputPath)).size;
     return checkpoint.input === input && size >= checkpoint.bytes ? checkpoint : undefined;
   } catch {

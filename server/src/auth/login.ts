@@ -30,7 +30,7 @@ export interface LoginService {
 export interface LoginServiceDeps {
   wecom: WecomApi;
   sessions: SessionStore;
-  tokens: SessionTokens;
+  sessionTokens: SessionTokens;
   store: Store;
   corpId: string;
   logger: Logger;
@@ -111,7 +111,7 @@ const isFailedLogin = (error: unknown) =>
   (error.reason === 'invalid_code' || error.reason === 'corp_mismatch');
 
 export function createLoginService(deps: LoginServiceDeps): LoginService {
-  const { wecom, sessions, tokens, store, corpId, logger, timeoutMs, now = Date.now } = deps;
+  const { wecom, sessions, sessionTokens, store, corpId, logger, timeoutMs, now = Date.now } = deps;
   const claimTtlMs = timeoutMs * 2 + 1000;
   const exchangesInFlight = createSingleFlight<Done>();
 
@@ -205,7 +205,11 @@ export function createLoginService(deps: LoginServiceDeps): LoginService {
       }
       await deps.failuresPerIp.refund(client.ip);
       return {
-        token: tokens.sign({ userid: done.userid, sid: done.sid, expiresAt: done.expiresAt }),
+        token: sessionTokens.sign({
+          userid: done.userid,
+          sid: done.sid,
+          expiresAt: done.expiresAt,
+        }),
         expiresAt: new Date(done.expiresAt).toISOString(),
         user: { userid: done.userid, corpid: done.corpid },
       };

@@ -63,7 +63,7 @@ export interface WebLoginDeps {
   wecom: Pick<WecomApi, 'getUserInfoByCode'>;
   sessions: SessionStore;
   /** Tokens of the web audience. */
-  tokens: SessionTokens;
+  sessionTokens: SessionTokens;
   store: Store;
   corpId: string;
   agentId: string;
@@ -93,7 +93,7 @@ export function isInsideWecom(userAgent: string): boolean {
 }
 
 export function createWebLogin(deps: WebLoginDeps): WebLogin {
-  const { wecom, sessions, tokens, store, corpId, agentId, failuresPerIp, logger } = deps;
+  const { wecom, sessions, sessionTokens, store, corpId, agentId, failuresPerIp, logger } = deps;
   const redirectUri = `${deps.publicBaseUrl}${WEB_LOGIN_CALLBACK_PATH}`;
 
   function locationFor(state: string, insideWecom: boolean): string {
@@ -196,7 +196,7 @@ export function createWebLogin(deps: WebLoginDeps): WebLogin {
         await failuresPerIp.refund(ip);
         return {
           userid,
-          token: tokens.sign({ userid, sid: session.sid, expiresAt: session.expiresAt }),
+          token: sessionTokens.sign({ userid, sid: session.sid, expiresAt: session.expiresAt }),
           expiresAt: session.expiresAt,
           returnTo: pending.returnTo,
         };

@@ -215,7 +215,7 @@ const verifyFiles = optionalString.transform((value, ctx) => {
   return files;
 });
 
-const environmentGuard = z.object({
+const environmentSchema = z.object({
   PORT: integer(0, 65535, 3000),
   HOST: optionalString.refine((v) => v === undefined || /^[\w.:%-]{1,253}$/.test(v), {
     message: 'must be an IP address or a host name, such as 127.0.0.1 or 0.0.0.0',
@@ -292,7 +292,7 @@ export function loadConfig(
   environment: Readonly<Record<string, string | undefined>> = process.env,
   randomSecret: () => string = () => randomBytes(32).toString('base64url'),
 ): Config {
-  const parsed = environmentGuard.safeParse(environment);
+  const parsed = environmentSchema.safeParse(environment);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = String(issue.path[0]);

@@ -10,7 +10,7 @@ import type {
   WecomFollowInfo,
   WecomFollowUser,
   WecomGroupChat,
-} from '../wecom/guards';
+} from '../wecom/schemas';
 
 /**
  * WeCom's customer and group shapes → the camelCase wire types. Only fields an

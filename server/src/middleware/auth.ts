@@ -21,7 +21,7 @@ import { checkSameOrigin, type WebCookies, webSessionRef } from './web-session';
 
 /** The web session cookie and the tokens it holds (web audience). */
 export interface WebAuth {
-  tokens: SessionTokens;
+  sessionTokens: SessionTokens;
   cookies: WebCookies;
 }
 
@@ -54,7 +54,7 @@ export function verifyToken(tokens: SessionTokens, web?: WebAuth): Middleware<Em
     const authorization = ctx.get('authorization');
     const cookie = web && !authorization ? web.cookies.readSession(ctx) : undefined;
     if (web && cookie !== undefined) {
-      ctx.state.token = webSessionRef(web.tokens, cookie);
+      ctx.state.token = webSessionRef(web.sessionTokens, cookie);
       checkSameOrigin(ctx, web.cookies.origin);
       ctx.state.credential = 'cookie';
     } else {
@@ -108,7 +108,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * verification is `unauthenticated` (an old cookie: the console logs in again).
  */
 export function requireAdmin(deps: {
-  tokens: SessionTokens;
+  sessionTokens: SessionTokens;
   sessions: SessionStore;
   adminUserIds: readonly string[];
   adminToken?: string;
@@ -120,7 +120,7 @@ export function requireAdmin(deps: {
   return async (ctx, next) => {
     const cookie = web && !ctx.get('authorization') ? web.cookies.readSession(ctx) : undefined;
     if (web && cookie !== undefined) {
-      const ref = webSessionRef(web.tokens, cookie);
+      const ref = webSessionRef(web.sessionTokens, cookie);
       checkSameOrigin(ctx, web.cookies.origin);
       const session = ofKind(await deps.sessions.find(ref), 'cookie');
       if (!session) throw new AuthError('session_expired');
@@ -137,7 +137,7 @@ export function requireAdmin(deps: {
     }
     let ref: SessionRef;
     try {
-      ref = refOf(deps.tokens, ctx.get('authorization'));
+      ref = refOf(deps.sessionTokens, ctx.get('authorization'));
     } catch (error) {
       throw new AuthError('forbidden', { cause: error });
     }
@@ -159,7 +159,7 @@ export function verifyWebCookie(web: WebAuth): Middleware<WebTokenState> {
     const cookie = web.cookies.readSession(ctx);
     if (cookie === undefined) throw new AuthError('unauthenticated');
     checkSameOrigin(ctx, web.cookies.origin);
-    ctx.state.token = webSessionRef(web.tokens, cookie);
+    ctx.state.token = webSessionRef(web.sessionTokens, cookie);
     return next();
   };
 }
@@ -174,7 +174,7 @@ export function findWebSession(web: WebAuth, sessions: SessionStore): Middleware
     if (cookie !== undefined) {
       let ref: SessionRef | undefined;
       try {
-        ref = webSessionRef(web.tokens, cookie);
+        ref = webSessionRef(web.sessionTokens, cookie);
       } catch {
         ref = undefined;
       }

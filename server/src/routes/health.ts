@@ -5,17 +5,17 @@ import { guard } from '../middleware/guard';
 import type { AppState } from '../middleware/state';
 import type { Store } from '../stores/store';
 
-const healthGuard = z.object({ status: z.literal('ok') }) satisfies z.ZodType<HealthResponse>;
+const healthSchema = z.object({ status: z.literal('ok') }) satisfies z.ZodType<HealthResponse>;
 
 /** `/healthz`: the process answers. `/readyz`: and the store answers (else `store.unavailable`). */
 export function healthRoutes(router: Router<AppState>, deps: { store: Store }): void {
   router.get(
     '/healthz',
-    guard({ response: healthGuard }, () => ({ status: 'ok' as const })),
+    guard({ response: healthSchema }, () => ({ status: 'ok' as const })),
   );
   router.get(
     '/readyz',
-    guard({ response: healthGuard }, async () => {
+    guard({ response: healthSchema }, async () => {
       await deps.store.ping();
       return { status: 'ok' as const };
     }),

@@ -13,8 +13,8 @@ export interface SandboxLoginCodes {
   employees(): SandboxEmployee[];
 }
 
-const loginCodeRequestGuard = z.object({ userid: z.string().trim().min(1).max(64) });
-const loginCodeResponseGuard = z.object({ code: z.string() });
+const loginCodeRequestSchema = z.object({ userid: z.string().trim().min(1).max(64) });
+const loginCodeResponseSchema = z.object({ code: z.string() });
 
 /** The demo corp is small; the bound keeps the answer small whatever the seed holds. */
 const MAX_DEMO_EMPLOYEES = 200;
@@ -53,7 +53,7 @@ export function sandboxRoutes(
   router.post(
     '/sandbox/login-code',
     guard(
-      { body: loginCodeRequestGuard, response: loginCodeResponseGuard, status: 201 },
+      { body: loginCodeRequestSchema, response: loginCodeResponseSchema, status: 201 },
       ({ body }) => {
         try {
           return { code: deps.sandbox.issueLoginCode(body.userid) };

@@ -1,15 +1,15 @@
 import type { WecomClient } from './client';
 import { CUSTOMER_NOT_FOUND, GROUP_NOT_FOUND, LOGIN_CODE_REJECTED } from './errcodes';
 import {
-  contactsByUserGuard,
-  externalContactDetailGuard,
-  groupChatGuard,
-  groupChatListGuard,
+  contactsByUserSchema,
+  externalContactDetailSchema,
+  groupChatListSchema,
+  groupChatSchema,
   type Jscode2session,
   jsapiTicketSchema,
-  jscode2sessionGuard,
+  jscode2sessionSchema,
   oauthUserInfoSchema,
-  userGuard,
+  userSchema,
   type WecomContactsByUser,
   type WecomExternalContactDetail,
   type WecomGroupChat,
@@ -17,7 +17,7 @@ import {
   type WecomJsapiTicket,
   type WecomOauthUserInfo,
   type WecomUser,
-} from './guards';
+} from './schemas';
 
 /** Typed WeCom calls used by the routes; each names the credential it needs. */
 export interface WecomApi {
@@ -55,15 +55,15 @@ export function createWecomApi(deps: { client: WecomClient }): WecomApi {
       client.call('app', {
         api: 'miniprogram/jscode2session',
         query: { js_code: code, grant_type: 'authorization_code' },
-        guard: jscode2sessionGuard,
+        schema: jscode2sessionSchema,
       }),
     getUser: (userid) =>
-      client.call('directory', { api: 'user/get', query: { userid }, guard: userGuard }),
+      client.call('directory', { api: 'user/get', query: { userid }, schema: userSchema }),
     getExternalContact: (externalUserId, options = {}) =>
       client.call('contact', {
         api: 'externalcontact/get',
         query: { external_userid: externalUserId, cursor: options.cursor || undefined },
-        guard: externalContactDetailGuard,
+        schema: externalContactDetailSchema,
         signal: options.signal,
         expectedErrcodes: CUSTOMER_NOT_FOUND,
       }),
@@ -72,7 +72,7 @@ export function createWecomApi(deps: { client: WecomClient }): WecomApi {
         api: 'externalcontact/batch/get_by_user',
         method: 'POST',
         body: { userid_list: [userid], cursor: page.cursor ?? '', limit: page.limit },
-        guard: contactsByUserGuard,
+        schema: contactsByUserSchema,
       }),
     listGroupChatsOwnedBy: (userid, page) =>
       client.call('contact', {
@@ -84,7 +84,7 @@ export function createWecomApi(deps: { client: WecomClient }): WecomApi {
           cursor: page.cursor ?? '',
           limit: page.limit,
         },
-        guard: groupChatListGuard,
+        schema: groupChatListSchema,
       }),
     getGroupChat: async (chatId, options = {}) =>
       (
@@ -92,7 +92,7 @@ export function createWecomApi(deps: { client: WecomClient }): WecomApi {
           api: 'externalcontact/groupchat/get',
           method: 'POST',
           body: { chat_id: chatId, need_name: 1 },
-          guard: groupChatGuard,
+          schema: groupChatSchema,
           signal: options.signal,
           expectedErrcodes: GROUP_NOT_FOUND,
         })
@@ -101,15 +101,16 @@ export function createWecomApi(deps: { client: WecomClient }): WecomApi {
       client.call('app', {
         api: 'auth/getuserinfo',
         query: { code },
-        guard: oauthUserInfoSchema,
+        schema: oauthUserInfoSchema,
         expectedErrcodes: LOGIN_CODE_REJECTED,
       }),
-    getJsapiTicket: () => client.call('app', { api: 'get_jsapi_ticket', guard: jsapiTicketSchema }),
+    getJsapiTicket: () =>
+      client.call('app', { api: 'get_jsapi_ticket', schema: jsapiTicketSchema }),
     getAgentConfigTicket: () =>
       client.call('app', {
         api: 'ticket/get',
         query: { type: 'agent_config' },
-        guard: jsapiTicketSchema,
+        schema: jsapiTicketSchema,
       }),
   };
 }

@@ -1,8 +1,8 @@
 import type { CredentialName } from '../config';
+import type { AccessToken, AccessTokenProvider } from './access-token-provider';
 import { CACHED_TOKEN_REJECTED, TOKEN_REJECTED } from './errcodes';
 import { WecomApiError } from './errors';
 import type { WecomHttp, WecomRequest } from './http';
-import type { AccessToken, TokenProvider } from './token-provider';
 
 /**
  * Authorised WeCom calls: adds the access token of the given credential and, when WeCom says
@@ -16,8 +16,11 @@ export interface WecomClient {
   ): Promise<T>;
 }
 
-export function createWecomClient(deps: { http: WecomHttp; tokens: TokenProvider }): WecomClient {
-  const { http, tokens } = deps;
+export function createWecomClient(deps: {
+  http: WecomHttp;
+  accessTokens: AccessTokenProvider;
+}): WecomClient {
+  const { http, accessTokens } = deps;
 
   const tokenWasBad = (error: unknown, used: AccessToken): boolean =>
     error instanceof WecomApiError &&
@@ -26,13 +29,13 @@ export function createWecomClient(deps: { http: WecomHttp; tokens: TokenProvider
 
   return {
     async call(credential, request) {
-      const first = await tokens.get(credential);
+      const first = await accessTokens.get(credential);
       try {
         return await http.call({ ...request, credential, accessToken: first.token });
       } catch (error) {
         if (!tokenWasBad(error, first)) throw error;
-        await tokens.invalidate(first);
-        const fresh = await tokens.get(credential);
+        await accessTokens.invalidate(first);
+        const fresh = await accessTokens.get(credential);
         return http.call({ ...request, credential, accessToken: fresh.token });
       }
     },

@@ -59,7 +59,7 @@ export function createWecomDirectory(deps: { client: WecomClient }): WecomDirect
         await client.call('directory', {
           api: 'department/list',
           query: idQuery(options.id),
-          guard: departmentListSchema,
+          schema: departmentListSchema,
           signal: options.signal,
           expectedErrcodes: LISTING_FALLS_BACK,
           maxResponseBytes: DEPARTMENT_LIST_MAX_BYTES,
@@ -70,7 +70,7 @@ export function createWecomDirectory(deps: { client: WecomClient }): WecomDirect
         await client.call('directory', {
           api: 'department/simplelist',
           query: idQuery(options.id),
-          guard: departmentSimpleListSchema,
+          schema: departmentSimpleListSchema,
           signal: options.signal,
           maxResponseBytes: DEPARTMENT_LIST_MAX_BYTES,
         })
@@ -80,7 +80,7 @@ export function createWecomDirectory(deps: { client: WecomClient }): WecomDirect
         await client.call('directory', {
           api: 'department/get',
           query: { id },
-          guard: departmentGetSchema,
+          schema: departmentGetSchema,
           signal: options.signal,
           expectedErrcodes: new Set([...DEPARTMENT_GONE, ...LISTING_FALLS_BACK]),
         })
@@ -90,7 +90,7 @@ export function createWecomDirectory(deps: { client: WecomClient }): WecomDirect
         await client.call('directory', {
           api: 'user/list',
           query: { department_id: departmentId },
-          guard: userListSchema,
+          schema: userListSchema,
           signal: options.signal,
           expectedErrcodes: LISTING_FALLS_BACK,
           maxResponseBytes: MEMBER_LIST_MAX_BYTES,
@@ -101,7 +101,7 @@ export function createWecomDirectory(deps: { client: WecomClient }): WecomDirect
         api: 'user/list_id',
         method: 'POST',
         body: { cursor: page.cursor ?? '', limit: page.limit },
-        guard: userListIdSchema,
+        schema: userListIdSchema,
         signal: options.signal,
       });
       return { rows: answer.dept_user, nextCursor: answer.next_cursor ?? '' };
@@ -110,7 +110,7 @@ export function createWecomDirectory(deps: { client: WecomClient }): WecomDirect
       client.call('directory', {
         api: 'user/get',
         query: { userid },
-        guard: wecomMemberSchema,
+        schema: wecomMemberSchema,
         signal: options.signal,
         expectedErrcodes: new Set([...MEMBER_GONE, ...LISTING_FALLS_BACK]),
       }),

@@ -9,7 +9,7 @@ import { WecomApiError, WecomUnavailableError } from './errors';
  * The one layer through which every WeCom call goes, gettoken included: base URL (a fixed-IP
  * reverse proxy may stand there), outbound proxy, one deadline per call, bounded retries with
  * jittered backoff for errcode -1 and network failures, errcode checked before data is used, and
- * a zod guard per response. Query strings (secrets, tokens) are never logged.
+ * a zod schema per response. Query strings (secrets, tokens) are never logged.
  */
 
 export interface WecomRequest<T> {
@@ -18,8 +18,8 @@ export interface WecomRequest<T> {
   method?: 'GET' | 'POST';
   query?: Record<string, string | number | undefined>;
   body?: unknown;
-  /** Guard for a successful answer (errcode 0). */
-  guard: z.ZodType<T>;
+  /** The schema of a successful answer (errcode 0). */
+  schema: z.ZodType<T>;
   /** Which configured secret this call is made with (for errors and logs). */
   credential?: CredentialName;
   accessToken?: string;
@@ -179,7 +179,7 @@ export function createWecomHttp(deps: WecomHttpDeps): WecomHttp {
       throw new WecomUnavailableError(req.api, 'malformed', 'errcode is not a number');
     }
     if (errcode !== 0) throw toApiError(req, json as { errcode: number; errmsg?: string });
-    const parsed = req.guard.safeParse(json);
+    const parsed = req.schema.safeParse(json);
     if (!parsed.success) {
       const paths = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
       throw new WecomUnavailableError(req.api, 'malformed', `unexpected answer at ${paths}`);

@@ -1,21 +1,24 @@
 import { z } from 'zod';
 import { type Simulator, startSimulator } from '../../../server/src/sandbox';
 import type { Store } from '../../../server/src/stores/store';
+import {
+  type AccessTokenProvider,
+  createAccessTokenProvider,
+} from '../../../server/src/wecom/access-token-provider';
 import { createWecomClient, type WecomClient } from '../../../server/src/wecom/client';
 import { WecomApiError } from '../../../server/src/wecom/errors';
 import { createWecomHttp, type WecomHttp } from '../../../server/src/wecom/http';
-import { createTokenProvider, type TokenProvider } from '../../../server/src/wecom/token-provider';
 import { createTestRedisStore, silentLogger, uniquePrefix } from '../../helpers/stores';
 
 // Access tokens against the simulator over HTTP and a real Redis: one refresh cluster-wide,
 // compare-and-delete on a failing token, one retry, and no retry of a refused secret.
 
-const userGuard = z.object({ userid: z.string() });
+const userSchema = z.object({ userid: z.string() });
 
 interface Instance {
   store: Store;
   http: WecomHttp;
-  tokens: TokenProvider;
+  tokens: AccessTokenProvider;
   client: WecomClient;
 }
 
@@ -31,7 +34,7 @@ async function instance(prefix: string, sim = simulator): Promise<Instance> {
     timeoutMs: 3000,
     logger: silentLogger(),
   });
-  const tokens = createTokenProvider({
+  const tokens = createAccessTokenProvider({
     http,
     store,
     corpId: config.corpId,
@@ -39,13 +42,18 @@ async function instance(prefix: string, sim = simulator): Promise<Instance> {
     logger: silentLogger(),
     timeoutMs: 3000,
   });
-  const created = { store, http, tokens, client: createWecomClient({ http, tokens }) };
+  const created = {
+    store,
+    http,
+    tokens,
+    client: createWecomClient({ http, accessTokens: tokens }),
+  };
   open.push(created);
   return created;
 }
 
 const getUser = (client: WecomClient) =>
-  client.call('directory', { api: 'user/get', query: { userid: 'zhangsan' }, guard: userGuard });
+  client.call('directory', { api: 'user/get', query: { userid: 'zhangsan' }, schema: userSchema });
 
 beforeAll(async () => {
   simulator = await startSimulator();

@@ -13,9 +13,9 @@ import {
   type Simulator,
 } from '../../../server/src/sandbox/index';
 import { createNameCache } from '../../../server/src/stores/name-cache';
+import { createAccessTokenProvider } from '../../../server/src/wecom/access-token-provider';
 import { createWecomClient } from '../../../server/src/wecom/client';
 import { createWecomHttp } from '../../../server/src/wecom/http';
-import { createTokenProvider } from '../../../server/src/wecom/token-provider';
 import { startTestSimulator } from '../../helpers/simulator';
 import { createTestRedisStore, silentLogger, uniquePrefix } from '../../helpers/stores';
 
@@ -71,7 +71,7 @@ async function mapperFor(sim: Simulator, options: { sleep?: (ms: number) => Prom
   const logger = silentLogger();
   const http = createWecomHttp({ apiBase: wecomConfig.apiBase, timeoutMs: 3000, logger });
   const scoped = await createTestRedisStore({ prefix: uniquePrefix(), logger });
-  const tokens = createTokenProvider({
+  const tokens = createAccessTokenProvider({
     http,
     store: scoped,
     corpId: wecomConfig.corpId,
@@ -80,7 +80,7 @@ async function mapperFor(sim: Simulator, options: { sleep?: (ms: number) => Prom
     timeoutMs: 3000,
   });
   const mapper = createNameMapper({
-    lookups: createNameLookups({ client: createWecomClient({ http, tokens }) }),
+    lookups: createNameLookups({ client: createWecomClient({ http, accessTokens: tokens }) }),
     names: createNameCache({ store: scoped }),
     sleep: options.sleep,
     random: () => 0.5,

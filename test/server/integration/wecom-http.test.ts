@@ -8,7 +8,7 @@ import { capturingLogger, silentLogger } from '../../helpers/stores';
 
 // The WeCom HTTP layer against the simulator: deadline, bounded retries, proxy, guards, redaction.
 
-const gettokenGuard = z.object({ access_token: z.string(), expires_in: z.number() });
+const gettokenSchema = z.object({ access_token: z.string(), expires_in: z.number() });
 let simulator: Simulator;
 const clients: WecomHttp[] = [];
 
@@ -28,7 +28,7 @@ const gettoken = (http: WecomHttp, secret = simulator.wecomConfig().secrets.app)
   http.call({
     api: 'gettoken',
     query: { corpid: simulator.corpId, corpsecret: secret },
-    guard: gettokenGuard,
+    schema: gettokenSchema,
     credential: 'app',
   });
 
@@ -77,14 +77,14 @@ describe('WeCom HTTP client', () => {
     expect((error as WecomApiError).fromIp).toBe('127.0.0.1');
   });
 
-  it('should check the answer against its guard', async () => {
+  it('should check the answer against its schema', async () => {
     const http = client();
     const strict = z.object({ access_token: z.string(), expires_in: z.string() });
     const error = await http
       .call({
         api: 'gettoken',
         query: { corpid: simulator.corpId, corpsecret: simulator.wecomConfig().secrets.app },
-        guard: strict,
+        schema: strict,
       })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ reason: 'malformed' });

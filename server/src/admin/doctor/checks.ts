@@ -130,7 +130,7 @@ function apiBaseCheck(wecom: DoctorDeps['wecom']): ProbeCheck {
     async run(ctx) {
       let errcode = 0;
       try {
-        await ctx.http.call({ api, guard: anySchema });
+        await ctx.http.call({ api, schema: anySchema });
       } catch (error) {
         if (!(error instanceof WecomApiError || error instanceof WecomUnavailableError))
           throw error;
@@ -184,7 +184,7 @@ function tokenChecks(wecom: DoctorDeps['wecom']): ProbeCheck[] {
           const answer = await ctx.http.call({
             api: 'gettoken',
             query: { corpid: wecom.corpId, corpsecret: secret },
-            guard: tokenSchema,
+            schema: tokenSchema,
             credential,
           });
           for (const name of [credential!, ...sharedWith]) {
@@ -260,7 +260,7 @@ function appAgentCheck(wecom: DoctorDeps['wecom']): ProbeCheck {
         ({ name } = await ctx.call({
           api: 'agent/get',
           query: { agentid: agentId },
-          guard: agentSchema,
+          schema: agentSchema,
         }));
       } catch (error) {
         const login = ctx.verdictOf('miniprogram-login');
@@ -302,7 +302,7 @@ const miniprogramLoginCheck: ProbeCheck = {
       await ctx.call({
         api: 'miniprogram/jscode2session',
         query: { js_code: DUMMY_CODE, grant_type: 'authorization_code' },
-        guard: anySchema,
+        schema: anySchema,
       });
     } catch (error) {
       if (!(error instanceof WecomApiError && LOGIN_CODE_REJECTED.has(error.errcode))) throw error;
@@ -326,7 +326,7 @@ const customerContactCheck: ProbeCheck = {
   async run(ctx) {
     const answer = await ctx.call({
       api: 'externalcontact/get_follow_user_list',
-      guard: followUsersSchema,
+      schema: followUsersSchema,
     });
     const followers = answer.follow_user ?? [];
     ctx.facts.followers = followers;
@@ -385,7 +385,7 @@ function directoryCheck(probeUserIds: readonly string[]): ProbeCheck {
       }
       for (const userid of ids) {
         try {
-          await ctx.call({ api: 'user/get', query: { userid }, guard: userSchema });
+          await ctx.call({ api: 'user/get', query: { userid }, schema: userSchema });
         } catch (error) {
           if (!(error instanceof WecomApiError)) throw error;
           const status = USER_NOT_FOUND.has(error.errcode) ? 'warn' : 'fail';
@@ -432,10 +432,10 @@ function directoryListingCheck(deps: Pick<DoctorDeps, 'orgSize'>): ProbeCheck {
         }
       };
       const listed = await attempt('department/list', () =>
-        ctx.call({ api: 'department/list', guard: departmentListSchema }),
+        ctx.call({ api: 'department/list', schema: departmentListSchema }),
       );
       const ids = await attempt('department/simplelist', () =>
-        ctx.call({ api: 'department/simplelist', guard: departmentIdsSchema }),
+        ctx.call({ api: 'department/simplelist', schema: departmentIdsSchema }),
       );
       const departmentIds = (listed?.department ?? ids?.department_id ?? []).map((d) => d.id);
       const first = departmentIds[0];
@@ -446,7 +446,7 @@ function directoryListingCheck(deps: Pick<DoctorDeps, 'orgSize'>): ProbeCheck {
               ctx.call({
                 api: 'user/list',
                 query: { department_id: first },
-                guard: userListSchema,
+                schema: userListSchema,
               }),
             );
       const page = await attempt('user/list_id', () =>
@@ -454,7 +454,7 @@ function directoryListingCheck(deps: Pick<DoctorDeps, 'orgSize'>): ProbeCheck {
           api: 'user/list_id',
           method: 'POST',
           body: { cursor: '', limit: 10_000 },
-          guard: userIdsSchema,
+          schema: userIdsSchema,
         }),
       );
 
@@ -468,7 +468,7 @@ function directoryListingCheck(deps: Pick<DoctorDeps, 'orgSize'>): ProbeCheck {
             api: 'user/list_id',
             method: 'POST',
             body: { cursor, limit: 10_000 },
-            guard: userIdsSchema,
+            schema: userIdsSchema,
           });
           for (const row of next.dept_user) userids.add(row.userid);
           cursor = next.next_cursor ?? '';
@@ -481,7 +481,7 @@ function directoryListingCheck(deps: Pick<DoctorDeps, 'orgSize'>): ProbeCheck {
           const answer = await ctx.call({
             api: 'user/list',
             query: { department_id: id },
-            guard: userListSchema,
+            schema: userListSchema,
           });
           for (const u of answer.userlist) userids.add(u.userid);
         }
@@ -558,7 +558,7 @@ const groupChatsCheck: ProbeCheck = {
         api: 'externalcontact/groupchat/list',
         method: 'POST',
         body: { status_filter: 0, limit: 1 },
-        guard: groupListSchema,
+        schema: groupListSchema,
       });
     } catch (error) {
       if (!(error instanceof WecomApiError)) throw error;

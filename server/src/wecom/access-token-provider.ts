@@ -26,13 +26,13 @@ export interface AccessToken {
   raw: string;
 }
 
-export interface TokenProvider {
+export interface AccessTokenProvider {
   get(credential: CredentialName): Promise<AccessToken>;
   /** Deletes the cached token only if it is still `failed` (another process may have refreshed). */
   invalidate(failed: AccessToken): Promise<boolean>;
 }
 
-export interface TokenProviderDeps {
+export interface AccessTokenProviderDeps {
   http: WecomHttp;
   store: Store;
   corpId: string;
@@ -47,15 +47,15 @@ export interface TokenProviderDeps {
   onRefresh?: (credential: CredentialName) => void;
 }
 
-const gettokenGuard = z.object({
+const gettokenSchema = z.object({
   access_token: z.string().min(1).max(512),
   expires_in: z.number().int().positive(),
 });
 
-const storedTokenGuard = z.object({ token: z.string(), expiresAt: z.number() });
-const storedFailureGuard = z.object({ errcode: z.number(), errmsg: z.string() });
+const storedTokenSchema = z.object({ token: z.string(), expiresAt: z.number() });
+const storedFailureSchema = z.object({ errcode: z.number(), errmsg: z.string() });
 
-export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
+export function createAccessTokenProvider(deps: AccessTokenProviderDeps): AccessTokenProvider {
   const {
     http,
     store,
@@ -86,12 +86,12 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
   const keysOf = (credential: CredentialName) => keysByCredential.get(credential)!;
 
   function fromStored(credential: CredentialName, raw: string, fromCache: boolean): AccessToken {
-    const stored = storedTokenGuard.parse(JSON.parse(raw));
+    const stored = storedTokenSchema.parse(JSON.parse(raw));
     return { credential, token: stored.token, fromCache, raw };
   }
 
   function rememberedFailure(credential: CredentialName, raw: string): WecomApiError {
-    const failure = storedFailureGuard.parse(JSON.parse(raw));
+    const failure = storedFailureSchema.parse(JSON.parse(raw));
     return new WecomApiError({ api: 'gettoken', credential, ...failure });
   }
 
@@ -104,7 +104,7 @@ export function createTokenProvider(deps: TokenProviderDeps): TokenProvider {
       const answer = await http.call({
         api: 'gettoken',
         query: { corpid: corpId, corpsecret: secrets[credential] },
-        guard: gettokenGuard,
+        schema: gettokenSchema,
         credential,
       });
       const ttlSeconds = Math.max(answer.expires_in - marginSeconds, answer.expires_in / 2);

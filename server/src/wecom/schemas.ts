@@ -1,27 +1,27 @@
 import { z } from 'zod';
 
-/** zod guards for WeCom answers (errcode 0 already checked by the HTTP layer). */
+/** zod schemas of WeCom answers (errcode 0 already checked by the HTTP layer). */
 
-export const jscode2sessionGuard = z.object({
+export const jscode2sessionSchema = z.object({
   corpid: z.string().min(1),
   userid: z.string().min(1),
   session_key: z.string().min(1),
   deviceid: z.string().optional(),
 });
-export type Jscode2session = z.infer<typeof jscode2sessionGuard>;
+export type Jscode2session = z.infer<typeof jscode2sessionSchema>;
 
-export const userGuard = z.object({
+export const userSchema = z.object({
   userid: z.string(),
   name: z.string().optional(),
   department: z.array(z.number()).optional(),
   position: z.string().optional(),
   status: z.number().optional(),
 });
-export type WecomUser = z.infer<typeof userGuard>;
+export type WecomUser = z.infer<typeof userSchema>;
 
 // ---- customer contact (externalcontact/*) --------------------------------------------------------
 
-const externalContactGuard = z.object({
+const externalContactSchema = z.object({
   external_userid: z.string().min(1),
   name: z.string().optional(),
   type: z.number().int(),
@@ -31,7 +31,7 @@ const externalContactGuard = z.object({
   corp_name: z.string().optional(),
   corp_full_name: z.string().optional(),
 });
-export type WecomExternalContact = z.infer<typeof externalContactGuard>;
+export type WecomExternalContact = z.infer<typeof externalContactSchema>;
 
 const followCommon = {
   userid: z.string().min(1),
@@ -42,7 +42,7 @@ const followCommon = {
   add_way: z.number().int().optional(),
 };
 
-const followUserGuard = z.object({
+const followUserSchema = z.object({
   ...followCommon,
   tags: z
     .array(
@@ -55,37 +55,37 @@ const followUserGuard = z.object({
     )
     .optional(),
 });
-export type WecomFollowUser = z.infer<typeof followUserGuard>;
+export type WecomFollowUser = z.infer<typeof followUserSchema>;
 
 /** externalcontact/get: `follow_user` lists only followers inside the app's visible range. */
-export const externalContactDetailGuard = z.object({
-  external_contact: externalContactGuard,
-  follow_user: z.array(followUserGuard).optional(),
+export const externalContactDetailSchema = z.object({
+  external_contact: externalContactSchema,
+  follow_user: z.array(followUserSchema).optional(),
   next_cursor: z.string().optional(),
 });
-export type WecomExternalContactDetail = z.infer<typeof externalContactDetailGuard>;
+export type WecomExternalContactDetail = z.infer<typeof externalContactDetailSchema>;
 
-const followInfoGuard = z.object({ ...followCommon, tag_id: z.array(z.string()).optional() });
-export type WecomFollowInfo = z.infer<typeof followInfoGuard>;
+const followInfoSchema = z.object({ ...followCommon, tag_id: z.array(z.string()).optional() });
+export type WecomFollowInfo = z.infer<typeof followInfoSchema>;
 
 /** externalcontact/batch/get_by_user: `follow_info.tag_id` holds ids, not tag objects. */
-export const contactsByUserGuard = z.object({
+export const contactsByUserSchema = z.object({
   external_contact_list: z.array(
-    z.object({ external_contact: externalContactGuard, follow_info: followInfoGuard }),
+    z.object({ external_contact: externalContactSchema, follow_info: followInfoSchema }),
   ),
   next_cursor: z.string().optional(),
 });
-export type WecomContactsByUser = z.infer<typeof contactsByUserGuard>;
+export type WecomContactsByUser = z.infer<typeof contactsByUserSchema>;
 
 /** externalcontact/groupchat/list */
-export const groupChatListGuard = z.object({
+export const groupChatListSchema = z.object({
   group_chat_list: z.array(z.object({ chat_id: z.string().min(1), status: z.number().int() })),
   next_cursor: z.string().optional(),
 });
-export type WecomGroupChatList = z.infer<typeof groupChatListGuard>;
+export type WecomGroupChatList = z.infer<typeof groupChatListSchema>;
 
 /** externalcontact/groupchat/get (with need_name = 1 the members carry `name`). */
-export const groupChatGuard = z.object({
+export const groupChatSchema = z.object({
   group_chat: z.object({
     chat_id: z.string().min(1),
     name: z.string().optional(),
@@ -107,7 +107,7 @@ export const groupChatGuard = z.object({
     admin_list: z.array(z.object({ userid: z.string() })).optional(),
   }),
 });
-export type WecomGroupChat = z.infer<typeof groupChatGuard>['group_chat'];
+export type WecomGroupChat = z.infer<typeof groupChatSchema>['group_chat'];
 
 // ---- web login and JS-SDK ----------------------------------------------------------------------
 
