@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import type { HelmetOptions } from 'helmet';
 import Koa from 'koa';
 import type { AppDeps } from './deps';
 import {
@@ -12,7 +11,11 @@ import {
 } from './middleware/auth';
 import { errorHandler } from './middleware/error-handler';
 import { requestContext } from './middleware/request-context';
-import { securityHeaders, securityHeaderValues } from './middleware/security-headers';
+import {
+  API_SECURITY_HEADERS,
+  securityHeaders,
+  securityHeaderValues,
+} from './middleware/security-headers';
 import type { AdminState, AppState, EmployeeState, WebTokenState } from './middleware/state';
 import { adminRoutes } from './routes/admin';
 import { callbackRoutes } from './routes/callbacks';
@@ -30,26 +33,6 @@ import { loginRoutes, logoutRoutes } from './routes/sessions';
 import { verifyFileRoutes } from './routes/verify-files';
 import { webLoginRoutes, webLogoutRoutes } from './routes/web-login';
 import { CONSOLE_SECURITY_HEADERS, errorPage } from './web/pages';
-
-/**
- * helmet, trimmed for a JSON API: no document may be framed or load anything, HTTPS only, no
- * MIME sniffing, no referrer. The browser-document headers (COOP, CORP, Origin-Agent-Cluster,
- * X-DNS-Prefetch-Control, …) are left out: each header costs on every answer.
- */
-export const API_SECURITY_HEADERS: HelmetOptions = {
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-  },
-  crossOriginOpenerPolicy: false,
-  crossOriginResourcePolicy: false,
-  originAgentCluster: false,
-  xDnsPrefetchControl: false,
-  xDownloadOptions: false,
-  xPermittedCrossDomainPolicies: false,
-  xXssProtection: false,
-  xFrameOptions: { action: 'deny' },
-};
 
 /**
  * Builds the Koa application. Never listens: `server/src/index.ts` does. Routes are mounted on

@@ -1,12 +1,9 @@
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { InputError, runNamesJob } from '../admin/names-job';
-import type { RedisConfig } from '../config';
-import { createAdmin, createDirectoryDeps, createWecom } from '../deps';
-import { createMetrics } from '../metrics';
-import { createStore, StoreUnavailableError } from '../stores';
-import { describeStoreProblem, probeStore } from '../stores/redis-probe';
-import { setUpCli } from './setup';
+import { createAdmin } from '../deps';
+import { StoreUnavailableError } from '../stores';
+import { openCliDeps, setUpCli, storeProblem } from './setup';
 
 /**
  * `npm run names -- --in ids.txt --out names.csv [--only-unresolved]`: the ID→name mapper over a
@@ -30,18 +27,6 @@ Exit code: 0 done, 1 failed, 2 bad input or configuration (e.g. a wrong password
  * Says what is wrong with Redis, naming the key to fix (a fresh connection tells a wrong password
  * from an unreachable Redis; the store's own error cannot). True when it found a problem.
  */
-async function reportStoreProblem(redis: RedisConfig): Promise<boolean> {
-  const health = await probeStore(redis);
-  const problem = describeStoreProblem(health);
-  if (!problem) return false;
-  process.stderr.write(`names: ${problem}\n`);
-  const configuration =
-    health.kind === 'redis' &&
-    (health.problem === 'wrong_password' || health.problem === 'password_missing');
-  process.exitCode = configuration ? 2 : 1;
-  return true;
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -56,20 +41,15 @@ async function main(): Promise<void> {
     process.exitCode = values.help ? 0 : 2;
     return;
   }
-  const { config, wecomConfig, simulator, logger } = await setUpCli();
-  if (!config.redis.url) {
-    process.stderr.write(
-      'REDIS_URL is unset: names are remembered in this process only (the checkpoint still resumes).\n',
-    );
-  }
-  if (await reportStoreProblem(config.redis)) {
-    await simulator?.close();
-    return;
-  }
-  const store = await createStore(config, logger);
-  const infra = { logger, store, metrics: createMetrics() };
-  const wecom = createWecom(infra, wecomConfig);
-  const directory = createDirectoryDeps(infra, wecom, config, { runner: 'none' });
+  const cli = await setUpCli();
+  const { config, wecomConfig, simulator } = cli;
+  const opened = await openCliDeps(
+    cli,
+    'names',
+    'names are remembered in this process only (the checkpoint still resumes)',
+  );
+  if (!opened) return;
+  const { store, wecom, directory, infra } = opened;
   const { nameMapper } = createAdmin(infra, wecom, config, wecomConfig, directory);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort(new Error('interrupted')));
@@ -115,10 +95,11 @@ async function main(): Promise<void> {
       process.exitCode = 2;
     } else if (error instanceof StoreUnavailableError) {
       // Redis went away (or started refusing) during the run: the checkpoint lets it resume.
-      if (!(await reportStoreProblem(config.redis))) {
-        process.stderr.write(`names: the store (REDIS_URL) failed: ${error.message}\n`);
-        process.exitCode = 1;
-      }
+      const problem = await storeProblem(config.redis);
+      process.stderr.write(
+        `names: ${problem?.text ?? `the store (REDIS_URL) failed: ${error.message}`}\n`,
+      );
+      process.exitCode = problem?.configuration ? 2 : 1;
     } else throw error;
   } finally {
     await wecom.close();

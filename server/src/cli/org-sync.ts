@@ -3,15 +3,10 @@ import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { usesRedis } from '../config';
-import { createDirectoryDeps, createWecom } from '../deps';
 import type { OrgChange } from '../directory';
 import { departmentsCsv, membersCsv, snapshotJson } from '../directory/export';
 import type { FullSyncResult, SyncProgress } from '../directory/sync';
-import { createMetrics } from '../metrics';
-import { createStore } from '../stores';
-import { describeStoreProblem, probeStore } from '../stores/redis-probe';
-import { setUpCli } from './setup';
+import { openCliDeps, setUpCli } from './setup';
 
 /**
  * `npm run org-sync`: one full org sync in this process (it takes the same cluster-wide claim as
@@ -107,28 +102,15 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const { config, wecomConfig, simulator, logger } = await setUpCli();
-  if (!usesRedis(config.redis)) {
-    process.stderr.write(
-      'REDIS_URL is unset: the snapshot and the change feed live in this process only.\n',
-    );
-  }
-  // A wrong password is a configuration error (exit 2), an unreachable Redis a failure (exit 1).
-  const health = await probeStore(config.redis);
-  const problem = describeStoreProblem(health);
-  if (problem) {
-    process.stderr.write(`org-sync: ${problem}\n`);
-    const configuration =
-      health.kind === 'redis' &&
-      (health.problem === 'wrong_password' || health.problem === 'password_missing');
-    process.exitCode = configuration ? 2 : 1;
-    await simulator?.close();
-    return;
-  }
-  const store = await createStore(config, logger);
-  const infra = { logger, store, metrics: createMetrics() };
-  const wecom = createWecom(infra, wecomConfig);
-  const directory = createDirectoryDeps(infra, wecom, config, { runner: 'none' });
+  const cli = await setUpCli();
+  const opened = await openCliDeps(
+    cli,
+    'org-sync',
+    'the snapshot and the change feed live in this process only',
+  );
+  if (!opened) return;
+  const { store, wecom, directory } = opened;
+  const { simulator } = cli;
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort(new Error('interrupted')));
 

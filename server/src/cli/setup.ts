@@ -1,7 +1,19 @@
 import pino from 'pino';
-import { type Config, ConfigError, loadConfig, type WecomConfig } from '../config';
+import {
+  type Config,
+  ConfigError,
+  loadConfig,
+  type RedisConfig,
+  usesRedis,
+  type WecomConfig,
+} from '../config';
+import { createDirectoryDeps, createWecom, type Infra, type WecomDeps } from '../deps';
+import type { Directory } from '../directory';
 import { createLogger, type Logger } from '../logger';
+import { createMetrics } from '../metrics';
 import type { Simulator } from '../sandbox/types';
+import { createStore, type Store } from '../stores';
+import { describeStoreProblem, probeStore } from '../stores/redis-probe';
 import { resolveWecomTarget } from '../wecom-target';
 
 /** What the admin CLIs share: configuration (exit 2 on a bad key), the WeCom target, a logger. */
@@ -26,4 +38,45 @@ export async function setUpCli(): Promise<CliContext> {
     }
     throw error;
   }
+}
+
+/**
+ * What the data CLIs (names, org-sync) work with: the store — after checking that Redis answers:
+ * a wrong or missing password is a configuration error (exit code 2), an unreachable Redis a
+ * failure (1); then this says so on stderr, sets the exit code and answers undefined — WeCom,
+ * and the org snapshot (its syncs run here when asked, never scheduled).
+ */
+export async function openCliDeps(
+  cli: CliContext,
+  command: string,
+  /** What the command keeps in this process only, without Redis (a sentence's end). */
+  withoutRedis: string,
+): Promise<{ store: Store; wecom: WecomDeps; directory: Directory; infra: Infra } | undefined> {
+  const { config, logger } = cli;
+  if (!usesRedis(config.redis)) process.stderr.write(`REDIS_URL is unset: ${withoutRedis}.\n`);
+  const problem = await storeProblem(config.redis);
+  if (problem) {
+    process.stderr.write(`${command}: ${problem.text}\n`);
+    process.exitCode = problem.configuration ? 2 : 1;
+    await cli.simulator?.close();
+    return undefined;
+  }
+  const store = await createStore(config, logger);
+  const infra: Infra = { logger, store, metrics: createMetrics() };
+  const wecom = createWecom(infra, cli.wecomConfig);
+  const directory = createDirectoryDeps(infra, wecom, config, { runner: 'none' });
+  return { store, wecom, directory, infra };
+}
+
+/** What is wrong with the configured Redis, if anything (see `openCliDeps`). */
+export async function storeProblem(
+  redis: RedisConfig,
+): Promise<{ text: string; configuration: boolean } | undefined> {
+  const health = await probeStore(redis);
+  const text = describeStoreProblem(health);
+  if (!text) return undefined;
+  const configuration =
+    health.kind === 'redis' &&
+    (health.problem === 'wrong_password' || health.problem === 'password_missing');
+  return { text, configuration };
 }

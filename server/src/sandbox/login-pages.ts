@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import Router from '@koa/router';
+import escapeHtml from 'escape-html';
 import type { Context } from 'koa';
 import type { CorpModel } from './corp';
 import type { OauthCodeStore, OauthIdentity } from './web-auth';
@@ -22,15 +23,6 @@ export const QR_LOGIN_PATH = '/wwlogin/sso/login';
 export const APPROVE_PATH = '/sandbox/web-login/approve';
 
 const STATE = /^[a-zA-Z0-9]{0,128}$/;
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 interface LoginRequest {
   flow: 'oauth' | 'qr';

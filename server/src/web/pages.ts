@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import escapeHtml from 'escape-html';
 import type { HelmetOptions } from 'helmet';
 import type { ErrorCode } from '../errors/codes';
+import { API_SECURITY_HEADERS } from '../middleware/security-headers';
 import { VENDOR_MODULES } from './assets';
 
 /**
@@ -15,15 +17,6 @@ export const LOGIN_PATH = '/auth/wecom/login';
 export const loginUrl = (returnTo = CONSOLE_PATH) =>
   `${LOGIN_PATH}?${new URLSearchParams({ returnTo })}`;
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-
 const IMPORT_MAP = JSON.stringify({
   imports: Object.fromEntries(
     Object.entries(VENDOR_MODULES).map(([name, file]) => [name, `/admin/vendor/${file}`]),
@@ -37,6 +30,7 @@ const importMapHash = `'sha256-${createHash('sha256').update(IMPORT_MAP).digest(
  * elsewhere. The JSON API keeps `default-src 'none'`.
  */
 export const CONSOLE_SECURITY_HEADERS: HelmetOptions = {
+  ...API_SECURITY_HEADERS,
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -52,12 +46,6 @@ export const CONSOLE_SECURITY_HEADERS: HelmetOptions = {
   },
   crossOriginOpenerPolicy: { policy: 'same-origin' },
   crossOriginResourcePolicy: { policy: 'same-origin' },
-  originAgentCluster: false,
-  xDnsPrefetchControl: false,
-  xDownloadOptions: false,
-  xPermittedCrossDomainPolicies: false,
-  xXssProtection: false,
-  xFrameOptions: { action: 'deny' },
 };
 
 function document(title: string, body: string, head = ''): string {
