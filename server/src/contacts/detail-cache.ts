@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { createSingleFlight } from '../stores/once';
@@ -138,6 +139,8 @@ export function createDetailCache<T>(deps: DetailCacheDeps<T>): DetailCache<T> {
     if (!found.includes(undefined)) return found as Lookup<T>[];
     // One deadline for this call's loads, waiting for a slot included.
     const deadline = AbortSignal.timeout(deps.timeoutMs);
+    // Every load of this call that waits for a slot listens to it (at most one per id).
+    setMaxListeners(ids.length + 1, deadline);
     let failed = false;
     const loadOne = async (id: string) => {
       try {
