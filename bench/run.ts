@@ -233,7 +233,7 @@ async function main(): Promise<void> {
         // measures throughput, not the limits.
         RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
         RATE_LIMIT_LOGIN_EXCHANGES_PER_MINUTE: '1000000',
-        RATE_LIMIT_LOOKUP_PER_MINUTE: '100000',
+        RATE_LIMIT_LOOKUP_PER_MINUTE: '10000000',
       },
       GATEWAY_NODE_FLAGS,
     );

@@ -240,7 +240,7 @@ const environmentSchema = z.object({
   TRUSTED_PROXY_HOPS: integer(0, 10, 0),
   RATE_LIMIT_LOGIN_PER_MINUTE: integer(1, 100_000, 20),
   RATE_LIMIT_LOGIN_EXCHANGES_PER_MINUTE: integer(1, 1_000_000, 5000),
-  RATE_LIMIT_LOOKUP_PER_MINUTE: integer(1, 100_000, 120),
+  RATE_LIMIT_LOOKUP_PER_MINUTE: integer(1, 10_000_000, 120),
   JWT_SECRET: optionalString.refine((v) => v === undefined || Buffer.byteLength(v) >= 32, {
     message: 'must be at least 32 bytes',
   }),
