@@ -1,7 +1,7 @@
 import { currentServices } from '../services/current';
 import type { Services } from '../services/index';
 import { errorText } from './error-text';
-import { loadPage, type PageStateData, type StatefulPage } from './load-page';
+import { loadPage, type PageStateData, type PageStatus, type StatefulPage } from './load-page';
 
 /** One page of a server list, already turned into rows for the screen. */
 export interface ListChunk<Row> {
@@ -60,4 +60,44 @@ export async function loadMore<Row>(
   } finally {
     page.setData({ loadingMore: false });
   }
+}
+
+/**
+ * The whole page of a server list (我的客户, 我的客户群): the first page on load, pull-down
+ * refresh, more on reaching the bottom, a retry, and `open(id)` on a tap of a row whose
+ * `data-id` is set (`bindtap="onTapItem"`).
+ */
+export function pagedListPage<Row>(options: { fetch: FetchChunk<Row>; open(id: string): void }) {
+  return {
+    data: {
+      status: 'loading' as PageStatus,
+      errorText: '',
+      items: [] as Row[],
+      nextCursor: '',
+      loadingMore: false,
+      moreErrorText: '',
+    },
+    methods: {
+      onLoad(this: StatefulPage<PagedListData<Row>>) {
+        return refreshList(this, options.fetch);
+      },
+      async onPullDownRefresh(this: StatefulPage<PagedListData<Row>>) {
+        try {
+          await refreshList(this, options.fetch);
+        } finally {
+          currentServices().nav.stopPullDownRefresh();
+        }
+      },
+      onReachBottom(this: StatefulPage<PagedListData<Row>>) {
+        return loadMore(this, options.fetch);
+      },
+      onRetry(this: StatefulPage<PagedListData<Row>>) {
+        return refreshList(this, options.fetch);
+      },
+      onTapItem(event: WechatMiniprogram.BaseEvent<Record<string, never>, { id?: string }>) {
+        const id = event.currentTarget.dataset.id;
+        if (id !== undefined) options.open(id);
+      },
+    },
+  };
 }

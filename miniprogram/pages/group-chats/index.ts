@@ -1,7 +1,6 @@
 import { currentServices } from '../../services/current';
 import type { GroupChatStatus, GroupChatSummary } from '../../typings/api';
-import type { PageStatus } from '../../utils/load-page';
-import { type FetchChunk, loadMore, refreshList } from '../../utils/paged-list';
+import { type FetchChunk, pagedListPage } from '../../utils/paged-list';
 
 const PAGE_SIZE = 20;
 
@@ -35,38 +34,9 @@ const fetchGroupChats: FetchChunk<Row> = async ({ api }, cursor) => {
 };
 
 /** 我的客户群: the customer groups this employee owns, page by page; a tap opens the group. */
-Component({
-  data: {
-    status: 'loading' as PageStatus,
-    errorText: '',
-    items: [] as Row[],
-    nextCursor: '',
-    loadingMore: false,
-    moreErrorText: '',
-  },
-  methods: {
-    onLoad() {
-      return this.refresh();
-    },
-    async onPullDownRefresh() {
-      try {
-        await this.refresh();
-      } finally {
-        currentServices().nav.stopPullDownRefresh();
-      }
-    },
-    onReachBottom() {
-      return loadMore(this, fetchGroupChats);
-    },
-    onRetry() {
-      return this.refresh();
-    },
-    onTapChat(event: WechatMiniprogram.BaseEvent<Record<string, never>, { id?: string }>) {
-      const chatId = event.currentTarget.dataset.id;
-      if (chatId !== undefined) currentServices().nav.open('group-chat', { chatId });
-    },
-    refresh() {
-      return refreshList(this, fetchGroupChats);
-    },
-  },
-});
+Component(
+  pagedListPage({
+    fetch: fetchGroupChats,
+    open: (chatId) => currentServices().nav.open('group-chat', { chatId }),
+  }),
+);
