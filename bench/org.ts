@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { type OrgChangeEvent, type Simulator, startSimulator } from '../server/src/sandbox';
 import { startRedisProcess } from '../test/helpers/redis-process';
+import { setting } from './settings';
 
 /**
  * `npm run bench:org`: the org sync against the simulator's big-corp world (20,000 members in
@@ -19,14 +20,6 @@ import { startRedisProcess } from '../test/helpers/redis-process';
 const ROOT = path.resolve(__dirname, '..');
 const run = promisify(execFile);
 
-function setting(name: string, fallback: number, max: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > max)
-    throw new Error(`${name} must be a whole number from 0 to ${max}`);
-  return value;
-}
 const LATENCY_MS = setting('BENCH_UPSTREAM_LATENCY_MS', 20, 10_000);
 
 interface Measured {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import autocannon, { type RequestSpec, type Result } from 'autocannon';
 import { type Simulator, startSimulator } from '../server/src/sandbox';
 import { freePort } from '../test/helpers/redis-process';
+import { setting } from './settings';
 
 /**
  * `npm run bench`: loopback only, starts and stops everything it needs (a redis-server on a free
@@ -19,15 +20,6 @@ import { freePort } from '../test/helpers/redis-process';
  */
 
 const ROOT = path.resolve(__dirname, '..');
-
-function setting(name: string, fallback: number, max: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > max)
-    throw new Error(`${name} must be a whole number from 0 to ${max}`);
-  return value;
-}
 
 const DURATION_S = setting('BENCH_DURATION_S', 5, 600);
 const ROUNDS = Math.max(1, setting('BENCH_ROUNDS', 3, 20));
