@@ -17,7 +17,7 @@ export const errorCodes: Readonly<Record<ErrorCode, { status: number; message: s
   'auth.session_expired': { status: 401, message: 'The session has ended; log in again.' },
   'auth.invalid_code': {
     status: 401,
-    message: 'WeCom rejected the login code; call wx.qy.login again.',
+    message: 'The login code was refused by WeCom or already used; call wx.qy.login again.',
   },
   'auth.corp_mismatch': {
     status: 403,
