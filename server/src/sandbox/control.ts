@@ -2,44 +2,37 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { BodyError, readJson } from './body';
-import type {
-  CallbackReceiver,
-  CallbackTarget,
-  Delivery,
-  EventFields,
-  VerificationResult,
-} from './callbacks';
-import { type OrgControl, OrgControlError } from './org';
-import type { Fault, OrgView } from './types';
+import type { Delivery } from './callbacks';
+import { OrgControlError } from './org';
+import type { Fault, Simulator } from './types';
 import type { JsapiSignatureCheck } from './web-auth';
 
 /** The HTTP control surface under /sandbox/ for processes that do not share memory with it. */
 
-export interface ControlTarget {
-  issueLoginCode(userid: string, options?: { corpId?: string }): string;
-  callCounts(): Record<string, number>;
-  resetCalls(): void;
+/** What the control surface drives: the simulator's own methods, and its fault registry. */
+export type ControlTarget = Pick<
+  Simulator,
+  | 'issueLoginCode'
+  | 'callCounts'
+  | 'resetCalls'
+  | 'clearFaults'
+  | 'invalidateTokens'
+  | 'invalidateTickets'
+  | 'verifyJsapiSignature'
+  | 'setTrustedIps'
+  | 'org'
+  | 'orgVisibleTo'
+  | 'registerCallback'
+  | 'unregisterCallback'
+  | 'pushEvent'
+  | 'callbackDeliveries'
+  | 'removeFollower'
+  | 'dismissGroup'
+  | 'deleteEmployee'
+> & {
   addFault(fault: Fault): string;
   removeFault(id: string): boolean;
-  clearFaults(): void;
-  invalidateTokens(): void;
-  invalidateTickets(): void;
-  verifyJsapiSignature(check: JsapiSignatureCheck): { errcode: number; errmsg: string };
-  setTrustedIps(ips: string[] | null): void;
-  org: OrgControl;
-  orgVisibleTo(secret?: string): OrgView;
-  registerCallback(receiver: CallbackReceiver, target: CallbackTarget): Promise<VerificationResult>;
-  unregisterCallback(receiver: CallbackReceiver): void;
-  pushEvent(
-    receiver: CallbackReceiver,
-    fields: EventFields,
-    options?: { copies?: number },
-  ): Promise<Delivery[] | undefined>;
-  callbackDeliveries(): Delivery[];
-  removeFollower(externalUserId: string, userid: string): Promise<Delivery[]>;
-  dismissGroup(chatId: string): Promise<Delivery[]>;
-  deleteEmployee(userid: string): Promise<Delivery[]>;
-}
+};
 
 const api = z.string().min(1).max(200).optional();
 const times = z.number().int().min(1).optional();
