@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { freePort } from './redis-process';
+import { freePort, redisServerArgs } from './redis-process';
 
 // Starts a throw-away Redis on a free loopback port unless TEST_REDIS_URL names one. The URL is
 // handed to the test workers through process.env; the teardown stops only what this started.
@@ -14,20 +14,7 @@ function ping(port: number): boolean {
 export default async function redisGlobalSetup(): Promise<void> {
   if (process.env.TEST_REDIS_URL) return;
   const port = await freePort();
-  execFileSync('redis-server', [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--daemonize',
-    'yes',
-    '--logfile',
-    '',
-  ]);
+  execFileSync('redis-server', redisServerArgs(port, ['--daemonize', 'yes', '--logfile', '']));
   for (let i = 0; i < 100 && !ping(port); i++) await new Promise((r) => setTimeout(r, 50));
   if (!ping(port)) throw new Error(`redis-server did not start on port ${port}`);
   process.env.TEST_REDIS_URL = `redis://127.0.0.1:${port}`;

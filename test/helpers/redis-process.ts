@@ -33,17 +33,7 @@ export async function startRedisProcess(
   const start = async () => {
     child = spawn(
       'redis-server',
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        ...(options.password ? ['--requirepass', options.password] : []),
-      ],
+      redisServerArgs(port, options.password ? ['--requirepass', options.password] : []),
       { stdio: ['ignore', 'pipe', 'ignore'] },
     );
     await new Promise<void>((resolve, reject) => {
@@ -72,4 +62,19 @@ export async function startRedisProcess(
     freeze: () => child?.kill('SIGSTOP'),
     thaw: () => child?.kill('SIGCONT'),
   };
+}
+
+/** A throw-away redis-server on loopback: no persistence, `extra` arguments after. */
+export function redisServerArgs(port: number, extra: string[] = []): string[] {
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    ...extra,
+  ];
 }
