@@ -9,7 +9,6 @@ import {
   verifyToken,
   verifyWebCookie,
 } from './middleware/auth';
-import { errorHandler } from './middleware/error-handler';
 import { requestContext } from './middleware/request-context';
 import {
   API_SECURITY_HEADERS,
@@ -112,9 +111,9 @@ export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<
       logger: infra.logger,
       metrics: infra.metrics,
       headers: securityHeaderValues(API_SECURITY_HEADERS),
+      renderPage: errorPage,
     }),
   );
-  app.use(errorHandler({ renderPage: errorPage }));
   // Busiest first: a request runs through the routers in order until one matches.
   const routers = [lookups, employee, open, admins, pages, webLogout] as Router<AppState>[];
   for (const router of routers) app.use(router.routes());

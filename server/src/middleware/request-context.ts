@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import { RequestError } from '../errors/request-error';
 import type { Metrics } from '../metrics';
+import { answerError, type ErrorPageRenderer } from './error-handler';
 import type { AppState } from './state';
 
 const INCOMING_ID = /^[\w.:-]{1,64}$/;
@@ -24,8 +26,9 @@ class RequestState {
 
 /**
  * What every request gets, in one middleware (each layer costs on every request): a request id
- * (kept from `X-Request-Id` when sane), the security headers, its duration in the metrics, and
- * one access-log line. The metrics' route label is the router's pattern
+ * (kept from `X-Request-Id` when sane), the security headers, the error answer for whatever it
+ * throws (unknown routes are `request.not_found`; see error-handler.ts), its duration in the
+ * metrics, and one access-log line. The metrics' route label is the router's pattern
  * (`/api/external-contacts/:id`), never the raw path, so ids do not multiply the series.
  */
 export function requestContext(deps: {
@@ -34,8 +37,10 @@ export function requestContext(deps: {
   metrics?: Metrics;
   /** Header values computed once (see security-headers.ts). */
   headers?: Readonly<Record<string, string>>;
+  /** Errors on routes a browser navigates to (`ctx.state.page`) become this HTML page. */
+  renderPage?: ErrorPageRenderer;
 }): Middleware<AppState> {
-  const { logger, metrics, headers = {} } = deps;
+  const { logger, metrics, headers = {}, renderPage } = deps;
   return async (ctx, next) => {
     const started = performance.now();
     const incoming = ctx.get('x-request-id');
@@ -45,6 +50,9 @@ export function requestContext(deps: {
     ctx.set('X-Request-Id', requestId);
     try {
       await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new RequestError('request.not_found');
+    } catch (thrown) {
+      answerError(ctx, thrown, renderPage);
     } finally {
       const ms = performance.now() - started;
       const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;

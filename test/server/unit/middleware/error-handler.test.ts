@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { RequestError } from '../../../../server/src/errors/request-error';
-import { errorHandler } from '../../../../server/src/middleware/error-handler';
 import { requestContext } from '../../../../server/src/middleware/request-context';
 import type { AppState } from '../../../../server/src/middleware/state';
 import { StoreUnavailableError } from '../../../../server/src/stores/store';
@@ -14,7 +13,6 @@ async function answerFor(
   const app = new Koa<AppState>();
   app.silent = true;
   app.use(requestContext({ logger: silentLogger() }));
-  app.use(errorHandler());
   app.use(() => {
     throw thrown;
   });
