@@ -69,7 +69,11 @@ export function createNameCache(deps: {
   }
 
   return {
-    get: async (kind, id) => (await getMany(kind, [id]))[0]?.name,
+    // A name this process has seen is answered from the memo without getMany's lists (`/api/me`).
+    async get(kind, id) {
+      const raw = memo.get(keyOf(kind, id));
+      return (raw === undefined ? (await getMany(kind, [id]))[0] : decode(raw))?.name;
+    },
     getMany,
     async set(kind, id, name, errcode) {
       const key = keyOf(kind, id);
