@@ -9,7 +9,7 @@ import { createStore } from './stores';
 import { registerSandboxCallbacks, resolveWecomTarget } from './wecom-target';
 
 /**
- * Timeouts for a JSON API whose bodies are at most 16 KiB (README, Running in production). Node's
+ * Timeouts for a JSON API whose bodies are at most 16 KiB (docs/operations.md). Node's
  * defaults wait 300 s for a request body. The keep-alive timeout outlasts the idle timeout of the
  * reverse proxy in front (nginx and most load balancers: 60 s), so that the proxy never reuses a
  * connection that this server is closing. Expired requests are looked for every second.

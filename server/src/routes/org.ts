@@ -7,7 +7,7 @@ import type { AdminState } from '../middleware/state';
 /**
  * The synced org for the systems behind wecom-gate (admin router): the department tree, members
  * a page at a time, the change feed, and the full sync (start it, see how it goes). See the
- * README section "The org sync".
+ * docs/org-sync.md.
  */
 
 const digits = (max: number, message: string) =>

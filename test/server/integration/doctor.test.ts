@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createDoctor, type DoctorDeps, type DoctorReport } from '../../../server/src/admin/doctor';
@@ -472,7 +472,7 @@ describe('doctor: store', () => {
   });
 });
 
-describe('one console path per place: the catalogue, the doctor and the README agree', () => {
+describe('one console path per place: the catalogue, the doctor and the docs agree', () => {
   const zhPaths = (text: string) =>
     [...text.replace(/\s+/g, ' ').matchAll(/「([^」]*→[^」]*)」/g)].map((m) => m[1]!);
   const enPaths = (text: string) => [...text.matchAll(/"([^"]*→[^"]*)"/g)].map((m) => m[1]!);
@@ -498,8 +498,15 @@ describe('one console path per place: the catalogue, the doctor and the README a
     }
   }
 
-  it('README names 客户联系 from its own root, with the catalogue’s paths', async () => {
-    const readme = await readFile(join(__dirname, '../../../README.md'), 'utf8');
+  it('the README and docs/ name 客户联系 from its own root, with the catalogue’s paths', async () => {
+    const root = join(__dirname, '../../..');
+    const pages = [
+      join(root, 'README.md'),
+      ...(await readdir(join(root, 'docs'), { recursive: true }))
+        .filter((name) => name.endsWith('.md'))
+        .map((name) => join(root, 'docs', name)),
+    ];
+    const readme = (await Promise.all(pages.map((page) => readFile(page, 'utf8')))).join('\n');
     expect(readme).not.toContain('客户与上下游');
     expect(zhPaths(readme)).toEqual(expect.arrayContaining([contactApps, contactMembers]));
     expectAgreement(readme, readme);

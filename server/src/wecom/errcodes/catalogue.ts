@@ -71,7 +71,7 @@ export interface CatalogueEntry {
 const t = (zh: string, en: string): Bilingual => ({ zh, en });
 
 /**
- * Console paths, one per place: the catalogue, the doctor and the README name these and no other
+ * Console paths, one per place: the catalogue, the doctor and the docs name these and no other
  * spelling (a test holds them to it).
  */
 const APP = t('应用管理 → 自建 → {app}', 'App Management → Self-built → {app}');
