@@ -4,7 +4,7 @@ import type { Env } from './env';
 import { ApiError, isApiError, isSessionError } from './errors';
 import type { Qy } from './qy';
 import type { Request } from './request';
-import type { TokenStorage } from './storage';
+import type { DeviceStorage } from './storage';
 
 export interface Auth {
   /** A stored token that WeCom's checkSession still accepts, or a new login. */
@@ -37,7 +37,7 @@ export function createAuth({
   env: Env;
   qy: Qy;
   request: Request;
-  storage: TokenStorage;
+  storage: DeviceStorage;
   demo: Demo;
 }): Auth {
   let inflight: Promise<void> | undefined;

@@ -1,13 +1,14 @@
 import type { EnvVersion } from './env';
 
 /**
- * The one file to edit per deployment (see the README, "The mini-program").
+ * The one file to edit per deployment (see docs/miniprogram.md).
  *
  * `origins`: the wecom-gate server each build talks to. The build is WeChat's envVersion:
  * `develop` (the developer tools and 预览), `trial` (体验版), `release` (正式版). A real device
  * reaches only HTTPS origins registered as request 合法域名 in the mini-program's admin console;
  * the developer tools reach `http://127.0.0.1` with 详情 → 本地设置 → 不校验合法域名.
- * Only a develop build against a server in sandbox mode offers the demo login.
+ * Only a develop build against a server in sandbox mode offers the demo login. A develop build
+ * may also talk to another server chosen at run time on the 工作台 (services/server-origin.ts).
  */
 export const config = {
   origins: {

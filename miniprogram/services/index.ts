@@ -8,6 +8,7 @@ import { createNav, type Nav } from './nav';
 import type { Platform } from './platform';
 import { createQy } from './qy';
 import { createRequest } from './request';
+import { createServerOrigin, type ServerOrigin } from './server-origin';
 import { createStorage } from './storage';
 
 export interface Services {
@@ -17,12 +18,16 @@ export interface Services {
   gate: Gate;
   nav: Nav;
   demo: Demo;
+  origin: ServerOrigin;
 }
 
 export interface ServicesOptions {
   /** The `wx` global in the mini-program; any object with the same shape elsewhere. */
   wx: Platform;
-  /** Server origin; default: the one config.origins names for this build (envVersion). */
+  /**
+   * Server origin, fixed; default: the one config.origins names for this build (envVersion), or
+   * in a develop build the one the developer chose (`origin.set`).
+   */
   baseUrl?: string;
   requestTimeoutMs?: number;
   loginTimeoutMs?: number;
@@ -37,8 +42,9 @@ export function createServices({
 }: ServicesOptions): Services {
   const env = createEnv({ wx });
   const storage = createStorage({ wx });
+  const origin = createServerOrigin({ env, storage, fixed: baseUrl });
   const request = createRequest({
-    baseUrl: baseUrl ?? config.origins[env.envVersion()],
+    origin: origin.current,
     transport: (option) => wx.request(option),
     getToken: storage.getToken,
     timeoutMs: requestTimeoutMs,
@@ -53,6 +59,7 @@ export function createServices({
     gate: createGate({ auth, qy }),
     nav: createNav({ wx }),
     demo,
+    origin,
   };
 }
 

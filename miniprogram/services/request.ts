@@ -48,17 +48,17 @@ const KNOWN_CODES: ReadonlySet<string> = new Set(Object.keys(ERROR_CODES));
  * or a local `network.*` code).
  */
 export function createRequest({
-  baseUrl,
+  origin,
   transport,
   getToken,
   timeoutMs,
 }: {
-  baseUrl: string;
+  /** The server's origin (with an optional path prefix), asked on every request. */
+  origin: () => string;
   transport: Transport;
   getToken: () => string | undefined;
   timeoutMs: number;
 }): Request {
-  const origin = baseUrl.replace(/\/+$/, '');
   return <T>({ method, path, query, body, auth = true }: RequestOptions) =>
     new Promise<T>((resolve, reject) => {
       const header: Record<string, string> = { Accept: 'application/json' };
@@ -66,7 +66,7 @@ export function createRequest({
       const token = auth ? getToken() : undefined;
       if (token !== undefined) header.Authorization = `Bearer ${token}`;
       transport({
-        url: origin + path + queryString(query),
+        url: origin().replace(/\/+$/, '') + path + queryString(query),
         method,
         data: body,
         header,

@@ -42,6 +42,14 @@ interface HomeData extends PageStateData {
   entryText: string;
   /** Logged in through the demo login: a develop build against a sandbox server. */
   demo: boolean;
+  /** A develop build: the server origin may be changed here (beside the demo login or an error). */
+  originChangeable: boolean;
+  /** The server this build talks to now. */
+  origin: string;
+  /** What the developer typed as the new origin. */
+  originDraft: string;
+  /** The draft was not an http(s) origin. */
+  originInvalid: boolean;
 }
 
 const initialData: HomeData = {
@@ -54,7 +62,16 @@ const initialData: HomeData = {
   userid: '',
   entryText: '',
   demo: false,
+  originChangeable: false,
+  origin: '',
+  originDraft: '',
+  originInvalid: false,
 };
+
+/** The origin fields of the page's data, from the services. */
+function originData({ origin }: Services): Partial<HomeData> {
+  return { originChangeable: origin.changeable(), origin: origin.current(), originInvalid: false };
+}
 
 /** The workbench: sidebar and profile entries go to their own page; the rest see who they are. */
 async function enterWorkbench({
@@ -84,7 +101,7 @@ Component({
   data: initialData,
   methods: {
     onLoad(query: Record<string, string | undefined> = {}) {
-      this.setData({ loggedOut: query.loggedOut === '1' });
+      this.setData({ loggedOut: query.loggedOut === '1', ...originData(currentServices()) });
       return this.load();
     },
     onRetry() {
@@ -122,6 +139,26 @@ Component({
         await services.auth.loginAsDemo(userid);
         return enterWorkbench(services);
       });
+    },
+    onOriginInput(event: WechatMiniprogram.Input) {
+      this.setData({ originDraft: event.detail.value });
+    },
+    /** Develop builds: talk to another server from now on (a new login there). */
+    onSaveOrigin() {
+      return this.changeOrigin(this.data.originDraft);
+    },
+    /** Back to the origin config.ts names for this build. */
+    onResetOrigin() {
+      return this.changeOrigin('');
+    },
+    changeOrigin(origin: string) {
+      const services = currentServices();
+      if (!services.origin.set(origin)) {
+        this.setData({ originInvalid: true });
+        return undefined;
+      }
+      this.setData({ ...originData(services), originDraft: '' });
+      return this.load();
     },
     onRelogin() {
       this.setData({ loggedOut: false });

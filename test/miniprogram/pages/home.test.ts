@@ -207,3 +207,78 @@ describe('pages/home (工作台): after 退出登录', () => {
     expect(view.text('.user-name')).toBe('张三');
   });
 });
+
+describe('pages/home (工作台): the server origin of a develop build', () => {
+  const origins = (fake: ReturnType<typeof createFakeWx>) =>
+    fake.wx.request.mock.calls.map(([o]) => new URL(o.url).origin);
+
+  it('should offer it beside the demo login and talk to the new server from then on', async () => {
+    const fake = createFakeWx({ data: mockSandboxData() });
+    const view = mountPage('home', fake);
+    await view.loaded;
+    expect(view.text('.dev-origin-current')).toBe('当前：http://127.0.0.1:3000');
+    await view.input('.dev-origin-input', ' http://192.168.1.20:3000/ ');
+    await view.tap('.dev-origin-save');
+    await settle();
+    expect(view.text('.dev-origin-current')).toBe('当前：http://192.168.1.20:3000');
+    expect(fake.storage.get('wecom-gate.dev-origin')).toBe('http://192.168.1.20:3000');
+    expect(origins(fake)).toEqual(['http://127.0.0.1:3000', 'http://192.168.1.20:3000']);
+    expect(view.all('.demo-name')).toEqual(['张三', '李四', '王五']);
+  });
+
+  it('should keep it in storage for the next launch, and 恢复默认 forgets it', async () => {
+    const fake = createFakeWx({ data: mockSandboxData() });
+    fake.storage.set('wecom-gate.dev-origin', 'http://10.0.0.5:3000');
+    const view = mountPage('home', fake);
+    await view.loaded;
+    expect(origins(fake)).toEqual(['http://10.0.0.5:3000']);
+    await view.tap('.dev-origin-reset');
+    await settle();
+    expect(fake.storage.has('wecom-gate.dev-origin')).toBe(false);
+    expect(origins(fake).at(-1)).toBe('http://127.0.0.1:3000');
+  });
+
+  it('should offer it when the server cannot be reached, and refuse what is not an origin', async () => {
+    const fake = createFakeWx();
+    fake.server.failNext('GET /sandbox/info', { networkError: 'request:fail timeout' });
+    const view = mountPage('home', fake);
+    await view.loaded;
+    expect(view.text('.state-error .state-text')).toBe('网络异常，请稍后重试');
+    await view.input('.dev-origin-input', '192.168.1.20:3000');
+    await view.tap('.dev-origin-save');
+    expect(view.text('.dev-origin-invalid')).toBe('地址无效：需以 http:// 或 https:// 开头');
+    expect(fake.storage.has('wecom-gate.dev-origin')).toBe(false);
+  });
+
+  it('should forget the session of the old server when the origin changes', async () => {
+    const fake = createFakeWx();
+    const view = mountPage('home', fake);
+    await view.loaded;
+    expect(fake.storage.get('wecom-gate.token')).toBeDefined();
+    fake.server.failNext('GET /api/me', { networkError: 'request:fail timeout' });
+    await view.call('load');
+    await view.input('.dev-origin-input', 'https://gate-dev.example.com');
+    await view.tap('.dev-origin-save');
+    await settle();
+    const sessions = fake.wx.request.mock.calls.filter(([o]) => o.url.endsWith('/api/sessions'));
+    expect(sessions.map(([o]) => o.url)).toEqual([
+      'http://127.0.0.1:3000/api/sessions',
+      'https://gate-dev.example.com/api/sessions',
+    ]);
+    expect(view.text('.user-name')).toBe('张三');
+  });
+
+  it.each(['trial', 'release'] as const)(
+    'should never offer it in a %s build, and ignore an origin left in storage',
+    async (envVersion) => {
+      const fake = createFakeWx({ envVersion });
+      fake.storage.set('wecom-gate.dev-origin', 'http://10.0.0.5:3000');
+      fake.server.failNext('POST /api/sessions', { networkError: 'request:fail timeout' });
+      const view = mountPage('home', fake);
+      await view.loaded;
+      expect(view.has('.state-error')).toBe(true);
+      expect(view.has('.dev-origin')).toBe(false);
+      expect(origins(fake)).toEqual(['https://wecom-gate.example.com']);
+    },
+  );
+});

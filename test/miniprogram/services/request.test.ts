@@ -9,7 +9,7 @@ function setup(reply: Reply, token?: string) {
     reply(option);
   });
   const request = createRequest({
-    baseUrl: 'https://gate.example.com/',
+    origin: () => 'https://gate.example.com/',
     transport,
     getToken: () => token,
     timeoutMs: 1234,
