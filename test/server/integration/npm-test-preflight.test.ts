@@ -11,6 +11,8 @@ import { join } from 'node:path';
  */
 
 const root = join(__dirname, '../../..');
+// Each test spawns npm and jest: seconds on a busy machine.
+jest.setTimeout(60_000);
 let bin: string;
 
 beforeAll(async () => {
