@@ -35,6 +35,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   'wecom.unavailable': true,
   'store.unavailable': true,
   'org.sync_running': true,
+  'feed.expired': true,
   'auth.invalid_state': true,
   'auth.not_member': true,
   'jssdk.url_not_allowed': true,

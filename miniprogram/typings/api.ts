@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'wecom.unavailable'
   | 'store.unavailable'
   | 'org.sync_running'
+  | 'feed.expired'
   | 'auth.invalid_state'
   | 'auth.not_member'
   | 'jssdk.url_not_allowed'

@@ -25,6 +25,7 @@ const TEXT: Record<ClientErrorCode, string> = {
   'wecom.unavailable': '企业微信繁忙，请稍后重试',
   'store.unavailable': RETRY_LATER,
   'org.sync_running': '组织架构正在同步，请稍后再试',
+  'feed.expired': '记录已过期，请刷新后重试',
   'auth.invalid_state': '登录已失效，请重新登录',
   'auth.not_member': '你不是本企业成员，无法使用',
   'jssdk.url_not_allowed': '页面地址未登记，请联系管理员',

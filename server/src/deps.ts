@@ -232,6 +232,7 @@ export function createDirectoryDeps(
     logger: infra.logger.child({ component: 'org' }),
     now: infra.now,
     intervalSeconds: config.orgSyncIntervalSeconds,
+    feedRetentionDays: config.orgFeedRetentionDays,
     runner,
     tuning: options.tuning,
   });
@@ -365,7 +366,7 @@ export function createCallbacks(
 ): CallbacksDeps {
   const { logger, store, metrics, now } = infra;
   const log = logger.child({ component: 'callbacks' });
-  const eventsLog = createEventsLog(store);
+  const eventsLog = createEventsLog(store, { retentionDays: config.orgFeedRetentionDays, now });
   const queue = createTaskQueue({
     capacity: DIRECTORY_QUEUE_CAPACITY,
     concurrency: DIRECTORY_QUEUE_CONCURRENCY,

@@ -138,19 +138,27 @@ describe('the admin console', () => {
     await page.waitForFunction(
       () => document.querySelectorAll('[data-table="changes"] tbody tr').length === 10,
     );
-    await expect(rows(page, 'changes').first().getAttribute('data-seq')).resolves.toBe('1');
+    // The first page starts at the oldest record of the feed.
+    const oldest = await page.evaluate(async () => {
+      const answer = await fetch('/api/admin/org/changes?limit=11');
+      return ((await answer.json()) as { changes: { seq: string }[] }).changes.map((c) => c.seq);
+    });
+    await expect(rows(page, 'changes').first().getAttribute('data-seq')).resolves.toBe(oldest[0]);
     await screenshot(page, 'console-org');
     await page.click('[data-pager="next"]');
     await page.waitForFunction(
-      () =>
+      (eleventh) =>
         document.querySelector('[data-table="changes"] tbody tr')?.getAttribute('data-seq') ===
-        '11',
+        eleventh,
+      oldest[10],
     );
     await expect(page.locator('[data-pager="page"]').textContent()).resolves.toBe('第 2 页');
     await page.click('[data-pager="previous"]');
     await page.waitForFunction(
-      () =>
-        document.querySelector('[data-table="changes"] tbody tr')?.getAttribute('data-seq') === '1',
+      (first) =>
+        document.querySelector('[data-table="changes"] tbody tr')?.getAttribute('data-seq') ===
+        first,
+      oldest[0],
     );
     await expect(page.locator('[data-pager="previous"]').isDisabled()).resolves.toBe(true);
   });

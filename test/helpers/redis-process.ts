@@ -23,9 +23,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** `password`: started with `--requirepass` (the URL then carries no password: tests add it). */
+/**
+ * `password`: started with `--requirepass` (the URL then carries no password: tests add it);
+ * `args`: more redis-server arguments (e.g. `--replicaof`).
+ */
 export async function startRedisProcess(
-  options: { password?: string } = {},
+  options: { password?: string; args?: string[] } = {},
 ): Promise<RedisProcess> {
   const port = await freePort();
   let child: ChildProcess | undefined;
@@ -33,7 +36,10 @@ export async function startRedisProcess(
   const start = async () => {
     child = spawn(
       'redis-server',
-      redisServerArgs(port, options.password ? ['--requirepass', options.password] : []),
+      redisServerArgs(port, [
+        ...(options.password ? ['--requirepass', options.password] : []),
+        ...(options.args ?? []),
+      ]),
       { stdio: ['ignore', 'pipe', 'ignore'] },
     );
     await new Promise<void>((resolve, reject) => {

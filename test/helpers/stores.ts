@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../server/src/logger';
 import { createRedisStore } from '../../server/src/stores/redis-store';
-import type { Store } from '../../server/src/stores/store';
+import { compareStreamIds, type Store } from '../../server/src/stores/store';
 
 /** The Redis started by jest's globalSetup (or TEST_REDIS_URL). */
 export function testRedisUrl(): string {
@@ -42,4 +42,10 @@ export function createTestRedisStore(
     keyPrefix: options.prefix ?? uniquePrefix(),
     logger: options.logger ?? silentLogger(),
   });
+}
+
+/** Feed positions (stream ids) in feed order: each above the one before, so none twice. */
+export function expectIncreasing(seqs: readonly string[]): void {
+  expect([...seqs].sort(compareStreamIds)).toEqual(seqs);
+  expect(new Set(seqs).size).toBe(seqs.length);
 }

@@ -25,7 +25,7 @@ export interface DirectoryChange {
   /** When this instance accepted the event (ISO 8601). */
   receivedAt: string;
   /** `seq` of the event in the events log (`GET /api/admin/events`). */
-  seq: number;
+  seq: string;
   /** Every text field of the event as WeCom sent it, for what is not named above. */
   fields: Readonly<Record<string, string>>;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createFeed, type Feed } from '../stores/feed';
-import type { Store } from '../stores/store';
+import type { Store, StreamRange } from '../stores/store';
 import type { DirectoryChange } from './directory-handoff';
 import { text, type XmlFields } from './xml';
 
@@ -51,14 +51,19 @@ export const eventEntrySchema = z.object({
 });
 export type EventEntry = z.infer<typeof eventEntrySchema>;
 
-/** Entries kept in the events log (the oldest go first). */
+/** Entries kept in the events log at most, within its retention (the oldest go first). */
 export const EVENTS_LOG_LENGTH = 10_000;
 
-export function createEventsLog(store: Store): Feed<EventEntry> {
+export function createEventsLog(
+  store: Store,
+  options: { retentionDays: number; now?: () => number },
+): Feed<EventEntry> {
   return createFeed(store, {
     name: 'callback-events',
     schema: eventEntrySchema,
+    retentionDays: options.retentionDays,
     maxLength: EVENTS_LOG_LENGTH,
+    now: options.now,
   });
 }
 
@@ -109,7 +114,7 @@ export function sessionsToEnd(event: CallbackEvent): string | undefined {
 
 export function toDirectoryChange(
   event: CallbackEvent,
-  accepted: { seq: number; at: string },
+  accepted: { seq: string; at: string },
 ): DirectoryChange {
   const textFields = Object.fromEntries(
     Object.entries(event.fields).filter(
@@ -137,12 +142,31 @@ export function toDirectoryChange(
   };
 }
 
-/** A page of the events log for `GET /api/admin/events`: `next` is the following `after`. */
+/** A read of the events log: a range and page size, and which events to keep. */
+export interface EventsQuery {
+  range: StreamRange;
+  limit: number;
+  receiver?: ReceiverName;
+  /** The event's name (`change_external_contact`, `text`, …). */
+  event?: string;
+}
+
+/**
+ * A page of the events log for `GET /api/admin/events`: `next` is the following `after` (or
+ * `before`); `FeedExpiredError` for an `after` older than the log keeps.
+ */
 export async function readEvents(
   log: Feed<EventEntry>,
-  after: number,
-  limit: number,
-): Promise<{ events: (EventEntry & { seq: number })[]; next: number | null }> {
-  const { entries, next } = await log.read(after, limit);
+  query: EventsQuery,
+): Promise<{ events: (EventEntry & { seq: string })[]; next: string | null }> {
+  const { receiver, event } = query;
+  const { entries, next } = await log.read({
+    range: query.range,
+    limit: query.limit,
+    filter:
+      receiver || event
+        ? (entry) => (!receiver || entry.receiver === receiver) && (!event || entry.event === event)
+        : undefined,
+  });
   return { events: entries, next };
 }

@@ -71,6 +71,8 @@ export interface Config {
   cacheTtlSeconds: number;
   /** Full org sync period (0 = only on demand). */
   orgSyncIntervalSeconds: number;
+  /** Days the org change feed and the callback events log keep their records. */
+  orgFeedRetentionDays: number;
   adminUserIds: readonly string[];
   adminToken?: string;
   logLevel: LogLevel;
@@ -247,6 +249,7 @@ const environmentSchema = z.object({
   SESSION_TTL_SECONDS: integer(60, 30 * 24 * 3600, 7200),
   CACHE_TTL_SECONDS: integer(0, 24 * 3600, 60),
   ORG_SYNC_INTERVAL_SECONDS: integer(0, 30 * 24 * 3600, 0),
+  ORG_FEED_RETENTION_DAYS: integer(1, 3650, 30),
   ADMIN_USERIDS: optionalString,
   ADMIN_TOKEN: optionalString.refine((v) => v === undefined || Buffer.byteLength(v) >= 16, {
     message: 'must be at least 16 bytes',
@@ -391,6 +394,7 @@ export function loadConfig(
     sessionTtlSeconds: env.SESSION_TTL_SECONDS,
     cacheTtlSeconds: env.CACHE_TTL_SECONDS,
     orgSyncIntervalSeconds: env.ORG_SYNC_INTERVAL_SECONDS,
+    orgFeedRetentionDays: env.ORG_FEED_RETENTION_DAYS,
     adminUserIds: Object.freeze(
       (env.ADMIN_USERIDS ?? '')
         .split(',')

@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import { createFeed, type Feed } from '../stores/feed';
 import type { Store } from '../stores/store';
 import type { WecomDirectory } from '../wecom/directory';
+import { type ChangesQuery, changeFilter } from './change-filter';
 import { type OrgChange, type OrgChangeRecord, orgChangeSchema } from './model';
 import { createOrgStore, type OrgStore } from './org-store';
 import { type DepartmentNode, departmentTree, type MembersPage, membersPage } from './reads';
@@ -21,6 +22,7 @@ import {
  * full syncs run. No HTTP here: the admin routes and the directory callback receiver call these.
  */
 
+export type { ChangesQuery } from './change-filter';
 export type { OrgChange, OrgChangeRecord } from './model';
 export type { DepartmentNode, MembersPage } from './reads';
 export {
@@ -45,10 +47,8 @@ export interface Directory {
   syncStatus(): Promise<SyncStatus>;
   departments(): Promise<{ departments: DepartmentNode[] }>;
   members(query: { departmentId?: number; cursor?: string; limit: number }): Promise<MembersPage>;
-  changes(
-    after: number,
-    limit: number,
-  ): Promise<{ changes: OrgChangeRecord[]; next: number | null }>;
+  /** A page of the change feed; `FeedExpiredError` for an `after` older than the feed keeps. */
+  changes(query: ChangesQuery): Promise<{ changes: OrgChangeRecord[]; next: string | null }>;
   /** Names from the snapshot (no WeCom call); undefined where the snapshot has none. */
   memberNames(userids: readonly string[]): Promise<(string | undefined)[]>;
   close(): Promise<void>;
@@ -67,6 +67,8 @@ export interface DirectoryDeps {
   now?: () => number;
   /** Full sync period in seconds (0 = only on demand). */
   intervalSeconds: number;
+  /** Days the change feed keeps its records. */
+  feedRetentionDays: number;
   runner: RunnerKind;
   /** Sync tuning (tests shorten back-offs and claims). */
   tuning?: Pick<
@@ -80,8 +82,12 @@ export const ORG_FEED_NAME = 'org-changes';
 export function createDirectory(deps: DirectoryDeps): Directory {
   const { store, logger, intervalSeconds } = deps;
   const orgStore = createOrgStore(store);
-  // The feed is never trimmed: a follower can rebuild its copy from seq 0.
-  const feed = createFeed(store, { name: ORG_FEED_NAME, schema: orgChangeSchema });
+  const feed = createFeed(store, {
+    name: ORG_FEED_NAME,
+    schema: orgChangeSchema,
+    retentionDays: deps.feedRetentionDays,
+    now: deps.now,
+  });
   const sync = createOrgSync({
     ...deps.tuning,
     store,
@@ -116,8 +122,12 @@ export function createDirectory(deps: DirectoryDeps): Directory {
     syncStatus: () => sync.status(),
     departments: async () => ({ departments: departmentTree(await orgStore.view()) }),
     members: async (query) => membersPage(await orgStore.view(), query),
-    async changes(after, limit) {
-      const page = await feed.read(after, limit);
+    async changes(query) {
+      const page = await feed.read({
+        range: query.range,
+        limit: query.limit,
+        filter: changeFilter(query),
+      });
       return { changes: page.entries, next: page.next };
     },
     memberNames: (userids) => orgStore.memberNames(userids),

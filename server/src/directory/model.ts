@@ -64,7 +64,7 @@ export const orgChangeSchema = z.object({
   after: z.record(z.string(), z.unknown()).optional(),
 });
 export type OrgChange = z.infer<typeof orgChangeSchema>;
-export type OrgChangeRecord = OrgChange & { seq: number };
+export type OrgChangeRecord = OrgChange & { seq: string };
 
 // ---- from WeCom's answers ------------------------------------------------------------------------
 

@@ -87,7 +87,7 @@ export interface SyncOutcome {
 
 export interface FullSyncResult extends SyncOutcome {
   /** The records written (with seq), or for a dry run the records that would be. */
-  records: (OrgChange & { seq?: number })[];
+  records: (OrgChange & { seq?: string })[];
 }
 
 export interface SyncStatus {

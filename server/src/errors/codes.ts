@@ -44,6 +44,11 @@ export const errorCodes: Readonly<Record<ErrorCode, { status: number; message: s
     status: 409,
     message: 'A full org sync is already running; see GET /api/admin/org/sync.',
   },
+  'feed.expired': {
+    status: 410,
+    message:
+      'The feed no longer keeps the records after `after` (retention): read the snapshot, then follow from `data.next`.',
+  },
   'auth.invalid_state': {
     status: 400,
     message:

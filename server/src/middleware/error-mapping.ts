@@ -5,6 +5,7 @@ import { OrgError, type OrgFailure } from '../directory/errors';
 import type { ErrorCode } from '../errors/codes';
 import { RequestError } from '../errors/request-error';
 import { JssdkError, type JssdkFailure } from '../jssdk/errors';
+import { FeedExpiredError } from '../stores/feed';
 import { StoreUnavailableError } from '../stores/store';
 import { RATE_LIMITED, shortFix, TRANSIENT } from '../wecom/errcodes';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
@@ -182,6 +183,8 @@ export function toRequestError(error: unknown, caller: Caller): RequestError {
   if (error instanceof OrgError) return fromOrg(error, caller);
   if (error instanceof StoreUnavailableError)
     return new RequestError('store.unavailable', { cause: error });
+  if (error instanceof FeedExpiredError)
+    return new RequestError('feed.expired', { cause: error, data: { next: error.next } });
   if (error instanceof WecomUnavailableError)
     return new RequestError('wecom.unavailable', { cause: error });
   if (error instanceof WecomApiError) {

@@ -1,29 +1,31 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
-import { type EventEntry, eventEntrySchema, readEvents } from '../callbacks/events';
+import { type EventEntry, eventEntrySchema, RECEIVERS, readEvents } from '../callbacks/events';
 import { guard } from '../middleware/guard';
 import type { AdminState } from '../middleware/state';
 import type { Feed } from '../stores/feed';
+import { checkFeedOrder, feedLimit, feedQueryShape, feedRange } from './feed-query';
 
-/** `GET /api/admin/events?after&limit`: accepted callback events, oldest first, from `after`. */
+/**
+ * `GET /api/admin/events?after&limit` (oldest first) or `?order=desc&before&limit` (newest
+ * first): accepted callback events, optionally only one receiver's or one event's.
+ */
 
-const eventsQuerySchema = z.object({
-  after: z
-    .string()
-    .regex(/^\d{1,15}$/, 'must be a seq from a previous page')
-    .transform(Number)
-    .optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 500')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(500))
-    .optional(),
-});
+const eventsQuerySchema = z
+  .object({
+    ...feedQueryShape,
+    limit: feedLimit(500),
+    receiver: z.enum(RECEIVERS).optional(),
+    event: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be an event name such as change_external_contact')
+      .optional(),
+  })
+  .superRefine(checkFeedOrder);
 
 const eventsResponseSchema = z.object({
-  events: z.array(eventEntrySchema.extend({ seq: z.number() })),
-  next: z.number().nullable(),
+  events: z.array(eventEntrySchema.extend({ seq: z.string() })),
+  next: z.string().nullable(),
 });
 
 const DEFAULT_LIMIT = 100;
@@ -35,7 +37,12 @@ export function eventRoutes(
   router.get(
     '/api/admin/events',
     guard({ query: eventsQuerySchema, response: eventsResponseSchema }, ({ query }) =>
-      readEvents(deps.eventsLog, query.after ?? 0, query.limit ?? DEFAULT_LIMIT),
+      readEvents(deps.eventsLog, {
+        range: feedRange(query),
+        limit: query.limit ?? DEFAULT_LIMIT,
+        receiver: query.receiver,
+        event: query.event,
+      }),
     ),
   );
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Directory } from '../directory';
 import { guard } from '../middleware/guard';
 import type { AdminState } from '../middleware/state';
+import { checkFeedOrder, feedLimit, feedQueryShape, feedRange } from './feed-query';
 
 /**
  * The synced org for the systems behind wecom-gate (admin router): the department tree, members
@@ -27,13 +28,15 @@ const membersQuery = z.object({
   limit: digits(1000, 'must be a whole number from 1 to 1000').pipe(z.number().min(1)).optional(),
 });
 
-const changesQuery = z.object({
-  after: digits(
-    Number.MAX_SAFE_INTEGER,
-    'must be a seq (a whole number, 0 = from the start)',
-  ).optional(),
-  limit: digits(1000, 'must be a whole number from 1 to 1000').pipe(z.number().min(1)).optional(),
-});
+const changesQuery = z
+  .object({
+    ...feedQueryShape,
+    limit: feedLimit(1000),
+    kind: z.enum(['department', 'member']).optional(),
+    op: z.enum(['created', 'updated', 'deleted']).optional(),
+    q: z.string().max(100, 'must be at most 100 characters').optional(),
+  })
+  .superRefine(checkFeedOrder);
 
 const DEFAULT_LIMIT = 100;
 
@@ -66,7 +69,7 @@ const memberWire = z.object({
 });
 
 const changeWire = z.object({
-  seq: z.number(),
+  seq: z.string(),
   kind: z.enum(['department', 'member']),
   op: z.enum(['created', 'updated', 'deleted']),
   id: z.union([z.number(), z.string()]),
@@ -141,9 +144,16 @@ export function orgRoutes(router: Router<AdminState>, deps: { directory: Directo
     guard(
       {
         query: changesQuery,
-        response: z.object({ changes: z.array(changeWire), next: z.number().nullable() }),
+        response: z.object({ changes: z.array(changeWire), next: z.string().nullable() }),
       },
-      ({ query }) => directory.changes(query.after ?? 0, query.limit ?? DEFAULT_LIMIT),
+      ({ query }) =>
+        directory.changes({
+          range: feedRange(query),
+          limit: query.limit ?? DEFAULT_LIMIT,
+          kind: query.kind,
+          op: query.op,
+          q: query.q || undefined,
+        }),
     ),
   );
   router.post(

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Counter, LogEntry, Store } from './store';
+import { type Counter, compareStreamIds, type Store, type StreamEntry } from './store';
 
 /**
  * In-process store for a single instance (used when REDIS_URL is unset). Same semantics as the
@@ -40,7 +40,7 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
   };
 
   const hashes = new Map<string, Map<string, string>>();
-  const logs = new Map<string, { last: number; entries: LogEntry[] }>();
+  const streams = new Map<string, MemoryStream>();
   const channels = new EventEmitter();
   channels.setMaxListeners(0);
 
@@ -94,17 +94,42 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
       const value = live(key)?.value;
       if (value instanceof Set) value.delete(member);
     },
-    appendToLog: async (key, values, maxLength) => {
-      const log = logs.get(key) ?? { last: 0, entries: [] };
-      logs.set(key, log);
-      const first = log.last + 1;
-      for (const value of values) log.entries.push({ seq: ++log.last, value });
-      if (maxLength !== undefined && log.entries.length > maxLength)
-        log.entries.splice(0, log.entries.length - maxLength);
-      return first;
+    streamAppend: async (key, values, trim = {}) => {
+      if (values.length === 0) return [];
+      const stream = streams.get(key) ?? {
+        lastMs: 0,
+        lastN: -1,
+        entries: [],
+        trimmedThrough: '0-0',
+      };
+      streams.set(key, stream);
+      const ids = values.map((value) => {
+        // Redis's rule: the clock's ms, never below the last id's; n counts within one ms.
+        const ms = Math.max(now(), stream.lastMs);
+        stream.lastN = ms === stream.lastMs ? stream.lastN + 1 : 0;
+        stream.lastMs = ms;
+        const id = `${ms}-${stream.lastN}`;
+        stream.entries.push({ id, value });
+        return id;
+      });
+      if (trim.minId !== undefined) dropOldest(stream, firstAbove(stream.entries, trim.minId, 0));
+      if (trim.maxLength !== undefined) dropOldest(stream, stream.entries.length - trim.maxLength);
+      return ids;
     },
-    readLog: async (key, after, limit) =>
-      (logs.get(key)?.entries ?? []).filter((entry) => entry.seq > after).slice(0, limit),
+    streamRange: async (key, range, count) => {
+      const stream = streams.get(key);
+      if (!stream) return { entries: [], trimmedThrough: '0-0' };
+      const { entries } = stream;
+      let page: StreamEntry[];
+      if ('after' in range) {
+        const start = firstAbove(entries, range.after, 1);
+        page = entries.slice(start, start + count);
+      } else {
+        const end = range.before ? firstAbove(entries, range.before, 0) : entries.length;
+        page = entries.slice(Math.max(0, end - count), end).reverse();
+      }
+      return { entries: page, trimmedThrough: stream.trimmedThrough };
+    },
     publish: async (channel, message) => {
       channels.emit(channel, message);
     },
@@ -141,9 +166,35 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
     close: async () => {
       clearInterval(sweeper);
       entries.clear();
-      logs.clear();
+      streams.clear();
       hashes.clear();
       channels.removeAllListeners();
     },
   };
+}
+
+interface MemoryStream {
+  lastMs: number;
+  lastN: number;
+  entries: StreamEntry[];
+  trimmedThrough: string;
+}
+
+/** The index of the first entry whose id is above `id` (`strict` 1) or at least `id` (0). */
+function firstAbove(entries: readonly StreamEntry[], id: string, strict: 0 | 1): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (compareStreamIds(entries[middle]!.id, id) < strict) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Drops the `count` oldest entries, remembering the newest of them as Redis's XDEL would. */
+function dropOldest(stream: MemoryStream, count: number): void {
+  if (count <= 0) return;
+  stream.trimmedThrough = stream.entries[count - 1]!.id;
+  stream.entries.splice(0, count);
 }

@@ -1,7 +1,7 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisConnection } from './redis-options';
-import { type Counter, type Store, StoreUnavailableError } from './store';
+import { type Counter, compareStreamIds, type Store, StoreUnavailableError } from './store';
 
 /**
  * The shared store. Every command is bounded: `commandTimeout` for a Redis that hangs, no offline
@@ -68,17 +68,54 @@ if redis.call('pttl', KEYS[1]) < tonumber(ARGV[2]) then
 end
 return 1`;
 
-/** ZADD values under consecutive sequence numbers from INCRBY KEYS[2]; trims to ARGV[1] (0 = all). */
-const APPEND_TO_LOG = `
-local n = #ARGV - 1
-local first = redis.call('incrby', KEYS[2], n) - n + 1
-for i = 2, #ARGV do
-  local seq = first + i - 2
-  redis.call('zadd', KEYS[1], seq, seq .. ':' .. ARGV[i])
+/**
+ * XADD each value (ARGV[3..]) under an id Redis makes; then drops entries below the id ARGV[1]
+ * ('' = none) and beyond the newest ARGV[2] (0 = all). Before each trim the newest entry it
+ * drops is deleted with XDEL, which makes it the stream's max-deleted-entry-id (XTRIM leaves
+ * that field alone): readers compare their position with it. Cheap: a seek and nothing else
+ * while nothing is old enough.
+ */
+const STREAM_APPEND = `
+local ids = {}
+for i = 3, #ARGV do
+  ids[#ids + 1] = redis.call('xadd', KEYS[1], '*', 'v', ARGV[i])
 end
-local keep = tonumber(ARGV[1])
-if keep > 0 then redis.call('zremrangebyrank', KEYS[1], 0, -keep - 1) end
-return first`;
+if ARGV[1] ~= '' then
+  local last = redis.call('xrevrange', KEYS[1], '(' .. ARGV[1], '-', 'COUNT', 1)
+  if #last > 0 then
+    redis.call('xdel', KEYS[1], last[1][1])
+    redis.call('xtrim', KEYS[1], 'MINID', ARGV[1])
+  end
+end
+local keep = tonumber(ARGV[2])
+if keep > 0 then
+  local excess = redis.call('xlen', KEYS[1]) - keep
+  if excess > 0 then
+    local dropped = redis.call('xrange', KEYS[1], '-', '+', 'COUNT', excess)
+    redis.call('xdel', KEYS[1], dropped[#dropped][1])
+    redis.call('xtrim', KEYS[1], 'MAXLEN', keep)
+  end
+end
+return ids`;
+
+/**
+ * In one step: the stream's max-deleted-entry-id, and up to ARGV[3] entries from ARGV[2]
+ * (XRANGE for ARGV[1] 'asc', XREVRANGE otherwise): {trimmed through, {{id, {'v', value}}, …}}.
+ */
+const STREAM_RANGE = `
+if redis.call('exists', KEYS[1]) == 0 then return {'0-0', {}} end
+local info = redis.call('xinfo', 'stream', KEYS[1])
+local trimmed = '0-0'
+for i = 1, #info, 2 do
+  if info[i] == 'max-deleted-entry-id' then trimmed = info[i + 1] end
+end
+local entries
+if ARGV[1] == 'asc' then
+  entries = redis.call('xrange', KEYS[1], ARGV[2], '+', 'COUNT', ARGV[3])
+else
+  entries = redis.call('xrevrange', KEYS[1], ARGV[2], '-', 'COUNT', ARGV[3])
+end
+return {trimmed, entries}`;
 
 type RedisWithCommands = (Redis | Cluster) & {
   deleteIfEquals(key: string, expected: string): Promise<number>;
@@ -90,7 +127,18 @@ type RedisWithCommands = (Redis | Cluster) & {
     windowMs: number,
   ): Promise<[] | [string, number, number]>;
   addToSet(key: string, member: string, ttlMs: number): Promise<number>;
-  appendToLog(key: string, seqKey: string, maxLength: number, ...values: string[]): Promise<number>;
+  streamAppend(
+    key: string,
+    minId: string,
+    maxLength: number,
+    ...values: string[]
+  ): Promise<string[]>;
+  streamRange(
+    key: string,
+    order: 'asc' | 'desc',
+    start: string,
+    count: number,
+  ): Promise<[string, [string, string[]][]]>;
 };
 
 const ms = (value: number) => Math.max(1, Math.ceil(value));
@@ -134,7 +182,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   redis.defineCommand('incrementWindow', { numberOfKeys: 1, lua: INCREMENT });
   redis.defineCommand('getAndIncrement', { numberOfKeys: 2, lua: GET_AND_INCREMENT });
   redis.defineCommand('addToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
-  redis.defineCommand('appendToLog', { numberOfKeys: 2, lua: APPEND_TO_LOG });
+  redis.defineCommand('streamAppend', { numberOfKeys: 1, lua: STREAM_APPEND });
+  redis.defineCommand('streamRange', { numberOfKeys: 1, lua: STREAM_RANGE });
 
   // Pub/sub needs a connection of its own; made on the first subscribe. Channel names carry the
   // key prefix by hand (ioredis prefixes keys, not channels).
@@ -266,15 +315,39 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
         await redis.addToSet(key, member, ms(ttlMs));
       }),
     setMembers: (key) => run('set members', () => redis.smembers(key)),
-    appendToLog: (key, values, maxLength = 0) =>
-      run('append to log', () => redis.appendToLog(key, `${key}:seq`, maxLength, ...values)),
-    readLog: (key, after, limit) =>
-      run('read log', async () =>
-        (await redis.zrangebyscore(key, `(${after}`, '+inf', 'LIMIT', 0, limit)).map((raw) => {
-          const colon = raw.indexOf(':');
-          return { seq: Number(raw.slice(0, colon)), value: raw.slice(colon + 1) };
-        }),
+    // Uniqueness of stream ids, also across a failover: Redis makes each id from its clock,
+    // `<ms>-<n>` with ms = max(now, the stream's last ms) and n counting within one ms, so on one
+    // master ids only grow, even after every entry was trimmed. A replica promoted after missing
+    // the last appends holds an older last id, but its clock has moved on: the failover itself
+    // takes seconds (the master must be seen down first), so the first id it makes lies above
+    // every id the lost master gave out, as long as the two clocks differ by less than that
+    // time (NTP keeps them within milliseconds). A counter (INCR) has no such floor: the promoted
+    // replica would hand out the lost numbers again.
+    streamAppend: (key, values, trim = {}) =>
+      run('stream append', async () =>
+        values.length === 0
+          ? []
+          : redis.streamAppend(key, trim.minId ?? '', trim.maxLength ?? 0, ...values),
       ),
+    streamRange: (key, range, count) =>
+      run('stream range', async () => {
+        // Nothing lies below 0-0 (and XREVRANGE refuses an end below it).
+        if ('before' in range && range.before && compareStreamIds(range.before, '0-0') <= 0)
+          return { entries: [], trimmedThrough: '0-0' };
+        const [trimmedThrough, raw] =
+          'after' in range
+            ? await redis.streamRange(
+                key,
+                'asc',
+                range.after === '0' ? '-' : `(${range.after}`,
+                count,
+              )
+            : await redis.streamRange(key, 'desc', range.before ? `(${range.before}` : '+', count);
+        return {
+          trimmedThrough,
+          entries: raw.map(([id, fields]) => ({ id, value: fields[1] ?? '' })),
+        };
+      }),
     publish: (channel, message) =>
       run('publish', async () => {
         await redis.publish(`${keyPrefix}${channel}`, message);

@@ -43,13 +43,28 @@ export interface Store {
   setMembers(key: string): Promise<string[]>;
   removeFromSet(key: string, member: string): Promise<void>;
   /**
-   * Appends values to an append-only log under consecutive sequence numbers (1, 2, …, never
-   * reused) and answers the first one. With `maxLength`, only the newest entries are kept.
-   * The log's keys are `key` and `key:seq`: give `key` a hash tag.
+   * Streams: append-only logs whose entries get ids `<ms>-<n>` (a Redis stream id) that increase
+   * in append order and are never given twice. Appends `values` in order, in one atomic step, and
+   * answers their ids. Then, when asked, drops entries older than `trim.minId` and beyond the
+   * newest `trim.maxLength`; the newest id dropped is kept as `trimmedThrough` (see
+   * `streamRange`). Every key of one stream carries the same hash tag.
    */
-  appendToLog(key: string, values: readonly string[], maxLength?: number): Promise<number>;
-  /** Up to `limit` entries with a sequence number above `after`, oldest first. */
-  readLog(key: string, after: number, limit: number): Promise<LogEntry[]>;
+  streamAppend(
+    key: string,
+    values: readonly string[],
+    trim?: { minId?: string; maxLength?: number },
+  ): Promise<string[]>;
+  /**
+   * Up to `count` entries: oldest first with an id above `after` (`0` = from the oldest kept),
+   * or newest first with an id below `before` (absent = from the newest). `trimmedThrough` is the
+   * newest id the stream has dropped (`0-0` when none): entries between an `after` below it and
+   * the first entry answered are gone.
+   */
+  streamRange(
+    key: string,
+    range: StreamRange,
+    count: number,
+  ): Promise<{ entries: StreamEntry[]; trimmedThrough: string }>;
   /** Sends a message to every instance subscribed to `channel` (this one included). */
   publish(channel: string, message: string): Promise<void>;
   /** Calls `handler` for each message on `channel` until the returned function is called. */
@@ -76,9 +91,19 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export interface LogEntry {
-  seq: number;
+export type StreamRange = { after: string } | { before?: string };
+
+export interface StreamEntry {
+  id: string;
   value: string;
+}
+
+/** Orders stream ids (`<ms>-<n>`; `<ms>` alone is `<ms>-0`): negative, 0 or positive as a <, =, > b. */
+export function compareStreamIds(a: string, b: string): number {
+  const [aMs, aN = '0'] = a.split('-');
+  const [bMs, bN = '0'] = b.split('-');
+  const difference = BigInt(aMs ?? 0) - BigInt(bMs ?? 0) || BigInt(aN) - BigInt(bN);
+  return difference > 0n ? 1 : difference < 0n ? -1 : 0;
 }
 
 export interface Counter {

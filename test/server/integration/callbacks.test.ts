@@ -9,6 +9,7 @@ import {
 } from '../../helpers/callbacks';
 import { errorBody, startTestGateway, type TestGateway } from '../../helpers/gateway';
 import { startTestSimulator } from '../../helpers/simulator';
+import { expectIncreasing } from '../../helpers/stores';
 
 // Two gateway instances on one Redis (one key prefix, each with its own connections, memos and
 // subscription), the simulator pushing events to them over HTTP as WeCom does.
@@ -57,16 +58,29 @@ afterAll(async () => {
 
 const admin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
 
-async function events(gateway: TestGateway, after = 0) {
-  const answer = await gateway.request<{
-    events: { seq: number; event: string; changeType?: string; ids: object; effect: string }[];
-    next: number | null;
-  }>('GET', `/api/admin/events?after=${after}&limit=500`, admin);
+interface EventsBody {
+  events: {
+    seq: string;
+    receiver: string;
+    event: string;
+    changeType?: string;
+    ids: object;
+    effect: string;
+  }[];
+  next: string | null;
+}
+
+async function events(gateway: TestGateway, after = '0') {
+  const answer = await gateway.request<EventsBody>(
+    'GET',
+    `/api/admin/events?after=${after}&limit=500`,
+    admin,
+  );
   expect(answer.status).toBe(200);
   return answer.body.events;
 }
 
-const lastSeq = async () => (await events(a)).at(-1)?.seq ?? 0;
+const lastSeq = async () => (await events(a)).at(-1)?.seq ?? '0';
 
 describe('the console’s URL verification', () => {
   it('succeeds against either instance, for each receiver', async () => {
@@ -267,20 +281,50 @@ describe('GET /api/admin/events', () => {
   it('pages with after/limit and next, oldest first', async () => {
     const all = await events(a);
     expect(all.length).toBeGreaterThanOrEqual(3);
-    const first = await a.request<{ events: { seq: number }[]; next: number | null }>(
-      'GET',
-      '/api/admin/events?limit=2',
-      admin,
-    );
+    const first = await a.request<EventsBody>('GET', '/api/admin/events?limit=2', admin);
     expect(first.body.events.map((e) => e.seq)).toEqual(all.slice(0, 2).map((e) => e.seq));
     expect(first.body.next).toBe(all[1]!.seq);
-    const rest = await a.request<{ events: { seq: number }[]; next: number | null }>(
+    const rest = await a.request<EventsBody>(
       'GET',
       `/api/admin/events?after=${first.body.next}&limit=500`,
       admin,
     );
     expect(rest.body.events.map((e) => e.seq)).toEqual(all.slice(2).map((e) => e.seq));
     expect(rest.body.next).toBeNull();
+    expectIncreasing(all.map((e) => e.seq));
+  });
+
+  it('reads newest first and keeps only one receiver or one event when asked', async () => {
+    const all = await events(a);
+    const newest = await a.request<EventsBody>(
+      'GET',
+      '/api/admin/events?order=desc&limit=2',
+      admin,
+    );
+    expect(newest.body).toEqual({ events: all.slice(-2).reverse(), next: all.at(-2)!.seq });
+    const older = await a.request<EventsBody>(
+      'GET',
+      `/api/admin/events?order=desc&before=${newest.body.next}&limit=500`,
+      admin,
+    );
+    expect(older.body).toEqual({ events: all.slice(0, -2).reverse(), next: null });
+
+    const directory = await a.request<EventsBody>(
+      'GET',
+      '/api/admin/events?receiver=directory',
+      admin,
+    );
+    expect(directory.body.events).toEqual(all.filter((e) => e.receiver === 'directory'));
+    expect(directory.body.events.length).toBeGreaterThan(0);
+    const contact = await a.request<EventsBody>(
+      'GET',
+      '/api/admin/events?order=desc&event=change_external_contact&receiver=app',
+      admin,
+    );
+    expect(contact.body.events).toEqual(
+      all.filter((e) => e.event === 'change_external_contact' && e.receiver === 'app').reverse(),
+    );
+    expect(contact.body.events.length).toBeGreaterThan(0);
   });
 
   it('is for admins only and checks its query', async () => {
@@ -288,6 +332,24 @@ describe('GET /api/admin/events', () => {
     const employee = await a.login('zhangsan');
     expect((await a.request('GET', '/api/admin/events', { token: employee })).status).toBe(403);
     expect((await a.request('GET', '/api/admin/events?limit=0', admin)).status).toBe(400);
-    expect((await a.request('GET', '/api/admin/events?after=-1', admin)).status).toBe(400);
+    for (const query of [
+      'after=-1',
+      'after=abc',
+      'after=1-2-3',
+      'after=1234567890123456-0',
+      'before=1-0',
+      'order=desc&after=1-0',
+      'order=sideways',
+      'limit=501',
+      'receiver=elsewhere',
+      'event=%3Cscript%3E',
+    ]) {
+      const answer = await a.request<{ code: string }>('GET', `/api/admin/events?${query}`, admin);
+      expect({ query, status: answer.status, code: answer.body.code }).toEqual({
+        query,
+        status: 400,
+        code: 'guard.invalid_input',
+      });
+    }
   });
 });

@@ -1,9 +1,10 @@
 import type { Simulator } from '../../../server/src/sandbox/index';
+import { createMemoryStore } from '../../../server/src/stores/memory-store';
 import { CALLBACK_ENV, DIRECTORY_CALLBACK, eventually } from '../../helpers/callbacks';
 import { errorBody, startTestGateway, type TestGateway } from '../../helpers/gateway';
 import { plain, TEST_ORG_TUNING, truthOf } from '../../helpers/org';
 import { startTestSimulator } from '../../helpers/simulator';
-import { testRedisUrl, uniquePrefix } from '../../helpers/stores';
+import { expectIncreasing, testRedisUrl, uniquePrefix } from '../../helpers/stores';
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 
@@ -19,6 +20,11 @@ interface SyncStatusBody {
     wecomCalls: number;
     error?: unknown;
   };
+}
+
+interface ChangesBody {
+  changes: { seq: string; kind: string; op: string; id: string | number }[];
+  next: string | null;
 }
 
 /** Polls GET /api/admin/org/sync until no sync runs and one has finished (at most ~10 s). */
@@ -139,18 +145,62 @@ describe('org routes on BullMQ, two instances sharing Redis', () => {
       expect.objectContaining({ userid: 'zhangsan' }),
     ]);
 
-    const page = await get<{ changes: { seq: number }[]; next: number }>(
-      one,
-      '/api/admin/org/changes?after=0&limit=10',
-    );
-    expect(page.body.changes.map((c) => c.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(page.body.next).toBe(10);
-    const tail = await get<{ changes: { seq: number }[]; next: number | null }>(
+    const page = await get<ChangesBody>(one, '/api/admin/org/changes?after=0&limit=10');
+    const seqs = page.body.changes.map((c) => c.seq);
+    expect(seqs).toHaveLength(10);
+    expect(page.body.next).toBe(seqs[9]);
+    const tail = await get<ChangesBody>(
       one,
       `/api/admin/org/changes?after=${page.body.next}&limit=1000`,
     );
-    expect(tail.body.changes.map((c) => c.seq)).toEqual([11, 12, 13, 14, 15, 16, 17, 18]);
     expect(tail.body.next).toBeNull();
+    const all = [...seqs, ...tail.body.changes.map((c) => c.seq)];
+    expect(all).toHaveLength(18);
+    expectIncreasing(all);
+  });
+
+  it('reads the feed newest first, and filtered by kind, op and text, in pages', async () => {
+    const all = (await get<ChangesBody>(one, '/api/admin/org/changes?limit=1000')).body.changes;
+    const newest = await get<ChangesBody>(one, '/api/admin/org/changes?order=desc&limit=5');
+    expect(newest.body).toEqual({ changes: all.slice(-5).reverse(), next: all.at(-5)!.seq });
+    const older = await get<ChangesBody>(
+      one,
+      `/api/admin/org/changes?order=desc&before=${newest.body.next}&limit=1000`,
+    );
+    expect(older.body).toEqual({ changes: all.slice(0, -5).reverse(), next: null });
+
+    const departments = await get<ChangesBody>(
+      one,
+      '/api/admin/org/changes?order=desc&kind=department&op=created&limit=1000',
+    );
+    expect(departments.body.changes).toEqual(all.filter((c) => c.kind === 'department').reverse());
+    expect(departments.body.changes).toHaveLength(5);
+    expect((await get(one, '/api/admin/org/changes?op=deleted')).body).toEqual({
+      changes: [],
+      next: null,
+    });
+    // Text: in the id or the name, case-insensitively.
+    for (const q of ['HUANG', '黄丽']) {
+      const found = await get<ChangesBody>(
+        one,
+        `/api/admin/org/changes?q=${encodeURIComponent(q)}`,
+      );
+      expect(found.body.changes.map((c) => c.id)).toEqual(['huangli']);
+    }
+    const sales = await get<ChangesBody>(
+      one,
+      `/api/admin/org/changes?q=${encodeURIComponent('销售')}&kind=department`,
+    );
+    expect(sales.body.changes.map((c) => c.id)).toEqual([2, 3]);
+    // A filtered page ends at its last record: the next one goes on from there.
+    const firstMember = await get<ChangesBody>(one, '/api/admin/org/changes?kind=member&limit=1');
+    const members = all.filter((c) => c.kind === 'member');
+    expect(firstMember.body).toEqual({ changes: [members[0]], next: members[0]!.seq });
+    const secondMember = await get<ChangesBody>(
+      one,
+      `/api/admin/org/changes?kind=member&limit=1&after=${firstMember.body.next}`,
+    );
+    expect(secondMember.body.changes).toEqual([members[1]]);
   });
 
   it('refuses bad queries with guard.invalid_input', async () => {
@@ -160,6 +210,15 @@ describe('org routes on BullMQ, two instances sharing Redis', () => {
       '/api/admin/org/members?departmentId=abc',
       '/api/admin/org/members?cursor=not-one-of-ours',
       '/api/admin/org/changes?after=-1',
+      '/api/admin/org/changes?after=abc',
+      '/api/admin/org/changes?after=1-2-3',
+      '/api/admin/org/changes?before=1-0',
+      '/api/admin/org/changes?order=desc&after=1-0',
+      '/api/admin/org/changes?order=newest',
+      '/api/admin/org/changes?kind=team',
+      '/api/admin/org/changes?op=moved',
+      `/api/admin/org/changes?q=${'x'.repeat(101)}`,
+      '/api/admin/org/changes?limit=0',
       '/api/admin/org/changes?limit=5000',
     ]) {
       const answer = await get(one, path);
@@ -274,7 +333,11 @@ describe('directory callbacks keep the org snapshot equal to the truth without a
         (await gateway.request('POST', '/api/admin/org/sync', { token: ADMIN_TOKEN })).status,
       ).toBe(202);
       const first = await settled(gateway);
-      const seq = first.last!.changes;
+      const seq = (
+        await gateway.request<ChangesBody>('GET', '/api/admin/org/changes?order=desc&limit=1', {
+          token: ADMIN_TOKEN,
+        })
+      ).body.changes[0]!.seq;
 
       const team = sim.org.addDepartment({ name: '数据组', parentid: 6 });
       sim.org.addMember({ userid: 'analyst', name: '分析师', department: [team.id] });
@@ -287,9 +350,11 @@ describe('directory callbacks keep the org snapshot equal to the truth without a
         5000,
       );
       expect(snapshot).toEqual(truth);
-      const changes = await gateway.request<{
-        changes: { seq: number; op: string; id: unknown }[];
-      }>('GET', `/api/admin/org/changes?after=${seq}`, { token: ADMIN_TOKEN });
+      const changes = await gateway.request<ChangesBody>(
+        'GET',
+        `/api/admin/org/changes?after=${seq}`,
+        { token: ADMIN_TOKEN },
+      );
       // Events are handed off two at a time: the records' order follows which applied first.
       const written = changes.body.changes.map((c) => `${c.op} ${c.id}`).sort();
       expect(written).toEqual(
@@ -303,6 +368,68 @@ describe('directory callbacks keep the org snapshot equal to the truth without a
       });
     } finally {
       await gateway.close();
+    }
+  }, 30_000);
+});
+
+describe('feeds past their retention (ORG_FEED_RETENTION_DAYS)', () => {
+  it('answer 410 feed.expired to a reader left behind, with the position to follow from', async () => {
+    const sim = await startTestSimulator();
+    const store = createMemoryStore();
+    let daysLater = 0;
+    const gateway = await startTestGateway({
+      simulator: sim,
+      env: { ADMIN_TOKEN, ORG_FEED_RETENTION_DAYS: '7' },
+      store,
+      now: () => Date.now() + daysLater * 24 * 3600 * 1000,
+      orgSync: TEST_ORG_TUNING,
+    });
+    const read = <T>(path: string) => gateway.request<T>('GET', path, { token: ADMIN_TOKEN });
+    const event = { at: new Date().toISOString(), receiver: 'app', event: 'x', ids: {} } as const;
+    try {
+      await gateway.deps.directory.sync.runFull();
+      const [first] = (await read<ChangesBody>('/api/admin/org/changes?limit=1')).body.changes;
+      const [firstEvent] = await gateway.deps.callbacks.eventsLog.append([
+        { ...event, effect: 'none' },
+        { ...event, effect: 'none' },
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+
+      // A week on, the next record drops everything older than this moment.
+      daysLater = 7;
+      sim.org.updateDepartment(4, { name: '品牌市场部' });
+      expect(await gateway.deps.directory.sync.runFull()).toMatchObject({ ok: true, changes: 1 });
+      const [renamed] = (await read<ChangesBody>('/api/admin/org/changes')).body.changes;
+      expect(renamed).toMatchObject({ kind: 'department', op: 'updated', id: 4 });
+      const expired = await read<{ code: string; message: string; data: { next: string } }>(
+        `/api/admin/org/changes?after=${first!.seq}`,
+      );
+      expect(expired.status).toBe(410);
+      expect(expired.body).toMatchObject({ code: 'feed.expired', data: { next: renamed!.seq } });
+      expect(expired.body.message).toMatch(/read the snapshot, then follow from/);
+      // Following from there after reading the snapshot: nothing more yet.
+      expect((await read(`/api/admin/org/changes?after=${renamed!.seq}`)).body).toEqual({
+        changes: [],
+        next: null,
+      });
+
+      const [lastEvent] = await gateway.deps.callbacks.eventsLog.append([
+        { ...event, effect: 'none' },
+      ]);
+      const expiredEvents = await read<{ code: string; data: { next: string } }>(
+        `/api/admin/events?after=${firstEvent!.seq}`,
+      );
+      expect(expiredEvents.status).toBe(410);
+      expect(expiredEvents.body).toMatchObject({
+        code: 'feed.expired',
+        data: { next: lastEvent!.seq },
+      });
+      expect((await read<{ events: unknown[] }>('/api/admin/events')).body.events).toEqual([
+        lastEvent,
+      ]);
+    } finally {
+      await gateway.close();
+      await store.close();
     }
   }, 30_000);
 });

@@ -53,6 +53,7 @@ const TEXT = {
   'wecom.unavailable': '企业微信暂时无法访问，请稍后再试。',
   'store.unavailable': '存储（Redis）暂时无法访问。',
   'org.sync_running': '已有一次同步正在进行。',
+  'feed.expired': '该位置之后的记录已超过保留期限，请从头查看。',
 };
 
 /** What an admin reads for an error: Chinese first, then the server's (English) message. */

@@ -15,7 +15,7 @@ const CORP = 'wwUnitTestCorp';
 
 function setup(onDirectoryChange?: (change: DirectoryChange) => Promise<void>) {
   const store = createMemoryStore();
-  const eventsLog = createEventsLog(store);
+  const eventsLog = createEventsLog(store, { retentionDays: 30 });
   const ended: string[] = [];
   const receivers = createCallbackReceivers({
     keys: { directory: keys },
@@ -58,7 +58,7 @@ describe('directory hand-off', () => {
     await deliver(UPDATE_USER);
     await deliver(UPDATE_USER); // a retry: applied once
     await new Promise((resolve) => setImmediate(resolve));
-    const { entries } = await eventsLog.read(0, 10);
+    const { entries } = await eventsLog.read({ range: { after: '0' }, limit: 10 });
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ effect: 'sessions_ended+handed_off' });
     expect(ended).toEqual(['lisi']);
@@ -77,17 +77,19 @@ describe('directory hand-off', () => {
   it('records the change alone when no handler is registered', async () => {
     const { deliver, eventsLog } = setup();
     await deliver(UPDATE_USER.replace('update_user', 'create_user'));
-    expect((await eventsLog.read(0, 10)).entries[0]).toMatchObject({ effect: 'recorded' });
+    expect((await eventsLog.read({ range: { after: '0' }, limit: 10 })).entries[0]).toMatchObject({
+      effect: 'recorded',
+    });
   });
 
   it('releases the claim when an effect fails, so that the retry applies the event', async () => {
     const { deliver, eventsLog, store } = setup();
-    const failing = { ...store, appendToLog: async () => Promise.reject(new Error('down')) };
+    const failing = { ...store, streamAppend: async () => Promise.reject(new Error('down')) };
     const broken = createCallbackReceivers({
       keys: { directory: keys },
       corpId: CORP,
       store,
-      eventsLog: createEventsLog(failing),
+      eventsLog: createEventsLog(failing, { retentionDays: 30 }),
       effects: {
         forgetCustomer: async () => {},
         forgetGroupChat: async () => {},
@@ -105,6 +107,6 @@ describe('directory hand-off', () => {
     const body = async () => `<xml><Encrypt>${sealed.encrypt}</Encrypt></xml>`;
     await expect(broken.deliver('directory', query, body)).rejects.toThrow('down');
     await deliver(UPDATE_USER);
-    expect((await eventsLog.read(0, 10)).entries).toHaveLength(1);
+    expect((await eventsLog.read({ range: { after: '0' }, limit: 10 })).entries).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { createMemoryStore } from '../../../../server/src/stores/memory-store';
-import type { Store } from '../../../../server/src/stores/store';
-import { createTestRedisStore, uniquePrefix } from '../../../helpers/stores';
+import { compareStreamIds, type Store } from '../../../../server/src/stores/store';
+import { createTestRedisStore, expectIncreasing, uniquePrefix } from '../../../helpers/stores';
 
 // The same behaviour from both stores: the rest of the server relies on it.
 describe.each([
@@ -82,23 +82,67 @@ describe.each([
     expect(await store.setMembers('no-such-set')).toEqual([]);
   });
 
-  it('should append to a log under consecutive sequence numbers and read from any of them', async () => {
-    expect(await store.appendToLog('log:{a}', ['one', 'two:with:colons'])).toBe(1);
-    expect(await store.appendToLog('log:{a}', ['three'])).toBe(3);
-    expect(await store.readLog('log:{a}', 0, 10)).toEqual([
-      { seq: 1, value: 'one' },
-      { seq: 2, value: 'two:with:colons' },
-      { seq: 3, value: 'three' },
-    ]);
-    expect(await store.readLog('log:{a}', 1, 1)).toEqual([{ seq: 2, value: 'two:with:colons' }]);
-    expect(await store.readLog('log:{a}', 3, 10)).toEqual([]);
-    expect(await store.readLog('log:{none}', 0, 10)).toEqual([]);
+  it('should append to a stream under increasing ids and read them oldest or newest first', async () => {
+    const ids = [
+      ...(await store.streamAppend('s:{a}', ['one', 'two:with:colons'])),
+      ...(await store.streamAppend('s:{a}', ['three'])),
+    ];
+    expect(await store.streamAppend('s:{a}', [])).toEqual([]);
+    // Redis's id form on both stores: the clock's ms, and a counter within one ms.
+    for (const id of ids) expect(id).toMatch(/^\d{13}-\d+$/);
+    expect(Math.abs(Number(ids[0]!.split('-')[0]) - Date.now())).toBeLessThan(60_000);
+    expectIncreasing(ids);
+    const [one, two, three] = ids as [string, string, string];
+    const entries = [
+      { id: one, value: 'one' },
+      { id: two, value: 'two:with:colons' },
+      { id: three, value: 'three' },
+    ];
+    const none = '0-0';
+    expect(await store.streamRange('s:{a}', { after: '0' }, 10)).toEqual({
+      entries,
+      trimmedThrough: none,
+    });
+    expect((await store.streamRange('s:{a}', { after: one }, 1)).entries).toEqual([entries[1]]);
+    expect((await store.streamRange('s:{a}', { after: three }, 10)).entries).toEqual([]);
+    expect((await store.streamRange('s:{a}', {}, 2)).entries).toEqual([entries[2], entries[1]]);
+    expect((await store.streamRange('s:{a}', { before: two }, 10)).entries).toEqual([entries[0]]);
+    expect((await store.streamRange('s:{a}', { before: one }, 10)).entries).toEqual([]);
+    expect((await store.streamRange('s:{a}', { before: '0' }, 10)).entries).toEqual([]);
+    // A position between two ids, or a bare ms, reads as Redis reads it.
+    expect((await store.streamRange('s:{a}', { after: '1' }, 10)).entries).toEqual(entries);
+    expect(await store.streamRange('s:{none}', { after: '0' }, 10)).toEqual({
+      entries: [],
+      trimmedThrough: none,
+    });
+    expect(await store.streamRange('s:{none}', {}, 10)).toEqual({
+      entries: [],
+      trimmedThrough: none,
+    });
   });
 
-  it('should keep only the newest entries of a bounded log, never reusing a number', async () => {
-    await store.appendToLog('log:{b}', ['1', '2', '3'], 2);
-    expect(await store.appendToLog('log:{b}', ['4'], 2)).toBe(4);
-    expect((await store.readLog('log:{b}', 0, 10)).map((entry) => entry.seq)).toEqual([3, 4]);
+  it('should trim a stream by age and by length, remember the newest id dropped and never reuse one', async () => {
+    const first = await store.streamAppend('s:{b}', ['1', '2', '3']);
+    // Older than the third id goes; the second is the newest dropped.
+    const [fourth] = await store.streamAppend('s:{b}', ['4'], { minId: first[2] });
+    const kept = await store.streamRange('s:{b}', { after: '0' }, 10);
+    expect(kept).toEqual({
+      entries: [
+        { id: first[2], value: '3' },
+        { id: fourth, value: '4' },
+      ],
+      trimmedThrough: first[1],
+    });
+    // Only the newest one stays; later ids are still above every earlier one.
+    const [fifth] = await store.streamAppend('s:{b}', ['5'], { maxLength: 1 });
+    expect(await store.streamRange('s:{b}', { after: '0' }, 10)).toEqual({
+      entries: [{ id: fifth, value: '5' }],
+      trimmedThrough: fourth,
+    });
+    expect(compareStreamIds(fifth!, fourth!)).toBeGreaterThan(0);
+    // Nothing old enough, nothing beyond the length: nothing dropped.
+    await store.streamAppend('s:{b}', ['6'], { minId: '1-0', maxLength: 10 });
+    expect((await store.streamRange('s:{b}', { after: '0' }, 10)).trimmedThrough).toBe(fourth);
   });
 
   it('should extend a lifetime only while the key holds the expected value', async () => {
