@@ -322,7 +322,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     // takes seconds (the master must be seen down first), so the first id it makes lies above
     // every id the lost master gave out, as long as the two clocks differ by less than that
     // time (NTP keeps them within milliseconds). A counter (INCR) has no such floor: the promoted
-    // replica would hand out the lost numbers again.
+    // replica would hand out the lost numbers again. (Writes that a cut-off master still took
+    // after the promotion are lost with it, whatever the ids; min-replicas-to-write bounds them.)
     streamAppend: (key, values, trim = {}) =>
       run('stream append', async () =>
         values.length === 0

@@ -47,7 +47,7 @@ export interface Store {
    * in append order and are never given twice. Appends `values` in order, in one atomic step, and
    * answers their ids. Then, when asked, drops entries older than `trim.minId` and beyond the
    * newest `trim.maxLength`; the newest id dropped is kept as `trimmedThrough` (see
-   * `streamRange`). Every key of one stream carries the same hash tag.
+   * `streamRange`). A stream is one key (one hash slot in a cluster).
    */
   streamAppend(
     key: string,
