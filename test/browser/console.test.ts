@@ -27,6 +27,86 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 const rows = (page: Page, table: string) => page.locator(`[data-table="${table}"] tbody tr`);
+const pager = (page: Page, part: string) => page.locator(`[data-pager="${part}"]`);
+
+/** A GET of the JSON API from the page, with its session cookie. */
+const getJson = <T>(page: Page, path: string): Promise<T> =>
+  page.evaluate(async (url) => (await fetch(url)).json(), path);
+
+/** Waits until the table's rows are exactly these records (by `seq`), in this order. */
+async function waitForSeqs(page: Page, table: string, seqs: string[]): Promise<void> {
+  await page.waitForFunction(
+    ({ table, seqs }) =>
+      [...document.querySelectorAll(`[data-table="${table}"] tbody tr`)]
+        .map((tr) => tr.getAttribute('data-seq'))
+        .join() === seqs.join(),
+    { table, seqs },
+  );
+}
+
+/** Sets the change feed's filters (a search by id or name included) as an admin would. */
+async function filterChanges(
+  page: Page,
+  filters: { kind: string; op: string; q: string },
+): Promise<void> {
+  await page.selectOption('[data-filter="kind"]', filters.kind);
+  await page.selectOption('[data-filter="op"]', filters.op);
+  await page.fill('[data-filter="q"]', filters.q);
+  await page.click('[data-action="search"]');
+}
+
+/** Waits until the change feed shows exactly these records (`<kind> <op>`, in order). */
+async function waitForChanges(page: Page, records: string[]): Promise<void> {
+  await page.waitForFunction(
+    (records) =>
+      [...document.querySelectorAll('[data-table="changes"] tbody tr')]
+        .map((tr) => `${tr.getAttribute('data-kind')} ${tr.getAttribute('data-op')}`)
+        .join() === records.join(),
+    records,
+  );
+}
+
+/**
+ * How the page fits a screen `width` wide: how far the document reaches past it, how many buttons
+ * are visible and the labels of those whose text takes more than one line, and the tables not in
+ * a sideways-scrolling box within it.
+ */
+function phoneLayout(page: Page, width: number) {
+  return page.evaluate((width) => {
+    const px = (value: string) => Number.parseFloat(value) || 0;
+    const visible = [...document.querySelectorAll('button')].filter(
+      (button) => button.getClientRects().length > 0,
+    );
+    const wrapped = visible
+      .filter((button) => {
+        const style = getComputedStyle(button);
+        const text =
+          button.getBoundingClientRect().height -
+          px(style.paddingTop) -
+          px(style.paddingBottom) -
+          px(style.borderTopWidth) -
+          px(style.borderBottomWidth);
+        return Math.round(text / px(style.lineHeight)) !== 1;
+      })
+      .map((button) => button.textContent);
+    // A table must sit in a box of its own that scrolls sideways, within the screen.
+    const scroller = (table: Element) => {
+      for (let box = table.parentElement; box && box !== document.body; box = box.parentElement)
+        if (['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) return box;
+      return undefined;
+    };
+    const tablesOutside = [...document.querySelectorAll('table')]
+      .filter((table) => (scroller(table)?.getBoundingClientRect().right ?? Infinity) > width)
+      .map((table) => table.dataset.table);
+    const root = document.documentElement;
+    return {
+      overflow: root.scrollWidth - root.clientWidth,
+      buttons: visible.length,
+      wrapped,
+      tablesOutside,
+    };
+  }, width);
+}
 
 describe('the admin console', () => {
   test('an admin signs in through the QR login page with one click and sees the doctor’s checks', async () => {
@@ -116,7 +196,7 @@ describe('the admin console', () => {
     expect(lines[4]).toMatch(/^user,nobody-here,,unresolved:not_found:60111$/);
   });
 
-  test('starts an org sync, watches it finish and pages through the change feed', async () => {
+  test('starts an org sync, watches it finish and pages through the change feed newest first', async () => {
     const { page } = admin;
     await page.click('[data-tab="org"]');
     await page.locator('[data-last]').waitFor();
@@ -131,39 +211,81 @@ describe('the admin console', () => {
     await page.locator('[data-last="ok"]').waitFor({ timeout: 30_000 });
     await page.locator('[data-sync="running"]').waitFor({ state: 'detached' });
     const changes = Number(await page.locator('[data-count="changes"]').textContent());
-    // The first sync records every department and member as created: more than one page of 10.
+    // The first sync records every department and member it sees as created: two pages of 10.
     expect(changes).toBeGreaterThan(10);
+    expect(changes).toBeLessThanOrEqual(20);
 
-    // The first page of the feed, then the next, then back.
-    await page.waitForFunction(
-      () => document.querySelectorAll('[data-table="changes"] tbody tr').length === 10,
+    // The whole feed oldest first, as scripts read it; the console shows it the other way round.
+    const all = await getJson<{ changes: { seq: string | number }[] }>(
+      page,
+      '/api/admin/org/changes?limit=1000',
     );
-    // The first page starts at the oldest record of the feed.
-    const oldest = await page.evaluate(async () => {
-      const answer = await fetch('/api/admin/org/changes?limit=11');
-      return ((await answer.json()) as { changes: { seq: string }[] }).changes.map((c) => c.seq);
-    });
-    await expect(rows(page, 'changes').first().getAttribute('data-seq')).resolves.toBe(oldest[0]);
+    const newest = all.changes.map((change) => String(change.seq)).reverse();
+    expect(newest).toHaveLength(changes);
+    await waitForSeqs(page, 'changes', newest.slice(0, 10));
+    await expect(pager(page, 'first').isDisabled()).resolves.toBe(true);
+    await expect(pager(page, 'previous').isDisabled()).resolves.toBe(true);
     await screenshot(page, 'console-org');
-    await page.click('[data-pager="next"]');
-    await page.waitForFunction(
-      (eleventh) =>
-        document.querySelector('[data-table="changes"] tbody tr')?.getAttribute('data-seq') ===
-        eleventh,
-      oldest[10],
-    );
-    await expect(page.locator('[data-pager="page"]').textContent()).resolves.toBe('第 2 页');
-    await page.click('[data-pager="previous"]');
-    await page.waitForFunction(
-      (first) =>
-        document.querySelector('[data-table="changes"] tbody tr')?.getAttribute('data-seq') ===
-        first,
-      oldest[0],
-    );
-    await expect(page.locator('[data-pager="previous"]').isDisabled()).resolves.toBe(true);
+
+    await pager(page, 'next').click();
+    await waitForSeqs(page, 'changes', newest.slice(10));
+    await expect(pager(page, 'page').textContent()).resolves.toBe('第 2 页');
+    // The oldest page: nothing further to go to.
+    await expect(pager(page, 'next').isDisabled()).resolves.toBe(true);
+    await pager(page, 'previous').click();
+    await waitForSeqs(page, 'changes', newest.slice(0, 10));
+    await pager(page, 'next').click();
+    await waitForSeqs(page, 'changes', newest.slice(10));
+    await pager(page, 'first').click();
+    await waitForSeqs(page, 'changes', newest.slice(0, 10));
+    await expect(pager(page, 'previous').isDisabled()).resolves.toBe(true);
+    await expect(pager(page, 'next').isDisabled()).resolves.toBe(false);
   });
 
-  test('shows the callback events WeCom delivered', async () => {
+  test('filters the change feed and shows labels and department names beside ids', async () => {
+    const { page } = admin;
+    // 黄丽 moves from 客户成功部 (5) and 销售部 (2) to 技术部 (6) in WeCom; the directory callback
+    // brings the change into the feed as one member update.
+    const move = await fetch(`${simulatorUrl}/sandbox/org/members/huangli`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ department: [6] }),
+    });
+    expect(move.ok).toBe(true);
+    const updated = '/api/admin/org/changes?limit=1000&kind=member&op=updated&q=huangli';
+    for (let attempt = 0; ; attempt += 1) {
+      const { changes } = await getJson<{ changes: unknown[] }>(page, updated);
+      if (changes.length > 0) break;
+      if (attempt > 50) throw new Error('the member update did not reach the feed');
+      await page.waitForTimeout(100);
+    }
+
+    await filterChanges(page, { kind: 'member', op: 'updated', q: 'huangli' });
+    await waitForChanges(page, ['member updated']);
+    const department = page.locator('[data-table="changes"] [data-field="department"]');
+    await expect(department.locator('.field').textContent()).resolves.toBe('部门');
+    await expect(department.locator('.field').getAttribute('title')).resolves.toBe('department');
+    const moved = await department.textContent();
+    expect(moved).toMatch(/客户成功部\s*5.*销售部\s*2.*→.*技术部\s*6/);
+    await expect(pager(page, 'next').isDisabled()).resolves.toBe(true);
+
+    // Departments only: the five in the app's visible range the first sync created, each named
+    // beside its id, and the parent by its name.
+    await filterChanges(page, { kind: 'department', op: '', q: '' });
+    await waitForChanges(page, Array(5).fill('department created'));
+    const east = rows(page, 'changes').filter({ has: page.locator('td [data-department="3"]') });
+    await expect(east.locator('td').nth(4).textContent()).resolves.toMatch(/^华东销售组\s*3$/);
+    const parent = east.locator('[data-field="parentid"]');
+    await expect(parent.locator('.field').textContent()).resolves.toBe('上级部门');
+    await expect(parent.textContent()).resolves.toMatch(/销售部\s*2/);
+    await expect(pager(page, 'next').isDisabled()).resolves.toBe(true);
+
+    // A search by name, whatever the kind.
+    await filterChanges(page, { kind: '', op: '', q: '华东' });
+    await waitForChanges(page, ['department created']);
+  });
+
+  test('shows the callback events WeCom delivered, newest first and in Chinese', async () => {
     const { page } = admin;
     // A change in the simulator's world, which it delivers to /wecom/callback/app.
     const change = await fetch(`${simulatorUrl}/sandbox/world/remove-follower`, {
@@ -174,15 +296,70 @@ describe('the admin console', () => {
     expect(change.ok).toBe(true);
     await page.click('[data-tab="events"]');
     await page.locator('[data-page="events"]').waitFor();
-    for (let attempt = 0; (await rows(page, 'events').count()) === 0; attempt += 1) {
+    const first = rows(page, 'events').first();
+    for (
+      let attempt = 0;
+      !(await first.textContent().catch(() => ''))?.includes('wmYsDemoCust03');
+      attempt += 1
+    ) {
       if (attempt > 50) throw new Error('no callback event arrived');
       await page.waitForTimeout(100);
       await page.click('[data-action="refresh"]');
     }
-    const text = await rows(page, 'events').first().textContent();
-    expect(text).toContain('change_external_contact');
-    expect(text).toContain('wmYsDemoCust03');
+    // The customer event came last, so it is first; the directory event of the move before it.
+    await expect(first.locator('[data-event]').textContent()).resolves.toMatch(
+      /^客户变更\s*change_external_contact$/,
+    );
+    await expect(first.locator('[data-change-type]').textContent()).resolves.toMatch(
+      /^删除客户\s*del_external_contact$/,
+    );
+    const second = rows(page, 'events').nth(1);
+    await expect(second.locator('[data-event]').textContent()).resolves.toMatch(/^通讯录变更/);
+    await expect(second.locator('[data-change-type]').textContent()).resolves.toMatch(
+      /^更新成员\s*update_user$/,
+    );
+    await expect(rows(page, 'events').count()).resolves.toBe(2);
+    // Two events fit on one page: there is no next page.
+    await expect(pager(page, 'next').isDisabled()).resolves.toBe(true);
     await screenshot(page, 'console-events');
+  });
+
+  test('on a 390×844 phone no page scrolls sideways and no button wraps', async () => {
+    const { page } = admin;
+    const tabs = ['doctor', 'names', 'org', 'events'];
+    const seen = [];
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      for (const tab of tabs) {
+        await page.click(`[data-tab="${tab}"]`);
+        await page.locator(`[data-page="${tab}"]`).waitFor();
+        if (tab === 'doctor') await page.locator('[data-check]').first().waitFor();
+        if (tab === 'names') {
+          await page.fill('[data-input="ids"]', 'zhangsan\nwmYsDemoCust01\nwrYsDemoGroup01');
+          await page.click('[data-action="resolve"]');
+          await rows(page, 'names').first().waitFor();
+        }
+        if (tab === 'org') await rows(page, 'changes').first().waitFor();
+        if (tab === 'events') await rows(page, 'events').first().waitFor();
+        seen.push({ tab, ...(await phoneLayout(page, 390)) });
+        if (tab === 'org') {
+          await page.locator('h2', { hasText: '变更记录' }).evaluate((h2) => h2.scrollIntoView());
+          await screenshot(page, 'console-phone');
+        }
+      }
+    } finally {
+      await page.setViewportSize({ width: 1180, height: 760 });
+    }
+    expect(seen).toEqual(
+      tabs.map((tab) => ({
+        tab,
+        overflow: 0,
+        buttons: expect.any(Number),
+        wrapped: [],
+        tablesOutside: [],
+      })),
+    );
+    for (const { buttons } of seen) expect(buttons).toBeGreaterThan(0);
   });
 
   test('logs out: the signed-out page, and the old cookie no longer works', async () => {

@@ -142,7 +142,7 @@ export function NamesPage() {
     ${
       rows &&
       html`<h2>结果：${resolved} / ${rows.length} 个已找到名称</h2>
-      <table data-table="names">
+      <div class="table-wrap"><table data-table="names">
         <thead><tr><th>类型</th><th>ID</th><th>名称</th><th>来源</th></tr></thead>
         <tbody>${rows.map(
           (row) => html`<tr key=${`${row.type}:${row.id}`} data-id=${row.id}>
@@ -155,7 +155,7 @@ export function NamesPage() {
             <td class="muted">${SOURCE_TEXT[row.source] ?? ''}</td>
           </tr>`,
         )}</tbody>
-      </table>`
+      </table></div>`
     }
   </section>`;
 }

@@ -1,10 +1,10 @@
 // 组织架构同步: the last full sync, a button that starts one (POST /api/admin/org/sync) with its
-// progress read every half second, and the change feed (GET /api/admin/org/changes) page by page.
+// progress read every half second, and the change feed (`changes.mjs`).
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorText } from './api.mjs';
-import { useFeed } from './feed.mjs';
-import { ErrorNote, formatTime, Pager } from './ui.mjs';
+import { ChangeFeed } from './changes.mjs';
+import { ErrorNote, formatTime } from './ui.mjs';
 
 const POLL_MS = 500;
 const PHASE = {
@@ -13,29 +13,6 @@ const PHASE = {
   writing: '正在写入快照',
   commit: '正在提交',
 };
-const KIND = { department: '部门', member: '成员' };
-const OP = { created: '新增', updated: '更新', deleted: '删除' };
-
-function show(value) {
-  if (value === undefined) return '—';
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-function Diff({ change }) {
-  const keys = [
-    ...new Set([...Object.keys(change.before ?? {}), ...Object.keys(change.after ?? {})]),
-  ];
-  if (keys.length === 0) return html`<span class="muted">—</span>`;
-  return html`${keys.map((key) => {
-    const value =
-      change.op === 'created'
-        ? show(change.after?.[key])
-        : change.op === 'deleted'
-          ? show(change.before?.[key])
-          : `${show(change.before?.[key])} → ${show(change.after?.[key])}`;
-    return html`<div><code>${key}</code> ${value}</div>`;
-  })}`;
-}
 
 function LastSync({ last }) {
   if (!last) return html`<p class="muted" data-last="none">还没有同步过。</p>`;
@@ -64,7 +41,8 @@ export function OrgPage() {
   const [status, setStatus] = useState(null);
   const [error, setError] = useState('');
   const [starting, setStarting] = useState(false);
-  const feed = useFeed('/api/admin/org/changes', 'changes');
+  // Finished syncs seen here: the feed and the department names are read again after each.
+  const [syncs, setSyncs] = useState(0);
   const timer = useRef(0);
   const wasRunning = useRef(false);
 
@@ -78,7 +56,7 @@ export function OrgPage() {
         timer.current = setTimeout(poll, POLL_MS);
       } else if (wasRunning.current) {
         wasRunning.current = false;
-        feed.reload();
+        setSyncs((n) => n + 1);
       }
     } catch (failure) {
       setError(errorText(failure));
@@ -123,18 +101,6 @@ export function OrgPage() {
       <h2>上次同步</h2>
       ${status && html`<${LastSync} last=${status.last} />`}
     </div>
-    <h2>变更记录</h2>
-    <${ErrorNote} text=${feed.error} />
-    <${Pager} page=${feed.page} hasNext=${feed.next !== null} busy=${feed.busy} onPrevious=${feed.previous} onNext=${feed.next} />
-    <table data-table="changes">
-      <thead><tr><th>序号</th><th>时间</th><th>对象</th><th>变更</th><th>ID</th><th>内容</th></tr></thead>
-      <tbody>${feed.items.map(
-        (change) => html`<tr key=${change.seq} data-seq=${change.seq}>
-          <td>${change.seq}</td><td>${formatTime(change.at)}</td><td>${KIND[change.kind] ?? change.kind}</td>
-          <td>${OP[change.op] ?? change.op}</td><td><code>${change.id}</code></td><td><${Diff} change=${change} /></td>
-        </tr>`,
-      )}</tbody>
-    </table>
-    ${!feed.busy && feed.items.length === 0 && !feed.error && html`<p class="muted">没有变更记录。</p>`}
+    <${ChangeFeed} version=${syncs} />
   </section>`;
 }
