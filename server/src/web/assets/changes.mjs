@@ -31,7 +31,7 @@ function departmentNames(tree) {
   while (stack.length > 0) {
     const department = stack.pop();
     if (department.name) names.set(department.id, department.name);
-    stack.push(...(department.children ?? []));
+    for (const child of department.children ?? []) stack.push(child);
   }
   return names;
 }
