@@ -22,7 +22,8 @@ const FIELD = {
   leaders: '负责人',
 };
 const STATUS = { 1: '已激活', 2: '已禁用', 4: '未激活', 5: '已退出企业' };
-const MAX_QUERY = 64;
+// As long as the server takes.
+const MAX_QUERY = 100;
 
 /** id → name of every department in the tree, walked without recursion (trees can be deep). */
 function departmentNames(tree) {
