@@ -274,7 +274,9 @@ describe('the admin console', () => {
     await filterChanges(page, { kind: 'department', op: '', q: '' });
     await waitForChanges(page, Array(5).fill('department created'));
     const east = rows(page, 'changes').filter({ has: page.locator('td [data-department="3"]') });
-    await expect(east.locator('td').nth(4).textContent()).resolves.toMatch(/^华东销售组\s*3$/);
+    await expect(east.locator('[data-column="id"]').textContent()).resolves.toMatch(
+      /^华东销售组\s*3$/,
+    );
     const parent = east.locator('[data-field="parentid"]');
     await expect(parent.locator('.field').textContent()).resolves.toBe('上级部门');
     await expect(parent.textContent()).resolves.toMatch(/销售部\s*2/);

@@ -5,7 +5,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.mjs';
 import { useFeed } from './feed.mjs';
-import { ErrorNote, formatTime, Pager } from './ui.mjs';
+import { ErrorNote, Pager, TimeAndSeq } from './ui.mjs';
 
 const KIND = { department: '部门', member: '成员' };
 const OP = { created: '新增', updated: '更新', deleted: '删除' };
@@ -128,13 +128,13 @@ export function ChangeFeed({ version }) {
     <${ErrorNote} text=${feed.error} />
     <${Pager} feed=${feed} />
     <div class="table-wrap"><table data-table="changes">
-      <thead><tr><th>序号</th><th>时间</th><th>对象</th><th>变更</th><th>ID</th><th>内容</th></tr></thead>
+      <thead><tr><th>时间 · 序号</th><th>对象</th><th>变更</th><th>ID</th><th>内容</th></tr></thead>
       <tbody>${feed.items.map(
         (
           change,
         ) => html`<tr key=${change.seq} data-seq=${change.seq} data-kind=${change.kind} data-op=${change.op}>
-          <td class="muted nowrap">${change.seq}</td><td>${formatTime(change.at)}</td><td>${KIND[change.kind] ?? change.kind}</td>
-          <td>${OP[change.op] ?? change.op}</td><td class="nowrap"><${RecordId} change=${change} names=${names} /></td>
+          <td><${TimeAndSeq} record=${change} /></td><td>${KIND[change.kind] ?? change.kind}</td>
+          <td>${OP[change.op] ?? change.op}</td><td class="nowrap" data-column="id"><${RecordId} change=${change} names=${names} /></td>
           <td><${Diff} change=${change} names=${names} /></td>
         </tr>`,
       )}</tbody>

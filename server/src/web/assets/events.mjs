@@ -2,7 +2,7 @@
 // first, with event names and change types in Chinese and WeCom's own names beside them.
 import { html } from 'htm/preact';
 import { useFeed } from './feed.mjs';
-import { ErrorNote, formatTime, Labelled, Pager } from './ui.mjs';
+import { ErrorNote, Labelled, Pager, TimeAndSeq } from './ui.mjs';
 
 const RECEIVER = { app: '应用回调', directory: '通讯录回调' };
 const EFFECT = {
@@ -101,10 +101,10 @@ export function EventsPage() {
     <${ErrorNote} text=${feed.error} />
     <${Pager} feed=${feed} />
     <div class="table-wrap"><table data-table="events">
-      <thead><tr><th>序号</th><th>时间</th><th>来源</th><th>事件</th><th>ID</th><th>效果</th></tr></thead>
+      <thead><tr><th>时间 · 序号</th><th>来源</th><th>事件</th><th>ID</th><th>效果</th></tr></thead>
       <tbody>${feed.items.map(
         (event) => html`<tr key=${event.seq} data-seq=${event.seq}>
-          <td class="muted nowrap">${event.seq}</td><td>${formatTime(event.at)}</td><td>${RECEIVER[event.receiver] ?? event.receiver}</td>
+          <td><${TimeAndSeq} record=${event} /></td><td>${RECEIVER[event.receiver] ?? event.receiver}</td>
           <td><${EventName} event=${event} /></td>
           <td><${Ids} ids=${event.ids} /></td><td><${Effect} effect=${event.effect} /></td>
         </tr>`,

@@ -17,6 +17,11 @@ export function formatTime(iso) {
   return Number.isNaN(date.getTime()) ? String(iso) : TIME.format(date);
 }
 
+/** A feed record's time, and its `seq` below in small grey type (what `after`/`before` take). */
+export function TimeAndSeq({ record }) {
+  return html`<div>${formatTime(record.at)}</div><code class="raw" title="seq">${record.seq}</code>`;
+}
+
 export function ErrorNote({ text }) {
   return text ? html`<p class="error" role="alert">${text}</p>` : null;
 }
