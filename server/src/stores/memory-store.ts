@@ -3,7 +3,8 @@ import { type Counter, compareStreamIds, type Store, type StreamEntry } from './
 
 /**
  * In-process store for a single instance (used when REDIS_URL is unset). Same semantics as the
- * Redis store: millisecond TTLs, set-if-absent, compare-and-delete, fixed-window counters, sets.
+ * Redis store: millisecond TTLs, set-if-absent, compare-and-delete, fixed-window counters, slots,
+ * sets.
  */
 export function createMemoryStore(options: { now?: () => number } = {}): Store {
   const now = options.now ?? Date.now;
@@ -39,6 +40,15 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
     return counterOf(key);
   };
 
+  /** Slots: key → holder → when the slot ends. */
+  const slots = new Map<string, Map<string, number>>();
+  const liveSlots = (key: string): Map<string, number> => {
+    const held = slots.get(key) ?? new Map<string, number>();
+    for (const [holder, endsAt] of held) if (endsAt <= now()) held.delete(holder);
+    if (held.size === 0) slots.delete(key);
+    return held;
+  };
+
   const hashes = new Map<string, Map<string, string>>();
   const streams = new Map<string, MemoryStream>();
   const channels = new EventEmitter();
@@ -46,6 +56,7 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
 
   const sweeper = setInterval(() => {
     for (const key of entries.keys()) live(key);
+    for (const key of slots.keys()) liveSlots(key);
   }, 60_000);
   sweeper.unref();
 
@@ -62,6 +73,7 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
       for (const key of keys) {
         entries.delete(key);
         hashes.delete(key);
+        slots.delete(key);
       }
     },
     deleteIfEquals: async (key, expected) => read(key) === expected && entries.delete(key),
@@ -76,6 +88,22 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
     getAndIncrement: async (key, counterKey, windowMs) => {
       const value = read(key);
       return value === null ? { value } : { value, counter: increment(counterKey, windowMs) };
+    },
+    takeSlots: async (key, holders, { counterKey, limit, ttlMs }) => {
+      const counter = counterOf(counterKey);
+      const held = liveSlots(key);
+      let taken = 0;
+      for (const holder of holders) {
+        if (!held.has(holder) && counter.count + held.size >= limit) break;
+        held.set(holder, expiryOf(ttlMs));
+        taken += 1;
+      }
+      if (held.size > 0) slots.set(key, held);
+      return { taken, counter };
+    },
+    releaseSlot: async (key, holder) => {
+      const held = liveSlots(key);
+      if (held.delete(holder) && held.size === 0) slots.delete(key);
     },
     addToSet: async (key, member, ttlMs) => {
       const entry = live(key);
@@ -168,6 +196,7 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
       entries.clear();
       streams.clear();
       hashes.clear();
+      slots.clear();
       channels.removeAllListeners();
     },
   };

@@ -60,6 +60,31 @@ if ttl < 0 then
 end
 return {value, count, ttl}`;
 
+/**
+ * Slots: KEYS[1] a sorted set of holders scored by when their slot ends (Redis's clock, so that
+ * instances' clocks need not agree), KEYS[2] the counter; ARGV: limit, ms, holders. Drops ended
+ * slots, then takes or renews a slot for each holder in turn while counter + slots < limit:
+ * {how many, count, counter ms left}.
+ */
+const TAKE_SLOTS = `
+local time = redis.call('time')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local limit = tonumber(ARGV[1])
+local ttl = tonumber(ARGV[2])
+redis.call('zremrangebyscore', KEYS[1], '-inf', now)
+local count = tonumber(redis.call('get', KEYS[2]) or 0)
+local left = math.max(redis.call('pttl', KEYS[2]), 0)
+local taken = 0
+for i = 3, #ARGV do
+  if not redis.call('zscore', KEYS[1], ARGV[i]) and count + redis.call('zcard', KEYS[1]) >= limit then
+    break
+  end
+  redis.call('zadd', KEYS[1], now + ttl, ARGV[i])
+  taken = taken + 1
+end
+if taken > 0 and redis.call('pttl', KEYS[1]) < ttl then redis.call('pexpire', KEYS[1], ttl) end
+return {taken, count, left}`;
+
 /** SADD, and a lifetime of at least ARGV[2] ms. */
 const ADD_TO_SET = `
 redis.call('sadd', KEYS[1], ARGV[1])
@@ -126,6 +151,13 @@ type RedisWithCommands = (Redis | Cluster) & {
     counterKey: string,
     windowMs: number,
   ): Promise<[] | [string, number, number]>;
+  takeSlots(
+    key: string,
+    counterKey: string,
+    limit: number,
+    ttlMs: number,
+    ...holders: string[]
+  ): Promise<[number, number, number]>;
   addToSet(key: string, member: string, ttlMs: number): Promise<number>;
   streamAppend(
     key: string,
@@ -181,6 +213,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   redis.defineCommand('extendIfEquals', { numberOfKeys: 1, lua: EXTEND_IF_EQUALS });
   redis.defineCommand('incrementWindow', { numberOfKeys: 1, lua: INCREMENT });
   redis.defineCommand('getAndIncrement', { numberOfKeys: 2, lua: GET_AND_INCREMENT });
+  redis.defineCommand('takeSlots', { numberOfKeys: 2, lua: TAKE_SLOTS });
   redis.defineCommand('addToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
   redis.defineCommand('streamAppend', { numberOfKeys: 1, lua: STREAM_APPEND });
   redis.defineCommand('streamRange', { numberOfKeys: 1, lua: STREAM_RANGE });
@@ -309,6 +342,21 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
         if (answer.length === 0) return { value: null };
         const [value, count, ttlMs] = answer;
         return { value, counter: { count, ttlMs } };
+      }),
+    takeSlots: (key, holders, { counterKey, limit, ttlMs }) =>
+      run('take slots', async () => {
+        const [taken, count, left] = await redis.takeSlots(
+          key,
+          counterKey,
+          limit,
+          ms(ttlMs),
+          ...holders,
+        );
+        return { taken, counter: { count, ttlMs: left } };
+      }),
+    releaseSlot: (key, holder) =>
+      run('release slot', async () => {
+        await redis.zrem(key, holder);
       }),
     addToSet: (key, member, ttlMs) =>
       run('add to set', async () => {

@@ -38,6 +38,20 @@ export interface Store {
     counterKey: string,
     windowMs: number,
   ): Promise<{ value: string | null; counter?: Counter }>;
+  /**
+   * Slots that free themselves: a sorted set of holders scored by when each slot ends. Takes a
+   * slot for each of `holders` in turn, for `ttlMs`, while the count at `counterKey` plus the
+   * slots held stays below `limit`, and stops at the first that does not fit; a holder that
+   * already holds a slot renews it. A holder that dies without releasing frees its slot when
+   * `ttlMs` passes. Answers how many of `holders` (the first ones) hold a slot now, and the
+   * counter as it stood. Both keys must share a hash tag.
+   */
+  takeSlots(
+    key: string,
+    holders: readonly string[],
+    options: { counterKey: string; limit: number; ttlMs: number },
+  ): Promise<{ taken: number; counter: Counter }>;
+  releaseSlot(key: string, holder: string): Promise<void>;
   /** Adds a member to a set whose lifetime becomes at least `ttlMs`. */
   addToSet(key: string, member: string, ttlMs: number): Promise<void>;
   setMembers(key: string): Promise<string[]>;

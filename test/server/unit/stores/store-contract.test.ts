@@ -71,6 +71,27 @@ describe.each([
     expect((await store.getAndIncrement('s:{u}', 'n:{u}', 60_000)).counter?.count).toBe(2);
   });
 
+  it('should take slots while counter + slots stay below the limit, and free an ended one', async () => {
+    const take = (holders: string[], ttlMs = 60_000) =>
+      store.takeSlots('slots:{ip}', holders, { counterKey: 'fails:{ip}', limit: 4, ttlMs });
+    expect(await take(['a'], 150)).toEqual({ taken: 1, counter: { count: 0, ttlMs: 0 } });
+    expect((await take(['b', 'c'])).taken).toBe(2);
+    await store.increment('fails:{ip}', 60_000);
+    const full = await take(['d', 'e']);
+    expect(full.taken).toBe(0);
+    expect(full.counter.count).toBe(1);
+    expect(full.counter.ttlMs).toBeGreaterThan(50_000);
+    // A holder renews its own slot whatever the others hold; taking stops at the first misfit.
+    expect((await take(['c', 'd', 'b'])).taken).toBe(1);
+    await store.releaseSlot('slots:{ip}', 'b');
+    await store.releaseSlot('slots:{ip}', 'never-held');
+    expect((await take(['d', 'e'])).taken).toBe(1);
+    // 'a' never released: its slot ends by itself.
+    await sleep(200);
+    expect((await take(['e', 'f'])).taken).toBe(1);
+    expect((await take([])).counter.count).toBe(1);
+  });
+
   it('should keep set members for at least the longest TTL given', async () => {
     await store.addToSet('set', 'a', 60_000);
     await store.addToSet('set', 'b', 100);
