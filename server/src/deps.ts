@@ -4,6 +4,7 @@ import { createNameMapper, type NameMapper } from './admin/name-mapper';
 import { createUserDataDecryptor } from './auth/decrypt';
 import { createSessionTokens, type SessionTokens } from './auth/jwt';
 import { createLoginService, type LoginService } from './auth/login';
+import { createLoginAttempts, type LoginAttempts } from './auth/login-attempts';
 import { createProfiles, type Profiles } from './auth/profile';
 import { createWebLogin, type WebLogin } from './auth/web-login';
 import {
@@ -32,7 +33,7 @@ import { createWebCookies } from './middleware/web-session';
 import type { Feed } from './stores/feed';
 import { createJobConnection, jobKeyPrefix } from './stores/job-connection';
 import { createNameCache, type NameCache } from './stores/name-cache';
-import { createRateLimiter, type RateLimiter } from './stores/rate-limiter';
+import { createAttemptLimiter, createRateLimiter, type RateLimiter } from './stores/rate-limiter';
 import { createSessionStore, type SessionStore } from './stores/session-store';
 import type { Store } from './stores/store';
 import { type ConsoleAssets, loadConsoleAssets } from './web/assets';
@@ -108,10 +109,21 @@ export function createWecom(
 export interface AuthDeps {
   sessionTokens: SessionTokens;
   sessions: SessionStore;
+  /** Failed logins and logins in flight per client IP, for every way of signing in. */
+  loginAttempts: LoginAttempts;
   login: LoginService;
   profiles: Profiles;
   admins: { userIds: readonly string[]; token?: string };
 }
+
+/**
+ * A login slot's lease is WECOM_TIMEOUT_MS (the time of one exchange, and how long a login waits
+ * for a slot), at least this; it is renewed while held, so the slots of an instance that died free
+ * themselves within about one login's wait.
+ */
+const MIN_LOGIN_SLOT_TTL_MS = 1000;
+/** Logins of one client IP that may wait for a slot in one process (an office is a few hundred). */
+const MAX_LOGINS_WAITING_PER_IP = 1000;
 
 export function createAuth(
   infra: Infra,
@@ -127,9 +139,21 @@ export function createAuth(
     now,
   });
   const sessionTokens = createSessionTokens({ secret: config.jwtSecret, now });
+  const loginAttempts = createLoginAttempts({
+    limiter: createAttemptLimiter(store, {
+      name: 'login-failures',
+      points: config.rateLimits.loginFailuresPerMinute,
+      windowSeconds: 60,
+      slotTtlMs: Math.max(MIN_LOGIN_SLOT_TTL_MS, wecomConfig.timeoutMs),
+      maxWaiting: MAX_LOGINS_WAITING_PER_IP,
+    }),
+    waitMs: wecomConfig.timeoutMs,
+    logger: logger.child({ component: 'login-attempts' }),
+  });
   return {
     sessionTokens,
     sessions,
+    loginAttempts,
     login: createLoginService({
       wecom: wecom.api,
       sessions,
@@ -137,11 +161,7 @@ export function createAuth(
       store,
       corpId: wecomConfig.corpId,
       logger: logger.child({ component: 'login' }),
-      failuresPerIp: createRateLimiter(store, {
-        name: 'login-failures',
-        points: config.rateLimits.loginFailuresPerMinute,
-        windowSeconds: 60,
-      }),
+      attempts: loginAttempts,
       exchanges: createRateLimiter(store, {
         name: 'login-exchanges',
         points: config.rateLimits.loginExchangesPerMinute,
@@ -307,11 +327,7 @@ export function createWeb(
       oauthBase: wecomConfig.oauthBase,
       loginBase: wecomConfig.loginBase,
       publicBaseUrl,
-      failuresPerIp: createRateLimiter(store, {
-        name: 'login-failures',
-        points: config.rateLimits.loginFailuresPerMinute,
-        windowSeconds: 60,
-      }),
+      attempts: auth.loginAttempts,
       starts: createRateLimiter(store, {
         name: 'web-login-starts',
         points: config.rateLimits.loginExchangesPerMinute,

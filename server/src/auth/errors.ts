@@ -15,6 +15,8 @@ export type AuthFailure =
   | 'corp_mismatch'
   /** Too many failed logins from this client, or too many code exchanges overall. */
   | 'rate_limited'
+  /** Every login slot of this client's IP stayed taken until the deadline: try again shortly. */
+  | 'busy'
   /** Decrypting user data is switched off (no mini-program appid configured). */
   | 'decrypt_disabled'
   /** User data that does not decrypt with this session's key: a newer login rotated it. */

@@ -11,6 +11,7 @@ import { LOGIN_CODE_REJECTED } from '../wecom/errcodes';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
 import { AuthError } from './errors';
 import type { SessionTokens } from './jwt';
+import type { LoginAttempts } from './login-attempts';
 
 /**
  * Login: exchange a `wx.qy.login` code once, check the corp, store the session_key server-side
@@ -19,9 +20,10 @@ import type { SessionTokens } from './jwt';
  * - A code is used once. Duplicates that arrive while its exchange runs (in this process or in
  *   another sharing the store) wait for it and get its session; a code presented after its
  *   exchange finished is `invalid_code`, as WeCom itself would answer, without asking WeCom.
- * - What costs is limited, not logins: failed logins (refused or replayed codes) per client IP —
- *   each attempt takes a point that a successful login gives back, so concurrent garbage is
- *   bounded too — and code exchanges per minute across the cluster (WeCom's quota).
+ * - What costs is limited, not logins: failed logins (refused or replayed codes, another corp)
+ *   per client IP, counted after the exchange, with the IP's exchanges in flight bounded so that
+ *   concurrent garbage is bounded too (login-attempts.ts); and code exchanges per minute across
+ *   the cluster (WeCom's quota).
  */
 export interface LoginService {
   login(code: string, client: { ip: string }): Promise<LoginResponse>;
@@ -34,8 +36,8 @@ export interface LoginServiceDeps {
   store: Store;
   corpId: string;
   logger: Logger;
-  /** Failed logins per client IP (in-flight attempts included). */
-  failuresPerIp: RateLimiter;
+  /** Failed logins per client IP, and the IP's exchanges in flight. */
+  attempts: LoginAttempts;
   /** `jscode2session` calls across the cluster. */
   exchanges: RateLimiter;
   /** Upper bound of one exchange, to size the claim on a code (WECOM_TIMEOUT_MS). */
@@ -190,20 +192,12 @@ export function createLoginService(deps: LoginServiceDeps): LoginService {
 
   return {
     async login(code, client) {
-      const attempt = await deps.failuresPerIp.consume(client.ip);
-      if (!attempt.allowed) {
-        throw new AuthError('rate_limited', { retryAfterSeconds: attempt.retryAfterSeconds });
-      }
       const key = `login-code:${createHash('sha256').update(code).digest('base64url')}`;
-      let done: Done;
-      try {
-        done = await exchangesInFlight.run(key, () => exchangeOnce(key, code));
-      } catch (error) {
-        if (!isFailedLogin(error)) await deps.failuresPerIp.refund(client.ip);
-        else logger.info({ ip: client.ip, errcode: (error as AuthError).errcode }, 'login refused');
-        throw error;
-      }
-      await deps.failuresPerIp.refund(client.ip);
+      const done = await deps.attempts.run(
+        client.ip,
+        () => exchangesInFlight.run(key, () => exchangeOnce(key, code)),
+        isFailedLogin,
+      );
       return {
         token: sessionTokens.sign({
           userid: done.userid,

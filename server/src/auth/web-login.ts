@@ -9,6 +9,7 @@ import { LOGIN_CODE_REJECTED } from '../wecom/errcodes';
 import { WecomApiError } from '../wecom/errors';
 import { AuthError } from './errors';
 import type { SessionTokens } from './jwt';
+import type { LoginAttempts } from './login-attempts';
 
 /**
  * The web login of the admin console and H5 pages: WeCom's OAuth2 inside the WeCom client, its
@@ -23,10 +24,11 @@ import type { SessionTokens } from './jwt';
  * - Someone WeCom answers for with an openid (not a member of this corp) is `not_member`.
  * - The session is a `web` session in the same store as the mini-program's (ended with them when
  *   the employee leaves), named by a token of the web audience that goes into a cookie.
- * - Failed callbacks (bad state, refused code) count against the client's IP like failed
- *   mini-program logins; started logins are limited across the cluster (each one keeps a state
- *   in the store for ten minutes and may cost one code exchange), not per IP, because a whole
- *   office behind one NAT signs in at nine.
+ * - Callbacks are login attempts of the client's IP like mini-program logins (login-attempts.ts):
+ *   failed ones (bad state, refused code) count, and the IP's callbacks in flight are bounded;
+ *   started logins are limited across the cluster (each one keeps a state in the store for ten
+ *   minutes and may cost one code exchange), not per IP, because a whole office behind one NAT
+ *   signs in at nine.
  */
 
 export interface WebLoginStart {
@@ -71,7 +73,8 @@ export interface WebLoginDeps {
   loginBase: string;
   /** PUBLIC_BASE_URL: the redirect_uri is `${publicBaseUrl}/auth/wecom/callback`. */
   publicBaseUrl: string;
-  failuresPerIp: RateLimiter;
+  /** Failed callbacks per client IP, and the IP's callbacks in flight. */
+  attempts: LoginAttempts;
   /** Logins started, across the cluster. */
   starts: RateLimiter;
   logger: Logger;
@@ -93,7 +96,7 @@ export function isInsideWecom(userAgent: string): boolean {
 }
 
 export function createWebLogin(deps: WebLoginDeps): WebLogin {
-  const { wecom, sessions, sessionTokens, store, corpId, agentId, failuresPerIp, logger } = deps;
+  const { wecom, sessions, sessionTokens, store, corpId, agentId, attempts, logger } = deps;
   const redirectUri = `${deps.publicBaseUrl}${WEB_LOGIN_CALLBACK_PATH}`;
 
   function locationFor(state: string, insideWecom: boolean): string {
@@ -183,28 +186,23 @@ export function createWebLogin(deps: WebLoginDeps): WebLogin {
       );
       return { location: locationFor(state, isInsideWecom(userAgent)), binding };
     },
-    async finish({ state, code, binding, ip }) {
-      const attempt = await failuresPerIp.consume(ip);
-      if (!attempt.allowed) {
-        throw new AuthError('rate_limited', { retryAfterSeconds: attempt.retryAfterSeconds });
-      }
-      try {
-        const pending = await consumeState(state, binding);
-        const userid = await exchange(code);
-        const session = await sessions.create({ kind: 'web', userid, corpid: corpId });
-        logger.info({ userid }, 'web session created');
-        await failuresPerIp.refund(ip);
-        return {
-          userid,
-          token: sessionTokens.sign({ userid, sid: session.sid, expiresAt: session.expiresAt }),
-          expiresAt: session.expiresAt,
-          returnTo: pending.returnTo,
-        };
-      } catch (error) {
-        if (!isFailedAttempt(error)) await failuresPerIp.refund(ip).catch(() => undefined);
-        throw error;
-      }
-    },
+    finish: ({ state, code, binding, ip }) =>
+      attempts.run(
+        ip,
+        async () => {
+          const pending = await consumeState(state, binding);
+          const userid = await exchange(code);
+          const session = await sessions.create({ kind: 'web', userid, corpid: corpId });
+          logger.info({ userid }, 'web session created');
+          return {
+            userid,
+            token: sessionTokens.sign({ userid, sid: session.sid, expiresAt: session.expiresAt }),
+            expiresAt: session.expiresAt,
+            returnTo: pending.returnTo,
+          };
+        },
+        isFailedAttempt,
+      ),
     logout: (session) => sessions.delete(session),
   };
 }

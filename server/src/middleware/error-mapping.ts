@@ -23,6 +23,10 @@ const AUTH: Readonly<Record<AuthFailure, { code: ErrorCode; message?: string }>>
   invalid_code: { code: 'auth.invalid_code' },
   corp_mismatch: { code: 'auth.corp_mismatch' },
   rate_limited: { code: 'request.rate_limited' },
+  busy: {
+    code: 'wecom.unavailable',
+    message: 'Many logins from this network are being checked with WeCom; try again in a moment.',
+  },
   decrypt_disabled: {
     code: 'auth.forbidden',
     message: 'Decrypt is disabled: WECOM_MINIPROGRAM_APPID is not set on the server.',

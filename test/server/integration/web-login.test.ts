@@ -1,7 +1,7 @@
 import type { Simulator } from '../../../server/src/sandbox';
 import { errorBody, startTestGateway, type TestGateway } from '../../helpers/gateway';
 import { startTestSimulator } from '../../helpers/simulator';
-import { CHROME_UA, WECOM_UA, WebClient, webLogin } from '../../helpers/web-client';
+import { CHROME_UA, pickLink, WECOM_UA, WebClient, webLogin } from '../../helpers/web-client';
 
 // The web login over real HTTP: gateway → the simulator's WeCom pages → the callback, with a
 // cookie jar per simulated browser.
@@ -374,4 +374,41 @@ describe('limits', () => {
       await limited.close();
     }
   });
+
+  test('an office at nine: 300 browsers behind one NAT sign in at once with the default limits', async () => {
+    // WeCom's side answers after 20 ms and refuses (45033) more than 20 concurrent calls of one
+    // API: no more than RATE_LIMIT_LOGIN_PER_MINUTE code exchanges of the IP run at once.
+    const office = await startTestSimulator({ latencyMs: 20, maxConcurrencyPerApi: 20 });
+    const officeGateway = await startTestGateway({
+      simulator: office,
+      web: true,
+      env: { RATE_LIMIT_LOGIN_PER_MINUTE: '20' },
+    });
+    try {
+      const users = office.demoEmployees().map((employee) => employee.userid);
+      // Every browser starts its login and picks itself on WeCom's page...
+      const browsers = await Promise.all(
+        Array.from({ length: 300 }, async (_, i) => {
+          const browser = new WebClient(CHROME_UA);
+          const start = await browser.get(`${officeGateway.url}/auth/wecom/login`);
+          expect(start.status).toBe(302);
+          const page = await browser.get(start.location!);
+          const pick = new URL(
+            pickLink(page, { userid: users[i % users.length]! }),
+            start.location,
+          );
+          const approve = await browser.get(pick.toString());
+          return { browser, callback: approve.location! };
+        }),
+      );
+      // ...then all come back to the callback at once.
+      const callbacks = await Promise.all(
+        browsers.map(({ browser, callback }) => browser.get(callback)),
+      );
+      expect(callbacks.map((answer) => answer.status)).toEqual(Array(300).fill(302));
+      expect(office.calls('auth/getuserinfo')).toBe(300);
+    } finally {
+      await officeGateway.close();
+    }
+  }, 60_000);
 });
