@@ -243,6 +243,13 @@ describe('an office at nine: every login of one IP at once', () => {
     });
     const store = await createTestRedisStore({ prefix, logger: silentLogger() });
     try {
+      // Another instance on the same Redis, whose logins wait at most 1 s for a slot.
+      const survivor = await startTestGateway({
+        simulator: office,
+        store,
+        env: { ...env, RATE_LIMIT_LOGIN_PER_MINUTE: '3', WECOM_TIMEOUT_MS: '1000' },
+      });
+      gateways.push(survivor);
       office.injectFault({ api: 'miniprogram/jscode2session', kind: 'hang', times: 3 });
       for (let i = 0; i < 3; i++) {
         // Never answered: the process dies holding the slots.
@@ -259,25 +266,20 @@ describe('an office at nine: every login of one IP at once', () => {
       await dying.exited;
       const killedAt = Date.now();
 
-      // The survivor waits at most WECOM_TIMEOUT_MS for a slot: the dead one's are still held.
-      const survivor = await startTestGateway({
-        simulator: office,
-        store,
-        env: { ...env, RATE_LIMIT_LOGIN_PER_MINUTE: '3', WECOM_TIMEOUT_MS: '1000' },
-      });
-      gateways.push(survivor);
+      // The dead instance's slots are still held (their leases run 3 s from the last renewal):
+      // the survivor's login from that IP waits its 1 s, then 503; other IPs are not affected.
       const waited = await login(survivor, office.issueLoginCode('lisi'), ip);
       expect(waited.status).toBe(503);
       expect(errorBody(waited.body).code).toBe('wecom.unavailable');
       expect(waited.headers.get('retry-after')).toBe('1');
       expect((await login(survivor, office.issueLoginCode('lisi'), '192.0.2.96')).status).toBe(201);
 
-      // Within one lease (3 s) of the death, the slots are free again.
+      // Within about one lease of the death, the slots are free again by themselves.
       let answer = waited;
-      while (answer.status !== 201 && Date.now() - killedAt < 6000)
+      while (answer.status !== 201 && Date.now() - killedAt < 8000)
         answer = await login(survivor, office.issueLoginCode('lisi'), ip);
       expect(answer.status).toBe(201);
-      expect(Date.now() - killedAt).toBeLessThan(4500);
+      expect(Date.now() - killedAt).toBeLessThan(5500);
     } finally {
       await store.close();
     }
