@@ -193,10 +193,9 @@ export function createLoginService(deps: LoginServiceDeps): LoginService {
   return {
     async login(code, client) {
       const key = `login-code:${createHash('sha256').update(code).digest('base64url')}`;
-      const done = await deps.attempts.run(
-        client.ip,
-        () => exchangesInFlight.run(key, () => exchangeOnce(key, code)),
-        isFailedLogin,
+      // Duplicates in this process share the first one's slot, exchange and outcome.
+      const done = await exchangesInFlight.run(key, () =>
+        deps.attempts.run(client.ip, () => exchangeOnce(key, code), isFailedLogin),
       );
       return {
         token: sessionTokens.sign({
