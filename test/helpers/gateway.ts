@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { Dispatcher } from 'undici';
 import type { ErrorBody } from '../../miniprogram/typings/api';
 import { createApp } from '../../server/src/app';
 import { type Config, loadConfig, type WecomConfig } from '../../server/src/config';
@@ -25,6 +26,8 @@ export interface TestGateway {
       /** Sent as is (bytes for a compressed body, with its own `content-encoding` header). */
       rawBody?: string | Uint8Array<ArrayBuffer>;
       headers?: Record<string, string>;
+      /** Another connection pool than fetch's own (e.g. one that opens a connection per request). */
+      dispatcher?: Dispatcher;
     },
   ): Promise<{ status: number; headers: Headers; body: T; text: string }>;
   /** Login code from the simulator → POST /api/sessions → the token. */
@@ -116,7 +119,10 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       let body: string | Uint8Array<ArrayBuffer> | undefined = requestOptions.rawBody;
       if (requestOptions.body !== undefined) body = JSON.stringify(requestOptions.body);
       if (body !== undefined) headers['content-type'] ??= 'application/json';
-      const response = await fetch(url + path, { method, headers, body });
+      const { dispatcher } = requestOptions;
+      // Node's fetch takes undici's `dispatcher`; the DOM typing of RequestInit does not know it.
+      const init = { method, headers, body, dispatcher } as RequestInit;
+      const response = await fetch(url + path, init);
       const text = await response.text();
       recordResponse(`${method} ${path} → ${response.status}`, response.headers, text);
       let parsed: unknown = text;
