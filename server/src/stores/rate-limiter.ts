@@ -91,15 +91,27 @@ export interface AttemptLimiter {
   countFailure(key: string): Promise<void>;
 }
 
+interface Waiter {
+  settle(decision: SlotDecision | Error): void;
+  /** The deadline passed while slots were being asked for on its behalf: the answer decides. */
+  expired: boolean;
+}
+
 interface Line {
-  waiters: { settle(decision: SlotDecision | Error): void }[];
+  /** Callers waiting, in order of arrival. */
+  waiters: Waiter[];
+  /** The first callers, out of `waiters` while slots are being asked for on their behalf. */
+  asked: Waiter[];
   /** This process released a slot of the key since the head last asked the store. */
   freed: boolean;
   /** Ends the head's pause, while it pauses. */
   resume?: () => void;
 }
 
-/** Slots asked for in one round trip, for the first callers of a line. */
+/**
+ * Slots asked for in one round trip, for the first callers of a line. A caller whose deadline
+ * passes while its ask is in flight gets the answer (a slot, or busy then).
+ */
 const MAX_SLOTS_PER_ASK = 64;
 const BUSY: SlotDecision = { granted: false, reason: 'busy', retryAfterSeconds: 1 };
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
@@ -152,29 +164,30 @@ export function createAttemptLimiter(store: Store, options: AttemptLimiterOption
     try {
       while (line.waiters.length > 0) {
         line.freed = false;
-        const wanted = Math.min(line.waiters.length, points, MAX_SLOTS_PER_ASK);
-        const holders = Array.from({ length: wanted }, () => randomUUID());
+        line.asked = line.waiters.splice(0, Math.min(points, MAX_SLOTS_PER_ASK));
+        const holders = line.asked.map(() => randomUUID());
         const answer = await take(key, holders);
-        // Slots taken for callers whose deadline passed meanwhile go back at once.
-        const unused: string[] = [];
-        for (const holder of holders.slice(0, answer.taken)) {
-          const waiter = line.waiters.shift();
-          if (waiter) waiter.settle(lease(key, holder));
-          else unused.push(holder);
-        }
-        await Promise.all(unused.map((holder) => store.releaseSlot(slotsKey(key), holder)));
-        if (answer.taken === wanted) continue;
+        const left = line.asked.splice(answer.taken);
+        for (const [i, waiter] of line.asked.splice(0).entries())
+          waiter.settle(lease(key, holders[i]!));
+        if (left.length === 0) continue;
         if (answer.counter.count >= points) {
           const refused: SlotDecision = {
             granted: false,
             reason: 'failures',
             retryAfterSeconds: seconds(answer.counter.ttlMs),
           };
-          for (const waiter of line.waiters.splice(0)) waiter.settle(refused);
-        } else if (!line.freed) await pause(line);
+          for (const waiter of [...left, ...line.waiters.splice(0)]) waiter.settle(refused);
+          continue;
+        }
+        // Callers whose deadline passed during the ask leave; the others keep their place.
+        for (const waiter of left.filter((w) => w.expired)) waiter.settle(BUSY);
+        line.waiters.unshift(...left.filter((w) => !w.expired));
+        if (!line.freed) await pause(line);
       }
     } catch (error) {
-      for (const waiter of line.waiters.splice(0)) waiter.settle(error as Error);
+      for (const waiter of [...line.asked.splice(0), ...line.waiters.splice(0)])
+        waiter.settle(error as Error);
     } finally {
       lines.delete(key);
     }
@@ -184,9 +197,11 @@ export function createAttemptLimiter(store: Store, options: AttemptLimiterOption
     acquire: (key, signal) =>
       new Promise((resolve, reject) => {
         const existing = lines.get(key);
-        if (signal.aborted || (existing?.waiters.length ?? 0) >= maxWaiting) return resolve(BUSY);
-        const line: Line = existing ?? { waiters: [], freed: false };
-        const waiter: Line['waiters'][number] = {
+        const waiting = existing ? existing.waiters.length + existing.asked.length : 0;
+        if (signal.aborted || waiting >= maxWaiting) return resolve(BUSY);
+        const line: Line = existing ?? { waiters: [], asked: [], freed: false };
+        const waiter: Waiter = {
+          expired: false,
           settle(decision) {
             signal.removeEventListener('abort', timedOut);
             if (decision instanceof Error) reject(decision);
@@ -195,7 +210,11 @@ export function createAttemptLimiter(store: Store, options: AttemptLimiterOption
         };
         const timedOut = () => {
           const index = line.waiters.indexOf(waiter);
-          if (index >= 0) line.waiters.splice(index, 1);
+          if (index < 0) {
+            waiter.expired = true;
+            return;
+          }
+          line.waiters.splice(index, 1);
           resolve(BUSY);
         };
         signal.addEventListener('abort', timedOut, { once: true });
