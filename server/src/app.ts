@@ -31,7 +31,6 @@ import { type SandboxLoginCodes, sandboxRoutes } from './routes/sandbox';
 import { loginRoutes, logoutRoutes } from './routes/sessions';
 import { verifyFileRoutes } from './routes/verify-files';
 import { webLoginRoutes, webLogoutRoutes } from './routes/web-login';
-import { CONSOLE_SECURITY_HEADERS, errorPage } from './web/pages';
 
 /**
  * Builds the Koa application. Never listens: `server/src/index.ts` does. Routes are mounted on
@@ -40,51 +39,64 @@ import { CONSOLE_SECURITY_HEADERS, errorPage } from './web/pages';
  * errors), web logout (the session cookie), employee (a verified token or web session cookie
  * naming a live session), lookups (the same, counted against the employee's per-minute limit in
  * the same store round trip) and admin.
+ *
+ * With a path prefix in PUBLIC_BASE_URL (`/gate`, passed on unchanged by the reverse proxy) every
+ * router answers under it but the root one: the probes and the metrics, which the orchestrator
+ * and Prometheus ask of the instance itself (a proxy forwarding only `/gate/` keeps them off the
+ * public domain), and the verification files, which WeCom fetches at the domain's root.
  */
 export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<AppState> {
-  const { infra, auth, contacts, admin, callbacks, web } = deps;
+  const { infra, auth, contacts, admin, callbacks, web, basePath } = deps;
   const app = new Koa<AppState>({
     proxy: deps.trustedProxyHops > 0,
     maxIpsCount: deps.trustedProxyHops,
   });
   app.silent = true;
+  // Case-sensitive under a prefix: @koa/router matches a route's path in any case but runs a
+  // router's `use()` checks only when the prefix matches as written, so `/GATE/api/admin/…`
+  // would reach an admin route without its check.
+  const under = <S>() =>
+    new Router<S>(basePath === '' ? {} : { prefix: basePath, sensitive: true });
 
-  const open = new Router<AppState>();
-  healthRoutes(open, { store: infra.store });
+  const open = under<AppState>();
+  const root = basePath === '' ? open : new Router<AppState>();
+  healthRoutes(root, { store: infra.store });
   loginRoutes(open, { login: auth.login });
-  metricsRoutes(open, { metrics: infra.metrics });
+  metricsRoutes(root, { metrics: infra.metrics });
   callbackRoutes(open, { receivers: callbacks.receivers });
-  verifyFileRoutes(open, { files: deps.verifyFiles });
+  verifyFileRoutes(root, { files: deps.verifyFiles });
   if (deps.sandbox) sandboxRoutes(open, { sandbox: deps.sandbox });
 
-  const pages = new Router<AppState>();
-  const webLogout = new Router<WebTokenState>();
+  const pages = under<AppState>();
+  const webLogout = under<WebTokenState>();
   if (web) {
     pages.use(
       (ctx, next) => {
         ctx.state.page = true;
         return next();
       },
-      securityHeaders(CONSOLE_SECURITY_HEADERS),
+      securityHeaders(web.pages.render.securityHeaders),
       findWebSession(web.auth, auth.sessions),
     );
     webLoginRoutes(pages, {
       webLogin: web.login,
+      adminTokenSignIn: web.adminTokenSignIn,
       cookies: web.auth.cookies,
       webSessionTtlSeconds: web.sessionTtlSeconds,
+      basePath,
     });
-    consoleRoutes(pages, { pages: web.pages, assets: web.assets });
+    consoleRoutes(pages, { pages: web.pages, assets: web.assets, basePath });
     webLogout.use(verifyWebCookie(web.auth));
     webLogoutRoutes(webLogout, { webLogin: web.login, cookies: web.auth.cookies });
   }
 
-  const employee = new Router<EmployeeState>();
+  const employee = under<EmployeeState>();
   employee.use(verifyToken(auth.sessionTokens, web?.auth), loadSession(auth.sessions));
   meRoutes(employee, { profiles: auth.profiles });
   logoutRoutes(employee, { sessions: auth.sessions });
   if (web) jssdkRoutes(employee, { jssdk: web.jssdk });
 
-  const lookups = new Router<EmployeeState>();
+  const lookups = under<EmployeeState>();
   lookups.use(
     verifyToken(auth.sessionTokens, web?.auth),
     loadCountedSession(auth.sessions, contacts.lookupLimit),
@@ -92,12 +104,12 @@ export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<
   externalContactRoutes(lookups, { customers: contacts.customers });
   groupChatRoutes(lookups, { groupChats: contacts.groupChats });
 
-  const admins = new Router<AdminState>();
+  const admins = under<AdminState>();
   admins.use(
     requireAdmin({
       sessionTokens: auth.sessionTokens,
       sessions: auth.sessions,
-      adminUserIds: auth.admins.userIds,
+      adminRule: auth.admins.rule,
       adminToken: auth.admins.token,
       web: web?.auth,
     }),
@@ -111,11 +123,12 @@ export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<
       logger: infra.logger,
       metrics: infra.metrics,
       headers: securityHeaderValues(API_SECURITY_HEADERS),
-      renderPage: errorPage,
+      renderPage: web?.pages.render.errorPage,
     }),
   );
   // Busiest first: a request runs through the routers in order until one matches.
   const routers = [lookups, employee, open, admins, pages, webLogout] as Router<AppState>[];
+  if (root !== open) routers.push(root);
   for (const router of routers) app.use(router.routes());
   return app;
 }

@@ -1,6 +1,13 @@
 import { createDoctor, type Doctor, type DoctorDeps } from './admin/doctor';
 import { createNameLookups } from './admin/name-lookups';
 import { createNameMapper, type NameMapper } from './admin/name-mapper';
+import {
+  type AdminRule,
+  type AdminTokenSignIn,
+  adminTokenMark,
+  createAdminRule,
+  createAdminTokenSignIn,
+} from './auth/admin-token';
 import { createUserDataDecryptor } from './auth/decrypt';
 import { createSessionTokens, type SessionTokens } from './auth/jwt';
 import { createLoginService, type LoginService } from './auth/login';
@@ -113,7 +120,13 @@ export interface AuthDeps {
   loginAttempts: LoginAttempts;
   login: LoginService;
   profiles: Profiles;
-  admins: { userIds: readonly string[]; token?: string };
+  admins: {
+    token?: string;
+    /** Who is an admin: ADMIN_USERIDS and the token admin (see auth/admin-token.ts). */
+    rule: AdminRule;
+    /** The mark of ADMIN_TOKEN that the token admin's web sessions carry. */
+    tokenMark?: string;
+  };
 }
 
 /**
@@ -150,6 +163,10 @@ export function createAuth(
     waitMs: wecomConfig.timeoutMs,
     logger: logger.child({ component: 'login-attempts' }),
   });
+  const tokenMark =
+    config.adminToken === undefined
+      ? undefined
+      : adminTokenMark(config.adminToken, config.jwtSecret);
   return {
     sessionTokens,
     sessions,
@@ -177,7 +194,11 @@ export function createAuth(
       decryptor: createUserDataDecryptor({ appId: wecomConfig.miniprogramAppId }),
       logger: logger.child({ component: 'profile' }),
     }),
-    admins: { userIds: config.adminUserIds, token: config.adminToken },
+    admins: {
+      token: config.adminToken,
+      rule: createAdminRule({ userIds: config.adminUserIds, tokenMark }),
+      tokenMark,
+    },
   };
 }
 
@@ -282,11 +303,13 @@ export function directoryChangeHandler(
 
 /**
  * The web side (with PUBLIC_BASE_URL and the app's AgentId): the web login of the admin console
- * and H5 pages, JS-SDK signatures, and the console's pages.
+ * and H5 pages, the console's ADMIN_TOKEN sign-in, JS-SDK signatures, and the console's pages.
  */
 export interface WebDeps {
   auth: WebAuth;
   login: WebLogin;
+  /** Absent without ADMIN_TOKEN. */
+  adminTokenSignIn?: AdminTokenSignIn;
   jssdk: Jssdk;
   pages: ConsolePages;
   assets: ConsoleAssets;
@@ -315,8 +338,21 @@ export function createWeb(
   }
   const cookies = createWebCookies(publicBaseUrl);
   const tokens = createSessionTokens({ secret: config.jwtSecret, audience: 'web', now });
+  const { token: adminToken, tokenMark } = auth.admins;
   return {
     auth: { sessionTokens: tokens, cookies },
+    adminTokenSignIn:
+      adminToken === undefined || tokenMark === undefined
+        ? undefined
+        : createAdminTokenSignIn({
+            adminToken,
+            tokenMark,
+            sessions: auth.sessions,
+            sessionTokens: tokens,
+            corpId: wecomConfig.corpId,
+            attempts: auth.loginAttempts,
+            logger: logger.child({ component: 'web-login' }),
+          }),
     login: createWebLogin({
       wecom: wecom.api,
       sessions: auth.sessions,
@@ -347,7 +383,7 @@ export function createWeb(
       }),
       corpId: wecomConfig.corpId,
       agentId,
-      origin: cookies.origin,
+      baseUrl: publicBaseUrl,
       invalidations: createRateLimiter(store, {
         name: 'jsapi-ticket-invalidations',
         points: TICKET_INVALIDATIONS_PER_HOUR,
@@ -356,7 +392,11 @@ export function createWeb(
       logger: logger.child({ component: 'jssdk' }),
       now,
     }),
-    pages: createConsolePages({ adminUserIds: config.adminUserIds }),
+    pages: createConsolePages({
+      adminRule: auth.admins.rule,
+      basePath: config.basePath,
+      adminTokenSignIn: adminToken !== undefined,
+    }),
     assets: loadConsoleAssets(),
     sessionTtlSeconds: config.webSessionTtlSeconds,
   };
@@ -484,6 +524,8 @@ export interface AppDeps {
   callbacks: CallbacksDeps;
   /** Domain-ownership files served at the root (config `VERIFY_FILES`). */
   verifyFiles: Readonly<Record<string, string>>;
+  /** PUBLIC_BASE_URL's path prefix ('' without one): where every route but the root ones is. */
+  basePath: string;
   /** Reverse proxies trusted for `X-Forwarded-For` (config `TRUSTED_PROXY_HOPS`). */
   trustedProxyHops: number;
 }
@@ -528,6 +570,7 @@ export function createDeps(options: {
     directory,
     callbacks,
     verifyFiles: config.verifyFiles,
+    basePath: config.basePath,
     trustedProxyHops: config.trustedProxyHops,
     async close() {
       await callbacks.close();

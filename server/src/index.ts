@@ -97,7 +97,7 @@ async function main(): Promise<void> {
           : address.address;
       registerSandboxCallbacks(
         simulator,
-        `http://${host}:${address.port}`,
+        `http://${host}:${address.port}${config.basePath}`,
         config.callbacks,
         logger,
       ).catch((error: unknown) =>

@@ -33,14 +33,15 @@ export async function resolveWecomTarget(
  */
 export async function registerSandboxCallbacks(
   simulator: Simulator,
-  gatewayOrigin: string,
+  /** The gateway's own origin, with the path prefix of PUBLIC_BASE_URL when it has one. */
+  gatewayUrl: string,
   callbacks: Config['callbacks'],
   logger: Logger,
 ): Promise<void> {
   for (const receiver of ['app', 'directory'] as const) {
     const keys = callbacks[receiver];
     if (!keys) continue;
-    const url = `${gatewayOrigin}/wecom/callback/${receiver}`;
+    const url = `${gatewayUrl}/wecom/callback/${receiver}`;
     const result = await simulator.registerCallback(receiver, { url, ...keys });
     if (result.verified)
       logger.info({ receiver, url }, 'sandbox: the simulator verified the callback URL');

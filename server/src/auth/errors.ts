@@ -32,7 +32,11 @@ export type AuthFailure =
   /** Web login: WeCom answered for someone who is not a member of this corp (an openid). */
   | 'not_member'
   /** A cookie-authenticated change without the `Origin` of this server (CSRF). */
-  | 'cross_site';
+  | 'cross_site'
+  /** The console's sign-in with ADMIN_TOKEN: the token given does not match. */
+  | 'admin_token_mismatch'
+  /** The token admin's web session on a route for employees (it is no employee). */
+  | 'token_admin_not_employee';
 
 export class AuthError extends Error {
   readonly reason: AuthFailure;

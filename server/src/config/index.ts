@@ -91,6 +91,12 @@ export interface Config {
    * cookie-authenticated changes must carry. Unset outside sandbox mode → no web login.
    */
   publicBaseUrl?: string;
+  /**
+   * PUBLIC_BASE_URL's path prefix (`/gate`), '' without one: every route but the probes, the
+   * metrics and the verification files answers under it, as the reverse proxy passes the path on
+   * unchanged.
+   */
+  basePath: string;
   /** Lifetime of a web session (the admin console, H5 pages). */
   webSessionTtlSeconds: number;
 }
@@ -217,6 +223,37 @@ const verifyFiles = optionalString.transform((value, ctx) => {
   return files;
 });
 
+/**
+ * PUBLIC_BASE_URL: `http(s)://host[:port]` with an optional path prefix (`/gate`), as the reverse
+ * proxy passes it on unchanged. No user info, query or fragment; the prefix is segments of
+ * letters, digits and `. _ ~ -` (so it is a literal path everywhere: routes, cookie paths, the
+ * console's asset URLs). Normalised: the origin as URL writes it, no trailing slash.
+ */
+const publicBaseUrl = optionalString.transform((value, ctx) => {
+  if (value === undefined) return undefined;
+  const refuse = (message: string) => {
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  };
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    return refuse('must be a URL such as https://gate.example.com or https://crm.example.com/gate');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    return refuse('must be an https:// (or http://) URL');
+  if (parsed.username !== '' || parsed.password !== '') return refuse('must not hold user info');
+  if (value.includes('?') || value.includes('#'))
+    return refuse('must not have a query or fragment: an origin and an optional path prefix');
+  const path = parsed.pathname.replace(/\/+$/, '');
+  if (path !== '' && !/^(\/[\w.~-]+)+$/.test(path))
+    return refuse(
+      'must have a path prefix made of letters, digits and . _ ~ - only, such as /gate',
+    );
+  return `${parsed.origin}${path}`;
+});
+
 const environmentSchema = z.object({
   PORT: integer(0, 65535, 3000),
   HOST: optionalString.refine((v) => v === undefined || /^[\w.:%-]{1,253}$/.test(v), {
@@ -263,10 +300,7 @@ const environmentSchema = z.object({
   WECOM_APP_CALLBACK_AES_KEY: callbackAesKey,
   WECOM_DIRECTORY_CALLBACK_TOKEN: callbackToken,
   WECOM_DIRECTORY_CALLBACK_AES_KEY: callbackAesKey,
-  PUBLIC_BASE_URL: url(['https:', 'http:']).refine(
-    (value) => value === undefined || (!value.includes('?') && !value.includes('#')),
-    { message: 'must be an origin with an optional path, without query or fragment' },
-  ),
+  PUBLIC_BASE_URL: publicBaseUrl,
   WECOM_OAUTH_BASE: url(['http:', 'https:']),
   WECOM_LOGIN_BASE: url(['http:', 'https:']),
   WEB_SESSION_TTL_SECONDS: integer(60, 30 * 24 * 3600, 28800),
@@ -404,7 +438,11 @@ export function loadConfig(
     adminToken: env.ADMIN_TOKEN,
     logLevel: env.LOG_LEVEL,
     callbacks: Object.freeze({ app, directory, generated }),
-    publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    basePath:
+      env.PUBLIC_BASE_URL === undefined
+        ? ''
+        : new URL(env.PUBLIC_BASE_URL).pathname.replace(/\/$/, ''),
     webSessionTtlSeconds: env.WEB_SESSION_TTL_SECONDS,
     verifyFiles: Object.freeze(env.VERIFY_FILES),
   });

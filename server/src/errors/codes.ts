@@ -60,7 +60,8 @@ export const errorCodes: Readonly<Record<ErrorCode, { status: number; message: s
   },
   'jssdk.url_not_allowed': {
     status: 400,
-    message: 'Only URLs with exactly the origin of PUBLIC_BASE_URL (and no user info) are signed.',
+    message:
+      'Only URLs under PUBLIC_BASE_URL (its origin and path prefix, no user info) are signed.',
   },
   'internal.unknown': { status: 500, message: 'Something went wrong on our side.' },
 };

@@ -3,7 +3,7 @@
  * reason into an error code; nothing here knows about HTTP.
  */
 export type JssdkFailure =
-  /** Not a URL with exactly the origin of PUBLIC_BASE_URL and no user info. */
+  /** Not a URL under PUBLIC_BASE_URL (its origin and path prefix) without user info. */
   'url_not_allowed';
 
 export class JssdkError extends Error {

@@ -9,7 +9,7 @@ import { isSignableUrl, jsapiSignature, withoutFragment } from './signature';
 /**
  * Signatures for an H5 page's `wx.config` (the corp's jsapi_ticket) and `wx.agentConfig` (the
  * app's agent_config ticket), over exactly the URL the page reports, without its fragment, and
- * only for pages of this server's public origin.
+ * only for pages under this server's PUBLIC_BASE_URL (its origin and path prefix).
  *
  * When WeCom refuses a signature in the page (`wx.config` / `wx.agentConfig` fail with 42012
  * "ticket no available" or 40093 "invalid signature"), the page asks again and names the block
@@ -34,8 +34,8 @@ export interface JssdkDeps {
   tickets: TicketProvider;
   corpId: string;
   agentId: string;
-  /** The only origin whose pages are signed (PUBLIC_BASE_URL's). */
-  origin: string;
+  /** PUBLIC_BASE_URL: only pages under it are signed. */
+  baseUrl: string;
   /** Invalidations of a ticket on a page's report. */
   invalidations: RateLimiter;
   logger: Logger;
@@ -53,7 +53,7 @@ export function createJssdk(deps: JssdkDeps): Jssdk {
     tickets,
     corpId,
     agentId,
-    origin,
+    baseUrl,
     invalidations,
     logger,
     now = Date.now,
@@ -76,7 +76,7 @@ export function createJssdk(deps: JssdkDeps): Jssdk {
 
   return {
     async sign(url, rejected) {
-      if (!isSignableUrl(url, origin)) throw new JssdkError('url_not_allowed');
+      if (!isSignableUrl(url, baseUrl)) throw new JssdkError('url_not_allowed');
       const page = withoutFragment(url);
       if (rejected) await invalidateIfCurrent(page, rejected);
       const [corp, agent] = await Promise.all([tickets.get('corp'), tickets.get('agent')]);

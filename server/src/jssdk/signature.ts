@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isUnder } from '../auth/return-to';
 
 /**
  * The JS-SDK signature: SHA-1 in hex of
@@ -25,22 +26,30 @@ export function withoutFragment(url: string): string {
 export const MAX_SIGNED_URL_LENGTH = 2048;
 
 /**
- * True when `url` (as the page reports it, fragment included) is a page of `origin`: it parses,
- * its origin is exactly `origin`, it starts with that origin as written (so what is signed is what
- * was checked), and it has no user info, no whitespace, no control characters and no backslash
- * (which browsers read as `/`).
+ * True when `url` (as the page reports it, fragment included) is a page under `baseUrl`
+ * (PUBLIC_BASE_URL: an origin, with its path prefix when it has one): it parses, its origin is
+ * exactly the base's, it starts with the base as written (so what is signed is what was checked)
+ * followed by nothing or `/`, `?`, `#`, its path stays under the base's path once resolved (no
+ * `/gate/../other`), and it has no user info, no whitespace, no control characters and no
+ * backslash (which browsers read as `/`).
  */
-export function isSignableUrl(url: string, origin: string): boolean {
+export function isSignableUrl(url: string, baseUrl: string): boolean {
   if (url.length > MAX_SIGNED_URL_LENGTH) return false;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
   if (/[\s\\\u0000-\u001f\u007f]/.test(url)) return false;
-  const rest = url.slice(origin.length);
-  if (!url.startsWith(origin) || !(rest === '' || /^[/?#]/.test(rest))) return false;
+  const rest = url.slice(baseUrl.length);
+  if (!url.startsWith(baseUrl) || !(rest === '' || /^[/?#]/.test(rest))) return false;
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return false;
   }
-  return parsed.origin === origin && parsed.username === '' && parsed.password === '';
+  const base = new URL(baseUrl);
+  return (
+    parsed.origin === base.origin &&
+    parsed.username === '' &&
+    parsed.password === '' &&
+    isUnder(parsed.pathname, base.pathname.replace(/\/$/, ''))
+  );
 }

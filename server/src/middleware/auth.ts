@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
+import { type AdminRule, TOKEN_ADMIN_USERID } from '../auth/admin-token';
 import { AuthError } from '../auth/errors';
 import type { SessionTokens } from '../auth/jwt';
 import type { RateLimiter } from '../stores/rate-limiter';
@@ -56,6 +57,8 @@ export function verifyToken(tokens: SessionTokens, web?: WebAuth): Middleware<Em
     if (web && cookie !== undefined) {
       ctx.state.token = webSessionRef(web.sessionTokens, cookie);
       checkSameOrigin(ctx, web.cookies.origin);
+      if (ctx.state.token.userid === TOKEN_ADMIN_USERID)
+        throw new AuthError('token_admin_not_employee');
       ctx.state.credential = 'cookie';
     } else {
       ctx.state.token = refOf(tokens, authorization);
@@ -101,20 +104,22 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
  * Admins: `Authorization: Bearer $ADMIN_TOKEN` (compared in constant time), an employee
- * session whose userid is in ADMIN_USERIDS, or (without an Authorization header) such an
- * employee's web session cookie. No credentials at all is `unauthenticated`; an admin's session
- * that has ended is `session_expired`; any other credential — a wrong admin token, a token that
- * fails verification, an employee who is not an admin — is `forbidden`. A cookie that fails
- * verification is `unauthenticated` (an old cookie: the console logs in again).
+ * session whose userid is in ADMIN_USERIDS, or (without an Authorization header) the web
+ * session cookie of such an employee or of the token admin (the console's ADMIN_TOKEN sign-in).
+ * No credentials at all is `unauthenticated`; an admin's session that has ended (or a token
+ * admin's, made with another ADMIN_TOKEN) is `session_expired`; any other credential — a wrong
+ * admin token, a token that fails verification, an employee who is not an admin — is
+ * `forbidden`. A cookie that fails verification is `unauthenticated` (an old cookie: the
+ * console logs in again).
  */
 export function requireAdmin(deps: {
   sessionTokens: SessionTokens;
   sessions: SessionStore;
-  adminUserIds: readonly string[];
+  adminRule: AdminRule;
   adminToken?: string;
   web?: WebAuth;
 }): Middleware<AdminState> {
-  const admins = new Set(deps.adminUserIds);
+  const { adminRule } = deps;
   const adminDigest = deps.adminToken === undefined ? undefined : digest(deps.adminToken);
   const { web } = deps;
   return async (ctx, next) => {
@@ -123,9 +128,10 @@ export function requireAdmin(deps: {
       const ref = webSessionRef(web.sessionTokens, cookie);
       checkSameOrigin(ctx, web.cookies.origin);
       const session = ofKind(await deps.sessions.find(ref), 'cookie');
-      if (!session) throw new AuthError('session_expired');
+      const standing = session && adminRule(session);
+      if (!session || standing === 'ended') throw new AuthError('session_expired');
       ctx.state.session = session;
-      if (!admins.has(session.userid)) throw new AuthError('forbidden');
+      if (standing !== 'admin') throw new AuthError('forbidden');
       ctx.state.admin = { via: 'web', userid: session.userid };
       return next();
     }
@@ -143,7 +149,7 @@ export function requireAdmin(deps: {
     }
     const session = ofKind(await deps.sessions.find(ref), 'bearer');
     if (!session) throw new AuthError('session_expired');
-    if (!admins.has(session.userid)) throw new AuthError('forbidden');
+    if (adminRule(session) !== 'admin') throw new AuthError('forbidden');
     ctx.state.session = session;
     ctx.state.admin = { via: 'session', userid: session.userid };
     return next();

@@ -50,6 +50,15 @@ const AUTH: Readonly<Record<AuthFailure, { code: ErrorCode; message?: string }>>
     code: 'auth.forbidden',
     message: 'A change made with the session cookie must come from this server (Origin header).',
   },
+  admin_token_mismatch: {
+    code: 'auth.unauthenticated',
+    message: 'The token does not match ADMIN_TOKEN.',
+  },
+  token_admin_not_employee: {
+    code: 'auth.forbidden',
+    message:
+      'Signed in with ADMIN_TOKEN: the admin console and admin API only, not the routes of an employee.',
+  },
 };
 
 const CONTACTS: Readonly<Record<ContactsFailure, { code: ErrorCode; message?: string }>> = {

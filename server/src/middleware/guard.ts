@@ -17,19 +17,29 @@ export interface GuardSchemas<P, Q, B, R> {
   response?: z.ZodType<R>;
   /** Success status, default 200 (204 takes no response schema). */
   status?: number;
+  /** How the body comes: JSON (default), or an HTML form (`application/x-www-form-urlencoded`). */
+  bodyType?: 'json' | 'form';
 }
 
 /** Request bodies larger than this are `request.too_large` (413). */
 export const BODY_LIMIT = '16kb';
+/** Forms are the console's sign-in: a token and a path. */
+const FORM_LIMIT = '4kb';
 
 /**
- * JSON only; parsed just for routes that declare a body, so other requests never pay for it. The
- * body may come compressed (`Content-Encoding` gzip, deflate or br); the limit applies to the
- * decoded bytes.
+ * JSON, or a form where a route says so; parsed just for routes that declare a body, so other
+ * requests never pay for it. The body may come compressed (`Content-Encoding` gzip, deflate or
+ * br); the limit applies to the decoded bytes.
  */
 const parseJsonBody = bodyParser({
   enableTypes: ['json'],
   jsonLimit: BODY_LIMIT,
+  encoding: 'utf-8',
+});
+/** A form's fields as strings; a body of another type parses as no fields. */
+const parseFormBody = bodyParser({
+  enableTypes: ['form'],
+  formLimit: FORM_LIMIT,
   encoding: 'utf-8',
 });
 const noop = async () => {};
@@ -40,15 +50,19 @@ const noop = async () => {};
  * no HTTP status). What is left of it may still be on the way, so the answer closes the connection
  * instead of reading the rest. Anything else is ours, not the request's: it stays a 500.
  */
-function bodyError(error: unknown, encoded: boolean): unknown {
+function bodyError(error: unknown, encoded: boolean, type: 'json' | 'form'): unknown {
   const status = (error as { status?: unknown } | undefined)?.status;
   const options = { cause: error, headers: { Connection: 'close' } };
-  if (status === 413) return new RequestError('request.too_large', options);
+  if (status === 413)
+    return new RequestError('request.too_large', {
+      ...options,
+      ...(type === 'form' && { message: 'The form is larger than 4 KiB.' }),
+    });
   if (status === 415) return new RequestError('request.unsupported_encoding', options);
   if (typeof status === 'number' && status >= 400 && status < 500)
     return new RequestError('guard.invalid_input', {
       ...options,
-      message: 'The request body is not valid JSON.',
+      message: type === 'form' ? 'The form is not valid.' : 'The request body is not valid JSON.',
     });
   if (encoded && status === undefined)
     return new RequestError('guard.invalid_input', {
@@ -58,12 +72,12 @@ function bodyError(error: unknown, encoded: boolean): unknown {
   return error;
 }
 
-async function readJsonBody(ctx: Context): Promise<void> {
+async function readBody(ctx: Context, type: 'json' | 'form'): Promise<void> {
   try {
-    await parseJsonBody(ctx, noop);
+    await (type === 'form' ? parseFormBody : parseJsonBody)(ctx, noop);
   } catch (error) {
     const encoding = ctx.get('content-encoding');
-    throw bodyError(error, encoding !== '' && encoding !== 'identity');
+    throw bodyError(error, encoding !== '' && encoding !== 'identity', type);
   }
 }
 
@@ -72,7 +86,8 @@ export type GuardedContext<S extends AppState = AppState> = Context & {
   params?: Record<string, string>;
 };
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+/** `value` parsed with `schema`, else `guard.invalid_input` naming the fields (`where.path`). */
+export function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new RequestError('guard.invalid_input', {
@@ -97,7 +112,7 @@ export function guard<
 ): Middleware<S> {
   return async (ctx) => {
     const context = ctx as unknown as GuardedContext<S>;
-    if (schemas.body) await readJsonBody(ctx);
+    if (schemas.body) await readBody(ctx, schemas.bodyType ?? 'json');
     const input = {
       params: (schemas.params
         ? parse(schemas.params, context.params ?? {}, 'params')

@@ -1,12 +1,14 @@
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { AuthError } from '../auth/errors';
 import type { SessionTokens } from '../auth/jwt';
 import type { SessionRef } from '../stores/session-store';
 
 /**
  * The two cookies of the web login, both HttpOnly and SameSite=Lax (WeCom's redirect back is a
- * top-level navigation, which Lax lets through), Secure with the `__Host-` prefix when
- * PUBLIC_BASE_URL is https (no Domain, Path=/):
+ * top-level navigation, which Lax lets through), without Domain, on the path of PUBLIC_BASE_URL
+ * (`Path=/gate` under a prefix: other apps of the origin do not get them). Secure when
+ * PUBLIC_BASE_URL is https, with the `__Host-` prefix at the root, and `__Secure-` under a path
+ * prefix (`__Host-` requires `Path=/`):
  * - the session cookie: a token of the web audience naming a `web` session;
  * - the login cookie: the random binding of a started login to this browser (ten minutes).
  * Changes made with the session cookie must carry this server's `Origin` (CSRF).
@@ -27,7 +29,8 @@ export interface WebCookies {
 export function createWebCookies(publicBaseUrl: string): WebCookies {
   const url = new URL(publicBaseUrl);
   const secure = url.protocol === 'https:';
-  const prefix = secure ? '__Host-' : '';
+  const path = url.pathname.replace(/\/$/, '') || '/';
+  const prefix = !secure ? '' : path === '/' ? '__Host-' : '__Secure-';
   const sessionCookie = `${prefix}wecom-gate-session`;
   const loginCookie = `${prefix}wecom-gate-login`;
   const write = (ctx: Context, name: string, value: string | null, maxAgeMs?: number) => {
@@ -37,7 +40,7 @@ export function createWebCookies(publicBaseUrl: string): WebCookies {
       httpOnly: true,
       sameSite: 'lax',
       secure,
-      path: '/',
+      path,
       overwrite: true,
       ...(maxAgeMs !== undefined && { maxAge: maxAgeMs }),
     });
@@ -62,6 +65,17 @@ export function checkSameOrigin(ctx: Context, origin: string): void {
   if (!SAFE_METHODS.has(ctx.method) && ctx.get('origin') !== origin) {
     throw new AuthError('cross_site');
   }
+}
+
+/**
+ * For a form that signs in (no session cookie yet): the same check as for a change made with the
+ * cookie, before the body is read.
+ */
+export function requireSameOrigin(origin: string): Middleware {
+  return (ctx, next) => {
+    checkSameOrigin(ctx, origin);
+    return next();
+  };
 }
 
 /** What the web session cookie names (else `unauthenticated`); the session is not read yet. */

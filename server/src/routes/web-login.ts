@@ -1,19 +1,19 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
+import type { AdminTokenSignIn } from '../auth/admin-token';
 import { isLocalPath, MAX_RETURN_TO_LENGTH } from '../auth/return-to';
 import type { WebLogin } from '../auth/web-login';
 import { type GuardedContext, guard } from '../middleware/guard';
 import type { AppState, WebTokenState } from '../middleware/state';
-import type { WebCookies } from '../middleware/web-session';
-import { CONSOLE_PATH } from '../web/console';
+import { requireSameOrigin, type WebCookies } from '../middleware/web-session';
+import { ADMIN_TOKEN_PATH, CONSOLE_PATH } from '../web/pages';
 
-export const webLoginQuerySchema = z.object({
-  returnTo: z
+/** Where to go after signing in: a path on this server, under its base path. */
+export const returnToSchema = (basePath: string) =>
+  z
     .string()
     .max(MAX_RETURN_TO_LENGTH)
-    .refine(isLocalPath, 'must be a path on this server')
-    .optional(),
-});
+    .refine((value) => isLocalPath(value, basePath), 'must be a path on this server');
 
 export const webLoginCallbackQuerySchema = z.object({
   state: z.string().max(128).optional(),
@@ -22,22 +22,36 @@ export const webLoginCallbackQuerySchema = z.object({
 
 export interface WebLoginRouteDeps {
   webLogin: WebLogin;
+  /** Absent without ADMIN_TOKEN: `POST /auth/admin-token` is then an unknown route. */
+  adminTokenSignIn?: AdminTokenSignIn;
   cookies: WebCookies;
   webSessionTtlSeconds: number;
+  basePath: string;
 }
+
+/** The console's sign-in form: the token, and where to go afterwards. */
+const adminTokenForm = (basePath: string) =>
+  z.object({
+    token: z.string().min(1).max(1024),
+    returnTo: returnToSchema(basePath).optional(),
+  });
 
 /**
  * `GET /auth/wecom/login?returnTo` → 302 to WeCom (the login cookie binds the state to this
- * browser) and `GET /auth/wecom/callback?code&state` → the session cookie, 302 to `returnTo`.
- * Both are pages: their errors are HTML.
+ * browser); `GET /auth/wecom/callback?code&state` → the session cookie, 302 to `returnTo`;
+ * `POST /auth/admin-token` (a form of this server's sign-in page: same origin, `token` and
+ * `returnTo`) → the token admin's session cookie, 303 to `returnTo`. All are pages: their errors
+ * are HTML.
  */
 export function webLoginRoutes(router: Router<AppState>, deps: WebLoginRouteDeps): void {
-  const { webLogin, cookies } = deps;
+  const { webLogin, cookies, basePath, adminTokenSignIn } = deps;
+  const home = `${basePath}${CONSOLE_PATH}`;
+  const query = z.object({ returnTo: returnToSchema(basePath).optional() });
   router.get(
     '/auth/wecom/login',
-    guard({ query: webLoginQuerySchema, status: 302 }, async ({ query }, ctx) => {
+    guard({ query, status: 302 }, async ({ query }, ctx) => {
       const started = await webLogin.start({
-        returnTo: query.returnTo ?? CONSOLE_PATH,
+        returnTo: query.returnTo ?? home,
         userAgent: ctx.get('user-agent'),
         binding: cookies.readLogin(ctx),
       });
@@ -56,6 +70,19 @@ export function webLoginRoutes(router: Router<AppState>, deps: WebLoginRouteDeps
       cookies.writeSession(ctx, done.token, deps.webSessionTtlSeconds * 1000);
       ctx.redirect(done.returnTo);
     }),
+  );
+  if (!adminTokenSignIn) return;
+  router.post(
+    ADMIN_TOKEN_PATH,
+    requireSameOrigin(cookies.origin),
+    guard(
+      { body: adminTokenForm(basePath), bodyType: 'form', status: 303 },
+      async ({ body }, ctx) => {
+        const done = await adminTokenSignIn.signIn({ token: body.token, ip: ctx.ip });
+        cookies.writeSession(ctx, done.token, deps.webSessionTtlSeconds * 1000);
+        ctx.redirect(body.returnTo ?? home);
+      },
+    ),
   );
 }
 

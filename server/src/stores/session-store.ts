@@ -26,7 +26,9 @@ const storedSessionSchema = z.union([
     kind: z.literal('miniprogram').default('miniprogram'),
     sessionKey: z.string(),
   }),
-  z.object({ ...common, kind: z.literal('web') }),
+  // `tokenAdmin`: signed in with ADMIN_TOKEN, not as an employee; the mark of the token it was
+  // made with (a keyed hash), so that a new ADMIN_TOKEN ends it.
+  z.object({ ...common, kind: z.literal('web'), tokenAdmin: z.string().optional() }),
 ]);
 
 type StoredSession = z.infer<typeof storedSessionSchema>;
@@ -46,7 +48,7 @@ export type Session = MiniprogramSession | WebSession;
 
 export type NewSession =
   | { kind?: 'miniprogram'; userid: string; corpid: string; sessionKey: string }
-  | { kind: 'web'; userid: string; corpid: string };
+  | { kind: 'web'; userid: string; corpid: string; tokenAdmin?: string };
 
 /** What a verified session token names; the session itself may be gone. */
 export interface SessionRef {
@@ -60,7 +62,12 @@ export interface SessionStore {
     corpid: string;
     sessionKey: string;
   }): Promise<MiniprogramSession>;
-  create(fields: { kind: 'web'; userid: string; corpid: string }): Promise<WebSession>;
+  create(fields: {
+    kind: 'web';
+    userid: string;
+    corpid: string;
+    tokenAdmin?: string;
+  }): Promise<WebSession>;
   find(ref: SessionRef): Promise<Session | null>;
   /** Finds the session and, only when it is live, counts one request of its employee. */
   findCounted(
@@ -106,7 +113,12 @@ export function createSessionStore(deps: {
     const base = { userid: fields.userid, corpid: fields.corpid, sid, createdAt };
     const session: Session =
       fields.kind === 'web'
-        ? { ...base, kind: 'web', expiresAt: createdAt + ttlMs }
+        ? {
+            ...base,
+            kind: 'web',
+            expiresAt: createdAt + ttlMs,
+            ...(fields.tokenAdmin !== undefined && { tokenAdmin: fields.tokenAdmin }),
+          }
         : {
             ...base,
             kind: 'miniprogram',

@@ -7,101 +7,39 @@ import { VENDOR_MODULES } from './assets';
 
 /**
  * The console's HTML, rendered on the server: the shell the console's scripts fill in, and the
- * pages that need no script (refusal, signed out, errors of the web login). Simplified Chinese
- * first. Every value put into HTML is escaped.
+ * pages that need no script (sign-in, refusal, signed out, errors of the web login). Simplified
+ * Chinese first. Every value put into HTML is escaped. Every URL carries the base path
+ * (PUBLIC_BASE_URL's path prefix, '' at the root); the paths below are relative to it.
  */
 
 export const CONSOLE_PATH = '/admin/';
 export const SIGNED_OUT_PATH = '/admin/signed-out';
-export const LOGIN_PATH = '/auth/wecom/login';
-export const loginUrl = (returnTo = CONSOLE_PATH) =>
-  `${LOGIN_PATH}?${new URLSearchParams({ returnTo })}`;
+/** The console's sign-in page: the WeCom login, and the ADMIN_TOKEN form when it is set. */
+export const SIGN_IN_PATH = '/admin/login';
+export const WEB_LOGIN_PATH = '/auth/wecom/login';
+export const ADMIN_TOKEN_PATH = '/auth/admin-token';
 
-const IMPORT_MAP = JSON.stringify({
-  imports: Object.fromEntries(
-    Object.entries(VENDOR_MODULES).map(([name, file]) => [name, `/admin/vendor/${file}`]),
-  ),
-});
-const importMapHash = `'sha256-${createHash('sha256').update(IMPORT_MAP).digest('base64')}'`;
-
-/**
- * The console's own headers: scripts and styles from this server only (the inline import map by
- * its hash), requests to this server only, no framing, no plugins, no base or form targets
- * elsewhere. The JSON API keeps `default-src 'none'`.
- */
-export const CONSOLE_SECURITY_HEADERS: HelmetOptions = {
-  ...API_SECURITY_HEADERS,
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'none'"],
-      scriptSrc: ["'self'", importMapHash],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:'],
-      connectSrc: ["'self'"],
-      formAction: ["'self'"],
-      baseUri: ["'none'"],
-      frameAncestors: ["'none'"],
-    },
-  },
-  crossOriginOpenerPolicy: { policy: 'same-origin' },
-  crossOriginResourcePolicy: { policy: 'same-origin' },
-};
-
-function document(title: string, body: string, head = ''): string {
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · wecom-gate</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/admin/assets/console.css">
-${head}</head>
-<body>
-${body}
-</body>
-</html>
-`;
-}
-
-/** The console: an empty shell that `assets/app.mjs` renders into; it knows who is signed in. */
-export function consoleShell(userid: string): string {
-  return document(
-    '管理后台',
-    `<div id="app" data-userid="${escapeHtml(userid)}"><p class="loading">正在加载…</p></div>
-<noscript><p class="notice">管理后台需要启用 JavaScript。</p></noscript>`,
-    `<script type="importmap">${IMPORT_MAP}</script>
-<script type="module" src="/admin/assets/app.mjs"></script>
-`,
-  );
-}
-
-/** Someone signed in who is not in ADMIN_USERIDS. */
-export function refusalPage(userid: string): string {
-  return document(
-    '无权访问',
-    `<main class="card narrow" data-page="refusal">
-<h1>无权访问管理后台</h1>
-<p>你已用企业微信账号 <strong>${escapeHtml(userid)}</strong> 登录，但这个账号不是本系统的管理员。</p>
-<p>管理员名单由服务器配置 <code>ADMIN_USERIDS</code> 决定。如需使用管理后台，请联系系统管理员把你的账号加入名单，或换一个管理员账号登录。</p>
-<p class="en" lang="en">You are signed in as ${escapeHtml(userid)}, who is not in ADMIN_USERIDS.</p>
-<p class="actions"><a class="button" href="${escapeHtml(loginUrl())}">换个账号登录</a>
-<button type="button" class="secondary" data-logout>退出登录</button></p>
-</main>`,
-    '<script type="module" src="/admin/assets/logout.mjs"></script>\n',
-  );
-}
-
-export function signedOutPage(): string {
-  return document(
-    '已退出登录',
-    `<main class="card narrow" data-page="signed-out">
-<h1>已退出登录</h1>
-<p>你已退出 wecom-gate 管理后台。</p>
-<p class="actions"><a class="button" href="${escapeHtml(loginUrl())}">重新登录</a></p>
-</main>`,
-  );
+export interface PageRenderer {
+  /** `${base}${path}`. */
+  url(path: string): string;
+  /** The console's sign-in page, back to `returnTo` (default: the console) afterwards. */
+  signInUrl(returnTo?: string): string;
+  /** The WeCom login, back to `returnTo` (default: the console) afterwards. */
+  webLoginUrl(returnTo?: string): string;
+  /** The console pages' own headers (the import map's hash depends on the base path). */
+  securityHeaders: HelmetOptions;
+  /** The console: an empty shell that `assets/app.mjs` renders into, naming who is signed in. */
+  consoleShell(who: string): string;
+  /** Someone signed in who is not in ADMIN_USERIDS. */
+  refusalPage(userid: string): string;
+  signedOutPage(): string;
+  /** `returnTo` must already be a local path under the base. */
+  signInPage(returnTo: string): string;
+  /** What a browser gets for an error on a page (the web login, the console). */
+  errorPage(
+    error: { code: ErrorCode; message: string; status: number; data?: unknown },
+    requestId: string,
+  ): string;
 }
 
 /** What a person reads for an error on a page of the web login or the console. */
@@ -109,27 +47,174 @@ const PAGE_TEXT: Partial<Record<ErrorCode, string>> = {
   'auth.invalid_state': '登录链接已失效、已被使用，或不是在这个浏览器中发起的。请重新登录。',
   'auth.not_member': '企业微信返回的账号不是本企业的成员，无法登录。',
   'auth.invalid_code': '企业微信没有确认这次登录（已取消、已过期或已被使用）。请重新登录。',
+  'auth.unauthenticated': 'ADMIN_TOKEN 不正确。请重新输入。',
+  'auth.forbidden': '请求被拒绝：请从本站的登录页提交。',
   'guard.invalid_input': '请求参数不正确：登录后只能跳转到本站的页面。',
   'request.rate_limited': '登录尝试过于频繁，请稍后再试。',
-  'wecom.rejected': '企业微信拒绝了这次调用，请联系管理员检查应用配置（管理后台 → 诊断）。',
+  'wecom.rejected': '企业微信拒绝了这次登录：应用的配置或权限有误，重试也不会成功。',
   'wecom.unavailable': '企业微信暂时无法访问，请稍后再试。',
   'store.unavailable': '服务暂时不可用，请稍后再试。',
   'request.not_found': '页面不存在。',
 };
 
-export function errorPage(
-  error: { code: ErrorCode; message: string; status: number },
-  requestId: string,
-): string {
-  const text = PAGE_TEXT[error.code] ?? '出错了，请稍后再试。';
-  return document(
-    '出错了',
-    `<main class="card narrow" data-page="error" data-code="${escapeHtml(error.code)}">
-<h1>${error.status >= 500 ? '服务暂时不可用' : '无法完成请求'}</h1>
+export function createPageRenderer(options: {
+  basePath: string;
+  /** ADMIN_TOKEN is set: the sign-in page offers it. */
+  adminTokenSignIn: boolean;
+}): PageRenderer {
+  const { basePath: base, adminTokenSignIn } = options;
+  const url = (path: string) => `${base}${path}`;
+  const withReturnTo = (path: string, returnTo = url(CONSOLE_PATH)) =>
+    `${url(path)}?${new URLSearchParams({ returnTo })}`;
+  const signInUrl = (returnTo?: string) => withReturnTo(SIGN_IN_PATH, returnTo);
+  const webLoginUrl = (returnTo?: string) => withReturnTo(WEB_LOGIN_PATH, returnTo);
+
+  const importMap = JSON.stringify({
+    imports: Object.fromEntries(
+      Object.entries(VENDOR_MODULES).map(([name, file]) => [name, url(`/admin/vendor/${file}`)]),
+    ),
+  });
+  const importMapHash = `'sha256-${createHash('sha256').update(importMap).digest('base64')}'`;
+
+  function document(title: string, body: string, head = ''): string {
+    return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · wecom-gate</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${escapeHtml(url('/admin/assets/console.css'))}">
+${head}</head>
+<body>
+${body}
+</body>
+</html>
+`;
+  }
+
+  const script = (name: string) =>
+    `<script type="module" src="${escapeHtml(url(`/admin/assets/${name}`))}"></script>\n`;
+  const signInButton = (label: string) =>
+    `<a class="button" data-action="sign-in" href="${escapeHtml(signInUrl())}">${label}</a>`;
+
+  /** The help an admin needs when WeCom refuses the login: the errcode and the ways around it. */
+  function rejectedHelp(data: unknown): string {
+    const { errcode, hint } = (data ?? {}) as { errcode?: unknown; hint?: unknown };
+    const code = escapeHtml(String(errcode ?? '?'));
+    const trace = typeof hint === 'string' ? `，trace <code>${escapeHtml(hint)}</code>` : '';
+    const zh = adminTokenSignIn
+      ? '管理员：请用 ADMIN_TOKEN 登录管理后台，在「诊断」中查看原因与修复方法；或在服务器上运行 <code>npm run doctor</code>。'
+      : '管理员：请在服务器上运行 <code>npm run doctor</code> 查看原因与修复方法。要在企业微信登录失败时也能打开管理后台，请设置 <code>ADMIN_TOKEN</code>（至少 16 字节）并重启服务，再在登录页用它登录。';
+    const en = adminTokenSignIn
+      ? 'Admins: sign in to the console with ADMIN_TOKEN and open 诊断 (the doctor), or run <code>npm run doctor</code> on the server, for the cause and the fix.'
+      : 'Admins: run <code>npm run doctor</code> on the server for the cause and the fix. To open the console while the WeCom login fails, set <code>ADMIN_TOKEN</code> (at least 16 bytes), restart, and sign in with it on the sign-in page.';
+    return `<div class="admin-help" data-help="wecom.rejected">
+<p>企业微信返回 errcode <code data-errcode>${code}</code>${trace}。</p>
+<p>${zh}</p>
+<p class="en" lang="en">WeCom answered errcode ${code}. ${en}</p>
+</div>
+`;
+  }
+
+  return {
+    url,
+    signInUrl,
+    webLoginUrl,
+    securityHeaders: {
+      ...API_SECURITY_HEADERS,
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          scriptSrc: ["'self'", importMapHash],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          baseUri: ["'none'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      crossOriginOpenerPolicy: { policy: 'same-origin' },
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+      // With `no-referrer` a browser sends `Origin: null` with a form's POST, which the sign-in
+      // form's same-origin check would refuse; nothing leaves the origin either way.
+      referrerPolicy: { policy: 'same-origin' },
+    },
+
+    consoleShell: (who) =>
+      document(
+        '管理后台',
+        `<div id="app" data-userid="${escapeHtml(who)}"><p class="loading">正在加载…</p></div>
+<noscript><p class="notice">管理后台需要启用 JavaScript。</p></noscript>`,
+        `<script type="importmap">${importMap}</script>\n${script('app.mjs')}`,
+      ),
+
+    refusalPage: (userid) =>
+      document(
+        '无权访问',
+        `<main class="card narrow" data-page="refusal">
+<h1>无权访问管理后台</h1>
+<p>你已用企业微信账号 <strong>${escapeHtml(userid)}</strong> 登录，但这个账号不是本系统的管理员。</p>
+<p>管理员名单由服务器配置 <code>ADMIN_USERIDS</code> 决定。如需使用管理后台，请联系系统管理员把你的账号加入名单，或换一个管理员账号登录。</p>
+<p class="en" lang="en">You are signed in as ${escapeHtml(userid)}, who is not in ADMIN_USERIDS.</p>
+<p class="actions">${signInButton('换个账号登录')}
+<button type="button" class="secondary" data-logout>退出登录</button></p>
+</main>`,
+        script('logout.mjs'),
+      ),
+
+    signedOutPage: () =>
+      document(
+        '已退出登录',
+        `<main class="card narrow" data-page="signed-out">
+<h1>已退出登录</h1>
+<p>你已退出 wecom-gate 管理后台。</p>
+<p class="actions">${signInButton('重新登录')}</p>
+</main>`,
+      ),
+
+    signInPage: (returnTo) =>
+      document(
+        '登录',
+        `<main class="card narrow" data-page="sign-in">
+<h1>登录 wecom-gate 管理后台</h1>
+<p class="actions"><a class="button" data-action="wecom-login" href="${escapeHtml(webLoginUrl(returnTo))}">使用企业微信登录</a></p>
+${
+  adminTokenSignIn
+    ? `<form class="sign-in" method="post" action="${escapeHtml(url(ADMIN_TOKEN_PATH))}" data-form="admin-token">
+<h2>使用 ADMIN_TOKEN 登录</h2>
+<p class="muted">企业微信的配置有误、无法扫码登录时，管理员可用服务器配置中的 <code>ADMIN_TOKEN</code> 登录，查看「诊断」。</p>
+<p class="en" lang="en">When the WeCom login fails, admins sign in with the server's ADMIN_TOKEN to open the doctor.</p>
+<input type="hidden" name="returnTo" value="${escapeHtml(returnTo)}">
+<label for="admin-token">ADMIN_TOKEN</label>
+<input id="admin-token" name="token" type="password" autocomplete="current-password" required maxlength="1024">
+<p class="actions"><button type="submit" data-action="admin-token">登录</button></p>
+</form>
+`
+    : ''
+}</main>`,
+      ),
+
+    errorPage(error, requestId) {
+      const text = PAGE_TEXT[error.code] ?? '出错了，请稍后再试。';
+      const rejected = error.code === 'wecom.rejected';
+      const title = rejected
+        ? '企业微信拒绝了登录'
+        : error.status >= 500
+          ? '服务暂时不可用'
+          : '无法完成请求';
+      return document(
+        '出错了',
+        `<main class="card narrow" data-page="error" data-code="${escapeHtml(error.code)}">
+<h1>${title}</h1>
 <p>${escapeHtml(text)}</p>
 <p class="en" lang="en">${escapeHtml(error.message)}</p>
-<p class="muted">错误码 <code>${escapeHtml(error.code)}</code> · 请求编号 <code>${escapeHtml(requestId)}</code></p>
-<p class="actions"><a class="button" href="${escapeHtml(loginUrl())}">重新登录</a></p>
+${rejected ? rejectedHelp(error.data) : ''}<p class="muted">错误码 <code>${escapeHtml(error.code)}</code> · 请求编号 <code>${escapeHtml(requestId)}</code></p>
+<p class="actions">${signInButton(rejected && adminTokenSignIn ? '使用 ADMIN_TOKEN 登录' : '重新登录')}</p>
 </main>`,
-  );
+      );
+    },
+  };
 }

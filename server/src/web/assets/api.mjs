@@ -1,6 +1,10 @@
 // The console's only way to the server: the same JSON API scripts use, with the web session
 // cookie (same origin). A 401 means the session ended: sign in again and come back here.
 
+// The server's base path ('' at the root of the origin, '/gate' under PUBLIC_BASE_URL's path
+// prefix): this file is served at <base>/admin/assets/api.mjs. Every path below is under it.
+const BASE = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+
 export class ApiError extends Error {
   constructor(status, body) {
     super(body?.message ?? `HTTP ${status}`);
@@ -13,13 +17,13 @@ export class ApiError extends Error {
 
 export function signIn() {
   const returnTo = `${location.pathname}${location.hash}`;
-  location.assign(`/auth/wecom/login?returnTo=${encodeURIComponent(returnTo)}`);
+  location.assign(`${BASE}/admin/login?returnTo=${encodeURIComponent(returnTo)}`);
 }
 
 export async function api(method, path, body) {
   const headers = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(path, {
+  const response = await fetch(`${BASE}${path}`, {
     method,
     headers,
     credentials: 'same-origin',
@@ -38,8 +42,8 @@ export async function api(method, path, body) {
 }
 
 export async function logout() {
-  await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin' });
-  location.assign('/admin/signed-out');
+  await fetch(`${BASE}/auth/logout`, { method: 'POST', credentials: 'same-origin' });
+  location.assign(`${BASE}/admin/signed-out`);
 }
 
 const TEXT = {

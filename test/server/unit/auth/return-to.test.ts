@@ -47,3 +47,47 @@ describe('isLocalPath', () => {
     );
   });
 });
+
+describe('isLocalPath under a base path', () => {
+  test.each(['/gate', '/gate/', '/gate/admin/?tab=1#org', '/gate/h5/a/../b', '/gate?x=1'])(
+    'accepts %j under /gate',
+    (value) => expect(isLocalPath(value, '/gate')).toBe(true),
+  );
+
+  test.each([
+    '/',
+    '/admin/',
+    '/gateway/admin/',
+    '/other/gate/',
+    '/gate/../admin/',
+    '/gate/%2e%2e/admin/',
+    '/GATE/admin/',
+    '//evil.example/gate/',
+  ])('refuses %j under /gate', (value) => expect(isLocalPath(value, '/gate')).toBe(false));
+
+  test('whatever it accepts under /gate, a browser resolves under /gate on this server', () => {
+    const base = 'https://crm.example.com/gate/auth/wecom/callback?code=1';
+    fc.assert(
+      fc.property(
+        fc
+          .array(
+            fc.constantFrom('/', 'gate', '..', '.', '%2e', '%2e%2e', 'admin', '?', '#', '\\'),
+            {
+              maxLength: 8,
+            },
+          )
+          .map((parts) => parts.join('')),
+        (value) => {
+          if (isLocalPath(value, '/gate')) {
+            const resolved = new URL(value, base);
+            expect(resolved.origin).toBe('https://crm.example.com');
+            expect(resolved.pathname === '/gate' || resolved.pathname.startsWith('/gate/')).toBe(
+              true,
+            );
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -52,3 +52,26 @@ describe('isSignableUrl', () => {
     '',
   ])('refuses %j', (url) => expect(isSignableUrl(url, origin)).toBe(false));
 });
+
+describe('isSignableUrl under a path prefix', () => {
+  const base = 'https://crm.example.com/gate';
+  test.each([
+    'https://crm.example.com/gate',
+    'https://crm.example.com/gate/',
+    'https://crm.example.com/gate?x=1',
+    'https://crm.example.com/gate#/route',
+    'https://crm.example.com/gate/h5/index.html?a=1#/x',
+  ])('signs %j', (url) => expect(isSignableUrl(url, base)).toBe(true));
+
+  test.each([
+    'https://crm.example.com/',
+    'https://crm.example.com/h5/index.html',
+    'https://crm.example.com/gateway/h5',
+    'https://crm.example.com/other/gate/h5',
+    'https://crm.example.com/gate/../h5',
+    'https://crm.example.com/gate/%2e%2e/h5',
+    'https://crm.example.com/GATE/h5',
+    'https://x@crm.example.com/gate/h5',
+    'https://crm.example.com.evil.example/gate/h5',
+  ])('refuses %j', (url) => expect(isSignableUrl(url, base)).toBe(false));
+});
