@@ -3,7 +3,8 @@ import type { EnvVersion } from './env';
 /**
  * The one file to edit per deployment (see docs/miniprogram.md).
  *
- * `origins`: the wecom-gate server each build talks to. The build is WeChat's envVersion:
+ * `origins`: the wecom-gate server each build talks to — its PUBLIC_BASE_URL, with the path
+ * prefix when the server has one (`https://crm.example.com/gate`). The build is WeChat's envVersion:
  * `develop` (the developer tools and 预览), `trial` (体验版), `release` (正式版). A real device
  * reaches only HTTPS origins registered as request 合法域名 in the mini-program's admin console;
  * the developer tools reach `http://127.0.0.1` with 详情 → 本地设置 → 不校验合法域名.

@@ -12,7 +12,10 @@ import { freePort } from './redis-process';
 import { createTestRedisStore, silentLogger, uniquePrefix } from './stores';
 
 export interface TestGateway {
+  /** The origin it listens on. */
   url: string;
+  /** `url` and PUBLIC_BASE_URL's path prefix ('' without one): where `request` and `login` go. */
+  base: string;
   store: Store;
   deps: ReturnType<typeof createDeps>;
   config: Config;
@@ -54,6 +57,8 @@ export interface TestGatewayOptions {
    * origin (unless `env` gives one) and WECOM_APP_AGENT_ID the simulator's app.
    */
   web?: boolean;
+  /** With `web`: a path prefix in PUBLIC_BASE_URL (`/gate`). */
+  basePath?: string;
 }
 
 /** A gateway (createApp) listening on a free loopback port, talking to `simulator` over HTTP. */
@@ -63,7 +68,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   const port = options.web ? await freePort() : 0;
   const config = loadConfig({
     ...(options.web && {
-      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}${options.basePath ?? ''}`,
       WECOM_APP_AGENT_ID: simulator.seed.miniprogramApp.agentid,
     }),
     WECOM_CORP_ID: simulator.corpId,
@@ -108,8 +113,10 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  const base = url + config.basePath;
   const gateway: TestGateway = {
     url,
+    base,
     store,
     deps,
     config,
@@ -122,7 +129,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       const { dispatcher } = requestOptions;
       // Node's fetch takes undici's `dispatcher`; the DOM typing of RequestInit does not know it.
       const init = { method, headers, body, dispatcher } as RequestInit;
-      const response = await fetch(url + path, init);
+      const response = await fetch(base + path, init);
       const text = await response.text();
       recordResponse(`${method} ${path} → ${response.status}`, response.headers, text);
       let parsed: unknown = text;

@@ -7,7 +7,10 @@ import { testRedisUrl } from './stores';
 
 /** `npm start` in sandbox mode (no WECOM_CORP_ID) as a child process, with the test Redis. */
 export interface SandboxServer {
+  /** Its origin. */
   url: string;
+  /** `url` and the path prefix of PUBLIC_BASE_URL ('' without one): where its routes are. */
+  base: string;
   /** SIGTERM; resolves when the process has exited. */
   stop(): Promise<void>;
 }
@@ -16,12 +19,16 @@ const ROOT = path.resolve(__dirname, '../..');
 
 export const SANDBOX_JWT_SECRET = 'e2e-jwt-secret-0123456789abcdef0123456789';
 
-/** `env`: more configuration, e.g. `ADMIN_USERIDS` (as in `ADMIN_USERIDS=lisi npm start`). */
+/**
+ * `env`: more configuration, e.g. `ADMIN_USERIDS` (as in `ADMIN_USERIDS=lisi npm start`);
+ * `basePath`: PUBLIC_BASE_URL is then the server's own origin with this path prefix (`/gate`).
+ */
 export async function startSandboxServer(
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; basePath?: string } = {},
 ): Promise<SandboxServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const base = `${url}${options.basePath ?? ''}`;
   const child: ChildProcess = spawn(
     path.join(ROOT, 'node_modules/.bin/tsx'),
     ['server/src/index.ts'],
@@ -34,6 +41,7 @@ export async function startSandboxServer(
         REDIS_KEY_PREFIX: `e2e:${randomUUID()}:`,
         JWT_SECRET: SANDBOX_JWT_SECRET,
         LOG_LEVEL: 'warn',
+        ...(options.basePath !== undefined && { PUBLIC_BASE_URL: base }),
         ...options.env,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -49,6 +57,7 @@ export async function startSandboxServer(
   }
   return {
     url,
+    base,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;

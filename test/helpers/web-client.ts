@@ -39,13 +39,19 @@ export class WebClient {
   async request(
     method: string,
     url: string,
-    options: { headers?: Record<string, string>; body?: unknown } = {},
+    options: {
+      headers?: Record<string, string>;
+      /** Sent as JSON. */
+      body?: unknown;
+      /** Sent as is (with its own `content-type` header), e.g. a form. */
+      rawBody?: string;
+    } = {},
   ): Promise<WebAnswer> {
     const { origin } = new URL(url);
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...options.headers };
     const cookies = [...(this.jar.get(origin) ?? new Map())].map(([k, v]) => `${k}=${v}`);
     if (cookies.length > 0) headers.cookie = cookies.join('; ');
-    let body: string | undefined;
+    let body = options.rawBody;
     if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers['content-type'] = 'application/json';

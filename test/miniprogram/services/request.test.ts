@@ -38,6 +38,20 @@ describe('services/request', () => {
     expect(option.dataType).toBe('json');
   });
 
+  it('should put the paths under a base URL with a path prefix', async () => {
+    const transport = jest.fn((option: PlatformRequestOption) =>
+      option.success({ statusCode: 201, data: {} }),
+    );
+    const request = createRequest({
+      origin: () => 'https://crm.example.com/gate/',
+      transport,
+      getToken: () => undefined,
+      timeoutMs: 1000,
+    });
+    await request({ method: 'POST', path: '/api/sessions', body: { code: 'c' }, auth: false });
+    expect(transport.mock.calls[0]![0].url).toBe('https://crm.example.com/gate/api/sessions');
+  });
+
   it('should not send a token when auth is false', async () => {
     const { request, transport } = setup((o) => o.success({ statusCode: 201, data: {} }), 'tok');
     await request({ method: 'POST', path: '/api/sessions', body: { code: 'c' }, auth: false });

@@ -107,6 +107,17 @@ describe('doctor: callbacks', () => {
     expect(directory.fix!.en).toContain('reverse proxy');
   });
 
+  it('names the path under PUBLIC_BASE_URL’s prefix that the proxy must forward', async () => {
+    const { app } = await callbackChecks({
+      keys: { app: APP_CALLBACK },
+      publicBaseUrl: `${gateway.url}/gate`,
+    });
+    expect(app.status).toBe('fail');
+    expect(app.summary.en).toContain(`GET ${gateway.url}/gate/wecom/callback/app → 404`);
+    expect(app.fix!.en).toContain('forwards /gate/wecom/callback/ to this server, path unchanged');
+    expect(app.fix!.zh).toContain('把 /gate/wecom/callback/ 原样转发到本服务');
+  });
+
   it('fails when the public URL cannot be reached, and when it answers something else', async () => {
     const port = await freePort();
     const unreachable = await callbackChecks({

@@ -108,6 +108,8 @@ async function selfTest(
   context: { corpId: string; enter: Bilingual; tokenKey: string; aesKey: string },
 ): Promise<Verdict> {
   const { enter, tokenKey, aesKey } = context;
+  // What the reverse proxy must forward: `/wecom/callback/`, under PUBLIC_BASE_URL's path prefix.
+  const forwarded = new URL(url).pathname.replace(/[^/]*$/, '');
   const echo = String(randomBytes(8).readBigUInt64BE(0));
   const sealed = createCallbackCrypto({ keys, receiveId: context.corpId }).seal(echo);
   const query = new URLSearchParams({
@@ -135,8 +137,8 @@ async function selfTest(
         `Self-test failed: GET ${url} ${timedOut ? `got no answer within ${SELF_TEST_TIMEOUT_MS} ms` : `could not be reached (${(error as Error).message})`}. WeCom's check would fail the same way.`,
       ),
       fix: t(
-        '检查 PUBLIC_BASE_URL 的域名解析、HTTPS 证书、防火墙与反向代理（须把 /wecom/callback/ 转发到本服务）；本机访问不了自己的公网地址时（NAT 回环），请从外网再试。',
-        "Check PUBLIC_BASE_URL's DNS, HTTPS certificate, firewall and reverse proxy (it must forward /wecom/callback/ to this server); if this host cannot reach its own public address (NAT hairpin), try from outside.",
+        `检查 PUBLIC_BASE_URL 的域名解析、HTTPS 证书、防火墙与反向代理（须把 ${forwarded} 原样转发到本服务）；本机访问不了自己的公网地址时（NAT 回环），请从外网再试。`,
+        `Check PUBLIC_BASE_URL's DNS, HTTPS certificate, firewall and reverse proxy (it must forward ${forwarded} to this server, path unchanged); if this host cannot reach its own public address (NAT hairpin), try from outside.`,
       ),
     };
   }
@@ -193,8 +195,8 @@ async function selfTest(
       '该地址没有这个接收器。',
       'no such receiver at that address.',
       t(
-        `确认反向代理把 /wecom/callback/ 转发到本服务，且应答该地址的实例设置了 ${tokenKey} 与 ${aesKey}。`,
-        `Make sure the reverse proxy forwards /wecom/callback/ to this server and that the instances answering it have ${tokenKey} and ${aesKey} set.`,
+        `确认反向代理把 ${forwarded} 原样转发到本服务，且应答该地址的实例设置了 ${tokenKey} 与 ${aesKey}。`,
+        `Make sure the reverse proxy forwards ${forwarded} to this server, path unchanged, and that the instances answering it have ${tokenKey} and ${aesKey} set.`,
       ),
     );
   if (status === 401)
