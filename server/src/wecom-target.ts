@@ -23,7 +23,7 @@ export async function resolveWecomTarget(
     );
   }
   const simulator = await startSimulator({ scenario });
-  return { wecomConfig: simulator.wecomConfig(), simulator };
+  return { wecomConfig: simulator.wecomConfig({ timeoutMs: config.wecomTimeoutMs }), simulator };
 }
 
 /**

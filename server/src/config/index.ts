@@ -45,6 +45,8 @@ export interface Config {
   wecom: Readonly<WecomConfig> | null;
   /** In sandbox mode the simulator's IP allow-list scenario and misconfigurations. */
   sandboxScenario: string;
+  /** Deadline of one WeCom call (`WECOM_TIMEOUT_MS`), the simulator's in sandbox mode too. */
+  wecomTimeoutMs: number;
   redis: Readonly<RedisConfig>;
   /**
    * Reverse proxies in front of the server whose `X-Forwarded-For` entry is trusted (0 = none:
@@ -415,6 +417,7 @@ export function loadConfig(
     sandbox,
     wecom,
     sandboxScenario: env.SANDBOX_SCENARIO ?? 'healthy',
+    wecomTimeoutMs: env.WECOM_TIMEOUT_MS,
     redis,
     trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     webConcurrency: env.WEB_CONCURRENCY,

@@ -1,15 +1,20 @@
 import type { CredentialName } from '../config';
+import { maskIps } from './errcodes/errmsg';
 
-/** WeCom answered with a non-zero errcode. Carries what an admin needs; never the secret. */
+/**
+ * WeCom answered with a non-zero errcode. Carries what an admin needs; never the secret. What a
+ * log line or an error answer can show of it (its enumerable fields) holds no IP: `errmsg` is
+ * WeCom's text with anything IP-shaped masked (the trace id kept), and `fromIp` is a getter.
+ */
 export class WecomApiError extends Error {
   readonly api: string;
   readonly credential: CredentialName | undefined;
   readonly errcode: number;
+  /** WeCom's errmsg with the `from ip` (and anything else IP-shaped) masked. */
   readonly errmsg: string;
   /** WeCom's trace id from `hint: [...]`. */
   readonly hint?: string;
-  /** The egress IP WeCom saw (`from ip:`): for admins and logs only, never for employees. */
-  readonly fromIp?: string;
+  readonly #fromIp: string | undefined;
 
   constructor(fields: {
     api: string;
@@ -24,9 +29,14 @@ export class WecomApiError extends Error {
     this.api = fields.api;
     this.credential = fields.credential;
     this.errcode = fields.errcode;
-    this.errmsg = fields.errmsg;
+    this.errmsg = maskIps(fields.errmsg);
     this.hint = fields.hint;
-    this.fromIp = fields.fromIp;
+    this.#fromIp = fields.fromIp;
+  }
+
+  /** The egress IP WeCom saw (`from ip:`): for the doctor's fix only, never logged or answered. */
+  get fromIp(): string | undefined {
+    return this.#fromIp;
   }
 }
 
