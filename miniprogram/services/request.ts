@@ -29,6 +29,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   'auth.forbidden': true,
   'contact.not_followed': true,
   'contact.not_found': true,
+  'contact.outside_visible_range': true,
   'groupchat.not_member': true,
   'groupchat.not_found': true,
   'wecom.rejected': true,

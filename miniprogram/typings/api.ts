@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'auth.forbidden'
   | 'contact.not_followed'
   | 'contact.not_found'
+  | 'contact.outside_visible_range'
   | 'groupchat.not_member'
   | 'groupchat.not_found'
   | 'wecom.rejected'

@@ -19,6 +19,8 @@ const TEXT: Record<ClientErrorCode, string> = {
   'auth.forbidden': '你没有权限进行此操作',
   'contact.not_followed': '该客户不是你的客户',
   'contact.not_found': '客户不存在或已被删除',
+  'contact.outside_visible_range':
+    '你不在本应用的可见范围内，暂时看不到客户和客户群。请联系管理员把你加入应用的可见范围',
   'groupchat.not_member': '你不在该客户群中',
   'groupchat.not_found': '客户群不存在或已解散',
   'wecom.rejected': '企业微信接口调用失败，请联系管理员',

@@ -23,7 +23,12 @@ import {
   type EventEntry,
 } from './callbacks';
 import { type Config, usesRedis, type WecomConfig } from './config';
-import { type Customers, createContacts, type GroupChats } from './contacts';
+import {
+  type Customers,
+  createContacts,
+  createOutsideVisibleRange,
+  type GroupChats,
+} from './contacts';
 import { type ContactsInvalidation, createContactsInvalidation } from './contacts/invalidation';
 import {
   createDirectory,
@@ -228,6 +233,8 @@ export function createContactsDeps(
     logger: logger.child({ component: 'contacts' }),
     onLookup: metrics.cacheLookup,
     onHidden: metrics.resourceRefusal,
+    onOutsideVisibleRange: (list, errcode) =>
+      metrics.resourceRefusal(list === 'customers' ? 'customer_list' : 'groupchat_list', errcode),
   });
   return {
     customers,
@@ -470,7 +477,7 @@ export function createConfiguredDoctor(
   http: WecomHttp,
   config: Config,
   wecomConfig: WecomConfig,
-  extra: Pick<DoctorDeps, 'reuseMs' | 'now' | 'orgSize'> = {},
+  extra: Pick<DoctorDeps, 'reuseMs' | 'now' | 'orgSize' | 'outsideVisibleRange'> = {},
 ): Doctor {
   return createDoctor({
     http,
@@ -503,6 +510,7 @@ export function createAdmin(
           const { last } = await directory.syncStatus();
           return last?.ok ? { ...last, at: last.finishedAt } : null;
         }),
+      outsideVisibleRange: createOutsideVisibleRange({ store: infra.store, logger: infra.logger }),
     }),
     nameMapper: createNameMapper({
       lookups: createNameLookups({ client: wecom.client }),

@@ -8,7 +8,7 @@ import { followEntryOf } from './access';
 import { type DetailCache, isAbsent } from './detail-cache';
 import { ContactsError } from './errors';
 import { toContactListItem } from './mapping';
-import { type Page, withCallerCursor } from './paging';
+import { type OutsideVisibleRangeHook, type Page, readOwnList } from './paging';
 import type { Customer } from './schemas';
 
 /** An employee's customers (外部联系人): only those whose follow_user holds the employee. */
@@ -27,11 +27,15 @@ export interface Customers {
 export function createCustomers(deps: {
   wecom: WecomApi;
   details: DetailCache<Customer>;
+  onOutsideVisibleRange: OutsideVisibleRangeHook;
 }): Customers {
-  const { wecom, details } = deps;
+  const { wecom, details, onOutsideVisibleRange } = deps;
   return {
     async listFollowed(userid, page) {
-      const answer = await withCallerCursor(page, () => wecom.getContactsByUser(userid, page));
+      const answer = await readOwnList(
+        { userid, list: 'customers', page, onOutsideVisibleRange },
+        () => wecom.getContactsByUser(userid, page),
+      );
       return {
         contacts: answer.external_contact_list
           .filter((row) => row.follow_info.userid === userid)

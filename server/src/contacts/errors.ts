@@ -9,7 +9,9 @@ export type ContactsFailure =
   | 'group_not_found'
   | 'group_not_member'
   /** The caller's paging cursor is not valid (WeCom 40058). */
-  | 'invalid_cursor';
+  | 'invalid_cursor'
+  /** WeCom refused the employee's own list: they are outside the app's visible range (60011). */
+  | 'outside_visible_range';
 
 export class ContactsError extends Error {
   readonly reason: ContactsFailure;

@@ -4,7 +4,7 @@ import { canReadGroup } from './access';
 import { type DetailCache, isAbsent } from './detail-cache';
 import { ContactsError } from './errors';
 import { toGroupChatStatus } from './mapping';
-import { type Page, withCallerCursor } from './paging';
+import { type OutsideVisibleRangeHook, type Page, readOwnList } from './paging';
 
 /** Customer groups (客户群): listed for their owner, readable by the owner and employee members. */
 export interface GroupChats {
@@ -20,11 +20,15 @@ export interface GroupChats {
 export function createGroupChats(deps: {
   wecom: WecomApi;
   details: DetailCache<GroupChat>;
+  onOutsideVisibleRange: OutsideVisibleRangeHook;
 }): GroupChats {
-  const { wecom, details } = deps;
+  const { wecom, details, onOutsideVisibleRange } = deps;
   return {
     async listOwned(userid, page) {
-      const answer = await withCallerCursor(page, () => wecom.listGroupChatsOwnedBy(userid, page));
+      const answer = await readOwnList(
+        { userid, list: 'groupchats', page, onOutsideVisibleRange },
+        () => wecom.listGroupChatsOwnedBy(userid, page),
+      );
       const listed = [...new Map(answer.group_chat_list.map((g) => [g.chat_id, g])).values()];
       const groups = await details.getMany(listed.map((g) => g.chat_id));
       // A group dissolved (or hidden) between the list and its detail is left out.

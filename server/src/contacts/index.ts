@@ -2,14 +2,19 @@ import type { GroupChat } from '../../../miniprogram/typings/api';
 import type { Logger } from '../logger';
 import type { Store } from '../stores/store';
 import type { WecomApi } from '../wecom/api';
+import { explainErrcode } from '../wecom/errcodes';
 import { type Customers, createCustomers } from './customers';
 import { createDetailCache, isAbsent, type Lookup } from './detail-cache';
 import { createGroupChats, type GroupChats } from './group-chats';
 import { fetchCustomer, fetchGroupChat } from './loaders';
+import { createOutsideVisibleRange } from './outside-visible-range';
+import type { OwnList } from './paging';
 import { type Customer, customerSchema, groupChatSchema } from './schemas';
 
 export type { Customers } from './customers';
 export type { GroupChats } from './group-chats';
+export { createOutsideVisibleRange } from './outside-visible-range';
+export type { OwnList } from './paging';
 
 export interface ContactsDeps {
   wecom: WecomApi;
@@ -22,7 +27,14 @@ export interface ContactsDeps {
   onLookup?: (cache: 'customer' | 'groupchat', hit: boolean) => void;
   /** WeCom refused to show one customer or group (answered to the employee as not found). */
   onHidden?: (resource: 'customer' | 'groupchat', errcode: number) => void;
+  /** WeCom refused an employee their own list: they are outside the app's visible range. */
+  onOutsideVisibleRange?: (list: OwnList, errcode: number) => void;
 }
+
+const OWN_LIST_APIS: Readonly<Record<OwnList, string>> = {
+  customers: 'externalcontact/batch/get_by_user',
+  groupchats: 'externalcontact/groupchat/list',
+};
 
 /** Unknown or hidden ids are remembered this long (at most the detail TTL). */
 const ABSENT_TTL_SECONDS = 30;
@@ -36,6 +48,21 @@ export function createContacts(deps: ContactsDeps): {
   groupChats: GroupChats;
 } {
   const { wecom, logger } = deps;
+  const outside = createOutsideVisibleRange({ store: deps.store, logger });
+  /** Admins learn whom to add where: a warning with the fix, the metric, and the doctor. */
+  function onOutsideVisibleRange(userid: string, list: OwnList, errcode: number): void {
+    const why = explainErrcode(errcode, {
+      api: OWN_LIST_APIS[list],
+      credential: 'contact',
+      target: { kind: 'member', id: userid },
+    });
+    logger.warn(
+      { userid, list, errcode, fix: why.fix.en },
+      "an employee outside the app's visible range asked for their own list; answered contact.outside_visible_range",
+    );
+    deps.onOutsideVisibleRange?.(list, errcode);
+    void outside.record(userid);
+  }
   function cacheOf<T>(
     kind: 'customer' | 'groupchat',
     api: string,
@@ -69,12 +96,14 @@ export function createContacts(deps: ContactsDeps): {
   return {
     customers: createCustomers({
       wecom,
+      onOutsideVisibleRange,
       details: cacheOf<Customer>('customer', 'externalcontact/get', customerSchema, (id, signal) =>
         fetchCustomer(wecom, id, signal),
       ),
     }),
     groupChats: createGroupChats({
       wecom,
+      onOutsideVisibleRange,
       details: cacheOf<GroupChat>(
         'groupchat',
         'externalcontact/groupchat/get',

@@ -26,6 +26,11 @@ export const errorCodes: Readonly<Record<ErrorCode, { status: number; message: s
   'auth.forbidden': { status: 403, message: 'This needs an admin.' },
   'contact.not_followed': { status: 403, message: 'This customer is not yours.' },
   'contact.not_found': { status: 404, message: 'No such customer.' },
+  'contact.outside_visible_range': {
+    status: 403,
+    message:
+      "You are outside this app's visible range in WeCom, so it cannot list your customers or customer groups. Ask an admin to add you to the app's visible range (可见范围).",
+  },
   'groupchat.not_member': {
     status: 403,
     message: 'You neither own nor belong to this customer group.',

@@ -16,7 +16,10 @@ export interface Metrics {
   tokenRefresh(credential: CredentialName): void;
   /** Caches report each lookup: `cache` names the cache (`names`, `contacts`, …). */
   cacheLookup(cache: string, hit: boolean): void;
-  /** WeCom refused to show one customer or group (answered to the employee as not found). */
+  /**
+   * WeCom refused to show one customer or group (answered to the employee as not found), or an
+   * employee's own list (`customer_list`, `groupchat_list`: outside the app's visible range).
+   */
   resourceRefusal(resource: string, errcode: number): void;
   /** A callback request accepted: a URL verification, an event applied, or a duplicate. */
   callbackAccepted(receiver: string, outcome: string): void;
@@ -53,7 +56,7 @@ export function createMetrics(): Metrics {
   });
   const resourceRefusals = new Counter({
     name: 'wecom_resource_refusals_total',
-    help: 'Customers and groups WeCom refused to show (answered as not found), by resource and errcode',
+    help: 'WeCom refusals admins fix in the visible range, by resource and errcode: one customer or group (answered as not found), or the own customer_list or groupchat_list of an employee outside it',
     labelNames: ['resource', 'errcode'] as const,
     registers: [registry],
   });

@@ -70,6 +70,7 @@ const CONTACTS: Readonly<Record<ContactsFailure, { code: ErrorCode; message?: st
     code: 'guard.invalid_input',
     message: 'The cursor is not valid; start again from the first page.',
   },
+  outside_visible_range: { code: 'contact.outside_visible_range' },
 };
 
 const JSSDK: Readonly<Record<JssdkFailure, { code: ErrorCode; message?: string }>> = {

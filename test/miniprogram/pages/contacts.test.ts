@@ -44,6 +44,20 @@ describe('pages/contacts (我的客户)', () => {
     expect(view.all('.contact-name')).toHaveLength(2);
   });
 
+  it('should tell an employee outside the visible range to ask an admin', async () => {
+    const fake = createFakeWx();
+    fake.server.failNext(
+      'GET /api/external-contacts',
+      errorAnswer(403, 'contact.outside_visible_range'),
+    );
+    const view = mountPage('contacts', fake);
+    await view.loaded;
+    expect(view.text('.state-error .state-text')).toBe(
+      '你不在本应用的可见范围内，暂时看不到客户和客户群。请联系管理员把你加入应用的可见范围',
+    );
+    expect(view.has('.contact-item')).toBe(false);
+  });
+
   it('should open a customer with its id in the query', async () => {
     const fake = createFakeWx();
     const view = mountPage('contacts', fake);

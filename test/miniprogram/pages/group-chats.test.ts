@@ -66,6 +66,16 @@ describe('pages/group-chats (我的客户群)', () => {
     expect(view.all('.group-chat-name')).toEqual(['星河项目群', '新建群']);
   });
 
+  it('should tell an employee outside the visible range to ask an admin', async () => {
+    const fake = createFakeWx();
+    fake.server.failNext('GET /api/group-chats', errorAnswer(403, 'contact.outside_visible_range'));
+    const view = mountPage('group-chats', fake);
+    await view.loaded;
+    expect(view.text('.state-error .state-text')).toBe(
+      '你不在本应用的可见范围内，暂时看不到客户和客户群。请联系管理员把你加入应用的可见范围',
+    );
+  });
+
   it('should open a group with its chat id in the query', async () => {
     const fake = createFakeWx();
     const view = mountPage('group-chats', fake);

@@ -44,6 +44,13 @@ describe('simulator: externalcontact/groupchat', () => {
     expect((await list({ limit: 100, status_filter: 1 })).group_chat_list).toEqual([]);
   });
 
+  it('answers 60011 for an owner outside the visible range, 60111 for an unknown one', async () => {
+    const outside = await list({ limit: 100, owner_filter: { userid_list: ['liuzong'] } });
+    expect(outside).toMatchObject({ errcode: 60011, group_chat_list: [] });
+    const unknown = await list({ limit: 100, owner_filter: { userid_list: ['nobody'] } });
+    expect(unknown.errcode).toBe(60111);
+  });
+
   it('answers 40058 for a limit outside 1..1000 or more than 100 owners', async () => {
     expect((await list({ limit: 0 })).errcode).toBe(40058);
     expect((await list({ limit: 1001 })).errcode).toBe(40058);

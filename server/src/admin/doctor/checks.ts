@@ -7,13 +7,21 @@ import {
   LISTING_REFUSED,
   LOGIN_CODE_REJECTED,
   OTHER_APP,
+  RESOURCE_HIDDEN,
   secretKeys,
   TOO_MANY_USERS,
   USER_NOT_FOUND,
 } from '../../wecom/errcodes';
 import { WecomApiError, WecomUnavailableError } from '../../wecom/errors';
 import { callbackChecks } from './callback-checks';
-import type { CheckRecord, DerivedCheck, DoctorDeps, ProbeCheck, Verdict } from './types';
+import type {
+  CheckContext,
+  CheckRecord,
+  DerivedCheck,
+  DoctorDeps,
+  ProbeCheck,
+  Verdict,
+} from './types';
 
 /**
  * The doctor's checks, in report order. Each is one record: its id, the credential whose token it
@@ -31,6 +39,7 @@ const MAX_PROBED_USERS = 5;
 const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.number() });
 const followUsersSchema = z.object({ follow_user: z.array(z.string()).max(100_000).optional() });
 const userSchema = z.object({ userid: z.string() });
+const anyAnswerSchema = z.object({});
 const groupListSchema = z.object({ group_chat_list: z.array(z.unknown()).optional() });
 const agentSchema = z.object({ name: z.string().max(256) });
 const anySchema = z.unknown();
@@ -319,43 +328,95 @@ const miniprogramLoginCheck: ProbeCheck = {
 };
 
 /** The members with customer contact (also gives `directory` a userid to probe). */
-const customerContactCheck: ProbeCheck = {
-  id: 'customer-contact',
-  credential: 'contact',
-  withToken: true,
-  async run(ctx) {
-    const answer = await ctx.call({
-      api: 'externalcontact/get_follow_user_list',
-      schema: followUsersSchema,
-    });
-    const followers = answer.follow_user ?? [];
-    ctx.facts.followers = followers;
-    if (followers.length > 0) {
+/**
+ * Members with customer contact in the visible range (get_follow_user_list); then the employees
+ * recently refused their own list, each asked about again with batch/get_by_user: those still
+ * outside the visible range are named with the fix, the others forgotten.
+ */
+function customerContactCheck(deps: Pick<DoctorDeps, 'outsideVisibleRange'>): ProbeCheck {
+  return {
+    id: 'customer-contact',
+    credential: 'contact',
+    withToken: true,
+    async run(ctx) {
+      const answer = await ctx.call({
+        api: 'externalcontact/get_follow_user_list',
+        schema: followUsersSchema,
+      });
+      const followers = answer.follow_user ?? [];
+      ctx.facts.followers = followers;
+      const members = ctx.consolePath('contactMembers');
+      const range = ctx.consolePath('visibleRange');
+      const outside = await stillOutside(ctx, deps.outsideVisibleRange);
+      if (outside.length > 0) {
+        const names = outside.map((refused) => refused.userid).join(', ');
+        return {
+          status: 'warn',
+          api: 'externalcontact/batch/get_by_user',
+          errcode: outside[0]!.errcode,
+          summary: t(
+            `成员 ${names} 不在应用的可见范围内：企业微信拒绝列出其本人的客户和客户群（60011），他们在小程序中看到 contact.outside_visible_range。`,
+            `Members ${names} are outside the app's visible range: WeCom refuses to list their own customers and customer groups (60011), and they see contact.outside_visible_range in the mini-program.`,
+          ),
+          fix: t(
+            `在${range.zh}中加入成员 ${names}（或其所在部门）。`,
+            `Add members ${names} (or their departments) to the visible range at ${range.en}.`,
+          ),
+        };
+      }
+      if (followers.length > 0) {
+        return {
+          status: 'ok',
+          api: 'externalcontact/get_follow_user_list',
+          summary: t(
+            `客户联系可用：可见范围内有 ${followers.length} 名配置了客户联系的成员。`,
+            `Customer contact works: ${followers.length} members with customer contact are in the visible range.`,
+          ),
+        };
+      }
       return {
-        status: 'ok',
+        status: 'warn',
         api: 'externalcontact/get_follow_user_list',
         summary: t(
-          `客户联系可用：可见范围内有 ${followers.length} 名配置了客户联系的成员。`,
-          `Customer contact works: ${followers.length} members with customer contact are in the visible range.`,
+          '客户联系可调用，但可见范围内没有配置了客户联系的成员。',
+          'Customer contact can be called, but no member with customer contact is in the visible range.',
+        ),
+        fix: t(
+          `在${members.zh}中为成员开启客户联系，并确认他们在${range.zh}内。`,
+          `Enable customer contact for members under ${members.en} and make sure they are inside ${range.en}.`,
         ),
       };
+    },
+  };
+}
+
+/** The remembered employees WeCom still refuses (60011); the others are forgotten. */
+async function stillOutside(
+  ctx: CheckContext,
+  remembered: DoctorDeps['outsideVisibleRange'],
+): Promise<{ userid: string; errcode: number }[]> {
+  if (!remembered) return [];
+  const outside: { userid: string; errcode: number }[] = [];
+  for (const userid of await remembered.recent(MAX_PROBED_USERS)) {
+    try {
+      await ctx.call({
+        api: 'externalcontact/batch/get_by_user',
+        method: 'POST',
+        body: { userid_list: [userid], limit: 1 },
+        schema: anyAnswerSchema,
+      });
+    } catch (error) {
+      if (!(error instanceof WecomApiError)) throw error;
+      if (RESOURCE_HIDDEN.has(error.errcode)) {
+        outside.push({ userid, errcode: error.errcode });
+        continue;
+      }
+      if (!USER_NOT_FOUND.has(error.errcode)) throw error;
     }
-    const members = ctx.consolePath('contactMembers');
-    const range = ctx.consolePath('visibleRange');
-    return {
-      status: 'warn',
-      api: 'externalcontact/get_follow_user_list',
-      summary: t(
-        '客户联系可调用，但可见范围内没有配置了客户联系的成员。',
-        'Customer contact can be called, but no member with customer contact is in the visible range.',
-      ),
-      fix: t(
-        `在${members.zh}中为成员开启客户联系，并确认他们在${range.zh}内。`,
-        `Enable customer contact for members under ${members.en} and make sure they are inside ${range.en}.`,
-      ),
-    };
-  },
-};
+    await remembered.forget(userid);
+  }
+  return outside;
+}
 
 /** user/get of each admin (they must be visible), else of one member with customer contact. */
 function directoryCheck(probeUserIds: readonly string[]): ProbeCheck {
@@ -602,7 +663,7 @@ export function doctorChecks(deps: DoctorDeps): CheckRecord[] {
     trustedIpCheck,
     miniprogramLoginCheck,
     appAgentCheck(deps.wecom),
-    customerContactCheck,
+    customerContactCheck(deps),
     directoryCheck(deps.probeUserIds),
     directoryListingCheck(deps),
     groupChatsCheck,

@@ -26,6 +26,15 @@ export interface DoctorDeps {
    */
   orgSize?: () => Promise<{ departments: number; members: number; at: string } | null>;
   /**
+   * Employees WeCom recently refused their own customer or group list (outside the app's visible
+   * range; the server remembers them): customer-contact asks WeCom again about each and names
+   * those still outside, with the fix.
+   */
+  outsideVisibleRange?: {
+    recent(limit: number): Promise<string[]>;
+    forget(userid: string): Promise<void>;
+  };
+  /**
    * A report younger than this is answered again instead of probing WeCom anew (and concurrent
    * runs share one): repeated gettoken calls with a wrong secret get the server's IP banned.
    */

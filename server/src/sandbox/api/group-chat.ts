@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DemoGroupChat } from '../seed-types';
 import { page, parseBody } from './cursor';
-import { assertContactAccess } from './external-contact';
+import { assertContactAccess, assertVisibleUser } from './external-contact';
 import type { Answer, ApiDeps, ApiRoute } from './types';
 import { WecomError } from './types';
 
@@ -57,6 +57,8 @@ export function groupChatRoutes(deps: ApiDeps): ApiRoute[] {
         assertContactAccess(deps, app);
         const input = parseBody(listBody, body);
         const owners = input.owner_filter?.userid_list;
+        // An owner named in the filter must be a member the app sees (60011 outside its range).
+        for (const owner of new Set(owners)) assertVisibleUser(deps, app, owner);
         if (!owners?.length && app.visibleMemberCount > deps.bigCorpThreshold)
           throw new WecomError(81017);
         const ownerSet = owners?.length ? new Set(owners) : undefined;

@@ -40,8 +40,8 @@ export interface VariantCondition {
   credential?: true;
   /** WeCom's errmsg named the egress IP (`from ip:`). */
   fromIp?: true;
-  /** The caller named the department or member the call was about (`{target}`). */
-  target?: true;
+  /** The caller named the department or member the call was about (`{target}`), or a member. */
+  target?: true | 'member';
 }
 
 /** Texts replacing the entry's in one situation; `more: null` drops the entry's `more`. */
@@ -723,6 +723,17 @@ const entries: ReadonlyArray<readonly [number, CatalogueEntry]> = [
           action: t(
             `在${VISIBLE_PATH.zh}中加入{target}（或它的上级部门）。`,
             `Add {target} (or a department above it) to the visible range at ${VISIBLE_PATH.en}.`,
+          ),
+        },
+        {
+          when: { api: ['customer'], target: 'member' },
+          cause: t(
+            '{target}不在 {app} 的可见范围内：企业微信不向该应用提供其本人的客户和客户群，该成员在小程序中看到 contact.outside_visible_range。',
+            '{target} is outside the visible range of {app}: WeCom does not give that app their own customers and customer groups, and the employee sees contact.outside_visible_range in the mini-program.',
+          ),
+          action: t(
+            `在${VISIBLE_PATH.zh}中加入{target}（或其所在部门）。`,
+            `Add {target} (or their department) to the visible range at ${VISIBLE_PATH.en}.`,
           ),
         },
       ],

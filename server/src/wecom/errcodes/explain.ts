@@ -111,6 +111,7 @@ function holds(when: VariantCondition, s: Situation): boolean {
   if (when.credential && !s.credential) return false;
   if (when.fromIp && !s.fromIp) return false;
   if (when.target && !s.target) return false;
+  if (when.target === 'member' && s.target?.kind !== 'member') return false;
   return true;
 }
 

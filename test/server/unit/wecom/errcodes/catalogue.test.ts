@@ -232,6 +232,19 @@ describe('explainErrcode (the doctor’s full form)', () => {
     ).not.toContain('部门 7');
   });
 
+  it("60011 on an employee's own customer list: add that member to the visible range", () => {
+    const out = explainErrcode(60011, {
+      api: 'externalcontact/batch/get_by_user',
+      credential: 'contact',
+      target: { kind: 'member', id: 'liuzong' },
+    });
+    expect(out.cause.en).toContain('contact.outside_visible_range');
+    expect(out.fix.en).toMatch(
+      /^Add member liuzong \(or their department\) to the visible range at "App Management → Self-built → <the app of WECOM_CONTACT_SECRET> → Visible Range"/,
+    );
+    expect(out.fix.zh).toContain('可见范围」中加入成员 liuzong');
+  });
+
   it('48002 on a directory API: user/list_id is for the 通讯录同步 secret only', () => {
     const out = explainErrcode(48002, { api: 'user/list_id', credential: 'directory' });
     expect(out.cause.zh).toContain('WECOM_DIRECTORY_SECRET');
