@@ -108,8 +108,8 @@ export interface FollowUser {
   userid: string;
   remark?: string;
   description?: string;
-  /** ISO 8601 instant when this employee added the customer. */
-  addedAt: string;
+  /** ISO 8601 instant when this employee added the customer (absent when WeCom did not say). */
+  addedAt?: string;
   tags: ContactTag[];
   remarkCorpName?: string;
   addWay?: number;
@@ -181,7 +181,8 @@ export interface GroupChatMember {
   type: 'employee' | 'customer';
   name?: string;
   groupNickname?: string;
-  joinedAt: string;
+  /** Absent when WeCom did not say. */
+  joinedAt?: string;
   joinScene: 'direct' | 'link' | 'qrcode' | 'unknown';
 }
 
@@ -189,7 +190,8 @@ export interface GroupChat {
   chatId: string;
   name: string;
   owner: string;
-  createdAt: string;
+  /** Absent when WeCom did not say. */
+  createdAt?: string;
   notice?: string;
   members: GroupChatMember[];
   adminUserIds: string[];

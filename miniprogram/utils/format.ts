@@ -1,7 +1,8 @@
 import type { ExternalContact } from '../typings/api';
 
-/** "2024-03-05 09:07" in the device's time zone; "" for an unparsable instant. */
-export function formatDateTime(iso: string): string {
+/** "2024-03-05 09:07" in the device's time zone; "" for a missing or unparsable instant. */
+export function formatDateTime(iso: string | undefined): string {
+  if (iso === undefined) return '';
   const instant = new Date(iso);
   if (Number.isNaN(instant.getTime())) return '';
   // Shift by the device's offset and read UTC fields: the same as local fields, but the offset

@@ -96,6 +96,7 @@ export function createWecom(
       metrics.wecomCall(event);
       onCall?.(event);
     },
+    onDefault: metrics.wecomAnswerDefault,
   });
   const accessTokens = createAccessTokenProvider({
     http,

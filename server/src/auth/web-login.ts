@@ -157,7 +157,7 @@ export function createWebLogin(deps: WebLoginDeps): WebLogin {
         throw new AuthError('invalid_code', { errcode: error.errcode, cause: error });
       throw error;
     }
-    if (!('userid' in answer)) {
+    if (answer.userid === undefined) {
       logger.info('web login by someone outside the corp refused');
       throw new AuthError('not_member');
     }

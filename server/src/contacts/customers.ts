@@ -37,9 +37,10 @@ export function createCustomers(deps: {
         () => wecom.getContactsByUser(userid, page),
       );
       return {
+        // Asked for this employee alone: an entry that does not name its follower is theirs.
         contacts: answer.external_contact_list
-          .filter((row) => row.follow_info.userid === userid)
-          .map(toContactListItem),
+          .filter((row) => (row.follow_info.userid ?? userid) === userid)
+          .map((row) => toContactListItem(row, userid)),
         nextCursor: answer.next_cursor || undefined,
       };
     },

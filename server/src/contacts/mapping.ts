@@ -19,7 +19,9 @@ import type {
  */
 
 const nonEmpty = (value: string | undefined) => (value ? value : undefined);
-const isoOfSeconds = (seconds: number) => new Date(seconds * 1000).toISOString();
+/** WeCom's seconds as an ISO instant; 0 (WeCom did not say) is left out. */
+const isoOfSeconds = (seconds: number) =>
+  seconds > 0 ? new Date(seconds * 1000).toISOString() : undefined;
 
 export function toExternalContact(c: WecomExternalContact): ExternalContact {
   const wecom = c.type === 2;
@@ -41,9 +43,12 @@ export function toExternalContact(c: WecomExternalContact): ExternalContact {
 
 const TAG_TYPES = { 1: 'corp', 2: 'personal', 3: 'rule' } as const;
 
-function followBase(f: WecomFollowUser | WecomFollowInfo): Omit<FollowUser, 'tags'> {
+function followBase(
+  f: WecomFollowUser | WecomFollowInfo,
+  userid: string,
+): Omit<FollowUser, 'tags'> {
   return {
-    userid: f.userid,
+    userid,
     remark: nonEmpty(f.remark),
     description: nonEmpty(f.description),
     addedAt: isoOfSeconds(f.createtime),
@@ -54,7 +59,7 @@ function followBase(f: WecomFollowUser | WecomFollowInfo): Omit<FollowUser, 'tag
 
 export function toFollowUser(f: WecomFollowUser): FollowUser {
   return {
-    ...followBase(f),
+    ...followBase(f, f.userid),
     tags: (f.tags ?? []).flatMap((tag) => {
       const type = TAG_TYPES[tag.type as keyof typeof TAG_TYPES];
       if (type === undefined) return [];
@@ -70,13 +75,15 @@ export function toFollowUser(f: WecomFollowUser): FollowUser {
   };
 }
 
-export function toContactListItem(row: {
-  external_contact: WecomExternalContact;
-  follow_info: WecomFollowInfo;
-}): ContactListItem {
+/** One row of an employee's own list; `userid` is theirs, for an entry that does not name it. */
+export function toContactListItem(
+  row: { external_contact: WecomExternalContact; follow_info: WecomFollowInfo },
+  userid: string,
+): ContactListItem {
+  const { follow_info: follow } = row;
   return {
     externalContact: toExternalContact(row.external_contact),
-    followUser: { ...followBase(row.follow_info), tagIds: row.follow_info.tag_id ?? [] },
+    followUser: { ...followBase(follow, follow.userid ?? userid), tagIds: follow.tag_id ?? [] },
   };
 }
 

@@ -41,7 +41,7 @@ const followFields = {
   userid: z.string(),
   remark: z.string().optional(),
   description: z.string().optional(),
-  addedAt: z.string(),
+  addedAt: z.string().optional(),
   remarkCorpName: z.string().optional(),
   addWay: z.number().optional(),
 };
@@ -66,7 +66,7 @@ const groupChatMemberSchema = z.object({
   type: z.enum(['employee', 'customer']),
   name: z.string().optional(),
   groupNickname: z.string().optional(),
-  joinedAt: z.string(),
+  joinedAt: z.string().optional(),
   joinScene: z.enum(['direct', 'link', 'qrcode', 'unknown']),
 }) satisfies z.ZodType<GroupChatMember>;
 
@@ -74,7 +74,7 @@ export const groupChatSchema = z.object({
   chatId: z.string(),
   name: z.string(),
   owner: z.string(),
-  createdAt: z.string(),
+  createdAt: z.string().optional(),
   notice: z.string().optional(),
   members: z.array(groupChatMemberSchema),
   adminUserIds: z.array(z.string()),

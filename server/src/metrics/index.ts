@@ -12,6 +12,8 @@ export interface Metrics {
   observeRequest(labels: { method: string; route: string; status: number }, seconds: number): void;
   /** The `onCall` hook of the WeCom HTTP layer (one event per attempt). */
   wecomCall(event: WecomCallEvent): void;
+  /** The `onDefault` hook of the WeCom HTTP layer: a field of an answer took its default. */
+  wecomAnswerDefault(api: string, field: string): void;
   /** The `onRefresh` hook of the token provider (one event per gettoken). */
   tokenRefresh(credential: CredentialName): void;
   /** Caches report each lookup: `cache` names the cache (`names`, `contacts`, …). */
@@ -40,6 +42,12 @@ export function createMetrics(): Metrics {
     name: 'wecom_calls_total',
     help: 'WeCom API call attempts by API and errcode (0 = ok; "none" when WeCom did not answer)',
     labelNames: ['api', 'errcode'] as const,
+    registers: [registry],
+  });
+  const answerDefaults = new Counter({
+    name: 'wecom_answer_defaults_total',
+    help: 'WeCom answers read with a default for a field that was missing or unusable, by API and field',
+    labelNames: ['api', 'field'] as const,
     registers: [registry],
   });
   const tokenRefreshes = new Counter({
@@ -82,6 +90,7 @@ export function createMetrics(): Metrics {
         api: event.api,
         errcode: event.outcome === 'ok' ? '0' : String(event.errcode ?? 'none'),
       }),
+    wecomAnswerDefault: (api, field) => answerDefaults.inc({ api, field }),
     tokenRefresh: (credential) => tokenRefreshes.inc({ credential }),
     cacheLookup: (cache, hit) => cacheRequests.inc({ cache, result: hit ? 'hit' : 'miss' }),
     resourceRefusal: (resource, errcode) =>

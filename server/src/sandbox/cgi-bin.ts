@@ -68,6 +68,10 @@ export function cgiBinMiddleware(deps: CgiBinDeps): Middleware {
         return;
       }
       if (fault?.kind === 'errcode') return fail(fault.errcode, fault.errmsg);
+      if (fault?.kind === 'answer') {
+        ctx.body = { errcode: 0, errmsg: 'ok', ...fault.body };
+        return;
+      }
       if (limited !== 0) return fail(limited);
       if (!route) {
         ctx.status = 404;

@@ -62,6 +62,13 @@ export const faultSchema: z.ZodType<Fault> = z.discriminatedUnion('kind', [
   }),
   z.object({ api, times, after, kind: z.literal('drop') }),
   z.object({ api, times, after, kind: z.literal('hang') }),
+  z.object({
+    api,
+    times,
+    after,
+    kind: z.literal('answer'),
+    body: z.record(z.string(), z.unknown()),
+  }),
 ]);
 
 const loginCodeSchema = z.object({

@@ -35,6 +35,11 @@ export type Fault = {
   | { kind: 'http'; status: number }
   | { kind: 'drop' }
   | { kind: 'hang' }
+  /**
+   * Answers `body` (with errcode 0 and errmsg "ok" unless it has its own) instead of the API: an
+   * answer shaped as an official sample or a peer's fixture, whatever the request.
+   */
+  | { kind: 'answer'; body: Record<string, unknown> }
 );
 
 export interface StartSimulatorOptions {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { withDefault } from './lenient';
 
 /**
  * zod schemas of WeCom's directory answers (errcode 0 already checked by the HTTP layer). Lists
- * are bounded: WeCom caps a corp far below these sizes, so a longer answer is not WeCom's.
+ * are bounded: WeCom caps a corp far below these sizes, so a longer answer is not WeCom's. Only
+ * ids and the tree are required; `order` (the place among siblings) defaults to 0 (see lenient.ts).
  */
 
 const MAX_DEPARTMENTS = 200_000;
@@ -19,7 +21,7 @@ export const wecomDepartmentSchema = z.object({
   name_en: nameSchema.optional(),
   department_leader: z.array(userIdSchema).max(1000).optional(),
   parentid: z.number().int().min(0),
-  order: z.number().int().min(0),
+  order: withDefault('department.order', z.number().int().min(0), 0),
 });
 export type WecomDepartment = z.infer<typeof wecomDepartmentSchema>;
 
@@ -33,7 +35,7 @@ export const departmentGetSchema = z.object({ department: wecomDepartmentSchema 
 export const wecomDepartmentIdSchema = z.object({
   id: departmentIdSchema,
   parentid: z.number().int().min(0),
-  order: z.number().int().min(0),
+  order: withDefault('department_id.order', z.number().int().min(0), 0),
 });
 export type WecomDepartmentId = z.infer<typeof wecomDepartmentIdSchema>;
 

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { CredentialName } from '../config';
 import { parseErrmsg, TRANSIENT } from './errcodes';
 import { WecomApiError, WecomUnavailableError } from './errors';
+import { parseAnswer } from './lenient';
 
 /**
  * The one layer through which every WeCom call goes, gettoken included: base URL (a fixed-IP
@@ -53,6 +54,8 @@ export interface WecomHttpDeps {
   maxAttempts?: number;
   backoffMs?: number;
   onCall?: (event: WecomCallEvent) => void;
+  /** A field of an answer was missing or unusable and took its default (see lenient.ts). */
+  onDefault?: (api: string, field: string) => void;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
@@ -67,6 +70,7 @@ export function createWecomHttp(deps: WecomHttpDeps): WecomHttp {
     maxAttempts = 3,
     backoffMs = 100,
     onCall = () => {},
+    onDefault = () => {},
     sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     random = Math.random,
   } = deps;
@@ -163,6 +167,16 @@ export function createWecomHttp(deps: WecomHttpDeps): WecomHttp {
     });
   }
 
+  /** Fields already logged as defaulted (api and field), bounded by the fields schemas declare. */
+  const loggedDefaults = new Set<string>();
+  function noteDefault(api: string, field: string): void {
+    onDefault(api, field);
+    const key = `${api} ${field}`;
+    if (loggedDefaults.has(key)) return;
+    loggedDefaults.add(key);
+    logger.warn({ api, field }, 'WeCom answered without a usable field; its default was used');
+  }
+
   function isRetryable(error: unknown): boolean {
     if (error instanceof WecomApiError) return TRANSIENT.has(error.errcode);
     if (error instanceof WecomUnavailableError) {
@@ -179,11 +193,12 @@ export function createWecomHttp(deps: WecomHttpDeps): WecomHttp {
       throw new WecomUnavailableError(req.api, 'malformed', 'errcode is not a number');
     }
     if (errcode !== 0) throw toApiError(req, json as { errcode: number; errmsg?: string });
-    const parsed = req.schema.safeParse(json);
+    const { parsed, defaulted } = parseAnswer(req.schema, json);
     if (!parsed.success) {
       const paths = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
       throw new WecomUnavailableError(req.api, 'malformed', `unexpected answer at ${paths}`);
     }
+    for (const field of defaulted) noteDefault(req.api, field);
     return parsed.data;
   }
 

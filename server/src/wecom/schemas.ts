@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { withDefault } from './lenient';
 
-/** zod schemas of WeCom answers (errcode 0 already checked by the HTTP layer). */
+/**
+ * zod schemas of WeCom answers (errcode 0 already checked by the HTTP layer). They require only
+ * what the logic uses; other documented fields take a default when missing (see lenient.ts).
+ */
 
 export const jscode2sessionSchema = z.object({
   corpid: z.string().min(1),
@@ -24,7 +28,8 @@ export type WecomUser = z.infer<typeof userSchema>;
 const externalContactSchema = z.object({
   external_userid: z.string().min(1),
   name: z.string().optional(),
-  type: z.number().int(),
+  /** 1 WeChat, 2 WeCom: decides only which fields are shown. */
+  type: withDefault('external_contact.type', z.number().int(), 1),
   avatar: z.string().optional(),
   gender: z.number().int().optional(),
   position: z.string().optional(),
@@ -33,24 +38,27 @@ const externalContactSchema = z.object({
 });
 export type WecomExternalContact = z.infer<typeof externalContactSchema>;
 
-const followCommon = {
-  userid: z.string().min(1),
+/** The fields of a follow entry shared by `follow_user` and `follow_info`; 0 = time not given. */
+const followCommon = (entry: string) => ({
   remark: z.string().optional(),
   description: z.string().optional(),
-  createtime: z.number(),
+  createtime: withDefault(`${entry}.createtime`, z.number(), 0),
   remark_corp_name: z.string().optional(),
   add_way: z.number().int().optional(),
-};
+});
 
 const followUserSchema = z.object({
-  ...followCommon,
+  /** Who follows: the access rule reads it, so an entry without it is not WeCom's. */
+  userid: z.string().min(1),
+  ...followCommon('follow_user'),
   tags: z
     .array(
       z.object({
         group_name: z.string().optional(),
         tag_name: z.string(),
         tag_id: z.string().optional(),
-        type: z.number().int(),
+        /** 0 (not given) leaves the tag out, as an unknown type does. */
+        type: withDefault('follow_user.tags.type', z.number().int(), 0),
       }),
     )
     .optional(),
@@ -65,7 +73,15 @@ export const externalContactDetailSchema = z.object({
 });
 export type WecomExternalContactDetail = z.infer<typeof externalContactDetailSchema>;
 
-const followInfoSchema = z.object({ ...followCommon, tag_id: z.array(z.string()).optional() });
+/**
+ * batch/get_by_user's entry: the follower asked about. The gateway asks for one employee at a
+ * time, so an entry without `userid` is that employee's (the caller fills it in).
+ */
+const followInfoSchema = z.object({
+  userid: withDefault('follow_info.userid', z.string().min(1), undefined),
+  ...followCommon('follow_info'),
+  tag_id: z.array(z.string()).optional(),
+});
 export type WecomFollowInfo = z.infer<typeof followInfoSchema>;
 
 /** externalcontact/batch/get_by_user: `follow_info.tag_id` holds ids, not tag objects. */
@@ -79,7 +95,12 @@ export type WecomContactsByUser = z.infer<typeof contactsByUserSchema>;
 
 /** externalcontact/groupchat/list */
 export const groupChatListSchema = z.object({
-  group_chat_list: z.array(z.object({ chat_id: z.string().min(1), status: z.number().int() })),
+  group_chat_list: z.array(
+    z.object({
+      chat_id: z.string().min(1),
+      status: withDefault('group_chat_list.status', z.number().int(), 0),
+    }),
+  ),
   next_cursor: z.string().optional(),
 });
 export type WecomGroupChatList = z.infer<typeof groupChatListSchema>;
@@ -90,14 +111,15 @@ export const groupChatSchema = z.object({
     chat_id: z.string().min(1),
     name: z.string().optional(),
     owner: z.string(),
-    create_time: z.number(),
+    create_time: withDefault('group_chat.create_time', z.number(), 0),
     notice: z.string().optional(),
     member_list: z
       .array(
         z.object({
           userid: z.string().min(1),
+          /** 1 employee, 2 customer: the access rule reads it. */
           type: z.number().int(),
-          join_time: z.number(),
+          join_time: withDefault('group_chat.member_list.join_time', z.number(), 0),
           join_scene: z.number().int().optional(),
           group_nickname: z.string().optional(),
           name: z.string().optional(),
@@ -112,13 +134,15 @@ export type WecomGroupChat = z.infer<typeof groupChatSchema>['group_chat'];
 // ---- web login and JS-SDK ----------------------------------------------------------------------
 
 /**
- * auth/getuserinfo: a member of the corp (`userid`; `user_ticket` only for snsapi_privateinfo)
- * or someone outside it (`openid`; `external_userid` when they are a customer).
+ * auth/getuserinfo: a member of the corp has a `userid` (and `user_ticket` for
+ * snsapi_privateinfo). Anyone else comes without one — an `openid`, a customer's
+ * `external_userid`, or a school parent's `external_userid` and `parent_userid` (家校沟通) — and
+ * the login only needs to know that it is not a member.
  */
-export const oauthUserInfoSchema = z.union([
-  z.object({ userid: z.string().min(1).max(64), user_ticket: z.string().optional() }),
-  z.object({ openid: z.string().min(1).max(128), external_userid: z.string().optional() }),
-]);
+export const oauthUserInfoSchema = z.object({
+  userid: z.string().min(1).max(64).optional(),
+  user_ticket: z.string().optional(),
+});
 export type WecomOauthUserInfo = z.infer<typeof oauthUserInfoSchema>;
 
 /** get_jsapi_ticket and ticket/get?type=agent_config. */

@@ -82,7 +82,7 @@ describe('GET /api/external-contacts/:externalUserId', () => {
         expect.objectContaining({ tagId: 'etYsSourceExpo', type: 'corp' }),
       ]),
     );
-    expect(Number.isNaN(Date.parse(answer.body.followUser.addedAt))).toBe(false);
+    expect(Number.isNaN(Date.parse(answer.body.followUser.addedAt!))).toBe(false);
     expect(answer.text).not.toMatch(/remark_mobiles|remarkMobiles|unionid|oper_userid/);
   });
 

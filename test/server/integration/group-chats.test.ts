@@ -114,7 +114,7 @@ describe('GET /api/group-chats/:chatId', () => {
     expect(group.members[0]).toMatchObject({ userid: 'zhangsan', type: 'employee', name: '张三' });
     expect(group.members.filter((m) => m.type === 'customer')).toHaveLength(4);
     expect(group.members.find((m) => m.userid === 'wmYsDemoCust01')?.name).toBe('陈晓明');
-    expect(group.members.every((m) => !Number.isNaN(Date.parse(m.joinedAt)))).toBe(true);
+    expect(group.members.every((m) => !Number.isNaN(Date.parse(m.joinedAt!)))).toBe(true);
     expect(group.members.map((m) => m.joinScene)).not.toContain(undefined);
   });
 

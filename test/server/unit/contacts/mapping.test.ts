@@ -69,16 +69,30 @@ describe('customer mapping', () => {
   });
 
   it('should map a list row with tag ids only', () => {
-    const item = toContactListItem({
-      external_contact: { external_userid: 'wmC', name: 'C', type: 1, gender: 1 },
-      follow_info: { userid: 'lisi', createtime: 0, tag_id: ['etA', 'etB'] },
-    });
+    const item = toContactListItem(
+      {
+        external_contact: { external_userid: 'wmC', name: 'C', type: 1, gender: 1 },
+        follow_info: { userid: 'lisi', createtime: 1_700_000_000, tag_id: ['etA', 'etB'] },
+      },
+      'lisi',
+    );
     expect(item.followUser).toEqual({
       userid: 'lisi',
-      addedAt: '1970-01-01T00:00:00.000Z',
+      addedAt: '2023-11-14T22:13:20.000Z',
       tagIds: ['etA', 'etB'],
     });
     expect(item.externalContact.gender).toBe('male');
+  });
+
+  it('should give a list row without its follower and time to the caller, with no time', () => {
+    const item = toContactListItem(
+      {
+        external_contact: { external_userid: 'wmC', type: 1 },
+        follow_info: { userid: undefined, createtime: 0 },
+      },
+      'lisi',
+    );
+    expect(item.followUser).toEqual({ userid: 'lisi', tagIds: [] });
   });
 
   it('should find only the caller’s follow entry', () => {
