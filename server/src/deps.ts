@@ -517,6 +517,8 @@ export function createAdmin(
       lookups: createNameLookups({ client: wecom.client }),
       names: wecom.names,
       orgNames: directory && ((userids) => directory.memberNames(userids)),
+      // An HTTP lookup answers within one WeCom call's deadline.
+      deadlineMs: wecomConfig.timeoutMs,
     }),
   };
 }

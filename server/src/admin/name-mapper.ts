@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { NameCache, NameKind } from '../stores/name-cache';
 import {
   CONFIGURATION_REFUSED,
@@ -16,6 +17,11 @@ import type { NameLookups } from './name-lookups';
  * name cache as they arrive (so an interrupted run loses nothing). On 45009/45033 every worker
  * pauses and the call is retried with growing delays; a refusal that concerns the configuration
  * rather than the id (48002, 60020, 48009, …) stops further calls for that kind of id.
+ *
+ * A lookup for an HTTP request (`lookup`) answers within its deadline: when the deadline passes,
+ * or the client leaves, the WeCom calls in flight are aborted, no further call starts, and the ids
+ * not done are answered as unresolved with reason `deadline`. Lists too long for one deadline
+ * belong to the names job (`npm run names`: resumable, with progress), which has none.
  */
 
 export interface NameRequest {
@@ -23,7 +29,7 @@ export interface NameRequest {
   id: string;
 }
 
-export type UnresolvedReason = 'not_found' | 'no_name' | 'refused' | 'unavailable';
+export type UnresolvedReason = 'not_found' | 'no_name' | 'refused' | 'unavailable' | 'deadline';
 
 export interface NameResult extends NameRequest {
   /** Null when unresolved; then `reason` says why. */
@@ -40,8 +46,10 @@ export interface ResolveOptions {
    * all.
    */
   onlyUnresolved?: boolean;
-  /** Stops starting new lookups; the call then rejects with the signal's reason. */
+  /** Stops the lookups (calls in flight too); the call then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Stops the lookups too, but the call answers: ids not done have reason `deadline`. */
+  deadline?: AbortSignal;
   /** Called once per finished id (any order), e.g. for a progress bar. */
   onResult?: (result: NameResult) => void;
 }
@@ -49,8 +57,14 @@ export interface ResolveOptions {
 export interface NameMapper {
   /** Results in the order of `requests` (duplicates answered once, repeated in place). */
   resolve(requests: readonly NameRequest[], options?: ResolveOptions): Promise<NameResult[]>;
-  /** The same, split into resolved names and unresolved ids (`POST /api/admin/names`). */
-  lookup(requests: readonly NameRequest[], options?: { refresh?: boolean }): Promise<NamesAnswer>;
+  /**
+   * The same within `deadlineMs`, split into resolved names and unresolved ids
+   * (`POST /api/admin/names`); `signal` (the client left) ends it early the same way.
+   */
+  lookup(
+    requests: readonly NameRequest[],
+    options?: { refresh?: boolean; signal?: AbortSignal },
+  ): Promise<NamesAnswer>;
 }
 
 export interface NamesAnswer {
@@ -68,8 +82,11 @@ export interface NameMapperDeps {
   /** Attempts per id on 45009/45033. */
   maxAttempts?: number;
   backoffMs?: number;
+  /** How long `lookup` may take (the HTTP API's deadline). */
+  deadlineMs?: number;
   now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits `ms`, or less when the signal aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
 }
 
@@ -82,8 +99,10 @@ export function createNameMapper(deps: NameMapperDeps): NameMapper {
     concurrency = 8,
     maxAttempts = 5,
     backoffMs = 1000,
+    deadlineMs = 5000,
     now = Date.now,
-    sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    sleep = (ms: number, signal?: AbortSignal) =>
+      delay(ms, undefined, { signal }).catch(() => undefined),
     random = Math.random,
   } = deps;
 
@@ -91,7 +110,8 @@ export function createNameMapper(deps: NameMapperDeps): NameMapper {
     requests: readonly NameRequest[],
     options: ResolveOptions = {},
   ): Promise<NameResult[]> {
-    const { onlyUnresolved = true, signal, onResult = () => {} } = options;
+    const { onlyUnresolved = true, signal, deadline, onResult = () => {} } = options;
+    const stop = signal && deadline ? AbortSignal.any([signal, deadline]) : (signal ?? deadline);
     const unique = [...new Map(requests.map((r) => [keyOf(r), r])).values()];
     const results = new Map<string, NameResult>();
     const finish = (result: NameResult) => {
@@ -140,26 +160,38 @@ export function createNameMapper(deps: NameMapperDeps): NameMapper {
     let resumeAt = 0;
 
     async function lookUp(request: NameRequest): Promise<NameResult> {
+      /** WeCom's last refusal of this id, told with `deadline` when time runs out. */
+      let lastErrcode: number | undefined;
+      const outOfTime = (): NameResult => ({
+        ...request,
+        name: null,
+        source: 'wecom',
+        reason: 'deadline',
+        ...(lastErrcode !== undefined && { errcode: lastErrcode }),
+      });
       for (let attempt = 1; ; attempt++) {
         const blockedBy = blocked.get(request.type);
         if (blockedBy !== undefined) {
           return { ...request, name: null, source: 'wecom', reason: 'refused', errcode: blockedBy };
         }
         const wait = resumeAt - now();
-        if (wait > 0) await sleep(wait);
+        if (wait > 0) await sleep(wait, stop);
+        if (stop?.aborted) return outOfTime();
         try {
-          const name = await lookups[request.type](request.id);
+          const name = await untilAborted(lookups[request.type](request.id, stop), stop);
           await names.set(request.type, request.id, name);
           return name === null
             ? { ...request, name, source: 'wecom', reason: 'no_name' }
             : { ...request, name, source: 'wecom' };
         } catch (error) {
+          if (stop?.aborted) return outOfTime();
           if (error instanceof WecomUnavailableError) {
             return { ...request, name: null, source: 'wecom', reason: 'unavailable' };
           }
           if (!(error instanceof WecomApiError)) throw error;
           const { errcode } = error;
           if (RATE_LIMITED.has(errcode)) {
+            lastErrcode = errcode;
             if (attempt >= maxAttempts) {
               return { ...request, name: null, source: 'wecom', reason: 'unavailable', errcode };
             }
@@ -183,21 +215,33 @@ export function createNameMapper(deps: NameMapperDeps): NameMapper {
 
     let next = 0;
     const worker = async () => {
-      while (next < pending.length) {
-        if (signal?.aborted) return;
+      while (next < pending.length && !stop?.aborted) {
         const request = pending[next++]!;
-        finish(await lookUp(request));
+        const result = await lookUp(request);
+        if (!signal?.aborted) finish(result);
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
     signal?.throwIfAborted();
-    return requests.map((request) => results.get(keyOf(request))!);
+    return requests.map(
+      (request) =>
+        results.get(keyOf(request)) ?? {
+          ...request,
+          name: null,
+          source: 'wecom',
+          reason: 'deadline',
+        },
+    );
   }
 
   return {
     resolve,
     async lookup(requests, options = {}) {
-      const results = await resolve(requests, { onlyUnresolved: options.refresh !== true });
+      const timeout = AbortSignal.timeout(deadlineMs);
+      const results = await resolve(requests, {
+        onlyUnresolved: options.refresh !== true,
+        deadline: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
+      });
       const answer: NamesAnswer = { names: [], unresolved: [] };
       for (const { type, id, name, source, reason = 'not_found', errcode } of results) {
         if (name !== null) answer.names.push({ type, id, name, source });
@@ -206,4 +250,15 @@ export function createNameMapper(deps: NameMapperDeps): NameMapper {
       return answer;
     },
   };
+}
+
+/** The promise, or the signal's reason as soon as it aborts (the promise is left to settle). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -2,12 +2,17 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import type { Doctor } from '../admin/doctor';
 import type { NameMapper } from '../admin/name-mapper';
+import { whenClientLeaves } from '../middleware/client-gone';
 import { guard } from '../middleware/guard';
 import type { AdminState } from '../middleware/state';
 
 /** Admin endpoints: the ID→name mapper and the doctor's report. */
 
-/** Ids per `POST /api/admin/names` (the 16 KiB body limit holds 200 typical ids); more: the CLI. */
+/**
+ * Ids per `POST /api/admin/names` (the 16 KiB body limit holds 200 typical ids), so that a request
+ * is a batch its deadline can hold. More: the names job (`npm run names`), resumable and with
+ * progress, or the console, which sends 200 at a time.
+ */
 export const MAX_NAMES_PER_REQUEST = 200;
 
 const kind = z.enum(['user', 'external', 'groupchat']);
@@ -17,7 +22,10 @@ const namesBody = z.object({
   ids: z
     .array(z.object({ type: kind, id: wecomId }).strict())
     .min(1)
-    .max(MAX_NAMES_PER_REQUEST),
+    .max(
+      MAX_NAMES_PER_REQUEST,
+      `at most ${MAX_NAMES_PER_REQUEST} ids a request; for more use npm run names (resumable, with progress)`,
+    ),
   /** Ask WeCom even for ids with a remembered answer. */
   refresh: z.boolean().optional(),
 });
@@ -29,7 +37,7 @@ const namesResponse = z.object({
     z.object({
       type: kind,
       id: z.string(),
-      reason: z.enum(['not_found', 'no_name', 'refused', 'unavailable']),
+      reason: z.enum(['not_found', 'no_name', 'refused', 'unavailable', 'deadline']),
       errcode: z.number().optional(),
       source,
     }),
@@ -64,8 +72,8 @@ export function adminRoutes(
 ): void {
   router.post(
     '/api/admin/names',
-    guard({ body: namesBody, response: namesResponse }, ({ body }) =>
-      deps.nameMapper.lookup(body.ids, { refresh: body.refresh }),
+    guard({ body: namesBody, response: namesResponse }, ({ body }, ctx) =>
+      deps.nameMapper.lookup(body.ids, { refresh: body.refresh, signal: whenClientLeaves(ctx) }),
     ),
   );
 

@@ -15,6 +15,7 @@ const REASON_TEXT = {
   no_name: '没有名称',
   refused: '企业微信拒绝',
   unavailable: '企业微信暂不可用',
+  deadline: '未在时限内查完，请重试',
 };
 const SOURCE_TEXT = { cache: '缓存', wecom: '企业微信' };
 
