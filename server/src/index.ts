@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { ConfigError, loadConfig, withSandboxOrigin } from './config';
+import { loadEnvFile } from './config/env-file';
 import { createDeps } from './deps';
 import { createLogger } from './logger';
 import { createStore } from './stores';
@@ -41,13 +42,16 @@ function listenFailure(error: NodeJS.ErrnoException, host: string | undefined, p
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   let target: Awaited<ReturnType<typeof resolveWecomTarget>>;
+  let envFile: string | undefined;
   try {
+    envFile = loadEnvFile();
     config = withSandboxOrigin(loadConfig());
     target = await resolveWecomTarget(config);
   } catch (error) {
+    // A configuration error, `.env` included: one line naming the key or the file, exit code 2.
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
-      process.exit(1);
+      process.exit(2);
     }
     throw error;
   }
@@ -88,7 +92,7 @@ async function main(): Promise<void> {
   });
   server.listen(config.port, config.host, () => {
     const address = server.address() as AddressInfo;
-    logger.info({ address, sandbox: config.sandbox }, 'wecom-gate listening');
+    logger.info({ address, sandbox: config.sandbox, envFile }, 'wecom-gate listening');
     if (simulator) {
       const host = ['::', '0.0.0.0'].includes(address.address)
         ? '127.0.0.1'

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import type { Simulator } from '../../server/src/sandbox';
+import { entryPoint, TSX_HOOK, withoutEnvFile } from './entry-points';
 import { recordResponse, registerSecret, registerSecretSource } from './leak-check';
 import { freePort } from './redis-process';
 
@@ -20,7 +20,8 @@ export interface GatewayProcess {
   stop(): Promise<number | null>;
 }
 
-const ROOT = path.resolve(__dirname, '../..');
+/** The server in one node process (its pid is the server's), as `npm start` runs it. */
+const SERVER_ARGS = ['--require', TSX_HOOK, entryPoint('server/src/index.ts')];
 export const PROCESS_JWT_SECRET = 'process-test-jwt-secret-0123456789abcdef';
 
 const running: GatewayProcess[] = [];
@@ -39,8 +40,8 @@ export async function startGatewayProcess(options: {
   const port = await freePort();
   registerSecret(PROCESS_JWT_SECRET);
   registerSecretSource(() => simulator.issuedSecrets());
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'server/src/index.ts'], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, SERVER_ARGS, {
+    cwd: withoutEnvFile(),
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       PATH: process.env.PATH ?? '',
@@ -125,7 +126,10 @@ export async function startGatewayProcess(options: {
   return gateway;
 }
 
-/** `server/src/index.ts` with exactly this environment (plus PATH); for start-up behaviour. */
+/**
+ * `server/src/index.ts` with exactly this environment (plus PATH), in `cwd` (default: a folder
+ * without `.env`); for start-up behaviour.
+ */
 export interface ServerProcess {
   child: ChildProcess;
   /** Resolves with the exit code (null when killed by a signal). */
@@ -142,9 +146,9 @@ afterAll(async () => {
   await Promise.all(servers.splice(0).map((server) => server.stop()));
 });
 
-export function runServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'server/src/index.ts'], {
-    cwd: ROOT,
+export function runServer(env: Record<string, string>, cwd = withoutEnvFile()): ServerProcess {
+  const child = spawn(process.execPath, SERVER_ARGS, {
+    cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH ?? '', ...env },
   });

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import path from 'node:path';
+import { entryPoint, TSX, withoutEnvFile } from './entry-points';
 import { freePort } from './redis-process';
 import { testRedisUrl } from './stores';
 
@@ -15,8 +15,6 @@ export interface SandboxServer {
   stop(): Promise<void>;
 }
 
-const ROOT = path.resolve(__dirname, '../..');
-
 export const SANDBOX_JWT_SECRET = 'e2e-jwt-secret-0123456789abcdef0123456789';
 
 /**
@@ -29,24 +27,20 @@ export async function startSandboxServer(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const base = `${url}${options.basePath ?? ''}`;
-  const child: ChildProcess = spawn(
-    path.join(ROOT, 'node_modules/.bin/tsx'),
-    ['server/src/index.ts'],
-    {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        PORT: String(port),
-        REDIS_URL: testRedisUrl(),
-        REDIS_KEY_PREFIX: `e2e:${randomUUID()}:`,
-        JWT_SECRET: SANDBOX_JWT_SECRET,
-        LOG_LEVEL: 'warn',
-        ...(options.basePath !== undefined && { PUBLIC_BASE_URL: base }),
-        ...options.env,
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+  const child: ChildProcess = spawn(TSX, [entryPoint('server/src/index.ts')], {
+    cwd: withoutEnvFile(),
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      REDIS_URL: testRedisUrl(),
+      REDIS_KEY_PREFIX: `e2e:${randomUUID()}:`,
+      JWT_SECRET: SANDBOX_JWT_SECRET,
+      LOG_LEVEL: 'warn',
+      ...(options.basePath !== undefined && { PUBLIC_BASE_URL: base }),
+      ...options.env,
     },
-  );
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 20_000;
   for (;;) {

@@ -6,7 +6,9 @@ import {
   type RedisConfig,
   usesRedis,
   type WecomConfig,
+  withoutCredentials,
 } from '../config';
+import { loadEnvFile } from '../config/env-file';
 import { createDirectoryDeps, createWecom, type Infra, type WecomDeps } from '../deps';
 import type { Directory } from '../directory';
 import { createLogger, type Logger } from '../logger';
@@ -16,7 +18,10 @@ import { createStore, type Store } from '../stores';
 import { describeStoreProblem, probeStore } from '../stores/redis-probe';
 import { resolveWecomTarget } from '../wecom-target';
 
-/** What the admin CLIs share: configuration (exit 2 on a bad key), the WeCom target, a logger. */
+/**
+ * What the admin CLIs share: configuration (the environment, then `.env`; exit 2 on a bad key or
+ * file), the WeCom target, a logger.
+ */
 export interface CliContext {
   config: Config;
   wecomConfig: WecomConfig;
@@ -25,10 +30,16 @@ export interface CliContext {
   logger: Logger;
 }
 
+/**
+ * Reads the configuration and writes the first line of every CLI, on stderr (stdout carries the
+ * output, JSON included): what it talks to and where its configuration came from.
+ */
 export async function setUpCli(): Promise<CliContext> {
   try {
+    const envFile = loadEnvFile();
     const config = loadConfig();
     const { wecomConfig, simulator } = await resolveWecomTarget(config);
+    process.stderr.write(`${firstLine(config.wecom, envFile)}\n`);
     const logger = createLogger({ level: 'error' }, pino.destination(2));
     return { config, wecomConfig, simulator, logger };
   } catch (error) {
@@ -38,6 +49,17 @@ export async function setUpCli(): Promise<CliContext> {
     }
     throw error;
   }
+}
+
+/** The corp and API base a CLI talks to, or that it is the sandbox; and the `.env` it read. */
+function firstLine(wecom: WecomConfig | null, envFile: string | undefined): string {
+  const target = wecom
+    ? `WeCom corp ${wecom.corpId} at ${withoutCredentials(wecom.apiBase)}`
+    : '沙箱模式 (sandbox): the built-in demo corp, not yours — set WECOM_CORP_ID';
+  const source = envFile
+    ? `the environment, then ${envFile}`
+    : `the environment; no .env in ${process.cwd()}`;
+  return `${target} (configuration: ${source})`;
 }
 
 /**

@@ -40,6 +40,8 @@ describe('listen address', () => {
     const server = runServer({ PORT: String(port), LOG_LEVEL: 'info' });
     const listening = await server.logLine('wecom-gate listening');
     expect(listening.address).toMatchObject({ address: '127.0.0.1', port });
+    // The tests run the server where no .env is: a developer's .env changes nothing here.
+    expect(listening.envFile).toBeUndefined();
     expect(await connects('127.0.0.1', port)).toBe(true);
     const external = externalAddress();
     if (external) expect(await connects(external, port)).toBe(false);
