@@ -196,6 +196,31 @@ describe('the admin console', () => {
     expect(lines[4]).toMatch(/^user,nobody-here,,unresolved:not_found:60111$/);
   });
 
+  test('a customer name that looks like a formula is shown as is and downloaded as text', async () => {
+    const { page } = admin;
+    const name = '=HYPERLINK("http://evil.example","x")';
+    // The customer renames themselves in WeChat; the simulator plays it.
+    const renamed = await fetch(`${simulatorUrl}/sandbox/world/rename-customer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ externalUserId: 'wmYsDemoCust02', name }),
+    });
+    expect(renamed.ok).toBe(true);
+    await page.fill('[data-input="ids"]', 'wmYsDemoCust02\nzhangsan');
+    await page.click('[data-action="resolve"]');
+    const row = page.locator('[data-table="names"] tbody tr[data-id="wmYsDemoCust02"]');
+    await row.waitFor();
+    await expect(row.locator('td').nth(2).textContent()).resolves.toBe(name);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-action="download"]'),
+    ]);
+    const text = (await readFile((await download.path())!)).toString('utf8');
+    expect(text).toBe(
+      `\uFEFFtype,id,name,source\nexternal,wmYsDemoCust02,"'=HYPERLINK(""http://evil.example"",""x"")",wecom\nuser,zhangsan,张三,cache\n`,
+    );
+  });
+
   test('starts an org sync, watches it finish and pages through the change feed newest first', async () => {
     const { page } = admin;
     await page.click('[data-tab="org"]');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { appendFile, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { NameKind } from '../stores/name-cache';
 import type { NameMapper, NameRequest, NameResult } from './name-mapper';
@@ -7,7 +8,8 @@ import type { NameMapper, NameRequest, NameResult } from './name-mapper';
 /**
  * `npm run names`: ids from a file (one a line, `type:id` or a bare id whose type is inferred) to a
  * CSV `type,id,name,source`, in input order, UTF-8 with a byte order mark so that Excel shows the
- * Chinese names. Resumable: rows are appended a chunk at a time and a checkpoint
+ * Chinese names, and a cell that a spreadsheet would run as a formula (a name chosen by a customer
+ * such as `=HYPERLINK(…)`) written as text. Resumable: rows are appended a chunk at a time and a checkpoint
  * (`<out>.checkpoint.json`: input hash, rows done, bytes written — the mark included) follows each
  * chunk; a rerun with the same input cuts the CSV back to the checkpoint and continues there. Names
  * already resolved are in the store, so with `onlyUnresolved` the redone part costs no WeCom call.
@@ -63,16 +65,19 @@ export function parseIdList(text: string): NameRequest[] {
   return requests;
 }
 
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
+/**
+ * One CSV line. csv-stringify quotes where needed and, with `escape_formulas`, prefixes a cell
+ * starting with `=`, `+`, `-`, `@`, tab or CR with `'` (OWASP's advice against CSV injection), as
+ * the org exports and the console's download do.
+ */
 export function csvRow(result: NameResult): string {
   const source =
     result.name === null
       ? ['unresolved', result.reason, result.errcode].filter((x) => x !== undefined).join(':')
       : result.source;
-  return `${[result.type, result.id, result.name ?? '', source].map(csvField).join(',')}\n`;
+  return stringify([[result.type, result.id, result.name ?? '', source]], {
+    escape_formulas: true,
+  });
 }
 
 const checkpointSchema = z.object({

@@ -27,6 +27,7 @@ export type ControlTarget = Pick<
   | 'pushEvent'
   | 'callbackDeliveries'
   | 'removeFollower'
+  | 'renameCustomer'
   | 'dismissGroup'
   | 'deleteEmployee'
 > & {
@@ -291,6 +292,11 @@ export function controlRouter(target: ControlTarget): Router {
     'remove-follower',
     z.object({ externalUserId: idSchema, userid: idSchema }),
     (input) => target.removeFollower(input.externalUserId, input.userid),
+  );
+  worldChange(
+    'rename-customer',
+    z.object({ externalUserId: idSchema, name: z.string().min(1).max(64) }),
+    (input) => target.renameCustomer(input.externalUserId, input.name),
   );
   worldChange('dismiss-group', z.object({ chatId: idSchema }), (input) =>
     target.dismissGroup(input.chatId),

@@ -54,6 +54,8 @@ export interface CorpModel {
    * WeCom); each answers false when there was nothing to change.
    */
   removeFollower(externalUserId: string, userid: string): boolean;
+  /** The customer changes their own (WeChat) name. */
+  renameCustomer(externalUserId: string, name: string): boolean;
   removeGroup(chatId: string): boolean;
   /** The employee leaves the corp (their customers keep the follow entry, as in WeCom). */
   removeEmployee(userid: string): boolean;
@@ -177,6 +179,12 @@ export function createCorpModel(seed: DemoCorp, extraVisibleMembers: number): Co
       const follows = followsByUser.get(userid) ?? [];
       removeFrom(follows, (entry) => entry.customer !== customer);
       if (follows.length === 0) followsByUser.delete(userid);
+      return true;
+    },
+    renameCustomer(externalUserId, name) {
+      const customer = customers.get(externalUserId);
+      if (!customer) return false;
+      customer.name = name;
       return true;
     },
     removeGroup(chatId) {

@@ -170,6 +170,12 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
         })) ?? []
       );
     },
+    // A customer who renames themselves: WeCom tells no receiver; the next read shows the name.
+    async renameCustomer(externalUserId: string, name: string): Promise<Delivery[]> {
+      if (!corp.renameCustomer(externalUserId, name))
+        throw new Error(`no customer ${externalUserId}`);
+      return [];
+    },
     async dismissGroup(chatId: string) {
       if (!corp.removeGroup(chatId)) throw new Error(`no group ${chatId}`);
       return (

@@ -152,6 +152,11 @@ export interface Simulator {
    * the employee does not follow the customer. Answers the deliveries (empty: no receiver).
    */
   removeFollower(externalUserId: string, userid: string): Promise<Delivery[]>;
+  /**
+   * The customer changes their own name (any text they like, e.g. one that a spreadsheet would
+   * run as a formula). WeCom pushes no event for it: answers no deliveries.
+   */
+  renameCustomer(externalUserId: string, name: string): Promise<Delivery[]>;
   /** The owner dismisses the group (change_external_chat dismiss to the app receiver). */
   dismissGroup(chatId: string): Promise<Delivery[]>;
   /** The employee is deleted (change_contact delete_user to the directory receiver). */

@@ -6,8 +6,9 @@ import path from 'node:path';
 /**
  * The console's static files, read once at start and served from memory: its own scripts and
  * stylesheet (`assets/`, plain ES modules: no build step) and a fixed list of vendor modules taken
- * as published from node_modules (preact, its hooks, htm). Nothing else under node_modules is
- * reachable, and nothing is loaded from another origin.
+ * as published from node_modules (preact, its hooks, htm, and csv-stringify's browser build: the
+ * console writes its CSV with the library and options the server's CSVs use). Nothing else under
+ * node_modules is reachable, and nothing is loaded from another origin.
  */
 
 export interface Asset {
@@ -29,6 +30,7 @@ export const VENDOR_MODULES = {
   'preact/hooks': 'preact-hooks.mjs',
   htm: 'htm.mjs',
   'htm/preact': 'htm-preact.mjs',
+  'csv-stringify/browser/esm/sync': 'csv-stringify-sync.mjs',
 } as const;
 
 function vendorFiles(): Record<string, string> {
@@ -39,6 +41,7 @@ function vendorFiles(): Record<string, string> {
     'preact-hooks.mjs': path.join(preactRoot, 'hooks/dist/hooks.mjs'),
     'htm.mjs': path.join(path.dirname(resolve('htm')), 'htm.mjs'),
     'htm-preact.mjs': path.join(path.dirname(resolve('htm/preact')), 'index.mjs'),
+    'csv-stringify-sync.mjs': resolve('csv-stringify/browser/esm/sync'),
   };
 }
 

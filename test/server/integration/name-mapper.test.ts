@@ -271,6 +271,18 @@ describe('name mapper', () => {
     expect(csvRow({ type: 'user', id: 'a', name: 'Li, "Big" Si', source: 'wecom' })).toBe(
       'user,a,"Li, ""Big"" Si",wecom\n',
     );
+    // A cell a spreadsheet would run as a formula is prefixed with ' (OWASP); others are as is.
+    const cell = (name: string) =>
+      csvRow({ type: 'external', id: 'wm1', name, source: 'wecom' }).slice(13, -7);
+    expect(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', '张三-1'].map(cell)).toEqual([
+      "'=1+1",
+      "'+1",
+      "'-1",
+      "'@SUM(A1)",
+      "'\tx",
+      '"\'\rx"',
+      '张三-1',
+    ]);
     expect(() => parseIdList('zhangsan\nbad id with spaces\n')).toThrow('line 2');
     expect(parseIdList('# comment\nwoAbc\nwrDef\nexternal:plainid\n\n')).toEqual([
       { type: 'external', id: 'woAbc' },

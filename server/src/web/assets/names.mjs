@@ -1,5 +1,7 @@
 // ID 转名称: ids pasted or uploaded → POST /api/admin/names (200 a request) → a table and a CSV
-// that Excel opens as UTF-8 (byte order mark), in the same format as `npm run names`.
+// that Excel opens as UTF-8 (byte order mark), in the same format as `npm run names`, written by
+// the same library with the same options (csv-stringify, loaded when a CSV is first downloaded):
+// a cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is prefixed with '.
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { api, errorText } from './api.mjs';
@@ -39,19 +41,21 @@ export function parseIds(text) {
   return { ids, invalid };
 }
 
-function csvField(value) {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
-export function toCsv(rows) {
-  const lines = rows.map((row) => {
+async function toCsv(rows) {
+  const { stringify } = await import('csv-stringify/browser/esm/sync');
+  const records = rows.map((row) => {
     const source =
       row.name === null
         ? ['unresolved', row.reason, row.errcode].filter((x) => x !== undefined).join(':')
         : row.source;
-    return [row.type, row.id, row.name ?? '', source].map(csvField).join(',');
+    return [row.type, row.id, row.name ?? '', source];
   });
-  return `\uFEFFtype,id,name,source\n${lines.map((line) => `${line}\n`).join('')}`;
+  return stringify(records, {
+    bom: true,
+    header: true,
+    columns: ['type', 'id', 'name', 'source'],
+    escape_formulas: true,
+  });
 }
 
 function download(text, filename) {
@@ -128,6 +132,12 @@ export function NamesPage() {
     }
   };
 
+  const downloadCsv = () =>
+    toCsv(rows).then(
+      (csv) => download(csv, 'names.csv'),
+      (failure) => setError(errorText(failure)),
+    );
+
   const resolved = rows ? rows.filter((row) => row.name !== null).length : 0;
   return html`<section data-page="names">
     <h1>ID 转名称</h1>
@@ -136,7 +146,7 @@ export function NamesPage() {
     <div class="actions">
       <button data-action="resolve" disabled=${busy} onClick=${resolve}>${busy ? '查询中…' : '查询名称'}</button>
       <label class="muted">或上传文件：<input type="file" data-input="file" accept=".txt,.csv,text/plain" onChange=${upload} /></label>
-      ${rows && html`<button class="secondary" data-action="download" onClick=${() => download(toCsv(rows), 'names.csv')}>下载 CSV</button>`}
+      ${rows && html`<button class="secondary" data-action="download" onClick=${downloadCsv}>下载 CSV</button>`}
       <span class="muted">${progress}</span>
     </div>
     <${ErrorNote} text=${error} />
