@@ -2,26 +2,24 @@ import { parseArgs } from 'node:util';
 import { formatReport } from '../admin/report-format';
 import { createConfiguredDoctor } from '../deps';
 import { createWecomHttp } from '../wecom/http';
+import { HELP, parseCli } from './args';
 import { setUpCli } from './setup';
 
 /**
  * `npm run doctor [-- --json]`: checks the configured WeCom credentials and prints one verdict per
- * check with its fix. Exit code 0 when nothing failed (warnings allowed), 1 when a check failed,
- * 2 on a configuration error. Never prints a secret or an access token.
+ * check with its fix. Never prints a secret or an access token.
  */
 const USAGE = `Usage: npm run doctor [-- --json]
   --json   print the report as JSON (the same as GET /api/admin/diagnostics)
-Exit code: 0 all well (warnings allowed), 1 a check failed, 2 configuration error.
+The first line, on stderr, names the corp and API base checked (or the sandbox) and the .env read.
+Exit code: 0 all well (warnings allowed), 1 a check failed or the doctor could not run,
+2 configuration error (a bad key or .env) or bad arguments.
 `;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
+  const values = parseCli('doctor', USAGE, () =>
+    parseArgs({ options: { json: { type: 'boolean' }, ...HELP } }),
+  );
   const { config, wecomConfig, simulator, logger } = await setUpCli();
   const http = createWecomHttp({
     apiBase: wecomConfig.apiBase,

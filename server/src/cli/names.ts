@@ -3,6 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { InputError, runNamesJob } from '../admin/names-job';
 import { createAdmin } from '../deps';
 import { StoreUnavailableError } from '../stores';
+import { fail, HELP, inputProblem, outputProblem, parseCli, usageError } from './args';
 import { openCliDeps, setUpCli, storeProblem } from './setup';
 
 /**
@@ -19,28 +20,26 @@ const USAGE = `Usage: npm run names -- --in ids.txt --out names.csv [--only-unre
   --only-unresolved    answer employees from the org snapshot and ids remembered in the store
                        from there; ask WeCom only for the rest
 A run that was interrupted continues when the same command is run again.
-Exit code: 0 done, 1 failed, 2 bad input or configuration (e.g. a wrong password in REDIS_URL),
-130 interrupted.
+The first line, on stderr, names the corp and API base asked (or the sandbox) and the .env read.
+Exit code: 0 done, 1 failed (e.g. Redis unreachable), 2 bad arguments, an input file that cannot
+be read or holds a line that is not an id, an output that cannot be written, or a configuration
+error (a bad key or .env, a wrong password in REDIS_URL), 130 interrupted.
 `;
 
-/**
- * Says what is wrong with Redis, naming the key to fix (a fresh connection tells a wrong password
- * from an unreachable Redis; the store's own error cannot). True when it found a problem.
- */
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      in: { type: 'string' },
-      out: { type: 'string' },
-      'only-unresolved': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help || !values.in || !values.out) {
-    process.stdout.write(USAGE);
-    process.exitCode = values.help ? 0 : 2;
-    return;
-  }
+  const values = parseCli('names', USAGE, () =>
+    parseArgs({
+      options: {
+        in: { type: 'string' },
+        out: { type: 'string' },
+        'only-unresolved': { type: 'boolean' },
+        ...HELP,
+      },
+    }),
+  );
+  if (!values.in || !values.out) usageError('names', '--in and --out are required');
+  const problem = (await inputProblem(values.in)) ?? (await outputProblem(values.out));
+  if (problem) fail('names', problem);
   const cli = await setUpCli();
   const { config, wecomConfig, simulator } = cli;
   const opened = await openCliDeps(

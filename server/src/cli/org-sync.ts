@@ -3,16 +3,18 @@ import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
+import { usesRedis } from '../config';
 import type { OrgChange } from '../directory';
 import { departmentsCsv, membersCsv, snapshotJson } from '../directory/export';
 import type { FullSyncResult, SyncProgress } from '../directory/sync';
+import { fail, HELP, outputProblem, parseCli, usageError } from './args';
 import { openCliDeps, setUpCli } from './setup';
 
 /**
  * `npm run org-sync`: one full org sync in this process (it takes the same cluster-wide claim as
  * the server's syncs, so it never runs beside one), with a progress bar on a terminal; or a dry
- * run that prints the changes a sync would write; and exports of the snapshot. Exit codes as the
- * doctor's.
+ * run that prints the changes a sync would write; and exports of the snapshot. The outputs are
+ * checked before anything is read from WeCom.
  */
 const USAGE = `Usage: npm run org-sync -- [--dry-run] [--json] [--export FILE] [--export-departments FILE] [--skip-sync]
   --dry-run                  read WeCom and print the changes a sync would write; write nothing
@@ -20,9 +22,12 @@ const USAGE = `Usage: npm run org-sync -- [--dry-run] [--json] [--export FILE] [
   --export FILE              after the sync, write the snapshot: FILE.csv = members (UTF-8 with a
                              byte order mark, for Excel), FILE.json = departments and members
   --export-departments FILE  after the sync, write the departments as CSV
-  --skip-sync                only export the snapshot as it is
-Exit code: 0 done, 1 the sync failed or another sync is running, 2 configuration error or bad
-arguments.
+  --skip-sync                only export the snapshot kept in Redis as it is (needs Redis and a
+                             snapshot written by an earlier sync)
+The first line, on stderr, names the corp and API base read (or the sandbox) and the .env read.
+Exit code: 0 done, 1 the sync failed, another sync is running or --skip-sync found no snapshot,
+2 bad arguments, an export file that cannot be written, --skip-sync without Redis, or a
+configuration error (a bad key or .env, a wrong password in REDIS_URL); 130 interrupted.
 `;
 
 const sign = { created: '+', updated: '~', deleted: '-' } as const;
@@ -69,40 +74,35 @@ function summary(result: FullSyncResult, seconds: number): string {
 }
 
 async function main(): Promise<void> {
-  let values: {
-    'dry-run'?: boolean;
-    json?: boolean;
-    export?: string;
-    'export-departments'?: string;
-    'skip-sync'?: boolean;
-    help?: boolean;
-  };
-  try {
-    ({ values } = parseArgs({
+  const values = parseCli('org-sync', USAGE, () =>
+    parseArgs({
       options: {
         'dry-run': { type: 'boolean' },
         json: { type: 'boolean' },
         export: { type: 'string' },
         'export-departments': { type: 'string' },
         'skip-sync': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
+        ...HELP,
       },
-    }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
-  if (values.export && !['.csv', '.json'].includes(extname(values.export).toLowerCase())) {
-    process.stderr.write(`--export: the file must end in .csv or .json\n${USAGE}`);
-    process.exitCode = 2;
-    return;
+    }),
+  );
+  if (values.export && !['.csv', '.json'].includes(extname(values.export).toLowerCase()))
+    usageError('org-sync', '--export: the file must end in .csv or .json');
+  const outputs = [values.export, values['export-departments']].filter((f) => f !== undefined);
+  if (values['skip-sync'] && outputs.length === 0)
+    usageError('org-sync', '--skip-sync exports only: add --export or --export-departments');
+  for (const output of outputs) {
+    const problem = await outputProblem(output);
+    if (problem) fail('org-sync', problem);
   }
   const cli = await setUpCli();
+  if (values['skip-sync'] && !usesRedis(cli.config.redis)) {
+    await cli.simulator?.close();
+    fail(
+      'org-sync',
+      '--skip-sync exports the snapshot kept in Redis, but REDIS_URL is unset: there is none (run without --skip-sync)',
+    );
+  }
   const opened = await openCliDeps(
     cli,
     'org-sync',
@@ -146,7 +146,14 @@ async function main(): Promise<void> {
         return;
       }
     }
-    if (values.export || values['export-departments']) {
+    if (outputs.length > 0) {
+      if ((await directory.orgStore.current()).generation === null) {
+        process.stderr.write(
+          `org-sync: no org snapshot to export: Redis has none under REDIS_KEY_PREFIX=${cli.config.redis.keyPrefix} (run npm run org-sync without --skip-sync first)\n`,
+        );
+        process.exitCode = 1;
+        return;
+      }
       const view = await directory.orgStore.view();
       if (values.export) {
         const json = extname(values.export).toLowerCase() === '.json';

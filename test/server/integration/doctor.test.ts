@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createDoctor, type DoctorDeps, type DoctorReport } from '../../../server/src/admin/doctor';
 import { formatReport } from '../../../server/src/admin/report-format';
 import type { ScenarioName, Simulator } from '../../../server/src/sandbox/index';
 import { scenarioNames } from '../../../server/src/sandbox/index';
 import { consolePaths, explainErrcode, wecomErrcodes } from '../../../server/src/wecom/errcodes';
 import { createWecomHttp, type WecomHttp } from '../../../server/src/wecom/http';
+import { runCli, withoutEnvFile } from '../../helpers/entry-points';
 import { freePort, type RedisProcess, startRedisProcess } from '../../helpers/redis-process';
 import { startTestSimulator } from '../../helpers/simulator';
 import { silentLogger } from '../../helpers/stores';
@@ -270,33 +269,20 @@ describe('doctor runs', () => {
 });
 
 describe('npm run doctor', () => {
-  const run = promisify(execFile);
-  const root = join(__dirname, '../../..');
   /** The CLI in sandbox mode (no WECOM_CORP_ID) in `scenario`: its exit code and output. */
-  async function cli(scenario: string, args: string[] = []) {
-    const env = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      SANDBOX_SCENARIO: scenario,
-      ADMIN_USERIDS: 'lisi',
-    };
-    try {
-      const { stdout } = await run(
-        join(root, 'node_modules/.bin/tsx'),
-        ['server/src/cli/doctor.ts', ...args],
-        { cwd: root, env, timeout: 45_000 },
-      );
-      return { code: 0, stdout };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string };
-      return { code: failed.code, stdout: failed.stdout ?? '' };
-    }
-  }
+  const cli = (scenario: string, args: string[] = []) =>
+    runCli('server/src/cli/doctor.ts', args, {
+      env: { SANDBOX_SCENARIO: scenario, ADMIN_USERIDS: 'lisi' },
+    });
 
   it('exits 0 with a table for a healthy setup, 1 with the JSON naming the cause for a broken one', async () => {
     const healthy = await cli('healthy');
     expect(healthy.code).toBe(0);
     expect(healthy.stdout).toMatch(/All well: 12 ok/);
+    // The first line (on stderr, so that stdout holds the report alone) says what it checked.
+    expect(healthy.stderr.split('\n')[0]).toBe(
+      `沙箱模式 (sandbox): the built-in demo corp, not yours — set WECOM_CORP_ID (configuration: the environment; no .env in ${withoutEnvFile()})`,
+    );
     const broken = await cli('directory-sync-secret', ['--json']);
     expect(broken.code).toBe(1);
     const report = JSON.parse(broken.stdout) as DoctorReport;
@@ -304,6 +290,17 @@ describe('npm run doctor', () => {
       ['directory', 48009],
     ]);
   }, 120_000);
+
+  it('a usage error is one line and exit code 2; --help states the exit codes', async () => {
+    expect(await cli('healthy', ['--bogus'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "doctor: Unknown option '--bogus' (usage: npm run doctor -- --help)\n",
+    });
+    const help = await cli('healthy', ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Exit code: 0 all well .*, 1 a check failed .*\n2 configuration/m);
+  }, 60_000);
 });
 
 describe('doctor: a check blocked by another is skipped, naming the first cause', () => {

@@ -1,17 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Simulator } from '../../../server/src/sandbox/index';
 import type { Store } from '../../../server/src/stores/store';
+import { runCli } from '../../helpers/entry-points';
 import { startTestSimulator } from '../../helpers/simulator';
 import { createTestRedisStore, testRedisUrl, uniquePrefix } from '../../helpers/stores';
 
 /** `npm run org-sync` as a process against the test simulator and the test Redis. */
 describe('npm run org-sync', () => {
-  const run = promisify(execFile);
-  const root = join(__dirname, '../../..');
   let sim: Simulator;
   let dir: string;
   let prefix: string;
@@ -27,29 +24,20 @@ describe('npm run org-sync', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function orgSync(...args: string[]) {
-    const env = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      WECOM_CORP_ID: sim.corpId,
-      WECOM_APP_SECRET: sim.seed.miniprogramApp.secret,
-      WECOM_API_BASE: sim.url,
-      JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
-      REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: prefix,
-    };
-    try {
-      const { stdout, stderr } = await run(
-        join(root, 'node_modules/.bin/tsx'),
-        ['server/src/cli/org-sync.ts', ...args],
-        { cwd: root, env, timeout: 45_000 },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-    }
-  }
+  /** The CLI against the test simulator and Redis; `env` adds or replaces keys. */
+  const orgSyncWith = (env: Record<string, string>, ...args: string[]) =>
+    runCli('server/src/cli/org-sync.ts', args, {
+      env: {
+        WECOM_CORP_ID: sim.corpId,
+        WECOM_APP_SECRET: sim.seed.miniprogramApp.secret,
+        WECOM_API_BASE: sim.url,
+        JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
+        REDIS_URL: testRedisUrl(),
+        REDIS_KEY_PREFIX: prefix,
+        ...env,
+      },
+    });
+  const orgSync = (...args: string[]) => orgSyncWith({}, ...args);
 
   it('syncs and prints the result as JSON (exit 0)', async () => {
     const result = await orgSync('--json');
@@ -117,9 +105,71 @@ describe('npm run org-sync', () => {
     expect(snapshot.departments).toHaveLength(5);
   }, 120_000);
 
+  it('writes a cell a spreadsheet would run as a formula as text', async () => {
+    sim.org.updateMember('huangli', { position: '=HYPERLINK("http://evil.example","x")' });
+    sim.org.updateDepartment(4, { name: '@品牌市场部' });
+    const members = join(dir, 'formula-members.csv');
+    const departments = join(dir, 'formula-departments.csv');
+    const result = await orgSync('--export', members, '--export-departments', departments);
+    expect(result.code).toBe(0);
+    expect((await readFile(members, 'utf8')).split('\n')).toEqual(
+      expect.arrayContaining([
+        `huangli,黄丽,5;2,客户成功部;销售部,5,"'=HYPERLINK(""http://evil.example"",""x"")",1`,
+        "sunqi,孙七,4,'@品牌市场部,4,市场专员,1",
+      ]),
+    );
+    expect((await readFile(departments, 'utf8')).split('\n')).toContain(
+      "4,'@品牌市场部,1,99997000,,2",
+    );
+  }, 120_000);
+
+  it('checks its outputs before it syncs: a missing export folder is one line, exit 2, no WeCom call', async () => {
+    const calls = sim.calls();
+    const nowhere = join(dir, 'no-such-folder');
+    expect(await orgSync('--export', join(nowhere, 'members.csv'))).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `org-sync: the folder ${nowhere} cannot be written to (it does not exist)\n`,
+    });
+    expect(await orgSync('--export-departments', dir)).toMatchObject({
+      code: 2,
+      stderr: `org-sync: ${dir} exists and is not a file\n`,
+    });
+    expect(sim.calls()).toBe(calls);
+  }, 60_000);
+
+  it('--skip-sync without a snapshot says so in one line and exits non-zero', async () => {
+    const file = join(dir, 'never.csv');
+    const noRedis = await orgSyncWith({ REDIS_URL: '' }, '--skip-sync', '--export', file);
+    expect(noRedis.code).toBe(2);
+    expect(noRedis.stderr.split('\n').slice(1)).toEqual([
+      'org-sync: --skip-sync exports the snapshot kept in Redis, but REDIS_URL is unset: there is none (run without --skip-sync)',
+      '',
+    ]);
+    const empty = await orgSyncWith(
+      { REDIS_KEY_PREFIX: `${prefix}empty:` },
+      '--skip-sync',
+      '--export',
+      file,
+    );
+    expect(empty.code).toBe(1);
+    expect(empty.stderr.split('\n').slice(1)).toEqual([
+      `org-sync: no org snapshot to export: Redis has none under REDIS_KEY_PREFIX=${prefix}empty: (run npm run org-sync without --skip-sync first)`,
+      '',
+    ]);
+    await expect(readFile(file)).rejects.toThrow('ENOENT');
+    expect((await orgSync('--skip-sync')).stderr).toBe(
+      'org-sync: --skip-sync exports only: add --export or --export-departments (usage: npm run org-sync -- --help)\n',
+    );
+  }, 120_000);
+
   it('exit 2 for bad arguments, exit 1 when another sync holds the claim or WeCom refuses', async () => {
     expect((await orgSync('--export', join(dir, 'x.txt'))).code).toBe(2);
-    expect((await orgSync('--no-such-flag')).code).toBe(2);
+    expect(await orgSync('--no-such-flag')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "org-sync: Unknown option '--no-such-flag' (usage: npm run org-sync -- --help)\n",
+    });
 
     await store.set('org:{org}:claim', 'another-instance', 30_000);
     const busy = await orgSync();
