@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,9 @@ import { createLogger } from '../server/src/logger';
 import { customerId, startSimulator } from '../server/src/sandbox';
 import { createRedisStore } from '../server/src/stores/redis-store';
 import { startRedisProcess } from '../test/helpers/redis-process';
+import { benchCli, finishBench } from './cli';
+import { setting } from './settings';
+import { CALLBACK_ANSWER_BOUND_MS, callbackTargets } from './targets';
 
 /**
  * `npm run bench:callbacks`: what callbacks buy, measured against the simulator and a real Redis.
@@ -19,11 +21,24 @@ import { startRedisProcess } from '../test/helpers/redis-process';
  *    hour, with 10 customer changes during that hour, under CACHE_TTL_SECONDS=60 without callbacks
  *    and CACHE_TTL_SECONDS=3600 with them. Time is scaled (BENCH_HOUR_S real seconds = one hour,
  *    so the TTLs become 1 s and 60 s); the counts are the simulator's `externalcontact/get` calls.
- * Writes bench/results-callbacks.md.
+ * With `--write` it records the report in bench/results-callbacks.md.
  */
+const USAGE = `Usage: npm run bench:callbacks [-- --write]
+What callbacks buy, against the simulator and a Redis of its own (needs redis-server; takes two
+minutes or more): the time to answer WeCom's callbacks, and the WeCom calls saved by a long cache
+that callbacks keep fresh. Prints the tables and the targets: every answer within 1000 ms, and
+fewer externalcontact/get calls with callbacks than with CACHE_TTL_SECONDS=60.
+  --write   record the report in bench/results-callbacks.md (a tracked file); without it nothing
+            is written
+  --help    this text
+Settings (environment, then .env): BENCH_CALLBACK_EVENTS (300), BENCH_HOUR_S (60 real seconds
+for one scaled hour).
+Exit code: 0 every target met, 1 a target missed or the bench failed, 2 bad arguments or settings.
+`;
+const { write } = benchCli('bench:callbacks', USAGE);
 
-const EVENTS = Number(process.env.BENCH_CALLBACK_EVENTS ?? 300);
-const HOUR_S = Number(process.env.BENCH_HOUR_S ?? 60);
+const EVENTS = Math.max(1, setting('BENCH_CALLBACK_EVENTS', 300, 100_000));
+const HOUR_S = Math.max(1, setting('BENCH_HOUR_S', 60, 3600));
 const CHANGES = 10;
 const KEYS = {
   WECOM_APP_CALLBACK_TOKEN: 'BenchCallbackToken',
@@ -180,7 +195,7 @@ async function main() {
       '',
       '| p50 | p99 | max | bound |',
       '|---:|---:|---:|---:|',
-      `| ${percentile(times, 50)} | ${percentile(times, 99)} | ${times.at(-1)} | 1000 |`,
+      `| ${percentile(times, 50)} | ${percentile(times, 99)} | ${times.at(-1)} | ${CALLBACK_ANSWER_BOUND_MS} |`,
       '',
       `WeCom calls (\`externalcontact/get\`) for one hour of reads: 35 customers of two employees, each read once a minute (${reads} reads), ${CHANGES} customer changes during the hour (time scaled: ${HOUR_S} s = 1 h):`,
       '',
@@ -192,9 +207,17 @@ async function main() {
       `Calls saved: ${without.calls - withCallbacks.calls} (${((1 - withCallbacks.calls / without.calls) * 100).toFixed(0)} %).`,
       '',
     ];
-    const text = lines.join('\n');
-    writeFileSync(path.join(__dirname, 'results-callbacks.md'), text);
-    process.stdout.write(text);
+    finishBench({
+      command: 'bench:callbacks',
+      write,
+      file: path.join(__dirname, 'results-callbacks.md'),
+      report: lines.join('\n'),
+      targets: callbackTargets({
+        answerMaxMs: times.at(-1)!,
+        callsWithout: without.calls,
+        callsWith: withCallbacks.calls,
+      }),
+    });
   } finally {
     await redis.stop();
   }

@@ -5,17 +5,29 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { type OrgChangeEvent, type Simulator, startSimulator } from '../server/src/sandbox';
 import { startRedisProcess } from '../test/helpers/redis-process';
+import { benchCli, finishBench } from './cli';
 import { setting } from './settings';
+import { orgTargets } from './targets';
 
 /**
  * `npm run bench:org`: the org sync against the simulator's big-corp world (20,000 members in
  * 1,000 departments beside the demo corp), loopback only, with a Redis of its own. Measures, each
  * in a process of its own: a first full sync (everything created), a second full sync with
  * nothing changed, and after 10 changes in the simulator both the incremental path (one event
- * each) and a full sync. Writes `bench/org-results.md`.
- *
- * Env: BENCH_UPSTREAM_LATENCY_MS (20, the simulator's latency on every WeCom call).
+ * each) and a full sync. With `--write` it records the report in `bench/org-results.md`.
  */
+const USAGE = `Usage: npm run bench:org [-- --write]
+The org sync of the simulator's big-corp world (20,000 members in 1,000 departments) with a Redis
+of its own; needs redis-server; takes a minute or more. Prints the table and the targets: every
+run succeeds, a sync with nothing changed writes no change record, and after ten changes applied
+as events a full sync finds nothing left.
+  --write   record the report in bench/org-results.md (a tracked file); without it nothing is written
+  --help    this text
+Settings (environment, then .env): BENCH_UPSTREAM_LATENCY_MS (20, the simulator's latency on
+every WeCom call).
+Exit code: 0 every target met, 1 a target missed or the bench failed, 2 bad arguments or settings.
+`;
+const { write } = benchCli('bench:org', USAGE);
 
 const ROOT = path.resolve(__dirname, '..');
 const run = promisify(execFile);
@@ -134,9 +146,22 @@ async function main(): Promise<void> {
       `Incremental calls per event: ${(incremental.wecomCalls / events.length).toFixed(2)} (O(changes)); a full sync needs ${unchanged.wecomCalls} (1 department/list + 1 user/list per department).`,
       '',
     ].join('\n');
-    writeFileSync(path.join(ROOT, 'bench/org-results.md'), report);
-    process.stdout.write(report);
-    if (!first.ok || !unchanged.ok || !incremental.ok || !afterIncremental.ok) process.exitCode = 1;
+    finishBench({
+      command: 'bench:org',
+      write,
+      file: path.join(__dirname, 'org-results.md'),
+      report,
+      targets: orgTargets({
+        all: [
+          { name: 'first full sync', ok: first.ok },
+          { name: 'unchanged full sync', ok: unchanged.ok },
+          { name: 'incremental', ok: incremental.ok },
+          { name: 'full sync after the events', ok: afterIncremental.ok },
+        ],
+        unchangedChanges: unchanged.changes,
+        afterIncrementalChanges: afterIncremental.changes,
+      }),
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await sim.close();

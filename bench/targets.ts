@@ -1,0 +1,116 @@
+/**
+ * The targets the benches print, and which of them a run missed. Pure functions of the figures a
+ * bench measured, so that the verdicts can be tested without running a bench.
+ */
+
+export interface Target {
+  /** What is promised, e.g. "GET /api/me ≥ 0.4 × Redis floor". */
+  text: string;
+  /** What this run measured. */
+  measured: string;
+  /** Undefined: this machine could not measure it (e.g. no /proc); never counted as missed. */
+  met: boolean | undefined;
+}
+
+export const median = (values: readonly number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+const verdict = (met: boolean | undefined) => (met === undefined ? 'n/a' : met ? 'met' : 'MISSED');
+
+/** One line a target: `- text: measured → met | MISSED | n/a`. */
+export function formatTargets(targets: readonly Target[]): string {
+  return targets.map((t) => `- ${t.text}: ${t.measured} → ${verdict(t.met)}`).join('\n');
+}
+
+export function missedTargets(targets: readonly Target[]): Target[] {
+  return targets.filter((t) => t.met === false);
+}
+
+/**
+ * `npm run bench`. The throughput floors are ratios to the Redis floor measured in the same run
+ * (medians of the rounds). p99 latency is printed beside them but is not a target.
+ */
+export const API_TARGETS = { meRatio: 0.4, customerRatio: 0.35, loginUpstream: 1, rssMb: 150 };
+
+export function apiTargets(run: {
+  meRatios: readonly number[];
+  customerRatios: readonly number[];
+  /** non-2xx answers, errors and timeouts of the reads. */
+  failedReads: number;
+  loginUpstreamPerRequest: number;
+  peakRssMb: number | undefined;
+}): Target[] {
+  const ratios = (values: readonly number[]) =>
+    `${median(values).toFixed(2)} (rounds ${values.map((r) => r.toFixed(2)).join(', ')})`;
+  return [
+    {
+      text: `GET /api/me ≥ ${API_TARGETS.meRatio} × Redis floor`,
+      measured: ratios(run.meRatios),
+      met: median(run.meRatios) >= API_TARGETS.meRatio,
+    },
+    {
+      text: `warm customer read ≥ ${API_TARGETS.customerRatio} × Redis floor`,
+      measured: ratios(run.customerRatios),
+      met: median(run.customerRatios) >= API_TARGETS.customerRatio,
+    },
+    { text: 'non-2xx = 0', measured: String(run.failedReads), met: run.failedReads === 0 },
+    {
+      text: `login upstream calls per request = ${API_TARGETS.loginUpstream} (token warm)`,
+      measured: run.loginUpstreamPerRequest.toFixed(2),
+      met: Math.abs(run.loginUpstreamPerRequest - API_TARGETS.loginUpstream) < 0.005,
+    },
+    {
+      text: `gateway peak RSS < ${API_TARGETS.rssMb} MB`,
+      measured: run.peakRssMb === undefined ? 'n/a' : `${run.peakRssMb.toFixed(0)} MB`,
+      met: run.peakRssMb === undefined ? undefined : run.peakRssMb < API_TARGETS.rssMb,
+    },
+  ];
+}
+
+/** `npm run bench:callbacks`: the answer to WeCom within our own bound; callbacks save calls. */
+export const CALLBACK_ANSWER_BOUND_MS = 1000;
+
+export function callbackTargets(run: {
+  answerMaxMs: number;
+  callsWithout: number;
+  callsWith: number;
+}): Target[] {
+  return [
+    {
+      text: `every answer to WeCom within ${CALLBACK_ANSWER_BOUND_MS} ms`,
+      measured: `max ${run.answerMaxMs} ms`,
+      met: run.answerMaxMs <= CALLBACK_ANSWER_BOUND_MS,
+    },
+    {
+      text: 'fewer externalcontact/get calls with callbacks than with CACHE_TTL_SECONDS=60',
+      measured: `${run.callsWith} against ${run.callsWithout}`,
+      met: run.callsWith < run.callsWithout,
+    },
+  ];
+}
+
+/** `npm run bench:org`: every run succeeds, and a sync that finds nothing new writes nothing. */
+export function orgTargets(runs: {
+  all: readonly { name: string; ok: boolean }[];
+  unchangedChanges: number;
+  afterIncrementalChanges: number;
+}): Target[] {
+  const failed = runs.all.filter((run) => !run.ok).map((run) => run.name);
+  return [
+    {
+      text: 'every run succeeds',
+      measured: failed.length === 0 ? 'all ok' : `failed: ${failed.join(', ')}`,
+      met: failed.length === 0,
+    },
+    {
+      text: 'a full sync with nothing changed writes 0 change records',
+      measured: String(runs.unchangedChanges),
+      met: runs.unchangedChanges === 0,
+    },
+    {
+      text: 'after the events, a full sync finds nothing the incremental path missed (0 records)',
+      measured: String(runs.afterIncrementalChanges),
+      met: runs.afterIncrementalChanges === 0,
+    },
+  ];
+}

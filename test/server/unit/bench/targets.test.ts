@@ -1,0 +1,156 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { finishBench } from '../../../../bench/cli';
+import {
+  apiTargets,
+  callbackTargets,
+  formatTargets,
+  missedTargets,
+  orgTargets,
+} from '../../../../bench/targets';
+
+/** What the benches count as a missed target, and what they print and record. */
+
+const met = (targets: { text: string; met: boolean | undefined }[]) =>
+  Object.fromEntries(targets.map((t) => [t.text, t.met]));
+
+describe('npm run bench: the targets', () => {
+  const run = {
+    meRatios: [0.45, 0.39, 0.52, 0.41, 0.5],
+    customerRatios: [0.36, 0.34, 0.35, 0.4, 0.37],
+    failedReads: 0,
+    loginUpstreamPerRequest: 1,
+    peakRssMb: 142,
+  };
+
+  it('the floors are the medians of the rounds: 0.4 for /api/me, 0.35 for the customer read', () => {
+    expect(met(apiTargets(run))).toEqual({
+      'GET /api/me ≥ 0.4 × Redis floor': true,
+      'warm customer read ≥ 0.35 × Redis floor': true,
+      'non-2xx = 0': true,
+      'login upstream calls per request = 1 (token warm)': true,
+      'gateway peak RSS < 150 MB': true,
+    });
+    const slow = apiTargets({ ...run, meRatios: [0.39, 0.38, 0.6], customerRatios: [0.3, 0.34] });
+    expect(missedTargets(slow).map((t) => t.text)).toEqual([
+      'GET /api/me ≥ 0.4 × Redis floor',
+      'warm customer read ≥ 0.35 × Redis floor',
+    ]);
+    expect(formatTargets(slow).split('\n')[0]).toBe(
+      '- GET /api/me ≥ 0.4 × Redis floor: 0.39 (rounds 0.39, 0.38, 0.60) → MISSED',
+    );
+  });
+
+  it('p99 is no target; errors, a second upstream call per login and 150 MB are', () => {
+    expect(apiTargets(run).some((t) => /p99/.test(t.text))).toBe(false);
+    const worse = apiTargets({
+      ...run,
+      failedReads: 3,
+      loginUpstreamPerRequest: 1.5,
+      peakRssMb: 150,
+    });
+    expect(missedTargets(worse).map((t) => t.text)).toEqual([
+      'non-2xx = 0',
+      'login upstream calls per request = 1 (token warm)',
+      'gateway peak RSS < 150 MB',
+    ]);
+  });
+
+  it('what this machine cannot measure is n/a, not missed', () => {
+    const targets = apiTargets({ ...run, peakRssMb: undefined });
+    expect(missedTargets(targets)).toEqual([]);
+    expect(formatTargets(targets)).toMatch(/- gateway peak RSS < 150 MB: n\/a → n\/a$/);
+  });
+});
+
+describe('bench:callbacks and bench:org: the targets', () => {
+  it('callbacks: every answer within 1000 ms, and fewer calls with callbacks', () => {
+    const good = { answerMaxMs: 217, callsWithout: 1086, callsWith: 43 };
+    expect(missedTargets(callbackTargets(good))).toEqual([]);
+    expect(
+      missedTargets(callbackTargets({ ...good, answerMaxMs: 1001, callsWith: 1086 })),
+    ).toHaveLength(2);
+  });
+
+  it('org: a failed run, or a sync that writes records when nothing changed', () => {
+    const runs = {
+      all: [
+        { name: 'first full sync', ok: true },
+        { name: 'incremental', ok: true },
+      ],
+      unchangedChanges: 0,
+      afterIncrementalChanges: 0,
+    };
+    expect(missedTargets(orgTargets(runs))).toEqual([]);
+    const bad = orgTargets({
+      all: [...runs.all, { name: 'full sync after the events', ok: false }],
+      unchangedChanges: 2,
+      afterIncrementalChanges: 1,
+    });
+    expect(missedTargets(bad).map((t) => t.measured)).toEqual([
+      'failed: full sync after the events',
+      '2',
+      '1',
+    ]);
+  });
+});
+
+describe('finishBench', () => {
+  let dir: string;
+  let out: string;
+  let err: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'wecom-gate-bench-'));
+    out = '';
+    err = '';
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out += String(chunk);
+      return true;
+    });
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      err += String(chunk);
+      return true;
+    });
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    process.exitCode = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const targets = (ok: boolean) => [{ text: 'the target', measured: 'x', met: ok }];
+
+  it('prints the report and writes nothing without --write', () => {
+    const file = path.join(dir, 'results.md');
+    finishBench({ command: 'bench', write: false, file, report: '| t |', targets: targets(true) });
+    expect(out).toMatch(/^\| t \|\nTargets:\n- the target: x → met\n\nnot written: add --write/);
+    expect(() => readFileSync(file)).toThrow('ENOENT');
+    expect(process.exitCode).toBeUndefined();
+  });
+
+  it('records the header and the report with --write', () => {
+    const file = path.join(dir, 'results.md');
+    finishBench({
+      command: 'bench',
+      write: true,
+      file,
+      header: '# Title\n\n',
+      report: '| t |',
+      targets: targets(true),
+    });
+    expect(readFileSync(file, 'utf8')).toBe('# Title\n\n| t |\nTargets:\n- the target: x → met\n');
+    expect(out).toMatch(/written to .*results\.md\n$/);
+  });
+
+  it('a missed target: exit code 1, named on stderr', () => {
+    finishBench({
+      command: 'bench:org',
+      write: false,
+      file: path.join(dir, 'r.md'),
+      report: '',
+      targets: targets(false),
+    });
+    expect(process.exitCode).toBe(1);
+    expect(err).toBe('bench:org: 1 target(s) missed: the target\n');
+  });
+});
