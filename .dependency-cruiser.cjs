@@ -81,6 +81,28 @@ module.exports = {
       from: { path: '^miniprogram/' },
       to: { path: '^server/' },
     },
+    {
+      name: 'error-registry-imports-nothing',
+      comment:
+        'the error registry is plain data both sides compile: it imports nothing (no wx, no Node, no other file)',
+      severity: 'error',
+      from: { path: '^miniprogram/shared/' },
+      to: { path: '.' },
+    },
+    {
+      name: 'server-imports-only-shared-miniprogram-files',
+      comment: 'of the mini-program the server imports only the wire types and the error registry',
+      severity: 'error',
+      from: { path: '^server/' },
+      to: { path: '^miniprogram/', pathNot: '^miniprogram/(typings/api|shared/errors)\\.ts$' },
+    },
+    {
+      name: 'error-registry-through-errors',
+      comment: 'the server reaches the error registry through errors/codes.ts only',
+      severity: 'error',
+      from: { path: '^server/', pathNot: '^server/src/errors/' },
+      to: { path: '^miniprogram/shared/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

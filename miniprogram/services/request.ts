@@ -1,4 +1,5 @@
-import type { ErrorBody, ErrorCode } from '../typings/api';
+import { isErrorCode } from '../shared/errors';
+import type { ErrorBody } from '../typings/api';
 import { ApiError } from './errors';
 import type { Platform } from './platform';
 
@@ -14,35 +15,6 @@ export interface RequestOptions {
 }
 
 export type Request = <T>(options: RequestOptions) => Promise<T>;
-
-/** Every code the server may answer; a Record so that a new ErrorCode fails to compile here. */
-const ERROR_CODES: Record<ErrorCode, true> = {
-  'guard.invalid_input': true,
-  'request.too_large': true,
-  'request.unsupported_encoding': true,
-  'request.not_found': true,
-  'request.rate_limited': true,
-  'auth.unauthenticated': true,
-  'auth.session_expired': true,
-  'auth.invalid_code': true,
-  'auth.corp_mismatch': true,
-  'auth.forbidden': true,
-  'contact.not_followed': true,
-  'contact.not_found': true,
-  'contact.outside_visible_range': true,
-  'groupchat.not_member': true,
-  'groupchat.not_found': true,
-  'wecom.rejected': true,
-  'wecom.unavailable': true,
-  'store.unavailable': true,
-  'org.sync_running': true,
-  'feed.expired': true,
-  'auth.invalid_state': true,
-  'auth.not_member': true,
-  'jssdk.url_not_allowed': true,
-  'internal.unknown': true,
-};
-const KNOWN_CODES: ReadonlySet<string> = new Set(Object.keys(ERROR_CODES));
 
 /**
  * wx.request as a promise: JSON in and out, a timeout on every call, the bearer token from
@@ -107,7 +79,7 @@ function isErrorBody(data: unknown): data is ErrorBody {
   const body = data as Record<string, unknown>;
   return (
     typeof body.code === 'string' &&
-    KNOWN_CODES.has(body.code) &&
+    isErrorCode(body.code) &&
     typeof body.message === 'string' &&
     (body.requestId === undefined || typeof body.requestId === 'string')
   );

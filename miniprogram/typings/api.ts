@@ -2,32 +2,10 @@
 // this file with `import type`, and its zod guards are checked against these shapes with
 // `satisfies`. Everything here is camelCase; WeCom's snake_case never leaves server/src/wecom/.
 
-/** Every error code an answer can carry. */
-export type ErrorCode =
-  | 'guard.invalid_input'
-  | 'request.too_large'
-  | 'request.unsupported_encoding'
-  | 'request.not_found'
-  | 'request.rate_limited'
-  | 'auth.unauthenticated'
-  | 'auth.session_expired'
-  | 'auth.invalid_code'
-  | 'auth.corp_mismatch'
-  | 'auth.forbidden'
-  | 'contact.not_followed'
-  | 'contact.not_found'
-  | 'contact.outside_visible_range'
-  | 'groupchat.not_member'
-  | 'groupchat.not_found'
-  | 'wecom.rejected'
-  | 'wecom.unavailable'
-  | 'store.unavailable'
-  | 'org.sync_running'
-  | 'feed.expired'
-  | 'auth.invalid_state'
-  | 'auth.not_member'
-  | 'jssdk.url_not_allowed'
-  | 'internal.unknown';
+import type { ErrorCode } from '../shared/errors';
+
+/** Every error code an answer can carry: the keys of the error registry (`shared/errors.ts`). */
+export type { ErrorCode };
 
 export interface ErrorBody {
   code: ErrorCode;

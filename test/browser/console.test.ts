@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
+import { errorCodes, errorTexts } from '../../server/src/errors/codes';
 import { openBrowser, screenshot } from '../helpers/browser';
 import { registerSecret } from '../helpers/leak-check';
 import {
@@ -387,6 +388,38 @@ describe('the admin console', () => {
       })),
     );
     for (const { buttons } of seen) expect(buttons).toBeGreaterThan(0);
+  });
+
+  test('says what the error registry says for a failed call, in Chinese first', async () => {
+    const code = 'org.sync_running';
+    const registryText = errorCodes[code].zh.adminConsole;
+    /** The served texts, and what the console says for a 409 of `code`, on a fresh page. */
+    async function served(fixture?: string) {
+      const page = await admin.context.newPage();
+      if (fixture !== undefined) {
+        await page.route('**/admin/assets/error-texts.mjs', async (route) => {
+          const response = await route.fetch();
+          const body = (await response.text()).replace(`"${registryText}"`, `"${fixture}"`);
+          await route.fulfill({ response, body });
+        });
+      }
+      await page.goto(`${server.url}/admin/signed-out`);
+      // A string: the test's compiler would turn a dynamic import() into require().
+      const result = await page.evaluate(`(async () => {
+        const { ERROR_TEXT } = await import('./assets/error-texts.mjs');
+        const { ApiError, errorText } = await import('./assets/api.mjs');
+        return { texts: ERROR_TEXT, said: errorText(new ApiError(409, { code: '${code}', message: 'm' })) };
+      })()`);
+      await page.close();
+      return result as { texts: unknown; said: string };
+    }
+    const real = await served();
+    expect(real.texts).toEqual(errorTexts('adminConsole'));
+    expect(real.said).toBe(`${registryText}（${code}：m）`);
+    // The console keeps no copy: a changed text in the served module is what it says.
+    await expect(served('测试后台文字')).resolves.toMatchObject({
+      said: `测试后台文字（${code}：m）`,
+    });
   });
 
   test('logs out: the signed-out page, and the old cookie no longer works', async () => {

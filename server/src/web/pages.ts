@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
 import type { HelmetOptions } from 'helmet';
-import type { ErrorCode } from '../errors/codes';
+import { type ErrorCode, errorTexts } from '../errors/codes';
 import { API_SECURITY_HEADERS } from '../middleware/security-headers';
 import { VENDOR_MODULES } from './assets';
 
@@ -42,20 +42,8 @@ export interface PageRenderer {
   ): string;
 }
 
-/** What a person reads for an error on a page of the web login or the console. */
-const PAGE_TEXT: Partial<Record<ErrorCode, string>> = {
-  'auth.invalid_state': '登录链接已失效、已被使用，或不是在这个浏览器中发起的。请重新登录。',
-  'auth.not_member': '企业微信返回的账号不是本企业的成员，无法登录。',
-  'auth.invalid_code': '企业微信没有确认这次登录（已取消、已过期或已被使用）。请重新登录。',
-  'auth.unauthenticated': 'ADMIN_TOKEN 不正确。请重新输入。',
-  'auth.forbidden': '请求被拒绝：请从本站的登录页提交。',
-  'guard.invalid_input': '请求参数不正确：登录后只能跳转到本站的页面。',
-  'request.rate_limited': '登录尝试过于频繁，请稍后再试。',
-  'wecom.rejected': '企业微信拒绝了这次登录：应用的配置或权限有误，重试也不会成功。',
-  'wecom.unavailable': '企业微信暂时无法访问，请稍后再试。',
-  'store.unavailable': '服务暂时不可用，请稍后再试。',
-  'request.not_found': '页面不存在。',
-};
+/** What a person reads for an error on a page of the web login or the admin console. */
+const PAGE_TEXT = errorTexts('page');
 
 export function createPageRenderer(options: {
   basePath: string;
@@ -198,7 +186,7 @@ ${
       ),
 
     errorPage(error, requestId) {
-      const text = PAGE_TEXT[error.code] ?? '出错了，请稍后再试。';
+      const text = PAGE_TEXT[error.code];
       const rejected = error.code === 'wecom.rejected';
       const title = rejected
         ? '企业微信拒绝了登录'

@@ -1,4 +1,5 @@
 import { ApiError } from '../../../miniprogram/services/errors';
+import { type ErrorCode, errorCodes } from '../../../miniprogram/shared/errors';
 import { errorText } from '../../../miniprogram/utils/error-text';
 
 describe('utils/error-text', () => {
@@ -19,5 +20,28 @@ describe('utils/error-text', () => {
 
   it('should fall back to a generic message for anything that is not an ApiError', () => {
     expect(errorText(new TypeError('boom'))).toBe('服务暂时不可用，请稍后重试');
+  });
+
+  it.each(Object.keys(errorCodes) as ErrorCode[])(
+    "should say the error registry's mini-program text for %s",
+    (code) => {
+      expect(errorText(new ApiError(code, 'x'))).toBe(errorCodes[code].zh.miniProgram);
+    },
+  );
+
+  it('should say what a changed row of the error registry says, with nothing else edited', () => {
+    jest.isolateModules(() => {
+      // A fresh copy of the registry with one text changed, then the modules that read it.
+      const registry = require('../../../miniprogram/shared/errors') as {
+        errorCodes: typeof errorCodes;
+      };
+      const row = registry.errorCodes['contact.not_followed'];
+      Object.assign(row, { zh: { ...row.zh, miniProgram: '测试文字' } });
+      const fresh = {
+        ...(require('../../../miniprogram/services/errors') as { ApiError: typeof ApiError }),
+        ...(require('../../../miniprogram/utils/error-text') as { errorText: typeof errorText }),
+      };
+      expect(fresh.errorText(new fresh.ApiError('contact.not_followed', 'x'))).toBe('测试文字');
+    });
   });
 });
