@@ -1,14 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { AppDeps } from './deps';
-import {
-  findWebSession,
-  loadCountedSession,
-  loadSession,
-  requireAdmin,
-  verifyToken,
-  verifyWebCookie,
-} from './middleware/auth';
+import { createAuthentication, createIdentify } from './middleware/auth';
 import { requestContext } from './middleware/request-context';
 import {
   API_SECURITY_HEADERS,
@@ -38,7 +31,8 @@ import { webLoginRoutes, webLogoutRoutes } from './routes/web-login';
  * browser navigates to: the web login and the console, with their own security headers and HTML
  * errors), web logout (the session cookie), employee (a verified token or web session cookie
  * naming a live session), lookups (the same, counted against the employee's per-minute limit in
- * the same store round trip) and admin.
+ * the same store round trip) and admin. Who is calling is decided by `authenticate(audience)`:
+ * one reading of the credential, and the audience's policy (middleware/auth.ts).
  *
  * With a path prefix in PUBLIC_BASE_URL (`/gate`, passed on unchanged by the reverse proxy) every
  * router answers under it but the root one: the probes and the metrics, which the orchestrator
@@ -47,6 +41,16 @@ import { webLoginRoutes, webLogoutRoutes } from './routes/web-login';
  */
 export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<AppState> {
   const { infra, auth, contacts, admin, callbacks, web, basePath } = deps;
+  const authenticate = createAuthentication({
+    identify: createIdentify({
+      tokens: auth.sessionTokens,
+      cookies: web?.cookies,
+      adminToken: auth.admins.token,
+    }),
+    sessions: auth.sessions,
+    adminRule: auth.admins.rule,
+    lookupLimit: contacts.lookupLimit,
+  });
   const app = new Koa<AppState>({
     proxy: deps.trustedProxyHops > 0,
     maxIpsCount: deps.trustedProxyHops,
@@ -76,44 +80,33 @@ export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<
         return next();
       },
       securityHeaders(web.pages.render.securityHeaders),
-      findWebSession(web.auth, auth.sessions),
+      authenticate('page'),
     );
     webLoginRoutes(pages, {
       webLogin: web.login,
       adminTokenSignIn: web.adminTokenSignIn,
-      cookies: web.auth.cookies,
+      cookies: web.cookies,
       webSessionTtlSeconds: web.sessionTtlSeconds,
       basePath,
     });
     consoleRoutes(pages, { pages: web.pages, assets: web.assets, basePath });
-    webLogout.use(verifyWebCookie(web.auth));
-    webLogoutRoutes(webLogout, { webLogin: web.login, cookies: web.auth.cookies });
+    webLogout.use(authenticate('logout'));
+    webLogoutRoutes(webLogout, { webLogin: web.login, cookies: web.cookies });
   }
 
   const employee = under<EmployeeState>();
-  employee.use(verifyToken(auth.sessionTokens, web?.auth), loadSession(auth.sessions));
+  employee.use(authenticate('employee'));
   meRoutes(employee, { profiles: auth.profiles });
   logoutRoutes(employee, { sessions: auth.sessions });
   if (web) jssdkRoutes(employee, { jssdk: web.jssdk });
 
   const lookups = under<EmployeeState>();
-  lookups.use(
-    verifyToken(auth.sessionTokens, web?.auth),
-    loadCountedSession(auth.sessions, contacts.lookupLimit),
-  );
+  lookups.use(authenticate('lookups'));
   externalContactRoutes(lookups, { customers: contacts.customers });
   groupChatRoutes(lookups, { groupChats: contacts.groupChats });
 
   const admins = under<AdminState>();
-  admins.use(
-    requireAdmin({
-      sessionTokens: auth.sessionTokens,
-      sessions: auth.sessions,
-      adminRule: auth.admins.rule,
-      adminToken: auth.admins.token,
-      web: web?.auth,
-    }),
-  );
+  admins.use(authenticate('admin'));
   adminRoutes(admins, admin);
   eventRoutes(admins, { eventsLog: callbacks.eventsLog });
   orgRoutes(admins, { directory: deps.directory });

@@ -40,8 +40,7 @@ import {
 import { createJssdk, type Jssdk } from './jssdk';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
-import type { WebAuth } from './middleware/auth';
-import { createWebCookies } from './middleware/web-session';
+import { createWebCookies, type WebCookies } from './middleware/web-session';
 import type { Feed } from './stores/feed';
 import { createJobConnection, jobKeyPrefix } from './stores/job-connection';
 import { createNameCache, type NameCache } from './stores/name-cache';
@@ -120,6 +119,7 @@ export function createWecom(
 
 /** Employees: session tokens, sessions, login, their own profile; who is an admin. */
 export interface AuthDeps {
+  /** The server's one signer of session tokens, for both audiences (bearer and cookie). */
   sessionTokens: SessionTokens;
   sessions: SessionStore;
   /** Failed logins and logins in flight per client IP, for every way of signing in. */
@@ -314,7 +314,8 @@ export function directoryChangeHandler(
  * and H5 pages, the console's ADMIN_TOKEN sign-in, JS-SDK signatures, and the console's pages.
  */
 export interface WebDeps {
-  auth: WebAuth;
+  /** The web session cookie (its tokens are `AuthDeps.sessionTokens`'s, web audience). */
+  cookies: WebCookies;
   login: WebLogin;
   /** Absent without ADMIN_TOKEN. */
   adminTokenSignIn?: AdminTokenSignIn;
@@ -344,11 +345,10 @@ export function createWeb(
     );
     return undefined;
   }
-  const cookies = createWebCookies(publicBaseUrl);
-  const tokens = createSessionTokens({ secret: config.jwtSecret, audience: 'web', now });
+  const { sessionTokens } = auth;
   const { token: adminToken, tokenMark } = auth.admins;
   return {
-    auth: { sessionTokens: tokens, cookies },
+    cookies: createWebCookies(publicBaseUrl),
     adminTokenSignIn:
       adminToken === undefined || tokenMark === undefined
         ? undefined
@@ -356,7 +356,7 @@ export function createWeb(
             adminToken,
             tokenMark,
             sessions: auth.sessions,
-            sessionTokens: tokens,
+            sessionTokens,
             corpId: wecomConfig.corpId,
             attempts: auth.loginAttempts,
             logger: logger.child({ component: 'web-login' }),
@@ -364,7 +364,7 @@ export function createWeb(
     login: createWebLogin({
       wecom: wecom.api,
       sessions: auth.sessions,
-      sessionTokens: tokens,
+      sessionTokens,
       store,
       corpId: wecomConfig.corpId,
       agentId,

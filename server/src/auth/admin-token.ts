@@ -63,7 +63,7 @@ export function createAdminTokenSignIn(deps: {
   /** `adminTokenMark(adminToken, JWT_SECRET)`. */
   tokenMark: string;
   sessions: SessionStore;
-  /** Tokens of the web audience. */
+  /** Signs the session cookie's token (web audience). */
   sessionTokens: SessionTokens;
   corpId: string;
   /** Login attempts per client IP: those of every way of signing in. */
@@ -89,7 +89,7 @@ export function createAdminTokenSignIn(deps: {
           });
           logger.info({ userid: TOKEN_ADMIN_USERID, ip }, 'web session of the token admin created');
           return {
-            token: sessionTokens.sign({
+            token: sessionTokens.sign('web', {
               userid: TOKEN_ADMIN_USERID,
               sid: session.sid,
               expiresAt: session.expiresAt,

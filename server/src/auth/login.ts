@@ -198,7 +198,7 @@ export function createLoginService(deps: LoginServiceDeps): LoginService {
         deps.attempts.run(client.ip, () => exchangeOnce(key, code), isFailedLogin),
       );
       return {
-        token: sessionTokens.sign({
+        token: sessionTokens.sign('miniprogram', {
           userid: done.userid,
           sid: done.sid,
           expiresAt: done.expiresAt,

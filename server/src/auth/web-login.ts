@@ -64,7 +64,7 @@ export interface WebLogin {
 export interface WebLoginDeps {
   wecom: Pick<WecomApi, 'getUserInfoByCode'>;
   sessions: SessionStore;
-  /** Tokens of the web audience. */
+  /** Signs the session cookie's token (web audience). */
   sessionTokens: SessionTokens;
   store: Store;
   corpId: string;
@@ -196,7 +196,11 @@ export function createWebLogin(deps: WebLoginDeps): WebLogin {
           logger.info({ userid }, 'web session created');
           return {
             userid,
-            token: sessionTokens.sign({ userid, sid: session.sid, expiresAt: session.expiresAt }),
+            token: sessionTokens.sign('web', {
+              userid,
+              sid: session.sid,
+              expiresAt: session.expiresAt,
+            }),
             expiresAt: session.expiresAt,
             returnTo: pending.returnTo,
           };

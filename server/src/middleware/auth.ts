@@ -1,192 +1,276 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { type AdminRule, TOKEN_ADMIN_USERID } from '../auth/admin-token';
-import { AuthError } from '../auth/errors';
+import { AuthError, type AuthFailure } from '../auth/errors';
 import type { SessionTokens } from '../auth/jwt';
 import type { RateLimiter } from '../stores/rate-limiter';
 import type { Session, SessionRef, SessionStore } from '../stores/session-store';
-import type { AdminState, AppState, Credential, EmployeeState, WebTokenState } from './state';
-import { checkSameOrigin, type WebCookies, webSessionRef } from './web-session';
+import type { AppState } from './state';
+import { isCrossSiteChange, type WebCookies } from './web-session';
 
 /**
- * Who is calling. Employee routers carry `verifyToken` (no store) then `loadSession` (or, on
- * lookup routes, `loadCountedSession`: the session and the employee's lookup counter in one
- * store round trip); the admin router carries `requireAdmin`.
+ * Who is calling, in two steps: `identify` reads the request's credential once and names its
+ * kind; the policy of the route's audience (`POLICIES`) says which kinds it accepts and what each
+ * yields. Each router carries one `authenticate(audience)`.
  *
- * Two credentials: `Authorization: Bearer` (the mini-program's session token, scripts' admin
- * token) and, where the web login is configured, the web session cookie — used only when no
- * Authorization header is sent. A request made with the cookie that changes something must carry
- * this server's `Origin` (`cross_site` otherwise); a bearer request need not, since a browser
- * never adds the header by itself.
+ * Two places hold a credential: `Authorization: Bearer` (the mini-program's session token,
+ * scripts' ADMIN_TOKEN) and, where the web login is configured, the web session cookie (an
+ * employee's web session, or the token admin's from the console's ADMIN_TOKEN sign-in). On the
+ * API routes the Authorization header wins: the cookie is read only when no header is sent. The
+ * routes a browser navigates to (pages, the web logout) read the cookie only. A change made with
+ * the cookie must carry this server's `Origin` (`cross_site`, CSRF); a bearer request need not,
+ * since a browser never adds the header by itself.
  */
+export type Credential =
+  /** No credential, or an Authorization header that holds no bearer token. */
+  | { kind: 'none' }
+  /** The bearer token is ADMIN_TOKEN (compared in constant time). */
+  | { kind: 'admin-token' }
+  /** The bearer token is a valid mini-program session token; the session is not read yet. */
+  | { kind: 'employee-bearer'; ref: SessionRef }
+  /** Any other bearer token: not ours, expired, of the web audience, a wrong ADMIN_TOKEN. */
+  | { kind: 'unknown-bearer' }
+  /**
+   * The cookie holds a valid web session token, of an employee or of the token admin; the
+   * session is not read yet. `crossSite`: the request changes something without our `Origin`.
+   */
+  | { kind: 'web-session' | 'token-admin-session'; ref: SessionRef; crossSite: boolean }
+  /** A cookie that fails verification (an old cookie, another audience's token). */
+  | { kind: 'bad-cookie'; crossSite: boolean };
 
-/** The web session cookie and the tokens it holds (web audience). */
-export interface WebAuth {
-  sessionTokens: SessionTokens;
-  cookies: WebCookies;
-}
+type Kind = Credential['kind'];
+type SessionCredential = Extract<Credential, { ref: SessionRef }>;
+/** What the cookie alone can name. */
+type CookieKind = 'none' | Extract<Credential, { crossSite: boolean }>['kind'];
 
-export function bearerToken(authorization: string): string | undefined {
+/** Where an audience looks: the Authorization header, and the cookie without one; or the cookie only. */
+export type Sources = 'bearer-or-cookie' | 'cookie';
+export type Identify = (ctx: Context, sources: Sources) => Credential;
+
+const NONE: Credential = { kind: 'none' };
+const ADMIN_TOKEN: Credential = { kind: 'admin-token' };
+const UNKNOWN_BEARER: Credential = { kind: 'unknown-bearer' };
+
+function bearerToken(authorization: string): string | undefined {
   const match = /^Bearer ([\w.~+/=-]{1,4096})$/i.exec(authorization.trim());
   return match?.[1];
 }
 
-function refOf(tokens: SessionTokens, authorization: string): SessionRef {
-  const token = bearerToken(authorization);
-  if (!token) throw new AuthError('unauthenticated');
-  const claims = tokens.verify(token);
-  return { userid: claims.sub, sid: claims.sid };
-}
-
-/** The session kind each credential names. */
-const KIND_OF: Record<Credential, Session['kind']> = { bearer: 'miniprogram', cookie: 'web' };
-
-/** A session of the kind the credential names, else null (as if it had ended). */
-const ofKind = <T extends { kind: Session['kind'] }>(found: T | null, credential: Credential) =>
-  found && found.kind === KIND_OF[credential] ? found : null;
-
-/**
- * A valid session token of ours (else `unauthenticated`): the bearer token, or without an
- * Authorization header the web session cookie (same-origin changes only). The session is not
- * read yet.
- */
-export function verifyToken(tokens: SessionTokens, web?: WebAuth): Middleware<EmployeeState> {
-  return (ctx, next) => {
-    const authorization = ctx.get('authorization');
-    const cookie = web && !authorization ? web.cookies.readSession(ctx) : undefined;
-    if (web && cookie !== undefined) {
-      ctx.state.token = webSessionRef(web.sessionTokens, cookie);
-      checkSameOrigin(ctx, web.cookies.origin);
-      if (ctx.state.token.userid === TOKEN_ADMIN_USERID)
-        throw new AuthError('token_admin_not_employee');
-      ctx.state.credential = 'cookie';
-    } else {
-      ctx.state.token = refOf(tokens, authorization);
-      ctx.state.credential = 'bearer';
-    }
-    return next();
-  };
-}
-
-/** The session the token names (else `session_expired`: the mini-program logs in again). */
-export function loadSession(sessions: SessionStore): Middleware<EmployeeState> {
-  return async (ctx, next) => {
-    const session = ofKind(await sessions.find(ctx.state.token), ctx.state.credential);
-    if (!session) throw new AuthError('session_expired');
-    ctx.state.session = session;
-    await next();
-  };
-}
-
-/**
- * `loadSession` that also counts the request against the employee's limit — only requests of a
- * live session count — and refuses it once the limit is used (`rate_limited`, Retry-After).
- */
-export function loadCountedSession(
-  sessions: SessionStore,
-  limiter: RateLimiter,
-): Middleware<EmployeeState> {
-  return async (ctx, next) => {
-    const found = await sessions.findCounted(ctx.state.token, limiter);
-    if (!found || !ofKind(found.session, ctx.state.credential))
-      throw new AuthError('session_expired');
-    ctx.state.session = found.session;
-    if (!found.decision.allowed) {
-      throw new AuthError('rate_limited', {
-        retryAfterSeconds: found.decision.retryAfterSeconds,
-      });
-    }
-    await next();
-  };
-}
-
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
+/** The one reader of credentials. Without `cookies` (no web login) only the bearer is read. */
+export function createIdentify(deps: {
+  tokens: SessionTokens;
+  cookies?: WebCookies;
+  adminToken?: string;
+}): Identify {
+  const { tokens, cookies } = deps;
+  const adminDigest = deps.adminToken === undefined ? undefined : digest(deps.adminToken);
+
+  function fromBearer(authorization: string): Credential {
+    const token = bearerToken(authorization);
+    if (!token) return NONE;
+    try {
+      // A session token first: the busiest path pays one memo lookup and no hash.
+      const claims = tokens.verify('miniprogram', token);
+      return { kind: 'employee-bearer', ref: { userid: claims.sub, sid: claims.sid } };
+    } catch {
+      return adminDigest && timingSafeEqual(digest(token), adminDigest)
+        ? ADMIN_TOKEN
+        : UNKNOWN_BEARER;
+    }
+  }
+
+  return (ctx, sources) => {
+    if (sources === 'bearer-or-cookie') {
+      const authorization = ctx.get('authorization');
+      if (authorization) return fromBearer(authorization);
+    }
+    const cookie = cookies?.readSession(ctx);
+    if (!cookies || cookie === undefined) return NONE;
+    const crossSite = isCrossSiteChange(ctx, cookies.origin);
+    let claims: { sub: string; sid: string };
+    try {
+      claims = tokens.verify('web', cookie);
+    } catch {
+      return { kind: 'bad-cookie', crossSite };
+    }
+    return {
+      kind: claims.sub === TOKEN_ADMIN_USERID ? 'token-admin-session' : 'web-session',
+      ref: { userid: claims.sub, sid: claims.sid },
+      crossSite,
+    };
+  };
+}
+
 /**
- * Admins: `Authorization: Bearer $ADMIN_TOKEN` (compared in constant time), an employee
- * session whose userid is in ADMIN_USERIDS, or (without an Authorization header) the web
- * session cookie of such an employee or of the token admin (the console's ADMIN_TOKEN sign-in).
- * No credentials at all is `unauthenticated`; an admin's session that has ended (or a token
- * admin's, made with another ADMIN_TOKEN) is `session_expired`; any other credential — a wrong
- * admin token, a token that fails verification, an employee who is not an admin — is
- * `forbidden`. A cookie that fails verification is `unauthenticated` (an old cookie: the
- * console logs in again).
+ * What a credential yields on a route, if not refused:
+ * - `session`: the live session it names, read once (`session_expired` when gone);
+ * - `counted-session`: the same, and the request counted against the employee's lookup limit in
+ *   the same store round trip (only live sessions count; `rate_limited` past the limit);
+ * - `admin-session`: the live session, of an admin (ended, or a token admin's made with another
+ *   ADMIN_TOKEN → `session_expired`; an employee who is no admin → `forbidden`);
+ * - `token-admin`: the script with ADMIN_TOKEN;
+ * - `ref`: what the token names, the session not read (logout: it may be gone already);
+ * - `page-session`: the session when live, else nothing (the page decides);
+ * - `anonymous`: nothing.
+ * `sameOrigin`: a change must carry this server's `Origin` (`cross_site`), checked first.
  */
-export function requireAdmin(deps: {
-  sessionTokens: SessionTokens;
+type Yield =
+  | 'session'
+  | 'counted-session'
+  | 'admin-session'
+  | 'token-admin'
+  | 'ref'
+  | 'page-session'
+  | 'anonymous';
+type Rule = { sameOrigin?: true } & ({ refuse: AuthFailure } | { yields: Yield });
+/** Session yields only for credentials that name a session. */
+type RuleFor<K extends Kind> = Rule &
+  (
+    | { refuse: AuthFailure }
+    | { yields: K extends SessionCredential['kind'] ? Yield : 'token-admin' | 'anonymous' }
+  );
+type Policy =
+  | { sources: 'bearer-or-cookie'; rules: { [K in Kind]: RuleFor<K> } }
+  | { sources: 'cookie'; rules: { [K in CookieKind]: RuleFor<K> } };
+
+const refuse = (reason: AuthFailure) => ({ refuse: reason });
+const yields = <Y extends Yield>(what: Y) => ({ yields: what });
+const sameOrigin = <R extends Rule>(rule: R) => ({ ...rule, sameOrigin: true as const });
+
+const EMPLOYEE = {
+  sources: 'bearer-or-cookie',
+  rules: {
+    none: refuse('unauthenticated'),
+    'admin-token': refuse('unauthenticated'),
+    'unknown-bearer': refuse('unauthenticated'),
+    'employee-bearer': yields('session'),
+    'bad-cookie': refuse('unauthenticated'),
+    'web-session': sameOrigin(yields('session')),
+    // The token admin is no employee.
+    'token-admin-session': sameOrigin(refuse('token_admin_not_employee')),
+  },
+} satisfies Policy;
+
+const POLICIES = {
+  /** `/api/me`, `/api/sessions/current`, JS-SDK signatures. */
+  employee: EMPLOYEE,
+  /** Customer and group routes: the employee's, counted. */
+  lookups: {
+    ...EMPLOYEE,
+    rules: {
+      ...EMPLOYEE.rules,
+      'employee-bearer': yields('counted-session'),
+      'web-session': sameOrigin(yields('counted-session')),
+    },
+  },
+  /** `/api/admin/*`: a wrong bearer is `forbidden`, an old cookie `unauthenticated`. */
+  admin: {
+    sources: 'bearer-or-cookie',
+    rules: {
+      none: refuse('unauthenticated'),
+      'admin-token': yields('token-admin'),
+      'unknown-bearer': refuse('forbidden'),
+      'employee-bearer': yields('admin-session'),
+      'bad-cookie': refuse('unauthenticated'),
+      'web-session': sameOrigin(yields('admin-session')),
+      'token-admin-session': sameOrigin(yields('admin-session')),
+    },
+  },
+  /** `POST /auth/logout`: a cookie is required, and from this server's pages whatever it holds. */
+  logout: {
+    sources: 'cookie',
+    rules: {
+      none: refuse('unauthenticated'),
+      'bad-cookie': sameOrigin(refuse('unauthenticated')),
+      'web-session': sameOrigin(yields('ref')),
+      'token-admin-session': sameOrigin(yields('ref')),
+    },
+  },
+  /** The web login's and the console's pages: the browser's web session, if any. */
+  page: {
+    sources: 'cookie',
+    rules: {
+      none: yields('anonymous'),
+      'bad-cookie': yields('anonymous'),
+      'web-session': yields('page-session'),
+      'token-admin-session': yields('page-session'),
+    },
+  },
+} satisfies Record<string, Policy>;
+
+export type Audience = keyof typeof POLICIES;
+
+/** What the audiences' checks put on `ctx.state` (see state.ts for each router's state). */
+type AuthState = AppState & { token?: SessionRef };
+
+/** A session of the kind the credential names, else null (as if it had ended). */
+const ofKind = (found: Session | null, credential: SessionCredential) =>
+  found && found.kind === (credential.kind === 'employee-bearer' ? 'miniprogram' : 'web')
+    ? found
+    : null;
+
+export function createAuthentication(deps: {
+  identify: Identify;
   sessions: SessionStore;
   adminRule: AdminRule;
-  adminToken?: string;
-  web?: WebAuth;
-}): Middleware<AdminState> {
-  const { adminRule } = deps;
-  const adminDigest = deps.adminToken === undefined ? undefined : digest(deps.adminToken);
-  const { web } = deps;
-  return async (ctx, next) => {
-    const cookie = web && !ctx.get('authorization') ? web.cookies.readSession(ctx) : undefined;
-    if (web && cookie !== undefined) {
-      const ref = webSessionRef(web.sessionTokens, cookie);
-      checkSameOrigin(ctx, web.cookies.origin);
-      const session = ofKind(await deps.sessions.find(ref), 'cookie');
-      const standing = session && adminRule(session);
-      if (!session || standing === 'ended') throw new AuthError('session_expired');
-      ctx.state.session = session;
-      if (standing !== 'admin') throw new AuthError('forbidden');
-      ctx.state.admin = { via: 'web', userid: session.userid };
-      return next();
-    }
-    const token = bearerToken(ctx.get('authorization'));
-    if (!token) throw new AuthError('unauthenticated');
-    if (adminDigest && timingSafeEqual(digest(token), adminDigest)) {
-      ctx.state.admin = { via: 'token' };
-      return next();
-    }
-    let ref: SessionRef;
-    try {
-      ref = refOf(deps.sessionTokens, ctx.get('authorization'));
-    } catch (error) {
-      throw new AuthError('forbidden', { cause: error });
-    }
-    const session = ofKind(await deps.sessions.find(ref), 'bearer');
-    if (!session) throw new AuthError('session_expired');
-    if (adminRule(session) !== 'admin') throw new AuthError('forbidden');
-    ctx.state.session = session;
-    ctx.state.admin = { via: 'session', userid: session.userid };
-    return next();
-  };
-}
-
-/**
- * The web session cookie's token, for logout: a cookie is required (`unauthenticated`), the
- * request must come from this server's pages (`cross_site`), and the session may be gone already.
- */
-export function verifyWebCookie(web: WebAuth): Middleware<WebTokenState> {
-  return (ctx, next) => {
-    const cookie = web.cookies.readSession(ctx);
-    if (cookie === undefined) throw new AuthError('unauthenticated');
-    checkSameOrigin(ctx, web.cookies.origin);
-    ctx.state.token = webSessionRef(web.sessionTokens, cookie);
-    return next();
-  };
-}
-
-/**
- * For pages: the web session of this browser on `ctx.state.session` when there is a live one;
- * nothing otherwise (the page decides: sign in, refuse, or show itself).
- */
-export function findWebSession(web: WebAuth, sessions: SessionStore): Middleware<AppState> {
-  return async (ctx, next) => {
-    const cookie = web.cookies.readSession(ctx);
-    if (cookie !== undefined) {
-      let ref: SessionRef | undefined;
-      try {
-        ref = webSessionRef(web.sessionTokens, cookie);
-      } catch {
-        ref = undefined;
+  /** The per-employee limit of the lookup routes. */
+  lookupLimit: RateLimiter;
+}): (audience: Audience) => Middleware<AuthState> {
+  const { identify, sessions, adminRule, lookupLimit } = deps;
+  return (audience) => {
+    const policy: Policy = POLICIES[audience];
+    return async (ctx, next) => {
+      const credential = identify(ctx, policy.sources);
+      const rule: Rule = (policy.rules as Record<Kind, Rule>)[credential.kind];
+      if (rule.sameOrigin && 'crossSite' in credential && credential.crossSite)
+        throw new AuthError('cross_site');
+      if ('refuse' in rule) throw new AuthError(rule.refuse);
+      if (rule.yields === 'anonymous') return next();
+      if (rule.yields === 'token-admin') {
+        ctx.state.admin = { via: 'token' };
+        return next();
       }
-      const session = ref && ofKind(await sessions.find(ref), 'cookie');
-      if (session) ctx.state.session = session;
-    }
-    await next();
+      // Every other yield is of a credential that names a session (RuleFor).
+      const named = credential as SessionCredential;
+      switch (rule.yields) {
+        case 'ref':
+          ctx.state.token = named.ref;
+          break;
+        case 'counted-session': {
+          const found = await sessions.findCounted(named.ref, lookupLimit);
+          const session = found && ofKind(found.session, named);
+          if (!session) throw new AuthError('session_expired');
+          ctx.state.session = session;
+          const { decision } = found;
+          if (!decision.allowed)
+            throw new AuthError('rate_limited', { retryAfterSeconds: decision.retryAfterSeconds });
+          break;
+        }
+        case 'page-session': {
+          const session = ofKind(await sessions.find(named.ref), named);
+          if (session) ctx.state.session = session;
+          break;
+        }
+        case 'session': {
+          const session = ofKind(await sessions.find(named.ref), named);
+          if (!session) throw new AuthError('session_expired');
+          ctx.state.session = session;
+          break;
+        }
+        case 'admin-session': {
+          const session = ofKind(await sessions.find(named.ref), named);
+          const standing = session && adminRule(session);
+          if (!session || standing === 'ended') throw new AuthError('session_expired');
+          ctx.state.session = session;
+          if (standing !== 'admin') throw new AuthError('forbidden');
+          const via = named.kind === 'employee-bearer' ? 'session' : 'web';
+          ctx.state.admin = { via, userid: session.userid };
+          break;
+        }
+      }
+      return next();
+    };
   };
 }

@@ -18,17 +18,12 @@ export type Admin =
   | { via: 'web'; userid: string }
   | { via: 'token' };
 
-/** How the caller proved who they are: a bearer token, or the web session cookie. */
-export type Credential = 'bearer' | 'cookie';
-
-/** Routes of the employee routers: a verified token naming a live session. */
+/** Routes of the employee routers: the caller's live session. */
 export interface EmployeeState extends AppState {
-  token: SessionRef;
-  credential: Credential;
   session: Session;
 }
 
-/** Routes that need the web session cookie's token but not the session (logout). */
+/** Routes that need what the web session cookie names but not the session (logout). */
 export interface WebTokenState extends AppState {
   token: SessionRef;
 }

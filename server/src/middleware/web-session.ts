@@ -1,7 +1,5 @@
 import type { Context, Middleware } from 'koa';
 import { AuthError } from '../auth/errors';
-import type { SessionTokens } from '../auth/jwt';
-import type { SessionRef } from '../stores/session-store';
 
 /**
  * The two cookies of the web login, both HttpOnly and SameSite=Lax (WeCom's redirect back is a
@@ -60,11 +58,12 @@ export function createWebCookies(publicBaseUrl: string): WebCookies {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** A cookie-authenticated request that changes something must come from this server's pages. */
-export function checkSameOrigin(ctx: Context, origin: string): void {
-  if (!SAFE_METHODS.has(ctx.method) && ctx.get('origin') !== origin) {
-    throw new AuthError('cross_site');
-  }
+/**
+ * A request that changes something without this server's `Origin`: made with the session cookie,
+ * it is refused (CSRF); a browser adds the cookie to another site's requests, never the origin.
+ */
+export function isCrossSiteChange(ctx: Context, origin: string): boolean {
+  return !SAFE_METHODS.has(ctx.method) && ctx.get('origin') !== origin;
 }
 
 /**
@@ -73,13 +72,7 @@ export function checkSameOrigin(ctx: Context, origin: string): void {
  */
 export function requireSameOrigin(origin: string): Middleware {
   return (ctx, next) => {
-    checkSameOrigin(ctx, origin);
+    if (isCrossSiteChange(ctx, origin)) throw new AuthError('cross_site');
     return next();
   };
-}
-
-/** What the web session cookie names (else `unauthenticated`); the session is not read yet. */
-export function webSessionRef(tokens: SessionTokens, cookie: string): SessionRef {
-  const claims = tokens.verify(cookie);
-  return { userid: claims.sub, sid: claims.sid };
 }

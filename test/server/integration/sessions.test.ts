@@ -210,7 +210,7 @@ describe('sessions after login', () => {
     const redis = new Redis(testRedisUrl());
     try {
       const token = await short.login('zhangsan');
-      const { sid } = short.deps.auth.sessionTokens.verify(token);
+      const { sid } = short.deps.auth.sessionTokens.verify('miniprogram', token);
       const key = `${prefix}session:{zhangsan}:${sid}`;
       const ttl = await redis.pttl(key);
       expect(ttl).toBeGreaterThan(55_000);
