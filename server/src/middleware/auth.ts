@@ -110,7 +110,7 @@ export function createIdentify(deps: {
  *   the same store round trip (only live sessions count; `rate_limited` past the limit);
  * - `admin-session`: the live session, of an admin (ended, or a token admin's made with another
  *   ADMIN_TOKEN → `session_expired`; an employee who is no admin → `forbidden`);
- * - `token-admin`: the script with ADMIN_TOKEN;
+ * - `admin-via-token`: an admin by ADMIN_TOKEN (a script);
  * - `ref`: what the token names, the session not read (logout: it may be gone already);
  * - `page-session`: the session when live, else nothing (the page decides);
  * - `anonymous`: nothing.
@@ -120,17 +120,16 @@ type Yield =
   | 'session'
   | 'counted-session'
   | 'admin-session'
-  | 'token-admin'
+  | 'admin-via-token'
   | 'ref'
   | 'page-session'
   | 'anonymous';
-type Rule = { sameOrigin?: true } & ({ refuse: AuthFailure } | { yields: Yield });
-/** Session yields only for credentials that name a session. */
-type RuleFor<K extends Kind> = Rule &
-  (
-    | { refuse: AuthFailure }
-    | { yields: K extends SessionCredential['kind'] ? Yield : 'token-admin' | 'anonymous' }
-  );
+/** A session is yielded only for a credential that names one. */
+type RuleFor<K extends Kind> = { sameOrigin?: true } & (
+  | { refuse: AuthFailure }
+  | { yields: K extends SessionCredential['kind'] ? Yield : 'admin-via-token' | 'anonymous' }
+);
+type Rule = RuleFor<Kind>;
 type Policy =
   | { sources: 'bearer-or-cookie'; rules: { [K in Kind]: RuleFor<K> } }
   | { sources: 'cookie'; rules: { [K in CookieKind]: RuleFor<K> } };
@@ -170,7 +169,7 @@ const POLICIES = {
     sources: 'bearer-or-cookie',
     rules: {
       none: refuse('unauthenticated'),
-      'admin-token': yields('token-admin'),
+      'admin-token': yields('admin-via-token'),
       'unknown-bearer': refuse('forbidden'),
       'employee-bearer': yields('admin-session'),
       'bad-cookie': refuse('unauthenticated'),
@@ -228,7 +227,7 @@ export function createAuthentication(deps: {
         throw new AuthError('cross_site');
       if ('refuse' in rule) throw new AuthError(rule.refuse);
       if (rule.yields === 'anonymous') return next();
-      if (rule.yields === 'token-admin') {
+      if (rule.yields === 'admin-via-token') {
         ctx.state.admin = { via: 'token' };
         return next();
       }
