@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import type { Logger } from 'pino';
 import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
 import type { z } from 'zod';
@@ -62,15 +61,6 @@ export interface WecomHttpDeps {
 }
 
 const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
-
-/**
- * undici parses HTTP with llhttp compiled to WebAssembly. After the first WeCom call V8 compiles
- * that parser again with its optimising compiler, which takes about 35 MB for half a second and
- * keeps about 9 MB of code: the server's peak RSS. Baseline (Liftoff) code parses WeCom's small
- * answers fast enough, so WebAssembly is compiled with Liftoff only. Set before the first call
- * compiles the parser; it concerns WebAssembly alone (no other module of the server uses it).
- */
-setFlagsFromString('--liftoff-only');
 
 export function createWecomHttp(deps: WecomHttpDeps): WecomHttp {
   const {
