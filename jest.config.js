@@ -15,7 +15,11 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/*.test.ts'],
 };
+// Tests that start processes and talk over HTTP get 20 s, not jest's 5 s: on a shared 2-core
+// machine a burst of 200 requests or a start-up can pass 5 s without anything being wrong. No test
+// asserts a duration; speed targets live in the benches.
 const withRedis = {
+  testTimeout: 20_000,
   globalSetup: '<rootDir>/test/helpers/redis-global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/redis-global-teardown.ts',
 };

@@ -1,27 +1,15 @@
 import cluster from 'node:cluster';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { createApp } from './app';
 import { ConfigError, loadConfig, withSandboxOrigin } from './config';
 import { loadEnvFile } from './config/env-file';
 import { createDeps } from './deps';
+import { createHttpServer } from './http-server';
 import { createLogger } from './logger';
 import { createStore } from './stores';
 import { registerSandboxCallbacks, resolveWecomTarget } from './wecom-target';
-
-/**
- * Timeouts for a JSON API whose bodies are at most 16 KiB (docs/operations.md). Node's
- * defaults wait 300 s for a request body. The keep-alive timeout outlasts the idle timeout of the
- * reverse proxy in front (nginx and most load balancers: 60 s), so that the proxy never reuses a
- * connection that this server is closing. Expired requests are looked for every second.
- */
-const HTTP_TIMEOUTS = {
-  headersTimeout: 10_000,
-  requestTimeout: 15_000,
-  keepAliveTimeout: 65_000,
-  connectionsCheckingInterval: 1_000,
-} as const;
 
 /**
  * undici parses HTTP with llhttp compiled to WebAssembly. After the first WeCom call V8 compiles
@@ -89,9 +77,7 @@ async function main(): Promise<void> {
     },
   });
 
-  const { keepAliveTimeout, ...timeouts } = HTTP_TIMEOUTS;
-  const server: Server = createServer(timeouts, app.callback());
-  server.keepAliveTimeout = keepAliveTimeout;
+  const server: Server = createHttpServer(app.callback());
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (server.listening) {
       logger.error({ err: error }, 'server error');

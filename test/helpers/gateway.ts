@@ -4,6 +4,7 @@ import type { ErrorBody } from '../../miniprogram/typings/api';
 import { createApp } from '../../server/src/app';
 import { type Config, loadConfig, type WecomConfig } from '../../server/src/config';
 import { createDeps, type DirectoryDeps } from '../../server/src/deps';
+import { createHttpServer } from '../../server/src/http-server';
 import type { Logger } from '../../server/src/logger';
 import type { Simulator } from '../../server/src/sandbox';
 import type { Store } from '../../server/src/stores/store';
@@ -109,7 +110,9 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
             employees: () => simulator.demoEmployees(),
           },
   });
-  const server = app.listen(port, '127.0.0.1');
+  // The server's own timeouts: with Node's default 5 s keep-alive, a pooled connection closed as
+  // idle while a loaded machine reuses it fails a request with ECONNRESET.
+  const server = createHttpServer(app.callback()).listen(port, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
