@@ -51,6 +51,11 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
 
   const hashes = new Map<string, Map<string, string>>();
   const streams = new Map<string, MemoryStream>();
+  // A scan goes on with the hash's own live iterator (it sees fields added and skips fields
+  // deleted meanwhile, as Redis's HSCAN guarantees); open scans are few, and bounded.
+  const scans = new Map<string, Iterator<[string, string]>>();
+  let scanIds = 0;
+  const sortedSets = new Map<string, SortedStrings>();
   const channels = new EventEmitter();
   channels.setMaxListeners(0);
 
@@ -74,6 +79,7 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
         entries.delete(key);
         hashes.delete(key);
         slots.delete(key);
+        sortedSets.delete(key);
       }
     },
     deleteIfEquals: async (key, expected) => read(key) === expected && entries.delete(key),
@@ -177,13 +183,44 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
       return fields.map((field) => hash?.get(field) ?? null);
     },
     hashScan: async (key, cursor, count) => {
-      // The cursor is an offset into the fields in insertion order.
-      const start = Number(cursor) || 0;
-      const all = [...(hashes.get(key) ?? new Map<string, string>())];
-      const slice = all.slice(start, start + Math.max(1, count));
-      const end = start + slice.length;
-      return { cursor: end >= all.length ? '0' : String(end), entries: slice };
+      const iterator = cursor === '0' ? hashes.get(key)?.entries() : scans.get(cursor);
+      scans.delete(cursor);
+      if (!iterator) {
+        if (cursor === '0') return { cursor: '0', entries: [] };
+        throw new Error(`hash scan cursor ${cursor} is unknown or expired`);
+      }
+      const page: [string, string][] = [];
+      for (let step = iterator.next(); !step.done; step = iterator.next()) {
+        page.push(step.value);
+        if (page.length >= Math.max(1, count)) {
+          const next = String(++scanIds);
+          scans.set(next, iterator);
+          if (scans.size > MAX_OPEN_SCANS) scans.delete(scans.keys().next().value!);
+          return { cursor: next, entries: page };
+        }
+      }
+      return { cursor: '0', entries: page };
     },
+    hashSetIfAbsent: async (key, fields) => {
+      const hash = hashes.get(key) ?? new Map<string, string>();
+      const added = Object.keys(fields).filter((field) => !hash.has(field));
+      for (const field of added) hash.set(field, fields[field]!);
+      if (hash.size > 0) hashes.set(key, hash);
+      return added;
+    },
+    sortedAdd: async (key, members) => {
+      if (members.length === 0) return;
+      const set = sortedSets.get(key) ?? new SortedStrings();
+      sortedSets.set(key, set);
+      set.add(members);
+    },
+    sortedRemove: async (key, members) => {
+      const set = sortedSets.get(key);
+      set?.remove(members);
+      if (set?.size === 0) sortedSets.delete(key);
+    },
+    sortedRange: async (key, after, below, limit) =>
+      sortedSets.get(key)?.range(after, below, limit) ?? [],
     hashDelete: async (key, fields) => {
       const hash = hashes.get(key);
       if (!hash) return;
@@ -197,6 +234,8 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
       streams.clear();
       hashes.clear();
       slots.clear();
+      scans.clear();
+      sortedSets.clear();
       channels.removeAllListeners();
     },
   };
@@ -226,4 +265,50 @@ function dropOldest(stream: MemoryStream, count: number): void {
   if (count <= 0) return;
   stream.trimmedThrough = stream.entries[count - 1]!.id;
   stream.entries.splice(0, count);
+}
+
+const MAX_OPEN_SCANS = 1000;
+
+/**
+ * A set of strings kept in order for range reads: sorted again on the first read after a change
+ * (changes come in batches, reads in pages).
+ */
+class SortedStrings {
+  private readonly members = new Set<string>();
+  private sorted: string[] | undefined = [];
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  add(members: readonly string[]): void {
+    for (const member of members) {
+      if (this.members.has(member)) continue;
+      this.members.add(member);
+      this.sorted = undefined;
+    }
+  }
+
+  remove(members: readonly string[]): void {
+    for (const member of members) if (this.members.delete(member)) this.sorted = undefined;
+  }
+
+  range(after: string, below: string | null, limit: number): string[] {
+    this.sorted ??= [...this.members].sort();
+    const list = this.sorted;
+    // The first member above `after`.
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (list[middle]! <= after) low = middle + 1;
+      else high = middle;
+    }
+    const page: string[] = [];
+    for (let i = low; i < list.length && page.length < limit; i++) {
+      if (below !== null && list[i]! >= below) break;
+      page.push(list[i]!);
+    }
+    return page;
+  }
 }

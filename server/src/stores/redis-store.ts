@@ -142,6 +142,16 @@ else
 end
 return {trimmed, entries}`;
 
+/** HSETNX of each field/value pair in ARGV; answers the fields it set. */
+const HASH_SET_IF_ABSENT = `
+local added = {}
+for i = 1, #ARGV, 2 do
+  if redis.call('hsetnx', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
+    added[#added + 1] = ARGV[i]
+  end
+end
+return added`;
+
 type RedisWithCommands = (Redis | Cluster) & {
   deleteIfEquals(key: string, expected: string): Promise<number>;
   extendIfEquals(key: string, expected: string, ttlMs: number): Promise<number>;
@@ -171,6 +181,7 @@ type RedisWithCommands = (Redis | Cluster) & {
     start: string,
     count: number,
   ): Promise<[string, [string, string[]][]]>;
+  hashSetIfAbsent(key: string, ...fieldsAndValues: string[]): Promise<string[]>;
 };
 
 const ms = (value: number) => Math.max(1, Math.ceil(value));
@@ -217,6 +228,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   redis.defineCommand('addToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
   redis.defineCommand('streamAppend', { numberOfKeys: 1, lua: STREAM_APPEND });
   redis.defineCommand('streamRange', { numberOfKeys: 1, lua: STREAM_RANGE });
+  redis.defineCommand('hashSetIfAbsent', { numberOfKeys: 1, lua: HASH_SET_IF_ABSENT });
 
   // Pub/sub needs a connection of its own; made on the first subscribe. Channel names carry the
   // key prefix by hand (ioredis prefixes keys, not channels).
@@ -316,8 +328,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
       run('set nx', async () => (await redis.set(key, value, 'PX', ms(ttlMs), 'NX')) === 'OK'),
     delete: (...keys) =>
       run('del', async () => {
-        // One DEL per key: keys of one DEL must share a hash slot in a cluster.
-        if (keys.length > 0) await Promise.all(keys.map((key) => redis.del(key)));
+        // One UNLINK per key: keys of one command must share a hash slot in a cluster. UNLINK
+        // frees a large hash or sorted set (an org snapshot's) in the background.
+        if (keys.length > 0) await Promise.all(keys.map((key) => redis.unlink(key)));
       }),
     deleteIfEquals: (key, expected) =>
       run('delete if equals', async () => (await redis.deleteIfEquals(key, expected)) === 1),
@@ -439,6 +452,30 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
       run('hash delete', async () => {
         if (fields.length > 0) await redis.hdel(key, ...fields);
       }),
+    hashSetIfAbsent: (key, fields) =>
+      run('hash set if absent', async () => {
+        const flat = Object.entries(fields).flat();
+        return flat.length === 0 ? [] : redis.hashSetIfAbsent(key, ...flat);
+      }),
+    sortedAdd: (key, members) =>
+      run('sorted add', async () => {
+        if (members.length > 0) await redis.zadd(key, ...members.flatMap((m) => ['0', m]));
+      }),
+    sortedRemove: (key, members) =>
+      run('sorted remove', async () => {
+        if (members.length > 0) await redis.zrem(key, ...members);
+      }),
+    sortedRange: (key, after, below, limit) =>
+      run('sorted range', () =>
+        redis.zrangebylex(
+          key,
+          after === '' ? '-' : `(${after}`,
+          below === null ? '+' : `(${below}`,
+          'LIMIT',
+          0,
+          limit,
+        ),
+      ),
     ping: () =>
       run('ping', async () => {
         await redis.ping();

@@ -100,6 +100,23 @@ export interface Store {
     count: number,
   ): Promise<{ cursor: string; entries: [string, string][] }>;
   hashDelete(key: string, fields: readonly string[]): Promise<void>;
+  /**
+   * Sets only the fields the hash does not hold yet (each field's first writer wins, also when
+   * several callers race) and answers those fields.
+   */
+  hashSetIfAbsent(key: string, fields: Readonly<Record<string, string>>): Promise<string[]>;
+  /**
+   * Sorted sets of strings, ordered by their bytes (a Redis sorted set whose scores are all 0),
+   * for paging through large sets without reading them whole. Kept until deleted; `delete(key)`
+   * drops one. Adding a member twice keeps one.
+   */
+  sortedAdd(key: string, members: readonly string[]): Promise<void>;
+  sortedRemove(key: string, members: readonly string[]): Promise<void>;
+  /**
+   * Up to `limit` members above `after` and below `below` (both exclusive; `''` and `null` leave
+   * that side open), in order.
+   */
+  sortedRange(key: string, after: string, below: string | null, limit: number): Promise<string[]>;
   /** Rejects when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

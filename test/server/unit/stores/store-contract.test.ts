@@ -204,6 +204,52 @@ describe.each([
     expect(await store.hashGet('big', ['f1'])).toEqual([null]);
   });
 
+  it('should set only absent hash fields, answering which, also when callers race', async () => {
+    await store.hashSet('h', { a: '1' });
+    expect(await store.hashSetIfAbsent('h', { a: 'x', b: '2' })).toEqual(['b']);
+    expect(await store.hashGet('h', ['a', 'b'])).toEqual(['1', '2']);
+    expect(await store.hashSetIfAbsent('h', {})).toEqual([]);
+    const racing = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => store.hashSetIfAbsent('race', { one: `${i}` })),
+    );
+    expect(racing.flat()).toEqual(['one']);
+  });
+
+  it('should keep a scan going while fields are deleted: every field present throughout is seen', async () => {
+    const fields = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`f${i}`, `${i}`]));
+    await store.hashSet('scanned', fields);
+    const seen = new Set<string>();
+    let cursor = '0';
+    let deleted = 0;
+    for (let round = 0; round < 1000; round++) {
+      const page = await store.hashScan('scanned', cursor, 20);
+      for (const [field] of page.entries) seen.add(field);
+      // Fields already seen go while the scan runs.
+      await store.hashDelete('scanned', [`f${deleted++}`]);
+      cursor = page.cursor;
+      if (cursor === '0') break;
+    }
+    for (let i = deleted; i < 300; i++) expect(seen.has(`f${i}`)).toBe(true);
+  });
+
+  it('should page through a sorted set of strings by byte order, above and below bounds', async () => {
+    await store.sortedAdd('s', ['b\nx', 'a\nz', 'a\ny', 'a\ny', 'ab\nw', 'a\n2']);
+    await store.sortedAdd('s', []);
+    expect(await store.sortedRange('s', '', null, 100)).toEqual([
+      'a\n2',
+      'a\ny',
+      'a\nz',
+      'ab\nw',
+      'b\nx',
+    ]);
+    expect(await store.sortedRange('s', 'a\n', 'a\u000b', 2)).toEqual(['a\n2', 'a\ny']);
+    expect(await store.sortedRange('s', 'a\ny', 'a\u000b', 2)).toEqual(['a\nz']);
+    await store.sortedRemove('s', ['a\ny', 'never-added']);
+    expect(await store.sortedRange('s', 'a\n', 'a\u000b', 10)).toEqual(['a\n2', 'a\nz']);
+    await store.delete('s');
+    expect(await store.sortedRange('s', '', null, 10)).toEqual([]);
+  });
+
   it('should deliver published messages to subscribers until they unsubscribe', async () => {
     const received: string[] = [];
     const unsubscribe = await store.subscribe('news', (message) => received.push(message));
