@@ -1,6 +1,6 @@
 import { loadConfig } from '../../server/src/config';
 import { createDirectoryDeps, createWecom, type Infra } from '../../server/src/deps';
-import type { Directory } from '../../server/src/directory';
+import type { DepartmentNode, Directory } from '../../server/src/directory';
 import type { OrgDepartment, OrgMember } from '../../server/src/directory/model';
 import { createMetrics } from '../../server/src/metrics';
 import type { OrgView, Simulator } from '../../server/src/sandbox/index';
@@ -43,6 +43,30 @@ export function orgStack(
       await wecom.close();
     },
   };
+}
+
+/**
+ * The current snapshot, read the way the admin APIs read it: the department tree flattened, and
+ * every member a page at a time.
+ */
+export async function readSnapshot(directory: Directory) {
+  const departments = new Map<number, OrgDepartment>();
+  const flatten = (nodes: readonly DepartmentNode[]) => {
+    for (const { children, ...department } of nodes) {
+      departments.set(department.id, department);
+      flatten(children ?? []);
+    }
+  };
+  flatten((await directory.departments()).departments);
+  const members = new Map<string, OrgMember>();
+  let cursor: string | undefined;
+  for (let page = 0; page < 10_000; page++) {
+    const answer = await directory.members({ cursor, limit: 1000 });
+    for (const member of answer.members) members.set(member.userid, member);
+    if (answer.nextCursor === null) break;
+    cursor = answer.nextCursor;
+  }
+  return { departments, members };
 }
 
 /** The simulator's truth in the org store's shape (what a full sync must end up with). */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { usesRedis } from '../config';
 import type { OrgChange } from '../directory';
-import { departmentsCsv, membersCsv, snapshotJson } from '../directory/export';
-import type { FullSyncResult, SyncProgress } from '../directory/sync';
+import { writeDepartmentsCsv, writeMembersCsv, writeSnapshotJson } from '../directory/export';
+import type { FullSyncResult, OpCounts, SyncProgress } from '../directory/outcome';
 import { fail, HELP, outputProblem, parseCli, usageError } from './args';
 import { openCliDeps, setUpCli } from './setup';
 
@@ -17,8 +17,10 @@ import { openCliDeps, setUpCli } from './setup';
  * checked before anything is read from WeCom.
  */
 const USAGE = `Usage: npm run org-sync -- [--dry-run] [--json] [--export FILE] [--export-departments FILE] [--skip-sync]
-  --dry-run                  read WeCom and print the changes a sync would write; write nothing
-  --json                     print the result as JSON (the outcome and every change record)
+  --dry-run                  read WeCom and print the changes a sync would write (the first
+                             1,000, and how many of each kind); write nothing
+  --json                     print the result as JSON (the outcome, the counts of change records
+                             by kind and operation, and the first 1,000 records)
   --export FILE              after the sync, write the snapshot: FILE.csv = members (UTF-8 with a
                              byte order mark, for Excel), FILE.json = departments and members
   --export-departments FILE  after the sync, write the departments as CSV
@@ -47,15 +49,21 @@ function describe(change: OrgChange): string {
   return `${sign.updated} ${name} ${fields.join(', ')}`;
 }
 
+const ops = (counts: OpCounts) =>
+  `${counts.created} created, ${counts.updated} updated, ${counts.deleted} deleted`;
+
 function summary(result: FullSyncResult, seconds: number): string {
   const lines: string[] = [];
   const what = result.dryRun ? 'would write' : 'written';
   if (result.ok) {
-    const seqs = result.records.flatMap((r) => (r.seq === undefined ? [] : [r.seq]));
-    const range = seqs.length > 0 ? ` (seq ${seqs[0]}–${seqs.at(-1)})` : '';
+    const range = result.seqRange ? ` (seq ${result.seqRange.first}–${result.seqRange.last})` : '';
     lines.push(
       `org sync${result.dryRun ? ' (dry run)' : ''}: ${result.departments} departments, ${result.members} members; ${result.changes} changes ${what}${range}; ${result.wecomCalls} WeCom calls in ${seconds.toFixed(1)} s`,
     );
+    if (result.changed && result.changes > 0)
+      lines.push(
+        `  departments: ${ops(result.changed.departments)}; members: ${ops(result.changed.members)}`,
+      );
     if (result.sources)
       lines.push(`  read with ${result.sources.departments} and ${result.sources.members}`);
   } else {
@@ -123,9 +131,7 @@ async function main(): Promise<void> {
         signal: abort.signal,
         onProgress: bar?.update,
       };
-      const result = options.dryRun
-        ? await directory.sync.runFull(options)
-        : await directory.sync.runClaimed(`cli:${randomUUID()}`, options);
+      const result = await directory.sync.runClaimed(`cli:${randomUUID()}`, options);
       bar?.stop();
       if (result === 'busy') {
         process.stderr.write(
@@ -137,8 +143,11 @@ async function main(): Promise<void> {
       const seconds = (performance.now() - started) / 1000;
       if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else {
-        if (result.dryRun)
+        if (result.dryRun) {
           for (const record of result.records) process.stdout.write(`${describe(record)}\n`);
+          const more = result.changes - result.records.length;
+          if (more > 0) process.stdout.write(`… and ${more} more changes not shown\n`);
+        }
         process.stderr.write(summary(result, seconds));
       }
       if (!result.ok) {
@@ -154,17 +163,19 @@ async function main(): Promise<void> {
         process.exitCode = 1;
         return;
       }
-      const view = await directory.orgStore.view();
+      const org = directory.orgStore;
       if (values.export) {
         const json = extname(values.export).toLowerCase() === '.json';
-        await writeFile(values.export, json ? snapshotJson(view) : membersCsv(view));
-        process.stderr.write(`${view.members.length} members → ${values.export}\n`);
+        const count = await writing(values.export, (file) =>
+          json ? writeSnapshotJson(org, file) : writeMembersCsv(org, file),
+        );
+        process.stderr.write(`${count} members → ${values.export}\n`);
       }
       if (values['export-departments']) {
-        await writeFile(values['export-departments'], departmentsCsv(view));
-        process.stderr.write(
-          `${view.departments.length} departments → ${values['export-departments']}\n`,
+        const count = await writing(values['export-departments'], (file) =>
+          writeDepartmentsCsv(org, file),
         );
+        process.stderr.write(`${count} departments → ${values['export-departments']}\n`);
       }
     }
   } finally {
@@ -173,6 +184,16 @@ async function main(): Promise<void> {
     await wecom.close();
     await store.close();
     await simulator?.close();
+  }
+}
+
+/** Writes `path` (replacing it) with `write`, closing it whatever happens. */
+async function writing<T>(path: string, write: (file: FileHandle) => Promise<T>): Promise<T> {
+  const file = await open(path, 'w');
+  try {
+    return await write(file);
+  } finally {
+    await file.close();
   }
 }
 

@@ -4,18 +4,17 @@ import { createFeed, type Feed } from '../stores/feed';
 import type { Store } from '../stores/store';
 import type { WecomDirectory } from '../wecom/directory';
 import { type ChangesQuery, changeFilter } from './change-filter';
+import type { ChangeResult, OrgChangeRequest } from './change';
 import { type OrgChange, type OrgChangeRecord, orgChangeSchema } from './model';
 import { createOrgStore, type OrgStore } from './org-store';
 import { type DepartmentNode, departmentTree, type MembersPage, membersPage } from './reads';
-import { createInProcessRunner, createQueueRunner, type SyncRunner } from './runner';
 import {
-  type ChangeResult,
-  createOrgSync,
-  type OrgChangeRequest,
-  type OrgSync,
-  type OrgSyncDeps,
-  type SyncStatus,
-} from './sync';
+  createInProcessRunner,
+  createQueueRunner,
+  type JobTuning,
+  type SyncRunner,
+} from './runner';
+import { createOrgSync, type OrgSync, type OrgSyncDeps, type SyncStatus } from './sync';
 
 /**
  * The directory: the org snapshot, its change feed, the full and incremental sync, and where
@@ -23,14 +22,10 @@ import {
  */
 
 export type { ChangesQuery } from './change-filter';
+export { type ChangeResult, ORG_CHANGE_TYPES, type OrgChangeRequest } from './change';
 export type { OrgChange, OrgChangeRecord } from './model';
 export type { DepartmentNode, MembersPage } from './reads';
-export {
-  type ChangeResult,
-  ORG_CHANGE_TYPES,
-  type OrgChangeRequest,
-  type SyncStatus,
-} from './sync';
+export type { SyncStatus } from './sync';
 
 export interface Directory {
   orgStore: OrgStore;
@@ -70,11 +65,11 @@ export interface DirectoryDeps {
   /** Days the change feed keeps its records. */
   feedRetentionDays: number;
   runner: RunnerKind;
-  /** Sync tuning (tests shorten back-offs and claims). */
+  /** Sync tuning (tests shorten back-offs, claims and the job engine's waits). */
   tuning?: Pick<
     OrgSyncDeps,
     'concurrency' | 'gate' | 'claimTtlMs' | 'maxDurationMs' | 'commitWaitMs'
-  >;
+  > & { jobs?: JobTuning };
 }
 
 export const ORG_FEED_NAME = 'org-changes';
@@ -97,7 +92,7 @@ export function createDirectory(deps: DirectoryDeps): Directory {
     logger,
     now: deps.now,
   });
-  const runnerDeps = { sync, logger, intervalSeconds };
+  const runnerDeps = { sync, logger, intervalSeconds, tuning: deps.tuning?.jobs };
   const runner: SyncRunner | undefined =
     deps.runner.kind === 'queue'
       ? createQueueRunner({
@@ -120,8 +115,8 @@ export function createDirectory(deps: DirectoryDeps): Directory {
       return { running: true };
     },
     syncStatus: () => sync.status(),
-    departments: async () => ({ departments: departmentTree(await orgStore.view()) }),
-    members: async (query) => membersPage(await orgStore.view(), query),
+    departments: async () => ({ departments: departmentTree(await orgStore.departments()) }),
+    members: (query) => membersPage(orgStore, query),
     async changes(query) {
       const page = await feed.read({
         range: query.range,

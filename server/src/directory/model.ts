@@ -64,6 +64,8 @@ export const orgChangeSchema = z.object({
   after: z.record(z.string(), z.unknown()).optional(),
 });
 export type OrgChange = z.infer<typeof orgChangeSchema>;
+/** A change record before it is appended (and stamped with the time). */
+export type OrgChangeDraft = Omit<OrgChange, 'at'>;
 export type OrgChangeRecord = OrgChange & { seq: string };
 
 // ---- from WeCom's answers ------------------------------------------------------------------------

@@ -4,21 +4,17 @@ import { DEPARTMENT_NOT_FOUND, explainErrcode, LISTING_REFUSED } from '../wecom/
 import { WecomApiError } from '../wecom/errors';
 import { type CallGate, forEachBounded } from './call-gate';
 import { OrgError } from './errors';
-import {
-  departmentFromWecom,
-  emptySnapshot,
-  memberFromWecom,
-  type OrgMember,
-  type OrgSnapshot,
-} from './model';
+import { departmentFromWecom, memberFromWecom, type OrgDepartment, type OrgMember } from './model';
 
 /**
- * Reads the whole org visible to the directory credential into a snapshot, falling back from one
- * listing API to the next where WeCom refuses it:
- * - departments: `department/list`; refused → `department/simplelist` + `department/get` each;
- *   `department/get` refused too (the 通讯录同步 secret) → ids, parents and order only;
- * - members: `user/list` per department (a member in several departments is listed in each:
- *   kept once); refused → `user/list_id` pages (ids and departments only).
+ * Reads the org visible to the directory credential, falling back from one listing API to the
+ * next where WeCom refuses it:
+ * - departments (held in memory: thousands at most): `department/list`; refused →
+ *   `department/simplelist` + `department/get` each; `department/get` refused too (the 通讯录同步
+ *   secret) → ids, parents and order only;
+ * - members, handed on as they arrive and never held together: `user/list` per department (a
+ *   member in several departments is listed in each); refused → `user/list_id` pages (ids and
+ *   departments only).
  * Every other refusal ends the read with an `OrgError` explained by the errcode catalogue (60011
  * names the department).
  */
@@ -37,23 +33,35 @@ export interface ReadNote {
   fix: Bilingual;
 }
 
-export interface ReadProgress {
-  phase: 'departments' | 'members';
-  departments: number;
-  departmentsRead: number;
-  members: number;
-}
-
-export interface OrgRead {
-  snapshot: OrgSnapshot;
-  sources: { departments: DepartmentSource; members: MemberSource };
+export interface DepartmentsRead {
+  departments: Map<number, OrgDepartment>;
+  source: DepartmentSource;
   notes: ReadNote[];
 }
+
+/** Where the members go as they are read. */
+export interface MemberSink {
+  /** One department's members (user/list); departments are listed several at a time. */
+  listed(departmentId: number, members: OrgMember[]): Promise<void>;
+  /** One page of membership rows (user/list_id), a page at a time. */
+  rows(rows: readonly MembershipRow[]): Promise<void>;
+  /** Forget what `listed` was given: the listing starts over with user/list_id. */
+  restart(): Promise<void>;
+}
+
+export type MembershipRow = { userid: string; department: number };
 
 /** user/list_id rows per page (WeCom's largest page). */
 const LIST_ID_PAGE = 10_000;
 /** Pages of user/list_id read at most (a corp of up to 5 million memberships). */
 const MAX_LIST_ID_PAGES = 500;
+
+interface ReadDeps {
+  directory: WecomDirectory;
+  gate: CallGate;
+  concurrency: number;
+  signal?: AbortSignal;
+}
 
 export function noteOf(error: WecomApiError): ReadNote {
   const explained = explainErrcode(error.errcode, { api: error.api, credential: error.credential });
@@ -79,127 +87,105 @@ export function refusal(error: WecomApiError, target?: ErrcodeTarget): OrgError 
 const refusedListing = (error: unknown): error is WecomApiError =>
   error instanceof WecomApiError && LISTING_REFUSED.has(error.errcode);
 
-export async function readOrg(deps: {
-  directory: WecomDirectory;
-  gate: CallGate;
-  concurrency: number;
-  signal?: AbortSignal;
-  onProgress?: (progress: ReadProgress) => void;
-}): Promise<OrgRead> {
-  const { directory, gate, concurrency, signal, onProgress = () => {} } = deps;
-  const snapshot = emptySnapshot();
+export async function readDepartments(deps: ReadDeps): Promise<DepartmentsRead> {
+  const { directory, gate, concurrency, signal } = deps;
+  const departments = new Map<number, OrgDepartment>();
   const notes: ReadNote[] = [];
-  const progress: ReadProgress = {
-    phase: 'departments',
-    departments: 0,
-    departmentsRead: 0,
-    members: 0,
-  };
-  const report = () => onProgress({ ...progress });
   const call = <T>(fn: () => Promise<T>) => gate.run(fn);
-
-  // ---- departments ------------------------------------------------------------------------------
-  let departmentSource: DepartmentSource = 'department/list';
   try {
     const listed = await call(() => directory.listDepartments({ signal }));
-    for (const d of listed) snapshot.departments.set(d.id, departmentFromWecom(d));
+    for (const d of listed) departments.set(d.id, departmentFromWecom(d));
+    return { departments, source: 'department/list', notes };
   } catch (error) {
     if (!refusedListing(error)) throw error instanceof WecomApiError ? refusal(error) : error;
     notes.push(noteOf(error));
-    departmentSource = 'department/simplelist+get';
-    let ids: Awaited<ReturnType<WecomDirectory['listDepartmentIds']>>;
-    try {
-      ids = await call(() => directory.listDepartmentIds({ signal }));
-    } catch (inner) {
-      throw inner instanceof WecomApiError ? refusal(inner) : inner;
-    }
-    for (const d of ids) snapshot.departments.set(d.id, departmentFromWecom(d));
-    progress.departments = ids.length;
-    report();
-    // One department/get first: when the secret may not call it, the others would fail alike.
-    let named = true;
-    const nameOne = async (id: number) => {
-      try {
-        const d = await call(() => directory.getDepartment(id, { signal }));
-        snapshot.departments.set(id, departmentFromWecom(d));
-      } catch (inner) {
-        if (refusedListing(inner)) {
-          named = false;
-          notes.push(noteOf(inner));
-          return;
-        }
-        // Deleted since the listing: the next sync sees it gone; drop it now.
-        if (inner instanceof WecomApiError && DEPARTMENT_NOT_FOUND.has(inner.errcode)) {
-          snapshot.departments.delete(id);
-          return;
-        }
-        throw inner instanceof WecomApiError ? refusal(inner, { kind: 'department', id }) : inner;
-      }
-    };
-    const [first, ...rest] = ids.map((d) => d.id);
-    if (first !== undefined) await nameOne(first);
-    if (named) await forEachBounded(rest, concurrency, nameOne, signal);
-    else departmentSource = 'department/simplelist';
   }
-  progress.departments = snapshot.departments.size;
-  progress.phase = 'members';
-  report();
+  let ids: Awaited<ReturnType<WecomDirectory['listDepartmentIds']>>;
+  try {
+    ids = await call(() => directory.listDepartmentIds({ signal }));
+  } catch (inner) {
+    throw inner instanceof WecomApiError ? refusal(inner) : inner;
+  }
+  for (const d of ids) departments.set(d.id, departmentFromWecom(d));
+  // One department/get first: when the secret may not call it, the others would fail alike.
+  let named = true;
+  const nameOne = async (id: number) => {
+    try {
+      const d = await call(() => directory.getDepartment(id, { signal }));
+      departments.set(id, departmentFromWecom(d));
+    } catch (inner) {
+      if (refusedListing(inner)) {
+        named = false;
+        notes.push(noteOf(inner));
+        return;
+      }
+      // Deleted since the listing: the next sync sees it gone; drop it now.
+      if (inner instanceof WecomApiError && DEPARTMENT_NOT_FOUND.has(inner.errcode)) {
+        departments.delete(id);
+        return;
+      }
+      throw inner instanceof WecomApiError ? refusal(inner, { kind: 'department', id }) : inner;
+    }
+  };
+  const [first, ...rest] = ids.map((d) => d.id);
+  if (first !== undefined) await nameOne(first);
+  if (named) await forEachBounded(rest, concurrency, nameOne, signal);
+  return {
+    departments,
+    source: named ? 'department/simplelist+get' : 'department/simplelist',
+    notes,
+  };
+}
 
-  // ---- members ----------------------------------------------------------------------------------
-  let memberSource: MemberSource = 'user/list';
+/**
+ * Reads the members of `departments` into `sink` (a department WeCom no longer knows is deleted
+ * from `departments`) and answers the API used and the refusals worked around.
+ */
+export async function readMembers(
+  deps: ReadDeps & { departments: Map<number, OrgDepartment>; sink: MemberSink },
+): Promise<{ source: MemberSource; notes: ReadNote[] }> {
+  const { directory, gate, concurrency, signal, departments, sink } = deps;
   let listRefused: WecomApiError | undefined;
   const listOne = async (id: number) => {
     if (listRefused) return;
     let listed: Awaited<ReturnType<WecomDirectory['listMembers']>>;
     try {
-      listed = await call(() => directory.listMembers(id, { signal }));
+      listed = await gate.run(() => directory.listMembers(id, { signal }));
     } catch (error) {
       if (refusedListing(error)) {
         listRefused ??= error;
         return;
       }
       if (error instanceof WecomApiError && DEPARTMENT_NOT_FOUND.has(error.errcode)) {
-        snapshot.departments.delete(id);
+        departments.delete(id);
         return;
       }
-      const name = snapshot.departments.get(id)?.name;
+      const name = departments.get(id)?.name;
       throw error instanceof WecomApiError
         ? refusal(error, { kind: 'department', id, ...(name && { name }) })
         : error;
     }
-    for (const m of listed) {
-      if (!snapshot.members.has(m.userid)) snapshot.members.set(m.userid, memberFromWecom(m));
-    }
-    progress.departmentsRead += 1;
-    progress.members = snapshot.members.size;
-    report();
+    await sink.listed(id, listed.map(memberFromWecom));
   };
-  const departmentIds = [...snapshot.departments.keys()];
+  const departmentIds = [...departments.keys()];
   // The first department alone: a refused user/list ends the per-department reads at once.
   if (departmentIds.length > 0) await listOne(departmentIds[0]!);
   if (!listRefused) await forEachBounded(departmentIds.slice(1), concurrency, listOne, signal);
-  if (listRefused) {
-    notes.push(noteOf(listRefused));
-    memberSource = 'user/list_id';
-    snapshot.members.clear();
-    const members = await listAllMemberIds(directory, gate, signal);
-    for (const member of members.values()) snapshot.members.set(member.userid, member);
-    progress.departmentsRead = progress.departments;
-    progress.members = snapshot.members.size;
-    report();
-  }
-  return { snapshot, sources: { departments: departmentSource, members: memberSource }, notes };
+  if (!listRefused) return { source: 'user/list', notes: [] };
+  await sink.restart();
+  await forEachMembershipPage(directory, gate, sink.rows, signal);
+  return { source: 'user/list_id', notes: [noteOf(listRefused)] };
 }
 
-/** Every member from user/list_id pages: userid and departments (in row order). */
-export async function listAllMemberIds(
+/** Every page of user/list_id's rows (userid, department), handed to `page` in order. */
+export async function forEachMembershipPage(
   directory: WecomDirectory,
   gate: CallGate,
+  page: (rows: readonly MembershipRow[]) => Promise<void>,
   signal?: AbortSignal,
-): Promise<Map<string, OrgMember>> {
-  const members = new Map<string, OrgMember>();
+): Promise<void> {
   let cursor = '';
-  for (let page = 0; page < MAX_LIST_ID_PAGES; page++) {
+  for (let count = 0; count < MAX_LIST_ID_PAGES; count++) {
     let answer: Awaited<ReturnType<WecomDirectory['listMemberIds']>>;
     try {
       answer = await gate.run(() =>
@@ -208,12 +194,8 @@ export async function listAllMemberIds(
     } catch (error) {
       throw error instanceof WecomApiError ? refusal(error) : error;
     }
-    for (const row of answer.rows) {
-      const member = members.get(row.userid) ?? { userid: row.userid, department: [] };
-      if (!member.department.includes(row.department)) member.department.push(row.department);
-      members.set(row.userid, member);
-    }
-    if (answer.nextCursor === '') return members;
+    await page(answer.rows);
+    if (answer.nextCursor === '') return;
     cursor = answer.nextCursor;
   }
   throw new OrgError('refused', {

@@ -1,8 +1,8 @@
 import { OrgError } from './errors';
 import type { OrgDepartment, OrgMember } from './model';
-import type { OrgView } from './org-store';
+import type { OrgStore } from './org-store';
 
-/** What the admin read APIs answer, from the current snapshot. */
+/** What the admin read APIs answer, from the current snapshot in the store. */
 
 export interface DepartmentNode extends OrgDepartment {
   /** Sub-departments, higher `order` first; absent for a leaf. */
@@ -12,14 +12,13 @@ export interface DepartmentNode extends OrgDepartment {
 /**
  * The department tree: the top level holds the departments whose parent is not in the snapshot
  * (the root, parent 0, or the top of the visible range); siblings in WeCom's order.
+ * `departments` come sorted by (parent, order descending, id).
  */
-export function departmentTree(view: OrgView): DepartmentNode[] {
-  const nodes = new Map<number, DepartmentNode>(
-    view.departments.map((d) => [d.id, { ...d }] as const),
-  );
+export function departmentTree(departments: readonly OrgDepartment[]): DepartmentNode[] {
+  const nodes = new Map<number, DepartmentNode>(departments.map((d) => [d.id, { ...d }] as const));
   const roots: DepartmentNode[] = [];
-  // view.departments is sorted by (parent, order descending, id): children arrive in order.
-  for (const department of view.departments) {
+  // Sorted by parent, then order: children arrive in order.
+  for (const department of departments) {
     const node = nodes.get(department.id)!;
     const parent =
       department.parentid === department.id ? undefined : nodes.get(department.parentid);
@@ -45,32 +44,18 @@ function decodeCursor(cursor: string): string {
   return raw.slice(2);
 }
 
-/** The first index whose userid is above `after` (members are sorted by userid). */
-function firstAfter(members: readonly OrgMember[], after: string): number {
-  let low = 0;
-  let high = members.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (members[middle]!.userid <= after) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
 /** Members by userid, all or a department's direct members, a page at a time. */
-export function membersPage(
-  view: OrgView,
+export async function membersPage(
+  orgStore: Pick<OrgStore, 'members'>,
   query: { departmentId?: number; cursor?: string; limit: number },
-): MembersPage {
-  const list =
-    query.departmentId === undefined
-      ? view.members
-      : (view.membersByDepartment.get(query.departmentId) ?? []);
-  const start = query.cursor ? firstAfter(list, decodeCursor(query.cursor)) : 0;
-  const members = list.slice(start, start + query.limit);
-  const last = members.at(-1);
+): Promise<MembersPage> {
+  const slice = await orgStore.members({
+    departmentId: query.departmentId,
+    after: query.cursor ? decodeCursor(query.cursor) : undefined,
+    limit: query.limit,
+  });
   return {
-    members,
-    nextCursor: last && start + members.length < list.length ? encodeCursor(last.userid) : null,
+    members: slice.members,
+    nextCursor: slice.last === undefined ? null : encodeCursor(slice.last),
   };
 }

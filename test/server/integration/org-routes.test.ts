@@ -2,7 +2,7 @@ import type { Simulator } from '../../../server/src/sandbox/index';
 import { createMemoryStore } from '../../../server/src/stores/memory-store';
 import { CALLBACK_ENV, DIRECTORY_CALLBACK, eventually } from '../../helpers/callbacks';
 import { errorBody, startTestGateway, type TestGateway } from '../../helpers/gateway';
-import { plain, TEST_ORG_TUNING, truthOf } from '../../helpers/org';
+import { plain, readSnapshot, TEST_ORG_TUNING, truthOf } from '../../helpers/org';
 import { startTestSimulator } from '../../helpers/simulator';
 import { expectIncreasing, testRedisUrl, uniquePrefix } from '../../helpers/stores';
 
@@ -345,7 +345,7 @@ describe('directory callbacks keep the org snapshot equal to the truth without a
       await sim.deleteEmployee('zhouba');
       const truth = plain(truthOf(sim.orgVisibleTo()));
       const snapshot = await eventually(
-        async () => plain(await gateway.deps.directory.orgStore.readSnapshot()),
+        async () => plain(await readSnapshot(gateway.deps.directory)),
         (value) => JSON.stringify(value) === JSON.stringify(truth),
         5000,
       );
