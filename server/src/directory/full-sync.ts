@@ -5,7 +5,7 @@ import type { WecomDirectory } from '../wecom/directory';
 import { type CallGateOptions, createCallGate } from './call-gate';
 import { type Committing, TOUCHED } from './commit';
 import { departmentChanges, memberChange, stamped } from './diff';
-import type { OrgChange, OrgChangeDraft, OrgChangeRecord, OrgDepartment } from './model';
+import type { OrgChange, OrgChangeDraft, OrgChangeRecord, OrgDepartment, OrgMember } from './model';
 import type { OrgStore } from './org-store';
 import {
   type ChangeCounts,
@@ -24,10 +24,11 @@ import { readDepartments, readMembers } from './reader';
  * The full sync, streamed so that its memory does not grow with the corp: it lists the
  * departments (held in memory), then reads the members department by department straight into a
  * new generation of the snapshot in the store (a member listed in several departments is kept
- * once). It then compares the two generations page by page — each new member against the
- * current snapshot's record, each current member against the new generation (deletions) — and
- * stages the member change records in the new generation. At the commit, under the commit lock,
- * it keeps what incremental changes wrote meanwhile, appends the records to the feed in batches
+ * once). Each member first listed is compared with the current snapshot's record as it arrives
+ * (rows of user/list_id, which gather a member's departments over pages, once all are in), and
+ * its change record is staged in the new generation; a scan of the current generation, page by
+ * page, finds the members the new one lacks (deleted). At the commit, under the commit lock, it
+ * keeps what incremental changes wrote meanwhile, appends the records to the feed in batches
  * (departments created and updated, members by userid, departments deleted) and switches to the
  * new generation. A sync that fails before the commit leaves the snapshot and the feed as they
  * were; the half-built generation is dropped (by the next sync if the process died).
@@ -94,25 +95,35 @@ export function createFullSync(deps: FullSyncDeps) {
   const { store, orgStore, directory, logger, committing, append, now, concurrency } = deps;
   const iso = () => new Date(now()).toISOString();
 
-  /**
-   * Stages the member changes of `generation` against `previous`: created and updated from a
-   * scan of the new generation, deleted from a scan of the previous one.
-   */
-  async function compare(generation: string, previous: string | null, signal: AbortSignal) {
+  /** Stages the changes of these members of `generation`: created, or updated since `previous`. */
+  async function stageNew(
+    generation: string,
+    previous: string | null,
+    members: readonly OrgMember[],
+  ) {
+    const before = await orgStore.readMembers(
+      previous,
+      members.map((m) => m.userid),
+    );
+    await orgStore.stage(
+      generation,
+      members.flatMap((m, i) => memberChange(m.userid, before[i], m) ?? []),
+    );
+  }
+
+  /** Stages the created and updated members of a whole generation, from a scan of it. */
+  async function stageAllNew(generation: string, previous: string | null, signal: AbortSignal) {
     for (let cursor = '0'; ; ) {
       signal.throwIfAborted();
       const page = await orgStore.scanMembers(generation, cursor);
-      const before = await orgStore.readMembers(
-        previous,
-        page.members.map((m) => m.userid),
-      );
-      await orgStore.stage(
-        generation,
-        page.members.flatMap((m, i) => memberChange(m.userid, before[i], m) ?? []),
-      );
+      await stageNew(generation, previous, page.members);
       cursor = page.cursor;
-      if (cursor === '0') break;
+      if (cursor === '0') return;
     }
+  }
+
+  /** Stages the members of `previous` that `generation` lacks as deleted, from a scan of it. */
+  async function stageDeleted(generation: string, previous: string | null, signal: AbortSignal) {
     if (previous === null) return;
     for (let cursor = '0'; ; ) {
       signal.throwIfAborted();
@@ -270,8 +281,10 @@ export function createFullSync(deps: FullSyncDeps) {
         signal,
         departments,
         sink: {
+          // Compared as they come: a member first listed now is new to this generation.
           async listed(_id, list) {
             const added = await orgStore.addMembers(generation, list);
+            await stageNew(generation, previous, added);
             counts.members += added.length;
             counts.departmentsRead += 1;
             void report();
@@ -296,7 +309,9 @@ export function createFullSync(deps: FullSyncDeps) {
       };
       phase = 'writing';
       await report(true);
-      await compare(generation, previous, signal);
+      // Rows gather a member's departments over pages: compared once all are in.
+      if (members.source === 'user/list_id') await stageAllNew(generation, previous, signal);
+      await stageDeleted(generation, previous, signal);
       phase = 'commit';
       await report(true);
       signal.throwIfAborted();

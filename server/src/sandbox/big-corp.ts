@@ -2,7 +2,7 @@ import type { DemoCorp, DemoDepartment, DemoEmployee } from './seed-types';
 
 /**
  * A large generated world on top of the demo corp, for the org sync and its benchmark: by default
- * 1,000 departments (ids from 1001) in a tree below the departments the mini-program's app sees
+ * (the benchmark goes up to 200,000 members in 10,000 departments) 1,000 departments (ids from 1001) in a tree below the departments the mini-program's app sees
  * (2, 4, 5, 6), and 20,000 members (`u00001`…) with Chinese names, one in twenty in a second
  * department, a few disabled or not activated, and a leader in every tenth department.
  * Deterministic: the same options give the same world.
@@ -89,7 +89,8 @@ export function addBigCorp(base: DemoCorp, options: BigCorpOptions = {}): DemoCo
     if (i % 10 === 0 && leader) d.department_leader = [leader];
   });
 
-  base.departments.push(...generated);
-  base.employees.push(...people);
+  // One at a time: a spread of hundreds of thousands of arguments overflows the stack.
+  for (const d of generated) base.departments.push(d);
+  for (const e of people) base.employees.push(e);
   return base;
 }

@@ -2,7 +2,8 @@ import { isScenarioName, scenarioNames, startSimulator } from './index';
 
 /**
  * `tsx server/src/sandbox/main.ts`: starts the simulator and prints one JSON line
- * `{url, corpId, wecomConfig}`. Env: SANDBOX_PORT, SANDBOX_SCENARIO, SANDBOX_LATENCY_MS.
+ * `{url, corpId, wecomConfig}`. Env: SANDBOX_PORT, SANDBOX_SCENARIO, SANDBOX_LATENCY_MS, and for
+ * the big-corp scenario SANDBOX_BIG_CORP_MEMBERS and SANDBOX_BIG_CORP_DEPARTMENTS (its size).
  */
 
 function integer(name: string, fallback: number, max: number): number {
@@ -25,6 +26,10 @@ async function main(): Promise<void> {
     port: integer('SANDBOX_PORT', 0, 65535),
     latencyMs: integer('SANDBOX_LATENCY_MS', 0, 60_000),
     scenario,
+    bigCorp: {
+      members: integer('SANDBOX_BIG_CORP_MEMBERS', 20_000, 1_000_000),
+      departments: integer('SANDBOX_BIG_CORP_DEPARTMENTS', 1000, 100_000),
+    },
   });
   process.stdout.write(
     `${JSON.stringify({ url: simulator.url, corpId: simulator.corpId, wecomConfig: simulator.wecomConfig() })}\n`,

@@ -1,5 +1,5 @@
 import type { CredentialName } from '../config/index';
-import { addBigCorp } from './big-corp';
+import { addBigCorp, type BigCorpOptions } from './big-corp';
 import type { DemoCorp } from './seed-types';
 import type { ScenarioName } from './types';
 
@@ -58,7 +58,11 @@ export function isScenarioName(value: string): value is ScenarioName {
   return (scenarioNames as readonly string[]).includes(value);
 }
 
-export function setUpScenario(name: ScenarioName, input: DemoCorp): ScenarioSetup {
+export function setUpScenario(
+  name: ScenarioName,
+  input: DemoCorp,
+  bigCorp?: BigCorpOptions,
+): ScenarioSetup {
   const seed = structuredClone(input);
   const app = seed.miniprogramApp.secret;
   const setup: ScenarioSetup = {
@@ -99,7 +103,7 @@ export function setUpScenario(name: ScenarioName, input: DemoCorp): ScenarioSetu
       setup.secretsForConfig.directory = seed.directorySyncSecret;
       break;
     case 'big-corp':
-      addBigCorp(seed);
+      addBigCorp(seed, bigCorp);
       break;
   }
   return setup;

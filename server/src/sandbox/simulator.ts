@@ -48,7 +48,7 @@ function changeContactFields(event: OrgChangeEvent): EventFields {
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<Simulator> {
   const scenario = options.scenario ?? 'healthy';
   const now = options.now ?? Date.now;
-  const setup = setUpScenario(scenario, options.seed ?? demoCorp());
+  const setup = setUpScenario(scenario, options.seed ?? demoCorp(), options.bigCorp);
   const { seed } = setup;
   const corp = createCorpModel(seed, setup.extraVisibleMembers);
   if (options.onOrgChange) corp.org.onChange(options.onOrgChange);

@@ -1,4 +1,5 @@
 import type { WecomConfig } from '../config/index';
+import type { BigCorpOptions } from './big-corp';
 import type {
   CallbackReceiver,
   CallbackTarget,
@@ -46,6 +47,8 @@ export interface StartSimulatorOptions {
   host?: string;
   port?: number;
   scenario?: ScenarioName;
+  /** The size of the 'big-corp' scenario's generated world (default 20,000 members, 1,000 departments). */
+  bigCorp?: BigCorpOptions;
   seed?: DemoCorp;
   now?: () => number;
   tokenTtlSeconds?: number;
