@@ -2,10 +2,11 @@ import { loadConfig } from '../../server/src/config';
 import { createDirectoryDeps, createWecom, type Infra } from '../../server/src/deps';
 import type { DepartmentNode, Directory } from '../../server/src/directory';
 import type { OrgDepartment, OrgMember } from '../../server/src/directory/model';
+import type { JobTuning } from '../../server/src/directory/runner';
 import { createMetrics } from '../../server/src/metrics';
 import type { OrgView, Simulator } from '../../server/src/sandbox/index';
 import type { Store } from '../../server/src/stores/store';
-import { silentLogger } from './stores';
+import { silentLogger, testRedisUrl } from './stores';
 
 /** Back-offs short enough for tests; claims short enough to see them expire. */
 export const TEST_ORG_TUNING = {
@@ -14,11 +15,19 @@ export const TEST_ORG_TUNING = {
   commitWaitMs: 5000,
 } as const;
 
-/** A directory (org store, feed, sync) against `simulator`, on `store`, with no runner. */
+/**
+ * A directory (org store, feed, sync) against `simulator`, on `store`, with no runner — or, with
+ * `jobs`, full syncs on the job engine (BullMQ on the test Redis, under `jobs.prefix`, which must
+ * be the store's).
+ */
 export function orgStack(
   simulator: Simulator,
   store: Store,
-  options: { secret?: string; concurrency?: number } = {},
+  options: {
+    secret?: string;
+    concurrency?: number;
+    jobs?: { prefix: string; tuning: JobTuning };
+  } = {},
 ): { directory: Directory; close(): Promise<void> } {
   const infra: Infra = { logger: silentLogger(), store, metrics: createMetrics() };
   const base = simulator.wecomConfig();
@@ -30,11 +39,12 @@ export function orgStack(
     WECOM_CORP_ID: simulator.corpId,
     WECOM_APP_SECRET: 'unused-by-tests-see-wecomConfig',
     JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
+    ...(options.jobs && { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: options.jobs.prefix }),
   });
   const wecom = createWecom(infra, wecomConfig);
   const directory = createDirectoryDeps(infra, wecom, config, {
-    runner: 'none',
-    tuning: { ...TEST_ORG_TUNING, concurrency: options.concurrency },
+    runner: options.jobs ? 'auto' : 'none',
+    tuning: { ...TEST_ORG_TUNING, concurrency: options.concurrency, jobs: options.jobs?.tuning },
   });
   return {
     directory,

@@ -110,7 +110,11 @@ export function createCallGate(options: CallGateOptions): CallGate {
   };
 }
 
-/** Runs `task` for every item with at most `workers` at a time; stops at the first failure. */
+/**
+ * Runs `task` for every item with at most `workers` at a time; stops taking items at the first
+ * failure, and rejects with it once the tasks already running have ended (so that nothing they
+ * write comes after the caller has cleaned up).
+ */
 export async function forEachBounded<T>(
   items: readonly T[],
   workers: number,
@@ -121,15 +125,18 @@ export async function forEachBounded<T>(
   let failed = false;
   const worker = async () => {
     while (!failed && next < items.length) {
-      signal?.throwIfAborted();
-      const item = items[next++]!;
       try {
-        await task(item);
+        signal?.throwIfAborted();
+        await task(items[next++]!);
       } catch (error) {
         failed = true;
         throw error;
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, items.length)) }, worker));
+  const settled = await Promise.allSettled(
+    Array.from({ length: Math.max(1, Math.min(workers, items.length)) }, worker),
+  );
+  const rejected = settled.find((result) => result.status === 'rejected');
+  if (rejected) throw rejected.reason;
 }

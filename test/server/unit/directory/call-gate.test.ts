@@ -93,4 +93,16 @@ describe('the WeCom call gate of a sync', () => {
     ).rejects.toThrow('stop');
     expect(seen).toEqual([1, 2]);
   });
+
+  it('forEachBounded rejects only once the tasks already running have ended', async () => {
+    const ended: number[] = [];
+    await expect(
+      forEachBounded([1, 2, 3], 3, async (n) => {
+        if (n === 1) throw new Error('stop');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        ended.push(n);
+      }),
+    ).rejects.toThrow('stop');
+    expect(ended).toEqual([2, 3]);
+  });
 });
