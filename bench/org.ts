@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import { freePort, startRedisProcess } from '../test/helpers/redis-process';
 import { setting } from './settings';
 
@@ -316,6 +317,8 @@ async function events(sim: SimulatorProcess, redisUrl: string, since: string): P
 interface SizeResult {
   size: Size;
   visible: { members: number; departments: number };
+  /** Redis's peak memory over the four runs (what the snapshots cost there). */
+  redisPeakMb: number;
   first: Measured;
   unchanged: Measured;
   events: Measured;
@@ -344,7 +347,11 @@ async function measureSize(size: Size): Promise<SizeResult> {
     say('10 changes as events', changed);
     const afterEvents = await fullSync(sim, redis.url);
     say('full sync after the events', afterEvents);
-    return { size, visible: counts, first, unchanged, events: changed, afterEvents };
+    const client = new Redis(redis.url);
+    const info = await client.info('memory');
+    client.disconnect();
+    const redisPeakMb = Number(/used_memory_peak:(\d+)/.exec(info)?.[1] ?? 0) / 1024 / 1024;
+    return { size, visible: counts, redisPeakMb, first, unchanged, events: changed, afterEvents };
   } finally {
     await stop(sim.child);
     await redis.stop();
@@ -400,8 +407,13 @@ function report(results: SizeResult[]): { text: string; ok: boolean } {
   const failed = results.some((r) =>
     [r.first, r.unchanged, r.events, r.afterEvents].some((m) => !m.ok),
   );
+  const redis = results
+    .map((r) => `${mb(r.redisPeakMb)} MB at ${r.visible.members.toLocaleString('en')} members`)
+    .join(', ');
   const text = [
     ...lines,
+    '',
+    `Redis's peak memory (two snapshots during a sync, and the staged records of a first sync): ${redis}.`,
     '',
     ...checks.map(([what, held]) => `- ${what} → ${held ? 'ok' : 'MISSED'}`),
     '',

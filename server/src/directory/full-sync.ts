@@ -26,8 +26,9 @@ import { readDepartments, readMembers } from './reader';
  * new generation of the snapshot in the store (a member listed in several departments is kept
  * once). Each member first listed is compared with the current snapshot's record as it arrives
  * (rows of user/list_id, which gather a member's departments over pages, once all are in), and
- * its change record is staged in the new generation; a scan of the current generation, page by
- * page, finds the members the new one lacks (deleted). At the commit, under the commit lock, it
+ * its change record is staged in the new generation; the members the new generation lacks
+ * (deleted) are the difference of the two generations' indexes, computed in the store and read a
+ * page at a time. At the commit, under the commit lock, it
  * keeps what incremental changes wrote meanwhile, appends the records to the feed in batches
  * (departments created and updated, members by userid, departments deleted) and switches to the
  * new generation. A sync that fails before the commit leaves the snapshot and the feed as they
@@ -95,16 +96,12 @@ export function createFullSync(deps: FullSyncDeps) {
   const { store, orgStore, directory, logger, committing, append, now, concurrency } = deps;
   const iso = () => new Date(now()).toISOString();
 
-  /** Stages the changes of these members of `generation`: created, or updated since `previous`. */
+  /** Stages the changes of members of `generation`: created, or updated since `previous`. */
   async function stageNew(
     generation: string,
-    previous: string | null,
     members: readonly OrgMember[],
+    before: readonly (OrgMember | undefined)[],
   ) {
-    const before = await orgStore.readMembers(
-      previous,
-      members.map((m) => m.userid),
-    );
     await orgStore.stage(
       generation,
       members.flatMap((m, i) => memberChange(m.userid, before[i], m) ?? []),
@@ -116,30 +113,25 @@ export function createFullSync(deps: FullSyncDeps) {
     for (let cursor = '0'; ; ) {
       signal.throwIfAborted();
       const page = await orgStore.scanMembers(generation, cursor);
-      await stageNew(generation, previous, page.members);
+      const ids = page.members.map((m) => m.userid);
+      await stageNew(generation, page.members, await orgStore.readMembers(previous, ids));
       cursor = page.cursor;
       if (cursor === '0') return;
     }
   }
 
-  /** Stages the members of `previous` that `generation` lacks as deleted, from a scan of it. */
+  /** Stages the members of `previous` that `generation` lacks as deleted. */
   async function stageDeleted(generation: string, previous: string | null, signal: AbortSignal) {
     if (previous === null) return;
-    for (let cursor = '0'; ; ) {
+    for (let after = ''; ; ) {
       signal.throwIfAborted();
-      const page = await orgStore.scanMembers(previous, cursor);
-      const after = await orgStore.readMembers(
-        generation,
-        page.members.map((m) => m.userid),
-      );
+      const page = await orgStore.membersGone(generation, previous, after, BATCH);
       await orgStore.stage(
         generation,
-        page.members.flatMap((m, i) =>
-          after[i] ? [] : (memberChange(m.userid, m, undefined) ?? []),
-        ),
+        page.members.flatMap((m) => memberChange(m.userid, m, undefined) ?? []),
       );
-      cursor = page.cursor;
-      if (cursor === '0') break;
+      if (page.last === undefined) return;
+      after = page.last;
     }
   }
 
@@ -283,8 +275,21 @@ export function createFullSync(deps: FullSyncDeps) {
         sink: {
           // Compared as they come: a member first listed now is new to this generation.
           async listed(_id, list) {
-            const added = await orgStore.addMembers(generation, list);
-            await stageNew(generation, previous, added);
+            // The current records come with the write (one round trip): a few are of members
+            // listed before, and go unused.
+            const [added, before] = await Promise.all([
+              orgStore.addMembers(generation, list),
+              orgStore.readMembers(
+                previous,
+                list.map((m) => m.userid),
+              ),
+            ]);
+            const beforeOf = new Map(list.map((m, i) => [m.userid, before[i]]));
+            await stageNew(
+              generation,
+              added,
+              added.map((m) => beforeOf.get(m.userid)),
+            );
             counts.members += added.length;
             counts.departmentsRead += 1;
             void report();

@@ -36,6 +36,8 @@ const keysOf = (generation: string) => {
     /** Staged member change records by userid, and their userids in order. */
     staged: `${base}:staged`,
     stagedOrder: `${base}:staged-order`,
+    /** The index entries of the generation it replaces that it lacks (members gone). */
+    gone: `${base}:gone`,
   };
 };
 
@@ -95,6 +97,16 @@ export interface OrgStore {
     generation: string | null,
     userids: readonly string[],
   ): Promise<(OrgMember | undefined)[]>;
+  /**
+   * The members of `previous` that `generation` lacks, by userid from the one after `after` (''
+   * = the first: it compares the two indexes, in the store).
+   */
+  membersGone(
+    generation: string,
+    previous: string,
+    after: string,
+    limit: number,
+  ): Promise<{ members: OrgMember[]; last?: string }>;
   /** All departments of `generation` (none for null). */
   readDepartments(generation: string | null): Promise<Map<number, OrgDepartment>>;
   /** Keeps member change records for the commit of `generation` (one per userid). */
@@ -145,7 +157,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 export function createOrgStore(store: Store): OrgStore {
   let memo: { key: string; departments: Promise<readonly OrgDepartment[]> } | undefined;
-  let indexing: Promise<void> | undefined;
+  let indexing: { generation: string; done: Promise<void> } | undefined;
 
   async function current(): Promise<CurrentGeneration & { indexed: string | null }> {
     const [generation, version, indexed] = await store.hashGet(META, [
@@ -220,17 +232,20 @@ export function createOrgStore(store: Store): OrgStore {
    */
   function ensureIndexed(generation: string, indexed: string | null): Promise<void> {
     if (indexed === generation) return Promise.resolve();
-    indexing ??= scanAll(keysOf(generation).members, async (entries) => {
-      await index(
-        generation,
-        entries.map(([, raw]) => parseMember(raw)),
-      );
-    })
-      .then(() => store.hashSet(META, { indexed: generation }))
-      .finally(() => {
-        indexing = undefined;
-      });
-    return indexing;
+    if (indexing?.generation !== generation) {
+      const done = scanAll(keysOf(generation).members, async (entries) => {
+        await index(
+          generation,
+          entries.map(([, raw]) => parseMember(raw)),
+        );
+      })
+        .then(() => store.hashSet(META, { indexed: generation }))
+        .finally(() => {
+          if (indexing?.done === done) indexing = undefined;
+        });
+      indexing = { generation, done };
+    }
+    return indexing.done;
   }
 
   return {
@@ -246,13 +261,15 @@ export function createOrgStore(store: Store): OrgStore {
       const added: OrgMember[] = [];
       for (const batch of chunks(members, BATCH)) {
         const byUserid = new Map(batch.map((m) => [m.userid, m]));
-        const fresh = await store.hashSetIfAbsent(
-          keysOf(generation).members,
-          Object.fromEntries([...byUserid].map(([userid, m]) => [userid, JSON.stringify(m)])),
-        );
-        const members = fresh.map((userid) => byUserid.get(userid)!);
-        await index(generation, members);
-        added.push(...members);
+        // Indexed at once: a member listed again has the same entries.
+        const [fresh] = await Promise.all([
+          store.hashSetIfAbsent(
+            keysOf(generation).members,
+            Object.fromEntries([...byUserid].map(([userid, m]) => [userid, JSON.stringify(m)])),
+          ),
+          index(generation, batch),
+        ]);
+        added.push(...fresh.map((userid) => byUserid.get(userid)!));
       }
       return added;
     },
@@ -284,6 +301,18 @@ export function createOrgStore(store: Store): OrgStore {
       return { cursor: answer.cursor, members: answer.entries.map(([, raw]) => parseMember(raw)) };
     },
     readMembers,
+    async membersGone(generation, previous, after, limit) {
+      const keys = keysOf(generation);
+      if (after === '') {
+        const { indexed } = await current();
+        await ensureIndexed(previous, indexed);
+        await store.sortedDifference(keys.gone, keysOf(previous).index, keys.index);
+      }
+      const entries = await store.sortedRange(keys.gone, entry(ALL, after), endOf(ALL), limit);
+      const userids = entries.map((e) => e.slice(ALL.length + 1));
+      const members = (await readMembers(previous, userids)).flatMap((m) => m ?? []);
+      return { members, ...(entries.length === limit && { last: userids.at(-1) }) };
+    },
     readDepartments,
     async stage(generation, changes) {
       if (changes.length === 0) return;
@@ -320,7 +349,7 @@ export function createOrgStore(store: Store): OrgStore {
         building: '',
         indexed: generation,
       });
-      await store.delete(keys.staged, keys.stagedOrder);
+      await store.delete(keys.staged, keys.stagedOrder, keys.gone);
       if (replaced !== null && replaced !== generation) await dropGeneration(replaced);
     },
     dropGeneration,

@@ -79,6 +79,7 @@ const changeWire = z.object({
 });
 
 const bilingual = z.object({ zh: z.string(), en: z.string() });
+const opCounts = z.object({ created: z.number(), updated: z.number(), deleted: z.number() });
 const counts = z.object({
   departments: z.number(),
   departmentsRead: z.number(),
@@ -96,6 +97,7 @@ const syncStatusWire = z.object({
       startedAt: z.string(),
       finishedAt: z.string(),
       changes: z.number(),
+      changed: z.object({ departments: opCounts, members: opCounts }).optional(),
       wecomCalls: z.number(),
       departments: z.number(),
       members: z.number(),
@@ -105,6 +107,7 @@ const syncStatusWire = z.object({
         .optional(),
       error: z
         .object({
+          reason: z.string().optional(),
           message: z.string(),
           errcode: z.number().optional(),
           api: z.string().optional(),

@@ -476,6 +476,10 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
           limit,
         ),
       ),
+    sortedDifference: (destination, key, minus) =>
+      run('sorted difference', async () => {
+        await redis.zdiffstore(destination, 2, key, minus);
+      }),
     ping: () =>
       run('ping', async () => {
         await redis.ping();

@@ -117,6 +117,11 @@ export interface Store {
    * that side open), in order.
    */
   sortedRange(key: string, after: string, below: string | null, limit: number): Promise<string[]>;
+  /**
+   * Replaces `destination` with the members of `key` that `minus` lacks, computed in the store
+   * (the three keys must share a hash tag).
+   */
+  sortedDifference(destination: string, key: string, minus: string): Promise<void>;
   /** Rejects when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
