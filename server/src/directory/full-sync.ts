@@ -26,9 +26,9 @@ import { readDepartments, readMembers } from './reader';
  * new generation of the snapshot in the store (a member listed in several departments is kept
  * once). Each member first listed is compared with the current snapshot's record as it arrives
  * (rows of user/list_id, which gather a member's departments over pages, once all are in), and
- * its change record is staged in the new generation; the members the new generation lacks
- * (deleted) are the difference of the two generations' indexes, computed in the store and read a
- * page at a time. At the commit, under the commit lock, it
+ * its change record is staged in the new generation; then a page at a time of the current
+ * generation's index, the members the new generation lacks (deleted). Nothing is asked of the
+ * store that holds it up for long (no operation over a whole snapshot). At the commit, under the commit lock, it
  * keeps what incremental changes wrote meanwhile, appends the records to the feed in batches
  * (departments created and updated, members by userid, departments deleted) and switches to the
  * new generation. A sync that fails before the commit leaves the snapshot and the feed as they

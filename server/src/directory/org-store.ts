@@ -36,8 +36,6 @@ const keysOf = (generation: string) => {
     /** Staged member change records by userid, and their userids in order. */
     staged: `${base}:staged`,
     stagedOrder: `${base}:staged-order`,
-    /** The index entries of the generation it replaces that it lacks (members gone). */
-    gone: `${base}:gone`,
   };
 };
 
@@ -98,8 +96,8 @@ export interface OrgStore {
     userids: readonly string[],
   ): Promise<(OrgMember | undefined)[]>;
   /**
-   * The members of `previous` that `generation` lacks, by userid from the one after `after` (''
-   * = the first: it compares the two indexes, in the store).
+   * Of up to `limit` members of `previous` by userid from the one after `after` ('' = the first),
+   * those that `generation` lacks; `last` is the `after` of the next page, absent at the end.
    */
   membersGone(
     generation: string,
@@ -302,16 +300,24 @@ export function createOrgStore(store: Store): OrgStore {
     },
     readMembers,
     async membersGone(generation, previous, after, limit) {
-      const keys = keysOf(generation);
       if (after === '') {
         const { indexed } = await current();
         await ensureIndexed(previous, indexed);
-        await store.sortedDifference(keys.gone, keysOf(previous).index, keys.index);
       }
-      const entries = await store.sortedRange(keys.gone, entry(ALL, after), endOf(ALL), limit);
-      const userids = entries.map((e) => e.slice(ALL.length + 1));
-      const members = (await readMembers(previous, userids)).flatMap((m) => m ?? []);
-      return { members, ...(entries.length === limit && { last: userids.at(-1) }) };
+      // Pages of both indexes, never a set operation over whole sets that would hold Redis up.
+      const entries = await store.sortedRange(
+        keysOf(previous).index,
+        entry(ALL, after),
+        endOf(ALL),
+        limit,
+      );
+      const kept = await store.sortedHas(keysOf(generation).index, entries);
+      const gone = entries.filter((_, i) => !kept[i]).map((e) => e.slice(ALL.length + 1));
+      const members = (await readMembers(previous, gone)).flatMap((m) => m ?? []);
+      return {
+        members,
+        ...(entries.length === limit && { last: entries.at(-1)!.slice(ALL.length + 1) }),
+      };
     },
     readDepartments,
     async stage(generation, changes) {
@@ -349,7 +355,7 @@ export function createOrgStore(store: Store): OrgStore {
         building: '',
         indexed: generation,
       });
-      await store.delete(keys.staged, keys.stagedOrder, keys.gone);
+      await store.delete(keys.staged, keys.stagedOrder);
       if (replaced !== null && replaced !== generation) await dropGeneration(replaced);
     },
     dropGeneration,

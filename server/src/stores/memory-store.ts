@@ -221,14 +221,9 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
     },
     sortedRange: async (key, after, below, limit) =>
       sortedSets.get(key)?.range(after, below, limit) ?? [],
-    sortedDifference: async (destination, key, minus) => {
-      const kept = sortedSets.get(key)?.difference(sortedSets.get(minus)) ?? [];
-      sortedSets.delete(destination);
-      if (kept.length > 0) {
-        const set = new SortedStrings();
-        set.add(kept);
-        sortedSets.set(destination, set);
-      }
+    sortedHas: async (key, members) => {
+      const set = sortedSets.get(key);
+      return members.map((member) => set?.has(member) ?? false);
     },
     hashDelete: async (key, fields) => {
       const hash = hashes.get(key);
@@ -302,9 +297,8 @@ class SortedStrings {
     for (const member of members) if (this.members.delete(member)) this.sorted = undefined;
   }
 
-  /** The members `other` lacks. */
-  difference(other: SortedStrings | undefined): string[] {
-    return [...this.members].filter((member) => !other?.members.has(member));
+  has(member: string): boolean {
+    return this.members.has(member);
   }
 
   range(after: string, below: string | null, limit: number): string[] {

@@ -476,10 +476,12 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
           limit,
         ),
       ),
-    sortedDifference: (destination, key, minus) =>
-      run('sorted difference', async () => {
-        await redis.zdiffstore(destination, 2, key, minus);
-      }),
+    sortedHas: (key, members) =>
+      run('sorted has', async () =>
+        members.length === 0
+          ? []
+          : (await redis.zmscore(key, ...members)).map((score) => score !== null),
+      ),
     ping: () =>
       run('ping', async () => {
         await redis.ping();

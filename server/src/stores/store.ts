@@ -117,11 +117,8 @@ export interface Store {
    * that side open), in order.
    */
   sortedRange(key: string, after: string, below: string | null, limit: number): Promise<string[]>;
-  /**
-   * Replaces `destination` with the members of `key` that `minus` lacks, computed in the store
-   * (the three keys must share a hash tag).
-   */
-  sortedDifference(destination: string, key: string, minus: string): Promise<void>;
+  /** Whether the sorted set holds each of `members`. */
+  sortedHas(key: string, members: readonly string[]): Promise<boolean[]>;
   /** Rejects when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
