@@ -55,6 +55,19 @@ export function orgStack(
   };
 }
 
+/** Every record of the change feed after `after`, page by page. */
+export async function feedOf(directory: Directory, after = '0') {
+  const all = [];
+  let cursor = after;
+  for (let page = 0; page < 1000; page++) {
+    const { changes, next } = await directory.changes({ range: { after: cursor }, limit: 1000 });
+    all.push(...changes);
+    if (next === null) break;
+    cursor = next;
+  }
+  return all;
+}
+
 /**
  * The current snapshot, read the way the admin APIs read it: the department tree flattened, and
  * every member a page at a time.

@@ -3,8 +3,8 @@ import type { Logger } from '../logger';
 import { createFeed, type Feed } from '../stores/feed';
 import type { Store } from '../stores/store';
 import type { WecomDirectory } from '../wecom/directory';
-import { type ChangesQuery, changeFilter } from './change-filter';
 import type { ChangeResult, OrgChangeRequest } from './change';
+import { type ChangesQuery, changeFilter } from './change-filter';
 import { type OrgChange, type OrgChangeRecord, orgChangeSchema } from './model';
 import { createOrgStore, type OrgStore } from './org-store';
 import { type DepartmentNode, departmentTree, type MembersPage, membersPage } from './reads';
@@ -21,8 +21,8 @@ import { createOrgSync, type OrgSync, type OrgSyncDeps, type SyncStatus } from '
  * full syncs run. No HTTP here: the admin routes and the directory callback receiver call these.
  */
 
-export type { ChangesQuery } from './change-filter';
 export { type ChangeResult, ORG_CHANGE_TYPES, type OrgChangeRequest } from './change';
+export type { ChangesQuery } from './change-filter';
 export type { OrgChange, OrgChangeRecord } from './model';
 export type { DepartmentNode, MembersPage } from './reads';
 export type { SyncStatus } from './sync';

@@ -5,22 +5,9 @@ import { Redis } from 'ioredis';
 import type { Directory } from '../../../server/src/directory';
 import { bigCorpUserid, type Simulator } from '../../../server/src/sandbox/index';
 import type { Store } from '../../../server/src/stores/store';
-import { orgStack, plain, readSnapshot, truthOf } from '../../helpers/org';
+import { feedOf, orgStack, plain, readSnapshot, truthOf } from '../../helpers/org';
 import { startTestSimulator } from '../../helpers/simulator';
 import { createTestRedisStore, testRedisUrl, uniquePrefix } from '../../helpers/stores';
-
-/** Every record of the feed after `after`. */
-async function feedOf(directory: Directory, after = 0) {
-  const all = [];
-  let cursor = after;
-  for (let page = 0; page < 1000; page++) {
-    const { changes, next } = await directory.changes(cursor, 1000);
-    all.push(...changes);
-    if (next === null) break;
-    cursor = next;
-  }
-  return all;
-}
 
 describe('the streamed full sync against a generated corp (Redis store)', () => {
   let sim: Simulator;

@@ -5,22 +5,10 @@ import {
   type Simulator,
 } from '../../../server/src/sandbox/index';
 import type { Store } from '../../../server/src/stores/store';
-import { orgStack, plain, readSnapshot, truthOf } from '../../helpers/org';
+import { feedOf, orgStack, plain, readSnapshot, truthOf } from '../../helpers/org';
 import { startTestSimulator } from '../../helpers/simulator';
 import { createTestRedisStore, expectIncreasing } from '../../helpers/stores';
 
-/** Every record of the feed, without `at` (a time) and `seq` where asked. */
-async function feedOf(directory: Directory, after = '0') {
-  const all = [];
-  let cursor = after;
-  for (let page = 0; page < 100; page++) {
-    const { changes, next } = await directory.changes({ range: { after: cursor }, limit: 1000 });
-    all.push(...changes);
-    if (next === null) break;
-    cursor = next;
-  }
-  return all;
-}
 const withoutTimes = <T extends { at: string; seq?: string }>(records: T[]) =>
   records.map(({ at: _at, seq: _seq, ...rest }) => rest);
 
