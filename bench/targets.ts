@@ -89,13 +89,39 @@ export function callbackTargets(run: {
   ];
 }
 
-/** `npm run bench:org`: every run succeeds, and a sync that finds nothing new writes nothing. */
-export function orgTargets(runs: {
-  all: readonly { name: string; ok: boolean }[];
+/** `npm run bench:org`: the server's memory flat in corp size, the time, and the WeCom calls. */
+export const ORG_TARGETS = { rssMb: 150, rssGrowth: 1.25, seconds: 90, eventCalls: 12 };
+
+/** What bench:org measured at one corp size (members and departments as WeCom showed them). */
+export interface OrgSizeFigures {
+  members: number;
+  departments: number;
+  runs: readonly { name: string; ok: boolean }[];
+  /** The server's peak RSS over the runs. */
+  peakRssMb: number;
+  firstSeconds: number;
+  /** WeCom calls the simulator saw for a full sync with nothing changed. */
+  unchangedCalls: number;
   unchangedChanges: number;
-  afterIncrementalChanges: number;
-}): Target[] {
-  const failed = runs.all.filter((run) => !run.ok).map((run) => run.name);
+  /** WeCom calls the simulator saw for 10 changes pushed as events. */
+  eventCalls: number;
+  afterEventsChanges: number;
+}
+
+/**
+ * Every run succeeds; at the largest size peak RSS ≤ 150 MB and within 1.25 × the smallest size's,
+ * and the first full sync within 90 s; at every size a full sync costs about one call per
+ * department (a job tried again would show twice), a sync with nothing changed writes nothing,
+ * and 10 changes as events cost about 10 calls and leave a full sync nothing to find.
+ */
+export function orgTargets(sizes: readonly OrgSizeFigures[]): Target[] {
+  const count = (n: number) => n.toLocaleString('en');
+  const mb = (n: number) => `${n.toFixed(0)} MB`;
+  const failed = sizes.flatMap((size) =>
+    size.runs.filter((run) => !run.ok).map((run) => `${run.name} (${count(size.members)})`),
+  );
+  const smallest = sizes[0]!;
+  const largest = sizes.at(-1)!;
   return [
     {
       text: 'every run succeeds',
@@ -103,14 +129,36 @@ export function orgTargets(runs: {
       met: failed.length === 0,
     },
     {
-      text: 'a full sync with nothing changed writes 0 change records',
-      measured: String(runs.unchangedChanges),
-      met: runs.unchangedChanges === 0,
+      text: `peak RSS at ${count(largest.members)} members ≤ ${ORG_TARGETS.rssMb} MB`,
+      measured: mb(largest.peakRssMb),
+      met: largest.peakRssMb <= ORG_TARGETS.rssMb,
     },
     {
-      text: 'after the events, a full sync finds nothing the incremental path missed (0 records)',
-      measured: String(runs.afterIncrementalChanges),
-      met: runs.afterIncrementalChanges === 0,
+      text: `peak RSS at ${count(largest.members)} members ≤ ${ORG_TARGETS.rssGrowth} × the ${count(smallest.members)}-member figure`,
+      measured: `${mb(largest.peakRssMb)} / ${mb(smallest.peakRssMb)} = ${(largest.peakRssMb / smallest.peakRssMb).toFixed(2)} ×`,
+      met: largest.peakRssMb <= ORG_TARGETS.rssGrowth * smallest.peakRssMb,
     },
+    {
+      text: `first full sync of ${count(largest.members)} members ≤ ${ORG_TARGETS.seconds} s`,
+      measured: `${largest.firstSeconds.toFixed(1)} s`,
+      met: largest.firstSeconds <= ORG_TARGETS.seconds,
+    },
+    ...sizes.flatMap((size): Target[] => [
+      {
+        text: `${count(size.members)}: WeCom calls of a full sync ≤ departments + 2 (${count(size.departments)} + 2)`,
+        measured: count(size.unchangedCalls),
+        met: size.unchangedCalls <= size.departments + 2,
+      },
+      {
+        text: `${count(size.members)}: change records of a full sync with nothing changed, and after the events = 0`,
+        measured: `${size.unchangedChanges}, ${size.afterEventsChanges}`,
+        met: size.unchangedChanges === 0 && size.afterEventsChanges === 0,
+      },
+      {
+        text: `${count(size.members)}: WeCom calls of 10 changes as events ≤ ${ORG_TARGETS.eventCalls}`,
+        measured: String(size.eventCalls),
+        met: size.eventCalls <= ORG_TARGETS.eventCalls,
+      },
+    ]),
   ];
 }

@@ -73,25 +73,40 @@ describe('bench:callbacks and bench:org: the targets', () => {
     ).toHaveLength(2);
   });
 
-  it('org: a failed run, or a sync that writes records when nothing changed', () => {
-    const runs = {
-      all: [
+  it('org: memory flat in corp size, the time, the calls, and nothing written when nothing changed', () => {
+    const size = (members: number, departments: number, peakRssMb: number) => ({
+      members,
+      departments,
+      runs: [
         { name: 'first full sync', ok: true },
-        { name: 'incremental', ok: true },
+        { name: 'full sync after the events', ok: true },
       ],
+      peakRssMb,
+      firstSeconds: 40,
+      unchangedCalls: departments + 1,
       unchangedChanges: 0,
-      afterIncrementalChanges: 0,
-    };
-    expect(missedTargets(orgTargets(runs))).toEqual([]);
-    const bad = orgTargets({
-      all: [...runs.all, { name: 'full sync after the events', ok: false }],
-      unchangedChanges: 2,
-      afterIncrementalChanges: 1,
+      eventCalls: 10,
+      afterEventsChanges: 0,
     });
-    expect(missedTargets(bad).map((t) => t.measured)).toEqual([
-      'failed: full sync after the events',
-      '2',
-      '1',
+    const good = [size(20_000, 1000, 100), size(200_000, 10_000, 120)];
+    expect(missedTargets(orgTargets(good))).toEqual([]);
+    const bad = orgTargets([
+      { ...size(20_000, 1000, 100), unchangedCalls: 2003, eventCalls: 13 },
+      {
+        ...size(200_000, 10_000, 151),
+        runs: [{ name: 'full sync after the events', ok: false }],
+        firstSeconds: 91,
+        unchangedChanges: 2,
+      },
+    ]);
+    expect(missedTargets(bad).map((t) => `${t.text}: ${t.measured}`)).toEqual([
+      'every run succeeds: failed: full sync after the events (200,000)',
+      'peak RSS at 200,000 members ≤ 150 MB: 151 MB',
+      'peak RSS at 200,000 members ≤ 1.25 × the 20,000-member figure: 151 MB / 100 MB = 1.51 ×',
+      'first full sync of 200,000 members ≤ 90 s: 91.0 s',
+      '20,000: WeCom calls of a full sync ≤ departments + 2 (1,000 + 2): 2,003',
+      '20,000: WeCom calls of 10 changes as events ≤ 12: 13',
+      '200,000: change records of a full sync with nothing changed, and after the events = 0: 2, 0',
     ]);
   });
 });
