@@ -80,7 +80,9 @@ describe('the gateway under WeCom faults', () => {
       expect(answer.status).toBe(503);
       expect(errorBody(answer.body).code).toBe('wecom.unavailable');
     }
-    // Queued one deadline after another, the last would answer after 3 × 400 ms.
-    expect(Math.max(...reads.map((r) => r.ms))).toBeLessThan(2 * 400);
+    // Queued one deadline after another (5 at a time), the last would answer after 3 × 400 ms;
+    // at the first deadline they answer after about 400 ms. The bound sits between the two, far
+    // enough from both for a loaded machine.
+    expect(Math.max(...reads.map((r) => r.ms))).toBeLessThan(3 * 400 - 100);
   });
 });
