@@ -26,7 +26,27 @@ export interface WecomRejectedData {
 export interface LoginRequest {
   /** The code from `wx.qy.login` (valid five minutes, single use). */
   code: string;
+  /** Opened from a chat's sidebar or a contact profile: what to load with the login. */
+  context?: LoginContext;
 }
+
+/**
+ * The customer or group of the chat (or profile) the mini-program was opened from: the entry of
+ * `wx.qy.getContext` and the id from `getCurExternalContact` / `getCurExternalChat`.
+ */
+export type LoginContext =
+  | { entry: 'single_chat_tools' | 'contact_profile'; externalUserId: string }
+  | { entry: 'group_chat_tools'; chatId: string };
+
+/**
+ * What the login loaded for its context: the customer (as `GET /api/external-contacts/:id`
+ * answers), the group (as `GET /api/group-chats/:chatId`), or the error such a GET would answer.
+ * Never anything this employee may not read.
+ */
+export type LoginContextAnswer =
+  | ContactDetail
+  | GroupChatDetailResponse
+  | { error: { code: ErrorCode; message: string } };
 
 export interface SessionUser {
   userid: string;
@@ -39,6 +59,8 @@ export interface LoginResponse {
   /** ISO 8601 instant after which the session is gone. */
   expiresAt: string;
   user: SessionUser;
+  /** Present when the login carried a context. */
+  context?: LoginContextAnswer;
 }
 
 export interface MeResponse {

@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<
   const open = under<AppState>();
   const root = basePath === '' ? open : new Router<AppState>();
   healthRoutes(root, { store: infra.store });
-  loginRoutes(open, { login: auth.login });
+  loginRoutes(open, { login: auth.login, contexts: contacts.loginContexts });
   metricsRoutes(root, { metrics: infra.metrics });
   callbackRoutes(open, { receivers: callbacks.receivers });
   verifyFileRoutes(root, { files: deps.verifyFiles });

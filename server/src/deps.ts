@@ -26,8 +26,10 @@ import { type Config, usesRedis, type WecomConfig } from './config';
 import {
   type Customers,
   createContacts,
+  createLoginContexts,
   createOutsideVisibleRange,
   type GroupChats,
+  type LoginContexts,
 } from './contacts';
 import { type ContactsInvalidation, createContactsInvalidation } from './contacts/invalidation';
 import {
@@ -40,6 +42,7 @@ import {
 import { createJssdk, type Jssdk } from './jssdk';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
+import { toRequestError } from './middleware/error-mapping';
 import { createWebCookies, type WebCookies } from './middleware/web-session';
 import type { Feed } from './stores/feed';
 import { createJobConnection, jobKeyPrefix } from './stores/job-connection';
@@ -215,6 +218,8 @@ export function createAuth(
 export interface ContactsDeps {
   customers: Customers;
   groupChats: GroupChats;
+  /** The customer or group loaded with a sidebar login. */
+  loginContexts: LoginContexts;
   lookupLimit: RateLimiter;
   invalidation: ContactsInvalidation;
 }
@@ -237,9 +242,19 @@ export function createContactsDeps(
     onOutsideVisibleRange: (list, errcode) =>
       metrics.resourceRefusal(list === 'customers' ? 'customer_list' : 'groupchat_list', errcode),
   });
+  const contextLogger = logger.child({ component: 'login-context' });
   return {
     customers,
     groupChats,
+    loginContexts: createLoginContexts({
+      customers,
+      groupChats,
+      describe(error) {
+        const { code, message, status } = toRequestError(error, { anonymous: false });
+        if (status >= 500) contextLogger.warn({ err: error, code }, 'the login context failed');
+        return { code, message };
+      },
+    }),
     invalidation: createContactsInvalidation({
       store,
       customers,

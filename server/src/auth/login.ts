@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { LoginResponse } from '../../../miniprogram/typings/api';
+import type { LoginContextAnswer, LoginResponse } from '../../../miniprogram/typings/api';
 import { createSingleFlight, onceAcrossInstances } from '../stores/once';
 import type { RateLimiter } from '../stores/rate-limiter';
 import type { SessionStore } from '../stores/session-store';
@@ -26,7 +26,15 @@ import type { LoginAttempts } from './login-attempts';
  *   the cluster (WeCom's quota).
  */
 export interface LoginService {
-  login(code: string, client: { ip: string }): Promise<LoginResponse>;
+  /**
+   * `alongside` (the context of a sidebar login) starts when the exchange does, with the userid
+   * the exchange will answer, and its answer is sent with the session; it must never reject.
+   */
+  login(
+    code: string,
+    client: { ip: string },
+    alongside?: (userid: Promise<string>) => Promise<LoginContextAnswer>,
+  ): Promise<LoginResponse>;
 }
 
 export interface LoginServiceDeps {
@@ -191,13 +199,31 @@ export function createLoginService(deps: LoginServiceDeps): LoginService {
   }
 
   return {
-    async login(code, client) {
+    async login(code, client, alongside) {
       const key = `login-code:${createHash('sha256').update(code).digest('base64url')}`;
-      // Duplicates in this process share the first one's slot, exchange and outcome.
+      let context: Promise<LoginContextAnswer> | undefined;
+      const start = (userid: Promise<string>) => {
+        // The userid may fail with the exchange; whoever awaits it sees that, nobody else.
+        userid.catch(() => undefined);
+        context ??= alongside?.(userid);
+      };
+      // Duplicates in this process share the first one's slot, exchange and outcome. The context
+      // starts once the attempt holds a slot of the client IP, so it is bounded like the exchange.
       const done = await exchangesInFlight.run(key, () =>
-        deps.attempts.run(client.ip, () => exchangeOnce(key, code), isFailedLogin),
+        deps.attempts.run(
+          client.ip,
+          () => {
+            const exchanged = exchangeOnce(key, code);
+            start(exchanged.then((result) => result.userid));
+            return exchanged;
+          },
+          isFailedLogin,
+        ),
       );
+      // A duplicate of a code whose exchange another request started loads its context now.
+      start(Promise.resolve(done.userid));
       return {
+        ...(context && { context: await context }),
         token: sessionTokens.sign('miniprogram', {
           userid: done.userid,
           sid: done.sid,

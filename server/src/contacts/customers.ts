@@ -14,8 +14,11 @@ import type { Customer } from './schemas';
 /** An employee's customers (外部联系人): only those whose follow_user holds the employee. */
 export interface Customers {
   listFollowed(userid: string, page: Page): Promise<ContactListResponse>;
-  /** Throws `customer_not_found` or `customer_not_followed`. */
-  getFollowed(userid: string, externalUserId: string): Promise<ContactDetail>;
+  /**
+   * Throws `customer_not_found` or `customer_not_followed`. `userid` may still be on its way (a
+   * login exchange): the detail loads meanwhile and is authorized once it is known.
+   */
+  getFollowed(userid: string | Promise<string>, externalUserId: string): Promise<ContactDetail>;
   /** Sorts distinct ids into readable details, ids of others' customers and unknown ids. */
   lookup(userid: string, externalUserIds: readonly string[]): Promise<ContactLookupResponse>;
   /** Drops a customer's cached detail (it changed). */
@@ -47,7 +50,7 @@ export function createCustomers(deps: {
     async getFollowed(userid, externalUserId) {
       const [customer] = await details.getMany([externalUserId]);
       if (isAbsent(customer!)) throw new ContactsError('customer_not_found');
-      const followUser = followEntryOf(customer!, userid);
+      const followUser = followEntryOf(customer!, await userid);
       if (!followUser) throw new ContactsError('customer_not_followed');
       return { externalContact: customer!.externalContact, followUser };
     },

@@ -9,8 +9,11 @@ import { type OutsideVisibleRangeHook, type Page, readOwnList } from './paging';
 /** Customer groups (客户群): listed for their owner, readable by the owner and employee members. */
 export interface GroupChats {
   listOwned(userid: string, page: Page): Promise<GroupChatListResponse>;
-  /** Throws `group_not_found` or `group_not_member`. */
-  getReadable(userid: string, chatId: string): Promise<GroupChat>;
+  /**
+   * Throws `group_not_found` or `group_not_member`. `userid` may still be on its way (a login
+   * exchange): the detail loads meanwhile and is authorized once it is known.
+   */
+  getReadable(userid: string | Promise<string>, chatId: string): Promise<GroupChat>;
   /** Drops a group's cached detail (it changed). */
   forget(chatId: string): Promise<void>;
   /** Drops this process's memo of it (another instance dropped it from the store). */
@@ -49,7 +52,7 @@ export function createGroupChats(deps: {
     async getReadable(userid, chatId) {
       const [group] = await details.getMany([chatId]);
       if (isAbsent(group!)) throw new ContactsError('group_not_found');
-      if (!canReadGroup(group!, userid)) throw new ContactsError('group_not_member');
+      if (!canReadGroup(group!, await userid)) throw new ContactsError('group_not_member');
       return group!;
     },
     forget: (chatId) => details.forget(chatId),

@@ -11,6 +11,7 @@ import { createOutsideVisibleRange } from './outside-visible-range';
 import type { OwnList } from './paging';
 import { type Customer, customerSchema, groupChatSchema } from './schemas';
 
+export { createLoginContexts, type LoginContexts } from './context';
 export type { Customers } from './customers';
 export type { GroupChats } from './group-chats';
 export { createOutsideVisibleRange } from './outside-visible-range';
