@@ -11,6 +11,7 @@ import type {
   MeResponse,
 } from '../typings/api';
 import type { Auth } from './auth';
+import type { SidebarContext } from './context';
 import type { Request } from './request';
 
 /** The server's lookup accepts 1..100 ids per call. */
@@ -32,8 +33,19 @@ export interface Api {
   decrypt(body: DecryptRequest): Promise<DecryptResponse>;
 }
 
-/** The employee endpoints of the server, each behind a live session. */
-export function createApi({ auth, request }: { auth: Auth; request: Request }): Api {
+/**
+ * The employee endpoints of the server, each behind a live session. The first read of the customer
+ * or group that the login brought with it (a sidebar open) is answered with that, not asked again.
+ */
+export function createApi({
+  auth,
+  request,
+  sidebar,
+}: {
+  auth: Auth;
+  request: Request;
+  sidebar: SidebarContext;
+}): Api {
   const get = <T>(path: string, query?: Record<string, string | number | undefined>) =>
     auth.withSession(() => request<T>({ method: 'GET', path, query }));
 
@@ -44,8 +56,13 @@ export function createApi({ auth, request }: { auth: Auth; request: Request }): 
         cursor: query.cursor,
         limit: query.limit,
       }),
-    getContact: (externalUserId) =>
-      get<ContactDetailResponse>(`/api/external-contacts/${encodeURIComponent(externalUserId)}`),
+    async getContact(externalUserId) {
+      await auth.ensureSession();
+      return (
+        sidebar.takeContact(externalUserId) ??
+        get<ContactDetailResponse>(`/api/external-contacts/${encodeURIComponent(externalUserId)}`)
+      );
+    },
     async lookupContacts(externalUserIds) {
       const merged: ContactLookupResponse = { contacts: [], denied: [], notFound: [] };
       for (let start = 0; start < externalUserIds.length; start += LOOKUP_BATCH) {
@@ -65,8 +82,13 @@ export function createApi({ auth, request }: { auth: Auth; request: Request }): 
     },
     listGroupChats: (query = {}) =>
       get<GroupChatListResponse>('/api/group-chats', { cursor: query.cursor, limit: query.limit }),
-    getGroupChat: (chatId) =>
-      get<GroupChatDetailResponse>(`/api/group-chats/${encodeURIComponent(chatId)}`),
+    async getGroupChat(chatId) {
+      await auth.ensureSession();
+      return (
+        sidebar.takeGroupChat(chatId) ??
+        get<GroupChatDetailResponse>(`/api/group-chats/${encodeURIComponent(chatId)}`)
+      );
+    },
     async decrypt(body) {
       await auth.ensureSession();
       return request<DecryptResponse>({

@@ -1,4 +1,5 @@
 import type { LoginResponse } from '../typings/api';
+import type { SidebarContext } from './context';
 import type { Demo } from './demo';
 import type { Env } from './env';
 import { ApiError, isApiError, isSessionError } from './errors';
@@ -33,12 +34,15 @@ export function createAuth({
   request,
   storage,
   demo,
+  sidebar,
 }: {
   env: Env;
   qy: Qy;
   request: Request;
   storage: DeviceStorage;
   demo: Demo;
+  /** The chat the mini-program was opened from: sent with the code, answered with the session. */
+  sidebar: SidebarContext;
 }): Auth {
   let inflight: Promise<void> | undefined;
 
@@ -85,15 +89,18 @@ export function createAuth({
     }
   };
 
+  /** The context needs only the wx.qy.login before it: asked between the code and the request. */
   const createSession = async (): Promise<void> => {
     const code = await loginCode();
+    const context = await sidebar.read();
     const session = await request<LoginResponse>({
       method: 'POST',
       path: '/api/sessions',
-      body: { code },
+      body: context === undefined ? { code } : { code, context },
       auth: false,
     });
     storage.setToken(session.token);
+    if (context !== undefined) sidebar.keep(context, session.context);
   };
 
   const ensureSession = async (): Promise<void> => {

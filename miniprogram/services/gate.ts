@@ -1,12 +1,10 @@
 import type { Auth } from './auth';
+import { CHAT_ENTRIES, CONTACT_ENTRIES } from './context';
 import { ApiError } from './errors';
 import type { EncryptedData, OptionalQyApi, Qy } from './qy';
 
 type Entry = WechatMiniprogram.Qy.Entry;
 
-/** Entries from which WeCom answers getCurExternalContact / getCurExternalChat. */
-const CONTACT_ENTRIES: readonly Entry[] = ['contact_profile', 'single_chat_tools'];
-const CHAT_ENTRIES: readonly Entry[] = ['group_chat_tools'];
 /** Entries with a current chat that sendChatMessage can send into: the chat toolbars. */
 const SEND_ENTRIES: readonly Entry[] = ['single_chat_tools', 'group_chat_tools'];
 

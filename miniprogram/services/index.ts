@@ -1,6 +1,7 @@
 import { type Api, createApi } from './api';
 import { type Auth, createAuth } from './auth';
 import { config } from './config';
+import { createSidebarContext } from './context';
 import { createDemo, type Demo } from './demo';
 import { createEnv, type Env } from './env';
 import { createGate, type Gate } from './gate';
@@ -51,11 +52,12 @@ export function createServices({
   });
   const qy = createQy({ wx, loginTimeoutMs });
   const demo = createDemo({ env, request });
-  const auth = createAuth({ env, qy, request, storage, demo });
+  const sidebar = createSidebarContext({ qy });
+  const auth = createAuth({ env, qy, request, storage, demo, sidebar });
   return {
     env,
     auth,
-    api: createApi({ auth, request }),
+    api: createApi({ auth, request, sidebar }),
     gate: createGate({ auth, qy }),
     nav: createNav({ wx }),
     demo,

@@ -7,6 +7,8 @@ import type {
   ErrorCode,
   GroupChat,
   GroupChatListResponse,
+  LoginContext,
+  LoginContextAnswer,
   LoginResponse,
   MeResponse,
   SandboxEmployee,
@@ -31,6 +33,12 @@ const EXPIRES_AT = '2030-01-01T00:00:00.000Z';
 export function errorAnswer(statusCode: number, code: ErrorCode, data?: unknown) {
   return { statusCode, data: { code, message: code, data, requestId: 'req-test' } };
 }
+
+/** The read that a login context stands for. */
+const contextPath = (context: LoginContext) =>
+  'chatId' in context
+    ? `/api/group-chats/${encodeURIComponent(context.chatId)}`
+    : `/api/external-contacts/${encodeURIComponent(context.externalUserId)}`;
 
 export function createFakeServer(data: FakeServerData) {
   /** token → the userid it was issued for. */
@@ -64,6 +72,17 @@ export function createFakeServer(data: FakeServerData) {
         expiresAt: EXPIRES_AT,
         user: { userid, corpid: data.me.corpid },
       };
+      const context = (body as { context?: LoginContext }).context;
+      if (context !== undefined) {
+        // As the real server: what a read of it would answer, the error in place of the data.
+        const read = route('GET', contextPath(context), new URLSearchParams(), undefined, token);
+        if (!('statusCode' in read)) throw new Error('a read answers with a status');
+        const failed = read.data as { code: ErrorCode; message: string };
+        answer.context =
+          read.statusCode < 300
+            ? (read.data as LoginContextAnswer)
+            : { error: { code: failed.code, message: failed.message } };
+      }
       return { statusCode: 201, data: answer };
     }
     // Like the real server: the sandbox routes exist in sandbox mode only, else 404 (no auth).

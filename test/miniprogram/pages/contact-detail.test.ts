@@ -1,4 +1,4 @@
-import { createFakeWx, FAKE_APPID, settle } from '../helpers/fake-wx';
+import { createFakeWx, FAKE_APPID, requestedPaths, settle } from '../helpers/fake-wx';
 import { mountPage } from '../helpers/page';
 
 describe('pages/contact-detail (客户详情)', () => {
@@ -32,7 +32,9 @@ describe('pages/contact-detail (客户详情)', () => {
     const fake = createFakeWx({ entry: 'single_chat_tools' });
     const view = mountPage('contact-detail', fake);
     await view.loaded;
-    expect(fake.qy.getCurExternalContact).toHaveBeenCalledTimes(1);
+    // Once for the login's context, once by the page: local calls; one request to the server.
+    expect(fake.qy.getCurExternalContact).toHaveBeenCalledTimes(2);
+    expect(requestedPaths(fake)).toEqual(['POST /api/sessions']);
     expect(view.text('.contact-name')).toBe('李四');
     expect(view.text('.contact-type')).toBe('微信客户');
     expect(view.text('.contact-company')).toBe('未填写');

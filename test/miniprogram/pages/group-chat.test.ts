@@ -1,4 +1,4 @@
-import { createFakeWx, settle } from '../helpers/fake-wx';
+import { createFakeWx, requestedPaths, settle } from '../helpers/fake-wx';
 import { mountPage } from '../helpers/page';
 
 describe('pages/group-chat (客户群)', () => {
@@ -16,7 +16,9 @@ describe('pages/group-chat (客户群)', () => {
     expect(view.text('.state-loading')).toBe('加载中…');
     release();
     await view.loaded;
-    expect(fake.qy.getCurExternalChat).toHaveBeenCalledTimes(1);
+    // Once for the login's context, once by the page: local calls; one request to the server.
+    expect(fake.qy.getCurExternalChat).toHaveBeenCalledTimes(2);
+    expect(requestedPaths(fake)).toEqual(['POST /api/sessions']);
     expect(view.text('.chat-name')).toBe('星河项目群');
     expect(view.text('.chat-owner')).toBe('张三');
     expect(view.text('.chat-counts')).toBe('共 4 人，其中客户 2 人');
