@@ -57,6 +57,7 @@ import { createWecomApi, type WecomApi } from './wecom/api';
 import { createWecomClient, type WecomClient } from './wecom/client';
 import { createWecomDirectory } from './wecom/directory';
 import { createWecomHttp, type WecomCallEvent, type WecomHttp } from './wecom/http';
+import { createRefreshSchedule, type RefreshSchedule } from './wecom/refresh-schedule';
 import { createTicketProvider } from './wecom/ticket-provider';
 
 export type { DirectoryDeps } from './directory';
@@ -77,6 +78,8 @@ export interface Infra {
 /** WeCom: the HTTP layer, access tokens, typed calls, and the name cache of WeCom ids. */
 export interface WecomDeps {
   http: WecomHttp;
+  /** Tokens and tickets refreshed ahead of their expiry. */
+  refreshSchedule: RefreshSchedule;
   client: WecomClient;
   api: WecomApi;
   names: NameCache;
@@ -100,8 +103,10 @@ export function createWecom(
     },
     onDefault: metrics.wecomAnswerDefault,
   });
+  const refreshSchedule = createRefreshSchedule(now);
   const accessTokens = createAccessTokenProvider({
     http,
+    schedule: refreshSchedule,
     store,
     corpId: wecomConfig.corpId,
     secrets: wecomConfig.secrets,
@@ -113,10 +118,14 @@ export function createWecom(
   const client = createWecomClient({ http, accessTokens });
   return {
     http,
+    refreshSchedule,
     client,
     api: createWecomApi({ client }),
     names: createNameCache({ store, onLookup: (hit) => metrics.cacheLookup('names', hit) }),
-    close: () => http.close(),
+    close() {
+      refreshSchedule.close();
+      return http.close();
+    },
   };
 }
 
@@ -397,6 +406,7 @@ export function createWeb(
     jssdk: createJssdk({
       tickets: createTicketProvider({
         api: wecom.api,
+        schedule: wecom.refreshSchedule,
         store,
         corpId: wecomConfig.corpId,
         agentId,

@@ -5,6 +5,7 @@ import type { CredentialName } from '../config';
 import type { Store } from '../stores/store';
 import { CREDENTIAL_REFUSED } from './errcodes';
 import { WecomApiError, WecomUnavailableError } from './errors';
+import type { RefreshSchedule } from './refresh-schedule';
 import { createExpiringCache, type ExpiringCache } from './expiring-cache';
 import type { WecomHttp } from './http';
 
@@ -40,6 +41,8 @@ export interface AccessTokenProviderDeps {
   now?: () => number;
   /** Seconds cut from `expires_in`. */
   marginSeconds?: number;
+  /** Refresh ahead of expiry (see expiring-cache.ts); none without. */
+  schedule?: RefreshSchedule;
   pollMs?: number;
   failureTtlMs?: number;
   onRefresh?: (credential: CredentialName) => void;
@@ -64,6 +67,9 @@ export function createAccessTokenProvider(deps: AccessTokenProviderDeps): Access
       key: `token:${corpId}:${secretHash}`,
       fetchTimeoutMs: deps.timeoutMs * 2,
       marginSeconds: deps.marginSeconds,
+      schedule: deps.schedule,
+      onRefreshFailed: (error) =>
+        logger.warn({ credential, err: error }, 'access token refresh ahead of expiry failed; the current one stays in use'),
       pollMs: deps.pollMs,
       failureTtlMs: deps.failureTtlMs,
       now: deps.now,

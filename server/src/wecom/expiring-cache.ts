@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createSingleFlight, onceAcrossInstances } from '../stores/once';
 import type { Store } from '../stores/store';
+import type { RefreshSchedule } from './refresh-schedule';
 
 /**
  * What WeCom hands out for a limited time and limits how often it is fetched — access tokens,
@@ -10,6 +11,12 @@ import type { Store } from '../stores/store';
  * while it is still the cached one (compare-and-delete: another process may have refreshed it).
  * A refusal the caller marks as lasting is remembered for a while, so that requests fail fast
  * instead of asking WeCom again and again.
+ *
+ * With a `schedule`, a value is refreshed ahead of its end, at `REFRESH_AT` of the time it is kept,
+ * so that no request waits for WeCom once the first one has: every instance that used the value
+ * plans the refresh, and the once-mechanism lets one of them fetch (the others find the fresh
+ * value when they take the lock). A refresh that fails leaves the old value in use until it really
+ * ends, and is tried again every `RETRY_MS` until then.
  */
 export interface Cached {
   value: string;
@@ -43,9 +50,23 @@ export interface ExpiringCacheOptions {
   marginSeconds?: number;
   pollMs?: number;
   now?: () => number;
+  /** Refresh ahead of the end (none without). */
+  schedule?: RefreshSchedule;
+  /** A refresh ahead of the end failed (the old value stays in use). */
+  onRefreshFailed?(error: unknown): void;
 }
 
-const storedSchema = z.object({ value: z.string(), expiresAt: z.number() });
+/** Refreshed when this share of the time it is kept has passed. */
+export const REFRESH_AT = 0.8;
+/** A failed refresh ahead is tried again this often while the old value lives. */
+const RETRY_MS = 30_000;
+
+const storedSchema = z.object({
+  value: z.string(),
+  expiresAt: z.number(),
+  /** When a refresh ahead is due (absent in values stored by older releases). */
+  refreshAt: z.number().optional(),
+});
 
 export function createExpiringCache(options: ExpiringCacheOptions): ExpiringCache {
   const { store, key, now = Date.now, marginSeconds = 300, failureTtlMs = 60_000 } = options;
@@ -71,9 +92,14 @@ export function createExpiringCache(options: ExpiringCacheOptions): ExpiringCach
   async function fetchAndStore(): Promise<Cached> {
     try {
       const { value, expiresIn } = await options.fetch();
-      const ttlSeconds = Math.max(expiresIn - marginSeconds, expiresIn / 2);
-      const raw = JSON.stringify({ value, expiresAt: now() + expiresIn * 1000 });
-      await store.set(key, raw, Math.floor(ttlSeconds * 1000));
+      const ttlMs = Math.floor(Math.max(expiresIn - marginSeconds, expiresIn / 2) * 1000);
+      const fetchedAt = now();
+      const raw = JSON.stringify({
+        value,
+        expiresAt: fetchedAt + expiresIn * 1000,
+        refreshAt: fetchedAt + Math.floor(ttlMs * REFRESH_AT),
+      });
+      await store.set(key, raw, ttlMs);
       return fromStored(raw, false);
     } catch (error) {
       const failure = options.rememberFailure?.(error);
@@ -82,7 +108,8 @@ export function createExpiringCache(options: ExpiringCacheOptions): ExpiringCach
     }
   }
 
-  const obtain = () =>
+  /** The stored value, unless `stale` says it is no good; else a remembered refusal, thrown. */
+  const obtain = (stale: (cached: Cached) => boolean) =>
     onceAcrossInstances({
       store,
       lockKey: `${key}:lock`,
@@ -93,7 +120,7 @@ export function createExpiringCache(options: ExpiringCacheOptions): ExpiringCach
       read: async () => {
         const [raw, failure] = await store.getMany([key, failureKey]);
         const cached = cachedOf(raw);
-        if (cached) return cached;
+        if (cached && !stale(cached)) return cached;
         if (failure && options.failureOf) throw options.failureOf(failure);
         return undefined;
       },
@@ -101,8 +128,44 @@ export function createExpiringCache(options: ExpiringCacheOptions): ExpiringCach
       onTimeout: options.onBusy,
     });
 
+  const refreshAtOf = (cached: Cached) => storedSchema.parse(JSON.parse(cached.raw)).refreshAt;
+  /** The value whose refresh is planned (each instance plans once per value it saw). */
+  let planned: string | undefined;
+
+  function plan(cached: Cached): void {
+    const refreshAt = refreshAtOf(cached);
+    if (!options.schedule || refreshAt === undefined || planned === cached.raw) return;
+    planned = cached.raw;
+    options.schedule.plan(key, refreshAt, () => void refreshAhead(cached));
+  }
+
+  async function refreshAhead(old: Cached): Promise<void> {
+    try {
+      // Taken as stale while its refresh is due: the lock holder fetches, the others wait for it.
+      const due = (cached: Cached) => (refreshAtOf(cached) ?? Number.POSITIVE_INFINITY) <= now();
+      plan(await refreshes.run(key, () => obtain(due)));
+    } catch (error) {
+      options.onRefreshFailed?.(error);
+      const { expiresAt } = storedSchema.parse(JSON.parse(old.raw));
+      // Still planned for the old value: requests keep using it and do not plan again.
+      const retryAt = now() + RETRY_MS;
+      if (retryAt < expiresAt) options.schedule?.plan(key, retryAt, () => void refreshAhead(old));
+    }
+  }
+  const refreshes = createSingleFlight<Cached>();
+
   return {
-    get: () => fetches.run(key, obtain),
-    invalidate: (failed) => store.deleteIfEquals(key, failed.raw),
+    async get() {
+      const cached = await fetches.run(key, () => obtain(() => false));
+      plan(cached);
+      return cached;
+    },
+    async invalidate(failed) {
+      if (planned === failed.raw) {
+        options.schedule?.cancel(key);
+        planned = undefined;
+      }
+      return store.deleteIfEquals(key, failed.raw);
+    },
   };
 }

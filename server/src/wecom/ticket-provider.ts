@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../stores/store';
 import type { WecomApi } from './api';
 import { WecomUnavailableError } from './errors';
+import type { RefreshSchedule } from './refresh-schedule';
 import { createExpiringCache, type ExpiringCache } from './expiring-cache';
 
 /**
@@ -38,6 +39,8 @@ export interface TicketProviderDeps {
   now?: () => number;
   /** Seconds cut from `expires_in`. */
   marginSeconds?: number;
+  /** Refresh ahead of expiry (see expiring-cache.ts); none without. */
+  schedule?: RefreshSchedule;
   pollMs?: number;
   onRefresh?: (kind: TicketKind) => void;
 }
@@ -51,6 +54,9 @@ export function createTicketProvider(deps: TicketProviderDeps): TicketProvider {
       // A fetch may first need an access token: two WeCom calls, each with its retries.
       fetchTimeoutMs: deps.timeoutMs * 4,
       marginSeconds: deps.marginSeconds,
+      schedule: deps.schedule,
+      onRefreshFailed: (error) =>
+        logger.warn({ kind, err: error }, 'jsapi ticket refresh ahead of expiry failed; the current one stays in use'),
       pollMs: deps.pollMs,
       now: deps.now,
       async fetch() {

@@ -1,5 +1,9 @@
 import { createMemoryStore } from '../../../../server/src/stores/memory-store';
 import { createExpiringCache } from '../../../../server/src/wecom/expiring-cache';
+import {
+  createRefreshSchedule,
+  type RefreshSchedule,
+} from '../../../../server/src/wecom/refresh-schedule';
 
 // The cache behind access tokens and JS-SDK tickets, on its own (the providers' tests run it
 // against the simulator and Redis).
@@ -61,5 +65,81 @@ describe('expiring cache', () => {
     await expect(cache.get()).rejects.toBe(refused);
     await expect(cache.get()).rejects.toThrow('remembered: refused');
     expect(fetches()).toBe(1);
+  });
+});
+
+describe('expiring cache: refreshed ahead of expiry', () => {
+  const schedules: RefreshSchedule[] = [];
+  afterEach(() => {
+    for (const schedule of schedules.splice(0)) schedule.close();
+  });
+
+  /** Instances sharing one store; values live 1 s (refreshed at 0.8 s); `fail` fails fetches. */
+  function cluster(instances: number, fail: (fetchNo: number) => boolean = () => false) {
+    const store = createMemoryStore();
+    let fetches = 0;
+    const failures: unknown[] = [];
+    const caches = Array.from({ length: instances }, () => {
+      const schedule = createRefreshSchedule();
+      schedules.push(schedule);
+      return createExpiringCache({
+        store,
+        key: 'thing',
+        fetchTimeoutMs: 1000,
+        marginSeconds: 0,
+        pollMs: 5,
+        schedule,
+        onRefreshFailed: (error) => failures.push(error),
+        async fetch() {
+          fetches++;
+          if (fail(fetches)) throw new Error(`fetch ${fetches} failed`);
+          return { value: `v${fetches}`, expiresIn: 1 };
+        },
+        onBusy: () => new Error('busy'),
+      });
+    });
+    return { caches, fetches: () => fetches, failures };
+  }
+
+  async function until(check: () => boolean): Promise<void> {
+    const deadline = Date.now() + 3000;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error('condition not met within 3 s');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  it('should fetch the next value before the current one ends, without a request waiting', async () => {
+    const { caches, fetches } = cluster(1);
+    const [cache] = caches;
+    expect((await cache!.get()).value).toBe('v1');
+    // No request asked: the timer planned at the first use fetched it.
+    await until(() => fetches() === 2);
+    const next = await cache!.get();
+    expect(next).toMatchObject({ value: 'v2', fromCache: true });
+  });
+
+  it('should let one instance refresh for all of them', async () => {
+    const { caches, fetches } = cluster(3);
+    await Promise.all(caches.map((cache) => cache.get()));
+    expect(fetches()).toBe(1);
+    await until(() => fetches() === 2);
+    // Every instance planned the refresh; the others found the fresh value.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(fetches()).toBe(2);
+    for (const cache of caches) expect((await cache.get()).value).toBe('v2');
+  });
+
+  it('should keep the old value in use when the refresh fails, until it really ends', async () => {
+    const { caches, fetches, failures } = cluster(1, (fetchNo) => fetchNo === 2);
+    const [cache] = caches;
+    await cache!.get();
+    await until(() => failures.length === 1);
+    expect((await cache!.get()).value).toBe('v1');
+    expect((await cache!.get()).value).toBe('v1');
+    expect(fetches()).toBe(2);
+    // Ended: the next request fetches.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await cache!.get()).value).toBe('v3');
   });
 });
