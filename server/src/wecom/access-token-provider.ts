@@ -5,9 +5,9 @@ import type { CredentialName } from '../config';
 import type { Store } from '../stores/store';
 import { CREDENTIAL_REFUSED } from './errcodes';
 import { WecomApiError, WecomUnavailableError } from './errors';
-import type { RefreshSchedule } from './refresh-schedule';
 import { createExpiringCache, type ExpiringCache } from './expiring-cache';
 import type { WecomHttp } from './http';
+import type { RefreshSchedule } from './refresh-schedule';
 
 /**
  * Access tokens: one per (corpid, secret), kept in the store under a hash of the secret, fetched
@@ -69,7 +69,10 @@ export function createAccessTokenProvider(deps: AccessTokenProviderDeps): Access
       marginSeconds: deps.marginSeconds,
       schedule: deps.schedule,
       onRefreshFailed: (error) =>
-        logger.warn({ credential, err: error }, 'access token refresh ahead of expiry failed; the current one stays in use'),
+        logger.warn(
+          { credential, err: error },
+          'access token refresh ahead of expiry failed; the current one stays in use',
+        ),
       pollMs: deps.pollMs,
       failureTtlMs: deps.failureTtlMs,
       now: deps.now,

@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { Store } from '../stores/store';
 import type { WecomApi } from './api';
 import { WecomUnavailableError } from './errors';
-import type { RefreshSchedule } from './refresh-schedule';
 import { createExpiringCache, type ExpiringCache } from './expiring-cache';
+import type { RefreshSchedule } from './refresh-schedule';
 
 /**
  * JS-SDK tickets, kept like access tokens (see expiring-cache.ts): the corp's jsapi_ticket
@@ -56,7 +56,10 @@ export function createTicketProvider(deps: TicketProviderDeps): TicketProvider {
       marginSeconds: deps.marginSeconds,
       schedule: deps.schedule,
       onRefreshFailed: (error) =>
-        logger.warn({ kind, err: error }, 'jsapi ticket refresh ahead of expiry failed; the current one stays in use'),
+        logger.warn(
+          { kind, err: error },
+          'jsapi ticket refresh ahead of expiry failed; the current one stays in use',
+        ),
       pollMs: deps.pollMs,
       now: deps.now,
       async fetch() {
