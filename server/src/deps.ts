@@ -102,6 +102,7 @@ export function createWecom(
       onCall?.(event);
     },
     onDefault: metrics.wecomAnswerDefault,
+    onConnect: metrics.wecomConnection,
   });
   const refreshSchedule = createRefreshSchedule(now);
   const accessTokens = createAccessTokenProvider({

@@ -14,6 +14,8 @@ export interface Metrics {
   wecomCall(event: WecomCallEvent): void;
   /** The `onDefault` hook of the WeCom HTTP layer: a field of an answer took its default. */
   wecomAnswerDefault(api: string, field: string): void;
+  /** A new connection to WeCom (the rest of the calls reuse kept-alive ones). */
+  wecomConnection(): void;
   /** The `onRefresh` hook of the token provider (one event per gettoken). */
   tokenRefresh(credential: CredentialName): void;
   /** Caches report each lookup: `cache` names the cache (`names`, `contacts`, …). */
@@ -48,6 +50,11 @@ export function createMetrics(): Metrics {
     name: 'wecom_answer_defaults_total',
     help: 'WeCom answers read with a default for a field that was missing or unusable, by API and field',
     labelNames: ['api', 'field'] as const,
+    registers: [registry],
+  });
+  const wecomConnections = new Counter({
+    name: 'wecom_connections_opened_total',
+    help: 'Connections opened to WeCom (or WECOM_PROXY); calls reuse kept-alive connections',
     registers: [registry],
   });
   const tokenRefreshes = new Counter({
@@ -91,6 +98,7 @@ export function createMetrics(): Metrics {
         errcode: event.outcome === 'ok' ? '0' : String(event.errcode ?? 'none'),
       }),
     wecomAnswerDefault: (api, field) => answerDefaults.inc({ api, field }),
+    wecomConnection: () => wecomConnections.inc(),
     tokenRefresh: (credential) => tokenRefreshes.inc({ credential }),
     cacheLookup: (cache, hit) => cacheRequests.inc({ cache, result: hit ? 'hit' : 'miss' }),
     resourceRefusal: (resource, errcode) =>

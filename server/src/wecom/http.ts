@@ -54,6 +54,8 @@ export interface WecomHttpDeps {
   maxAttempts?: number;
   backoffMs?: number;
   onCall?: (event: WecomCallEvent) => void;
+  /** A new connection was opened (calls otherwise reuse kept-alive ones). */
+  onConnect?: () => void;
   /** A field of an answer was missing or unusable and took its default (see lenient.ts). */
   onDefault?: (api: string, field: string) => void;
   sleep?: (ms: number) => Promise<void>;
@@ -61,6 +63,13 @@ export interface WecomHttpDeps {
 }
 
 const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
+/**
+ * The pool to WeCom: connections are kept alive between calls (a new TLS connection to qyapi costs
+ * a few round trips more than the call itself), at most this many at once, idle ones closed after
+ * KEEP_ALIVE_MS (before WeCom's side closes them).
+ */
+const MAX_CONNECTIONS = 64;
+const KEEP_ALIVE_MS = 30_000;
 
 export function createWecomHttp(deps: WecomHttpDeps): WecomHttp {
   const {
@@ -74,9 +83,16 @@ export function createWecomHttp(deps: WecomHttpDeps): WecomHttp {
     sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     random = Math.random,
   } = deps;
+  const pool = {
+    connectTimeout: timeoutMs,
+    connections: MAX_CONNECTIONS,
+    keepAliveTimeout: KEEP_ALIVE_MS,
+    keepAliveMaxTimeout: KEEP_ALIVE_MS,
+  };
   const dispatcher: Dispatcher = deps.proxy
-    ? new ProxyAgent({ uri: deps.proxy, connectTimeout: timeoutMs })
-    : new Agent({ connectTimeout: timeoutMs, keepAliveTimeout: 10_000 });
+    ? new ProxyAgent({ uri: deps.proxy, ...pool })
+    : new Agent(pool);
+  if (deps.onConnect) dispatcher.on('connect', deps.onConnect);
 
   function buildUrl(req: WecomRequest<unknown>): string {
     const url = new URL(`${apiBase}/cgi-bin/${req.api}`);

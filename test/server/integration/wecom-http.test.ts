@@ -45,6 +45,21 @@ beforeEach(() => {
 });
 
 describe('WeCom HTTP client', () => {
+  it('should keep connections alive: calls after the first ones open none', async () => {
+    let opened = 0;
+    const http = client({ onConnect: () => opened++ });
+    // undici opens a second connection for the call right after the first one, then reuses.
+    for (let i = 0; i < 20; i++) await gettoken(http);
+    expect(opened).toBeLessThanOrEqual(2);
+    const beforeBurst = opened;
+    await Promise.all(Array.from({ length: 20 }, () => gettoken(http)));
+    expect(opened - beforeBurst).toBeLessThanOrEqual(20);
+    const afterBurst = opened;
+    for (let i = 0; i < 20; i++) await gettoken(http);
+    expect(opened).toBe(afterBurst);
+    expect(simulator.calls('gettoken')).toBe(60);
+  });
+
   it('should give up on a hanging WeCom at the deadline with wecom unavailable, without retrying', async () => {
     simulator.injectFault({ api: 'gettoken', kind: 'hang' });
     const started = performance.now();
