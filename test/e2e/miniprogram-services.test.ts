@@ -1,4 +1,5 @@
-import { createServices, type Platform, type Services } from '../../miniprogram/services';
+import { createServices, type Services } from '../../miniprogram/services';
+import { type NodeWxContext, nodeWx } from '../helpers/node-wx';
 import { type SandboxServer, startSandboxServer } from '../helpers/sandbox-server';
 
 // The mini-program's real services drive the real server (`npm start` in sandbox mode, a child
@@ -9,73 +10,6 @@ import { type SandboxServer, startSandboxServer } from '../helpers/sandbox-serve
 let server: SandboxServer;
 let baseUrl: string;
 
-/** A `wx` for Node: real HTTP, in-memory storage, a WeCom context the test controls. */
-function nodeWx(context: {
-  userid: string;
-  entry: WechatMiniprogram.Qy.Entry;
-  picked: string[];
-  chatId: string;
-  contactId: string;
-}) {
-  const storage = new Map<string, string>();
-  const ok = { errMsg: 'ok' };
-  const qy = {
-    login: jest.fn((option: WechatMiniprogram.Qy.LoginOption) => {
-      fetch(`${baseUrl}/sandbox/login-code`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ userid: context.userid }),
-      })
-        .then((response) => response.json() as Promise<{ code: string }>)
-        .then(({ code }) => option.success?.({ ...ok, code }))
-        .catch(() => option.fail?.({ errMsg: 'qy.login:fail' }));
-    }),
-    checkSession: jest.fn((option: WechatMiniprogram.Qy.CheckSessionOption) =>
-      option.success?.(ok),
-    ),
-    getContext: jest.fn((option: WechatMiniprogram.Qy.GetContextOption) =>
-      option.success?.({ ...ok, entry: context.entry }),
-    ),
-    selectExternalContact: jest.fn((option: WechatMiniprogram.Qy.SelectExternalContactOption) =>
-      option.success?.({ ...ok, userIds: context.picked }),
-    ),
-    getCurExternalContact: jest.fn((option: WechatMiniprogram.Qy.GetCurExternalContactOption) =>
-      option.success?.({ ...ok, userId: context.contactId }),
-    ),
-    getCurExternalChat: jest.fn((option: WechatMiniprogram.Qy.GetCurExternalChatOption) =>
-      option.success?.({ ...ok, chatId: context.chatId }),
-    ),
-  };
-  const wx = {
-    request(option) {
-      const isBody = option.method !== 'GET' && option.data !== undefined;
-      fetch(option.url, {
-        method: option.method,
-        headers: option.header,
-        body: isBody ? JSON.stringify(option.data) : undefined,
-        signal: AbortSignal.timeout(option.timeout),
-      })
-        .then(async (response) => {
-          const text = await response.text();
-          option.success({ statusCode: response.status, data: text ? JSON.parse(text) : '' });
-        })
-        .catch((error: Error) => option.fail({ errMsg: `request:fail ${error.message}` }));
-    },
-    getSystemInfoSync: () => ({ environment: 'wxwork' }),
-    // A release build: the login is wx.qy.login's, never the demo login.
-    getAccountInfoSync: () => ({ miniProgram: { appId: 'wx-e2e', envVersion: 'release' } }),
-    getStorageSync: (key) => storage.get(key) ?? '',
-    setStorageSync: (key, value) => void storage.set(key, value),
-    removeStorageSync: (key) => void storage.delete(key),
-    navigateTo: () => undefined,
-    redirectTo: () => undefined,
-    reLaunch: () => undefined,
-    stopPullDownRefresh: () => undefined,
-    qy: qy as unknown as WechatMiniprogram.Qy.Qy,
-  } satisfies Platform;
-  return { wx, qy, storage };
-}
-
 beforeAll(async () => {
   server = await startSandboxServer();
   baseUrl = server.url;
@@ -83,9 +17,9 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 describe('mini-program services against the running server', () => {
-  const context = {
+  const context: NodeWxContext = {
     userid: 'zhangsan',
-    entry: 'normal' as WechatMiniprogram.Qy.Entry,
+    entry: 'normal',
     // one of zhangsan's customers, one of lisi's, and an id WeCom does not know
     picked: ['wmYsDemoCust01', 'wmYsDemoCust29', 'wmYsDemoCustUnknown'],
     chatId: 'wrYsDemoGroup01',
@@ -95,14 +29,14 @@ describe('mini-program services against the running server', () => {
   let fake: ReturnType<typeof nodeWx>;
 
   beforeAll(() => {
-    fake = nodeWx(context);
+    fake = nodeWx(baseUrl, context);
     services = createServices({ wx: fake.wx, baseUrl });
   });
 
   it('should log in with a sandbox code and know who is logged in', async () => {
     const me = await services.api.me();
     expect(me.user).toMatchObject({ userid: 'zhangsan', name: '张三' });
-    expect(fake.qy.login).toHaveBeenCalledTimes(1);
+    expect(fake.logins()).toBe(1);
   });
 
   it('should pick customers and sort them into mine, not mine and unknown', async () => {
@@ -148,10 +82,70 @@ describe('mini-program services against the running server', () => {
       headers: { authorization: `Bearer ${before}` },
     });
     expect(logout.status).toBe(204);
-    const logins = fake.qy.login.mock.calls.length;
+    const logins = fake.logins();
     const me = await services.api.me();
     expect(me.user.userid).toBe('zhangsan');
-    expect(fake.qy.login.mock.calls.length).toBe(logins + 1);
+    expect(fake.logins()).toBe(logins + 1);
     expect(fake.storage.get('wecom-gate.token')).not.toBe(before);
+  });
+});
+
+describe('sidebar opens against the running server: one request each', () => {
+  const open = (context: Partial<NodeWxContext>) => {
+    const fake = nodeWx(baseUrl, {
+      userid: 'zhangsan',
+      entry: 'single_chat_tools',
+      picked: [],
+      chatId: 'wrYsDemoGroup01',
+      contactId: 'wmYsDemoCust02',
+      ...context,
+    });
+    return { fake, services: createServices({ wx: fake.wx, baseUrl }) };
+  };
+  /** What the pages do: the entry (home), then the current customer and its detail. */
+  const openContact = async ({ gate, api }: Services) => {
+    await gate.entry();
+    return api.getContact(await gate.getCurExternalContact());
+  };
+
+  it.each(['single_chat_tools', 'contact_profile'] as const)(
+    'should open the customer from %s in one request, cold and warm',
+    async (entry) => {
+      const { fake, services } = open({ entry });
+      const cold = await openContact(services);
+      expect(cold.externalContact.externalUserId).toBe('wmYsDemoCust02');
+      expect(fake.requests).toEqual(['POST /api/sessions']);
+      // The mini-program opened again, the session live.
+      const warm = await openContact(createServices({ wx: fake.wx, baseUrl }));
+      expect(warm).toEqual(cold);
+      expect(fake.requests).toEqual([
+        'POST /api/sessions',
+        'GET /api/external-contacts/wmYsDemoCust02',
+      ]);
+    },
+  );
+
+  it('should open the group from group_chat_tools in one request', async () => {
+    const { fake, services } = open({ entry: 'group_chat_tools' });
+    await services.gate.entry();
+    const { groupChat } = await services.api.getGroupChat(await services.gate.getCurExternalChat());
+    expect(groupChat.name).toBe('华东客户交流群');
+    expect(fake.requests).toEqual(['POST /api/sessions']);
+  });
+
+  it('should never bring a customer the employee does not follow', async () => {
+    const { fake, services } = open({ contactId: 'wmYsDemoCust29' });
+    await expect(openContact(services)).rejects.toMatchObject({ code: 'contact.not_followed' });
+    expect(fake.requests).toEqual(['POST /api/sessions']);
+  });
+
+  it('should log in, then read, when the client refuses the context', async () => {
+    const { fake, services } = open({ refuseCurrent: 1 });
+    const detail = await openContact(services);
+    expect(detail.followUser.userid).toBe('zhangsan');
+    expect(fake.requests).toEqual([
+      'POST /api/sessions',
+      'GET /api/external-contacts/wmYsDemoCust02',
+    ]);
   });
 });
