@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,26 +11,33 @@ import { customerId, groupChatId, type Simulator, startSimulator } from '../serv
 import { createRedisStore } from '../server/src/stores/redis-store';
 import { type NodeWxContext, nodeWx } from '../test/helpers/node-wx';
 import { startRedisProcess } from '../test/helpers/redis-process';
+import { benchCli, finishBench } from './cli';
 import { setting } from './settings';
+import { sidebarTargets } from './targets';
 
-const HELP = `npm run bench:sidebar [-- --write] [-- --help]
-
+/**
+ * `npm run bench:sidebar`: what an employee waits for when opening the mini-program from a chat's
+ * sidebar, through the mini-program's own services with an injected client round trip, against the
+ * server (in this process, a Redis of its own) and the simulator with a latency on every call.
+ */
+const USAGE = `Usage: npm run bench:sidebar [-- --write]
 What an employee waits for when opening the mini-program from a chat's sidebar: the time from
-opening to the customer (or group) on screen, for cold opens (no session; tokens warm) and warm
+opening to the customer (or group) on screen, for cold opens (no session, tokens warm) and warm
 opens (live session, detail cached), from the single-chat, group-chat and contact-profile entries,
 beside the two-request flow (log in, then read) in the same run. The client is the mini-program's
-own services with an injected round trip to the server; the server runs with a real Redis
-(started on a free port) against the WeCom simulator with a latency on every call.
-
-Targets: cold open <= 1 client RTT + 1 WeCom latency + 30 ms; warm open <= 1 client RTT + 10 ms
-(medians); a cold open right after the tokens' lifetime ends does not wait for gettoken and meets the
-cold target. Exit code 1 when a target is missed.
-
-  --write   also write bench/results-sidebar.md (otherwise results go to stdout only)
+own services with an injected round trip to the server; the server runs with a Redis of its own
+(needs redis-server; takes a minute or more) against the WeCom simulator with a latency on every
+call. Targets: every open is one request; cold median <= 1 RTT + 1 WeCom latency + 30 ms; warm
+median <= 1 RTT + 10 ms; a cold open right after the tokens' lifetime meets the cold target without
+waiting for gettoken.
+  --write   record the report in bench/results-sidebar.md (a tracked file); without it nothing
+            is written
   --help    this text
-
-Env: BENCH_CLIENT_RTT_MS (100), BENCH_WECOM_LATENCY_MS (50), BENCH_SIDEBAR_OPENS (20 per case).
+Settings (environment, then .env): BENCH_CLIENT_RTT_MS (100), BENCH_WECOM_LATENCY_MS (50),
+BENCH_SIDEBAR_OPENS (20 per case).
+Exit code: 0 every target met, 1 a target missed or the bench failed, 2 bad arguments or settings.
 `;
+const { write } = benchCli('bench:sidebar', USAGE);
 
 const RTT_MS = setting('BENCH_CLIENT_RTT_MS', 100, 10_000);
 const WECOM_MS = setting('BENCH_WECOM_LATENCY_MS', 50, 10_000);
@@ -41,7 +47,6 @@ const SHORT_LIFETIME_S = 6;
 const EXPIRY_OPENS = 3;
 /** gettoken is this much slower in the expiry case: an open that waited for it would show it. */
 const SLOW_GETTOKEN_MS = 500;
-const TARGETS = { coldSlackMs: 30, warmSlackMs: 10 };
 
 type Entry = 'single_chat_tools' | 'group_chat_tools' | 'contact_profile';
 /** The customer or group each entry opens (followed or owned by zhangsan). */
@@ -216,111 +221,84 @@ async function measureAfterExpiry(redisUrl: string) {
   }
 }
 
-async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  const unknown = args.filter((arg) => arg !== '--write');
-  if (unknown.length > 0) {
-    process.stderr.write(`unknown option ${unknown[0]}; see --help\n`);
-    return 2;
-  }
+async function main(): Promise<void> {
   const redis = await startRedisProcess();
   try {
     const simulator = await startSimulator({ latencyMs: WECOM_MS });
     const gateway = await startGateway(redis.url, simulator);
     const entries: Entry[] = ['single_chat_tools', 'group_chat_tools', 'contact_profile'];
-    const results: Record<string, Awaited<ReturnType<typeof measureEntry>>> = {};
-    let calls = 0;
-    let connections = 0;
+    const results: Partial<Record<Entry, Awaited<ReturnType<typeof measureEntry>>>> = {};
+    const pool = { calls: 0, connections: 0 };
     try {
       // Tokens warm: the first open fetches them.
       await timedOpen(gateway, 'single_chat_tools', false);
       const start = { ...gateway.counts };
       for (const entry of entries) results[entry] = await measureEntry(gateway, entry);
-      calls = gateway.counts.wecomCalls - start.wecomCalls;
-      connections = gateway.counts.connections - start.connections;
+      pool.calls = gateway.counts.wecomCalls - start.wecomCalls;
+      pool.connections = gateway.counts.connections - start.connections;
     } finally {
       await gateway.close();
       await simulator.close();
     }
     const expiry = await measureAfterExpiry(redis.url);
-    return report(results, expiry, { calls, connections }, args.includes('--write'));
+    const fmt = (ms: number) => `${Math.round(ms)}`;
+    const cell = (s: Stats) => `${fmt(s.median)} / ${fmt(s.p95)} (${s.requests})`;
+    const rows = entries.map((entry) => {
+      const r = results[entry]!;
+      return `| ${entry} | ${cell(r.cold)} | ${cell(r.coldTwo)} | ${cell(r.warm)} |`;
+    });
+    const report = [
+      '# Sidebar benchmark (`npm run bench:sidebar`)',
+      '',
+      `- CPU: ${os.cpus()[0]?.model ?? 'unknown'} × ${os.availableParallelism()}; node ${process.version}; ${new Date().toISOString()}; load average ${os.loadavg()[0]!.toFixed(1)}`,
+      `- client round trip ${RTT_MS} ms (in the mini-program's wx.request, half each way), WeCom latency ${WECOM_MS} ms (the simulator's, every call), ${OPENS} opens per case`,
+      '',
+      'Time to data, ms, median / p95 (requests to the server per open):',
+      '',
+      '| entry | cold, login with context | cold, log in then read | warm (session live, detail cached) |',
+      '|---|---:|---:|---:|',
+      ...rows,
+      '',
+      `Cold opens right after the tokens' lifetime ended (tokens live ${SHORT_LIFETIME_S} s; gettoken ${SLOW_GETTOKEN_MS} ms slower, so an open that waited for it would show): median ${fmt(expiry.median)} ms, slowest ${fmt(expiry.max)} ms over ${EXPIRY_OPENS} opens.`,
+      '',
+      `Connections to WeCom: ${pool.connections} opened for ${pool.calls} calls (kept alive).`,
+      '',
+    ];
+    finishBench({
+      command: 'bench:sidebar',
+      write,
+      file: path.join(__dirname, 'results-sidebar.md'),
+      report: report.join('\n'),
+      targets: sidebarTargets({
+        rttMs: RTT_MS,
+        wecomMs: WECOM_MS,
+        entries: Object.fromEntries(
+          entries.map((entry) => {
+            const r = results[entry]!;
+            return [
+              entry,
+              {
+                coldMs: r.cold.median,
+                coldRequests: r.cold.requests,
+                warmMs: r.warm.median,
+                warmRequests: r.warm.requests,
+              },
+            ];
+          }),
+        ),
+        afterExpiry: {
+          medianMs: expiry.median,
+          maxMs: expiry.max,
+          slowGettokenMs: SLOW_GETTOKEN_MS,
+        },
+      }),
+    });
   } finally {
     await redis.stop();
   }
 }
 
-const fmt = (ms: number) => `${Math.round(ms)}`;
-
-function report(
-  results: Record<string, Awaited<ReturnType<typeof measureEntry>>>,
-  expiry: Awaited<ReturnType<typeof measureAfterExpiry>>,
-  pool: { calls: number; connections: number },
-  write: boolean,
-): number {
-  const coldTarget = RTT_MS + WECOM_MS + TARGETS.coldSlackMs;
-  const warmTarget = RTT_MS + TARGETS.warmSlackMs;
-  const verdicts: string[] = [];
-  const check = (name: string, ok: boolean, detail: string) => {
-    verdicts.push(`- ${ok ? 'met' : '**MISSED**'}: ${name} (${detail})`);
-    return ok;
-  };
-  let met = true;
-  const rows = Object.entries(results).map(([entry, r]) => {
-    met =
-      check(
-        `${entry} cold open`,
-        r.cold.median <= coldTarget && r.cold.requests === 1,
-        `median ${fmt(r.cold.median)} ms ≤ ${coldTarget} ms, ${r.cold.requests} request`,
-      ) && met;
-    met =
-      check(
-        `${entry} warm open`,
-        r.warm.median <= warmTarget && r.warm.requests === 1,
-        `median ${fmt(r.warm.median)} ms ≤ ${warmTarget} ms, ${r.warm.requests} request`,
-      ) && met;
-    return `| ${entry} | ${fmt(r.cold.median)} / ${fmt(r.cold.p95)} (${r.cold.requests}) | ${fmt(r.coldTwo.median)} / ${fmt(r.coldTwo.p95)} (${r.coldTwo.requests}) | ${fmt(r.warm.median)} / ${fmt(r.warm.p95)} (${r.warm.requests}) |`;
-  });
-  met =
-    check(
-      "cold open right after the tokens' lifetime, without waiting for gettoken",
-      expiry.median <= coldTarget && expiry.max < coldTarget + SLOW_GETTOKEN_MS,
-      `median ${fmt(expiry.median)} ms ≤ ${coldTarget} ms, slowest ${fmt(expiry.max)} ms < ${coldTarget + SLOW_GETTOKEN_MS} ms`,
-    ) && met;
-  const text = `# bench:sidebar results
-
-${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · node ${process.version}
-Client round trip ${RTT_MS} ms (injected in the mini-program's wx.request), WeCom latency ${WECOM_MS} ms
-(the simulator's, on every call), ${OPENS} opens per case. Time to data in ms, median / p95 (requests
-to the server per open).
-
-| entry | cold, login with context | cold, log in then read | warm (session live, detail cached) |
-| --- | --- | --- | --- |
-${rows.join('\n')}
-
-Cold opens right after the tokens' lifetime ended (the simulator's tokens live ${SHORT_LIFETIME_S} s, and gettoken
-takes ${SLOW_GETTOKEN_MS} ms more, so an open that waited for it would show it): median ${fmt(expiry.median)} ms,
-slowest ${fmt(expiry.max)} ms over ${EXPIRY_OPENS} opens.
-
-Connections to WeCom: ${pool.connections} opened for ${pool.calls} calls (kept alive).
-
-Targets (cold ≤ RTT + WeCom latency + ${TARGETS.coldSlackMs} ms = ${coldTarget} ms; warm ≤ RTT + ${TARGETS.warmSlackMs} ms = ${warmTarget} ms):
-${verdicts.join('\n')}
-`;
-  process.stdout.write(text);
-  if (write) writeFileSync(path.join(__dirname, 'results-sidebar.md'), text);
-  return met ? 0 : 1;
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(
-      `bench:sidebar failed: ${error instanceof Error ? error.stack : String(error)}\n`,
-    );
-    process.exit(2);
-  },
-);
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});

@@ -8,6 +8,7 @@ import {
   formatTargets,
   missedTargets,
   orgTargets,
+  sidebarTargets,
 } from '../../../../bench/targets';
 
 /** What the benches count as a missed target, and what they print and record. */
@@ -167,5 +168,33 @@ describe('finishBench', () => {
     });
     expect(process.exitCode).toBe(1);
     expect(err).toBe('bench:org: 1 target(s) missed: the target\n');
+  });
+});
+
+describe('npm run bench:sidebar: the targets', () => {
+  const run = (over: { coldMs?: number; coldRequests?: number; warmMs?: number; maxMs?: number }) =>
+    sidebarTargets({
+      rttMs: 100,
+      wecomMs: 50,
+      entries: {
+        single_chat_tools: {
+          coldMs: over.coldMs ?? 170,
+          coldRequests: over.coldRequests ?? 1,
+          warmMs: over.warmMs ?? 105,
+          warmRequests: 1,
+        },
+      },
+      afterExpiry: { medianMs: 170, maxMs: over.maxMs ?? 200, slowGettokenMs: 500 },
+    });
+
+  it('should hold cold opens to 1 RTT + 1 WeCom latency + 30 ms in one request, warm ones to 1 RTT + 10 ms', () => {
+    expect(missedTargets(run({}))).toEqual([]);
+    expect(missedTargets(run({ coldMs: 181 }))).toHaveLength(1);
+    expect(missedTargets(run({ coldRequests: 2 }))).toHaveLength(1);
+    expect(missedTargets(run({ warmMs: 111 }))).toHaveLength(1);
+  });
+
+  it('should count an open after the lifetime that waited for gettoken as missed', () => {
+    expect(missedTargets(run({ maxMs: 700 }))).toHaveLength(1);
   });
 });
