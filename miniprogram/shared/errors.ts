@@ -242,6 +242,26 @@ const rows = {
       adminConsole: CONSOLE_GENERIC,
     },
   },
+  'webhook.not_found': {
+    status: 404,
+    message: 'No such webhook endpoint (or no such delivery of it).',
+    zh: {
+      miniProgram: RETRY_LATER,
+      page: PAGE_GENERIC,
+      adminConsole: '没有这个 Webhook 端点（或该端点没有这次投递）。',
+    },
+  },
+  'webhook.url_not_allowed': {
+    status: 400,
+    message:
+      'A webhook URL must be https and must not reach a loopback, private, link-local, CGNAT, multicast or cloud metadata address (WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows private networks).',
+    zh: {
+      miniProgram: RETRY_LATER,
+      page: PAGE_GENERIC,
+      adminConsole:
+        'Webhook 地址必须是 https，且不能指向本机、内网、链路本地、运营商级 NAT、组播或云服务器元数据地址（如确需推送到内网，设置 WEBHOOK_ALLOW_PRIVATE_NETWORKS=true）。',
+    },
+  },
   'internal.unknown': {
     status: 500,
     message: 'Something went wrong on our side.',

@@ -24,6 +24,7 @@ import { type SandboxLoginCodes, sandboxRoutes } from './routes/sandbox';
 import { loginRoutes, logoutRoutes } from './routes/sessions';
 import { verifyFileRoutes } from './routes/verify-files';
 import { webLoginRoutes, webLogoutRoutes } from './routes/web-login';
+import { webhookRoutes } from './routes/webhooks';
 
 /**
  * Builds the Koa application. Never listens: `server/src/index.ts` does. Routes are mounted on
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<
   adminRoutes(admins, admin);
   eventRoutes(admins, { eventsLog: callbacks.eventsLog });
   orgRoutes(admins, { directory: deps.directory });
+  webhookRoutes(admins, { webhooks: deps.webhooks });
 
   app.use(
     requestContext({

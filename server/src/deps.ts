@@ -52,6 +52,14 @@ import { createSessionStore, type SessionStore } from './stores/session-store';
 import type { Store } from './stores/store';
 import { type ConsoleAssets, loadConsoleAssets } from './web/assets';
 import { type ConsolePages, createConsolePages } from './web/console';
+import {
+  createWebhooks,
+  eventsSource,
+  orgSource,
+  type Webhooks,
+  type WebhookTuning,
+} from './webhooks';
+import { withWebhooksCheck } from './webhooks/doctor-check';
 import { createAccessTokenProvider } from './wecom/access-token-provider';
 import { createWecomApi, type WecomApi } from './wecom/api';
 import { createWecomClient, type WecomClient } from './wecom/client';
@@ -525,20 +533,22 @@ export function createAdmin(
   config: Config,
   wecomConfig: WecomConfig,
   directory?: Pick<Directory, 'memberNames' | 'syncStatus'>,
+  webhooks?: Pick<Webhooks, 'list'>,
 ): AdminDeps {
+  const doctor = createConfiguredDoctor(wecom.http, config, wecomConfig, {
+    reuseMs: DIAGNOSTICS_REUSE_MS,
+    now: infra.now,
+    orgSize:
+      directory &&
+      (async () => {
+        const { last } = await directory.syncStatus();
+        return last?.ok ? { ...last, at: last.finishedAt } : null;
+      }),
+    outsideVisibleRange: createOutsideVisibleRange({ store: infra.store, logger: infra.logger }),
+  });
   return {
     // The doctor probes WeCom itself (no token cache); the mapper shares the name cache.
-    doctor: createConfiguredDoctor(wecom.http, config, wecomConfig, {
-      reuseMs: DIAGNOSTICS_REUSE_MS,
-      now: infra.now,
-      orgSize:
-        directory &&
-        (async () => {
-          const { last } = await directory.syncStatus();
-          return last?.ok ? { ...last, at: last.finishedAt } : null;
-        }),
-      outsideVisibleRange: createOutsideVisibleRange({ store: infra.store, logger: infra.logger }),
-    }),
+    doctor: webhooks ? withWebhooksCheck(doctor, webhooks) : doctor,
     nameMapper: createNameMapper({
       lookups: createNameLookups({ client: wecom.client }),
       names: wecom.names,
@@ -547,6 +557,34 @@ export function createAdmin(
       deadlineMs: wecomConfig.timeoutMs,
     }),
   };
+}
+
+/**
+ * Webhooks on the org change feed and the callback events log: lanes pumped on the job engine
+ * (BullMQ) when Redis is configured, else in this process. http URLs are allowed in sandbox mode.
+ */
+export function createWebhooksDeps(
+  infra: Infra,
+  config: Config,
+  feeds: { directory: Pick<Directory, 'feed'>; callbacks: Pick<CallbacksDeps, 'eventsLog'> },
+  tuning: WebhookTuning = {},
+): Webhooks {
+  return createWebhooks({
+    store: infra.store,
+    sources: [orgSource(feeds.directory.feed), eventsSource(feeds.callbacks.eventsLog)],
+    logger: infra.logger.child({ component: 'webhooks' }),
+    allowPrivateNetworks: config.webhookAllowPrivateNetworks,
+    retentionDays: config.orgFeedRetentionDays,
+    engine: usesRedis(config.redis)
+      ? {
+          kind: 'queue',
+          connect: () => createJobConnection(config.redis),
+          prefix: jobKeyPrefix(config.redis),
+        }
+      : { kind: 'in-process' },
+    now: infra.now,
+    tuning: { allowHttp: config.sandbox, ...tuning },
+  });
 }
 
 /** Everything `createApp` needs. */
@@ -559,6 +597,7 @@ export interface AppDeps {
   /** Absent without PUBLIC_BASE_URL: no web login, no JS-SDK signatures, no console. */
   web?: WebDeps;
   callbacks: CallbacksDeps;
+  webhooks: Webhooks;
   /** Domain-ownership files served at the root (config `VERIFY_FILES`). */
   verifyFiles: Readonly<Record<string, string>>;
   /** PUBLIC_BASE_URL's path prefix ('' without one): where every route but the root ones is. */
@@ -580,6 +619,8 @@ export function createDeps(options: {
   orgSync?: DirectoryDeps['tuning'];
   /** The handler of directory changes (default: the org store re-reads what each names). */
   onDirectoryChange?: DirectoryChangeHandler;
+  /** Webhook tuning (tests shorten back-offs and allow http receivers). */
+  webhooks?: WebhookTuning;
 }): AppDeps & { wecom: WecomDeps; close(): Promise<void> } {
   const { config, wecomConfig } = options;
   const infra: Infra = {
@@ -597,19 +638,22 @@ export function createDeps(options: {
     contacts,
     onDirectoryChange: options.onDirectoryChange ?? directoryChangeHandler(directory),
   });
+  const webhooks = createWebhooksDeps(infra, config, { directory, callbacks }, options.webhooks);
   return {
     infra,
     wecom,
     auth,
     web: createWeb(infra, wecom, auth, config, wecomConfig),
     contacts,
-    admin: createAdmin(infra, wecom, config, wecomConfig, directory),
+    admin: createAdmin(infra, wecom, config, wecomConfig, directory, webhooks),
     directory,
     callbacks,
+    webhooks,
     verifyFiles: config.verifyFiles,
     basePath: config.basePath,
     trustedProxyHops: config.trustedProxyHops,
     async close() {
+      await webhooks.close();
       await callbacks.close();
       await directory.close();
       await wecom.close();

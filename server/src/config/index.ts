@@ -101,6 +101,11 @@ export interface Config {
   basePath: string;
   /** Lifetime of a web session (the admin console, H5 pages). */
   webSessionTtlSeconds: number;
+  /**
+   * Webhook URLs may reach loopback, private, link-local, CGNAT and multicast addresses
+   * (`WEBHOOK_ALLOW_PRIVATE_NETWORKS=true`); off by default (server-side request forgery).
+   */
+  webhookAllowPrivateNetworks: boolean;
 }
 
 export interface RedisConfig {
@@ -289,6 +294,7 @@ const environmentSchema = z.object({
   CACHE_TTL_SECONDS: integer(0, 24 * 3600, 60),
   ORG_SYNC_INTERVAL_SECONDS: integer(0, 30 * 24 * 3600, 0),
   ORG_FEED_RETENTION_DAYS: integer(1, 3650, 30),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false']).optional().default('false'),
   ADMIN_USERIDS: optionalString,
   ADMIN_TOKEN: optionalString.refine((v) => v === undefined || Buffer.byteLength(v) >= 16, {
     message: 'must be at least 16 bytes',
@@ -432,6 +438,7 @@ export function loadConfig(
     cacheTtlSeconds: env.CACHE_TTL_SECONDS,
     orgSyncIntervalSeconds: env.ORG_SYNC_INTERVAL_SECONDS,
     orgFeedRetentionDays: env.ORG_FEED_RETENTION_DAYS,
+    webhookAllowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
     adminUserIds: Object.freeze(
       (env.ADMIN_USERIDS ?? '')
         .split(',')

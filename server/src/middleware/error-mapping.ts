@@ -8,6 +8,7 @@ import { JssdkError, type JssdkFailure } from '../jssdk/errors';
 import { FeedExpiredError } from '../stores/feed';
 import { StoreUnavailableError } from '../stores/store';
 import { RATE_LIMITED, shortFix, TRANSIENT } from '../wecom/errcodes';
+import { WebhookError, type WebhookFailure } from '../webhooks/errors';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
 
 /**
@@ -75,6 +76,11 @@ const CONTACTS: Readonly<Record<ContactsFailure, { code: ErrorCode; message?: st
 
 const JSSDK: Readonly<Record<JssdkFailure, { code: ErrorCode; message?: string }>> = {
   url_not_allowed: { code: 'jssdk.url_not_allowed' },
+};
+
+const WEBHOOK: Readonly<Record<WebhookFailure, { code: ErrorCode }>> = {
+  not_found: { code: 'webhook.not_found' },
+  url_not_allowed: { code: 'webhook.url_not_allowed' },
 };
 
 /**
@@ -190,6 +196,8 @@ export function toRequestError(error: unknown, caller: Caller): RequestError {
     const { code, message } = JSSDK[error.reason];
     return new RequestError(code, { cause: error, message });
   }
+  if (error instanceof WebhookError)
+    return new RequestError(WEBHOOK[error.reason].code, { cause: error, message: error.detail });
   if (error instanceof CallbackError) {
     const { code, message, headers } = CALLBACK[error.reason];
     return new RequestError(code, { cause: error, message, headers });

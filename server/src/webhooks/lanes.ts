@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../logger';
+import { FeedExpiredError } from '../stores/feed';
+import { compareStreamIds, type Store } from '../stores/store';
+import { type Message, messageBody, type Outcome } from './delivery';
+import type { EndpointStore } from './endpoints';
+import type { Attempt, LaneState, StoredEndpoint } from './model';
+
+/** What an attempt record says besides the outcome. */
+export type AttemptContext = Pick<Attempt, 'feedSeq' | 'attempt' | 'trigger'>;
+
+import type { WebhookSource } from './sources';
+
+/**
+ * An endpoint's lane: its messages in feed order, one at a time, by one instance at a time. A
+ * pump takes the lane's claim (a store key with an owner and a lifetime, renewed while it
+ * delivers), reads the feeds after the lane's positions, merges them in `seq` order and delivers
+ * each record the endpoint subscribes to, moving the position on after each 2xx (at least once:
+ * a pump that dies before moving on is followed by one that sends that record again, with the same
+ * `webhook-id`). A failed attempt stops the lane until the retry is due (the back-off grows with
+ * each failure of the same record); when the retries run out the endpoint is disabled. Another
+ * pump that finds the claim taken does nothing: after releasing it, the holder looks once more for
+ * records that arrived meanwhile.
+ */
+
+export interface LaneDeps {
+  store: Store;
+  endpoints: EndpointStore;
+  sources: readonly WebhookSource[];
+  /** Sends one message to an endpoint and keeps the attempt. */
+  deliver(endpoint: StoredEndpoint, message: Message, context: AttemptContext): Promise<Outcome>;
+  /** Asks for a pump of this lane at `atMs` (the retry). */
+  retryAt(id: string, atMs: number): void;
+  /** Delay before each retry of one record; when they run out the endpoint is disabled. */
+  backoffMs: readonly number[];
+  logger: Logger;
+  now: () => number;
+}
+
+/** Records read per feed per step. */
+const BATCH = 100;
+/** The claim's lifetime: longer than one delivery's deadline; renewed every third of it. */
+const CLAIM_TTL_MS = 30_000;
+
+const claimKey = (id: string) => `webhooks:lane:{${id}}`;
+
+export const messageId = (source: string, seq: string) => `msg_${source}_${seq}`;
+
+interface Item {
+  source: WebhookSource;
+  record: object & { seq: string; at?: unknown };
+}
+
+export interface Lanes {
+  /** Delivers what is due to this endpoint, unless another pump holds its lane. */
+  pump(id: string): Promise<void>;
+  /** The message of a feed record, as its lane sends it. */
+  messageOf(item: Item, type: string): Message;
+  /** Where new lanes start: the newest `seq` of each feed (or `from` for all). */
+  startPositions(from?: string): Promise<Record<string, string>>;
+}
+
+export function createLanes(deps: LaneDeps): Lanes {
+  const { store, endpoints, sources, logger, now } = deps;
+
+  const messageOf = (item: Item, type: string): Message => {
+    const at = typeof item.record.at === 'string' ? item.record.at : new Date(now()).toISOString();
+    return {
+      id: messageId(item.source.name, item.record.seq),
+      type,
+      body: messageBody(type, at, item.record),
+    };
+  };
+
+  /** The next records of every feed after the lane's positions, merged in `seq` order. */
+  async function nextItems(state: LaneState): Promise<Item[]> {
+    const pages = await Promise.all(
+      sources.map(async (source) => {
+        const after = state.positions[source.name] ?? '0';
+        try {
+          return { source, ...(await source.feed.read({ range: { after }, limit: BATCH })) };
+        } catch (error) {
+          if (!(error instanceof FeedExpiredError)) throw error;
+          logger.warn(
+            { feed: source.name, after, next: error.next },
+            'webhook lane fell behind the feed retention: records were skipped',
+          );
+          state.positions[source.name] = error.next;
+          return { source, entries: [], next: null };
+        }
+      }),
+    );
+    // A feed with more to read bounds what can be merged now: nothing of another feed past it.
+    let cutoff: string | undefined;
+    for (const page of pages) {
+      const last = page.entries.at(-1)?.seq;
+      if (page.next !== null && last && (!cutoff || compareStreamIds(last, cutoff) < 0))
+        cutoff = last;
+    }
+    return pages
+      .flatMap((page) => page.entries.map((record) => ({ source: page.source, record })))
+      .filter((item) => !cutoff || compareStreamIds(item.record.seq, cutoff) <= 0)
+      .sort((a, b) => compareStreamIds(a.record.seq, b.record.seq));
+  }
+
+  async function fail(endpoint: StoredEndpoint, state: LaneState, outcome: Outcome) {
+    const failures = state.failures + 1;
+    const lastError = outcome.error ?? `HTTP ${outcome.status}`;
+    const delay = deps.backoffMs[failures - 1];
+    if (delay === undefined) {
+      logger.warn(
+        { endpoint: endpoint.id, failures, lastError },
+        'webhook endpoint disabled: its retries ran out',
+      );
+      await endpoints.putLane(endpoint.id, { ...state, failures, retryAt: undefined, lastError });
+      const current = await endpoints.get(endpoint.id);
+      if (current)
+        await endpoints.put({
+          ...current,
+          enabled: false,
+          disabled: { reason: 'failing', at: new Date(now()).toISOString() },
+        });
+      return;
+    }
+    const retryAt = now() + delay;
+    await endpoints.putLane(endpoint.id, { ...state, failures, retryAt, lastError });
+    deps.retryAt(endpoint.id, retryAt);
+  }
+
+  /** Delivers until the lane is empty ('idle') or must wait ('stopped'). */
+  async function drain(id: string, owner: string): Promise<'idle' | 'stopped'> {
+    let renewedAt = now();
+    for (;;) {
+      const endpoint = await endpoints.get(id);
+      if (!endpoint?.enabled) return 'stopped';
+      const state = await endpoints.lane(id);
+      if (state.retryAt !== undefined && state.retryAt > now()) {
+        deps.retryAt(id, state.retryAt);
+        return 'stopped';
+      }
+      const items = await nextItems(state);
+      if (items.length === 0) {
+        await endpoints.putLane(id, state);
+        return 'idle';
+      }
+      for (const item of items) {
+        const type = item.source.typeOf(item.record);
+        if (type && endpoint.events.includes(type)) {
+          const outcome = await deps.deliver(endpoint, messageOf(item, type), {
+            feedSeq: item.record.seq,
+            attempt: state.failures + 1,
+            trigger: 'feed',
+          });
+          if (!outcome.ok) return fail(endpoint, state, outcome).then(() => 'stopped' as const);
+          state.failures = 0;
+          state.retryAt = undefined;
+          state.lastError = undefined;
+          state.positions[item.source.name] = item.record.seq;
+          await endpoints.putLane(id, state);
+        } else state.positions[item.source.name] = item.record.seq;
+        if (now() - renewedAt > CLAIM_TTL_MS / 3) {
+          if (!(await store.extendIfEquals(claimKey(id), owner, CLAIM_TTL_MS))) return 'stopped';
+          renewedAt = now();
+        }
+      }
+      await endpoints.putLane(id, state);
+    }
+  }
+
+  /** After releasing the claim: has a record arrived since the lane last looked? */
+  async function hasNew(id: string): Promise<boolean> {
+    const endpoint = await endpoints.get(id);
+    if (!endpoint?.enabled) return false;
+    const state = await endpoints.lane(id);
+    if (state.retryAt !== undefined) return false;
+    const pages = await Promise.all(
+      sources.map((source) =>
+        source.feed
+          .read({ range: { after: state.positions[source.name] ?? '0' }, limit: 1 })
+          .catch(() => ({ entries: [1] })),
+      ),
+    );
+    return pages.some((page) => page.entries.length > 0);
+  }
+
+  return {
+    messageOf,
+    async pump(id) {
+      for (;;) {
+        const owner = randomUUID();
+        if (!(await store.setIfAbsent(claimKey(id), owner, CLAIM_TTL_MS))) return;
+        let result: 'idle' | 'stopped';
+        try {
+          result = await drain(id, owner);
+        } finally {
+          await store.deleteIfEquals(claimKey(id), owner);
+        }
+        if (result === 'stopped' || !(await hasNew(id))) return;
+      }
+    },
+    async startPositions(from) {
+      const positions: Record<string, string> = {};
+      for (const source of sources) {
+        positions[source.name] =
+          from ?? (await source.feed.read({ range: {}, limit: 1 })).entries[0]?.seq ?? '0';
+      }
+      return positions;
+    },
+  };
+}
