@@ -8,6 +8,7 @@ import { createHttpServer } from '../../server/src/http-server';
 import type { Logger } from '../../server/src/logger';
 import type { Simulator } from '../../server/src/sandbox';
 import type { Store } from '../../server/src/stores/store';
+import type { WebhookTuning } from '../../server/src/webhooks';
 import { recordResponse, registerSecret, registerSecretSource } from './leak-check';
 import { freePort } from './redis-process';
 import { createTestRedisStore, silentLogger, uniquePrefix } from './stores';
@@ -51,6 +52,8 @@ export interface TestGatewayOptions {
   now?: () => number;
   /** Org sync tuning (see test/helpers/org.ts). */
   orgSync?: DirectoryDeps['tuning'];
+  /** Webhook tuning (short back-offs, http receivers). */
+  webhooks?: WebhookTuning;
   /** Serve the sandbox routes as `npm start` does in sandbox mode (default true). */
   sandbox?: boolean;
   /**
@@ -99,6 +102,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     store,
     now: options.now,
     orgSync: options.orgSync,
+    webhooks: options.webhooks,
   });
   const app = createApp({
     ...deps,

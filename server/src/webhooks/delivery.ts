@@ -46,6 +46,8 @@ export async function sendMessage(options: {
   message: Message;
   timeoutMs: number;
   now: () => number;
+  /** Aborts the attempt (the server is shutting down). */
+  stop?: AbortSignal;
 }): Promise<Outcome> {
   const { agent, url, message, timeoutMs, now } = options;
   const sentAt = new Date(now());
@@ -54,7 +56,8 @@ export async function sendMessage(options: {
     .join(' ');
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  const signal = AbortSignal.timeout(timeoutMs);
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = options.stop ? AbortSignal.any([timeout, options.stop]) : timeout;
   try {
     const response = await request(url, {
       method: 'POST',
@@ -75,7 +78,7 @@ export async function sendMessage(options: {
     const ok = response.statusCode >= 200 && response.statusCode < 300;
     return { ok, durationMs: elapsed(), status: response.statusCode, excerpt };
   } catch (error) {
-    const reason = signal.aborted
+    const reason = timeout.aborted
       ? `no answer within ${timeoutMs} ms`
       : (error as Error).message || String(error);
     return { ok: false, durationMs: elapsed(), error: reason.slice(0, 300), excerpt: '' };

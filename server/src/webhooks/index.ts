@@ -108,6 +108,7 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
     connectTimeoutMs: timeoutMs,
     connections: 4,
   });
+  const stop = new AbortController();
   const attemptFeeds = new Map<string, Feed<Attempt>>();
   const attemptsOf = (id: string) => {
     let feed = attemptFeeds.get(id);
@@ -138,6 +139,7 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
       message,
       timeoutMs,
       now,
+      stop: stop.signal,
     });
     const [record] = await attemptsOf(endpoint.id).append([
       { deliveryId: message.id, type: message.type, at, ...context, ...outcome },
@@ -310,6 +312,7 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
     },
     async close() {
       clearInterval(watcher);
+      stop.abort();
       await engine.close();
       await agent.close();
     },
