@@ -12,7 +12,16 @@ const LAYERS = [
   layer('base', ['config', 'errors', 'logger']),
   layer('stores', ['stores']),
   layer('wecom', ['wecom']),
-  layer('domain', ['auth', 'contacts', 'directory', 'callbacks', 'admin', 'jssdk', 'metrics', 'webhooks']),
+  layer('domain', [
+    'auth',
+    'contacts',
+    'directory',
+    'callbacks',
+    'admin',
+    'jssdk',
+    'metrics',
+    'webhooks',
+  ]),
   layer('http', ['middleware', 'routes', 'web']),
 ];
 
@@ -44,7 +53,9 @@ module.exports = {
       name: 'no-http-in-domain',
       comment: 'domain modules know nothing of HTTP: no koa, no routes, no middleware',
       severity: 'error',
-      from: { path: '^server/src/(auth|contacts|directory|callbacks|admin|jssdk|stores|wecom|webhooks)/' },
+      from: {
+        path: '^server/src/(auth|contacts|directory|callbacks|admin|jssdk|stores|wecom|webhooks)/',
+      },
       to: { path: '^node_modules/(koa|@koa/)|^server/src/(routes|middleware)/' },
     },
     {

@@ -7,8 +7,8 @@ import { RequestError } from '../errors/request-error';
 import { JssdkError, type JssdkFailure } from '../jssdk/errors';
 import { FeedExpiredError } from '../stores/feed';
 import { StoreUnavailableError } from '../stores/store';
-import { RATE_LIMITED, shortFix, TRANSIENT } from '../wecom/errcodes';
 import { WebhookError, type WebhookFailure } from '../webhooks/errors';
+import { RATE_LIMITED, shortFix, TRANSIENT } from '../wecom/errcodes';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
 
 /**
