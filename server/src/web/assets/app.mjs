@@ -1,4 +1,4 @@
-// The admin console: a page per tab (#doctor, #names, #org, #events), each calling the same JSON
+// The admin console: a page per tab (#doctor, #names, #org, #events, #webhooks), each calling the same JSON
 // API as scripts with the web session cookie. Rendered with preact and htm (tagged templates the
 // browser runs as they are: no build step).
 import { html, render } from 'htm/preact';
@@ -8,12 +8,14 @@ import { DoctorPage } from './doctor.mjs';
 import { EventsPage } from './events.mjs';
 import { NamesPage } from './names.mjs';
 import { OrgPage } from './org.mjs';
+import { WebhooksPage } from './webhooks.mjs';
 
 const TABS = [
   { id: 'doctor', label: '诊断', Page: DoctorPage },
   { id: 'names', label: 'ID 转名称', Page: NamesPage },
   { id: 'org', label: '组织架构同步', Page: OrgPage },
   { id: 'events', label: '回调事件', Page: EventsPage },
+  { id: 'webhooks', label: 'Webhook', Page: WebhooksPage },
 ];
 
 const currentTab = () => TABS.find((tab) => `#${tab.id}` === location.hash) ?? TABS[0];
