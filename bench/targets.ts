@@ -202,3 +202,34 @@ export function sidebarTargets(run: {
     },
   ];
 }
+
+/** `npm run bench:webhooks`: callbacks are answered as fast with webhooks on; each record once. */
+export const WEBHOOK_TARGETS = { callbackP99Ms: 50 };
+
+export function webhookTargets(run: {
+  callbackP99WithMs: number;
+  /** Records each endpoint should get, and the endpoints' counts (once each, in feed order). */
+  expected: number;
+  delivered: readonly { unique: number; duplicates: number; inOrder: boolean }[];
+}): Target[] {
+  const once = run.delivered.every(
+    (d) => d.unique === run.expected && d.duplicates === 0 && d.inOrder,
+  );
+  return [
+    {
+      text: `callback answer p99 with webhooks on ≤ ${WEBHOOK_TARGETS.callbackP99Ms} ms`,
+      measured: `${run.callbackP99WithMs} ms`,
+      met: run.callbackP99WithMs <= WEBHOOK_TARGETS.callbackP99Ms,
+    },
+    {
+      text: 'every endpoint got every record once, in feed order',
+      measured: run.delivered
+        .map(
+          (d) =>
+            `${d.unique}/${run.expected}${d.duplicates ? ` +${d.duplicates} twice` : ''}${d.inOrder ? '' : ' out of order'}`,
+        )
+        .join(', '),
+      met: once,
+    },
+  ];
+}
