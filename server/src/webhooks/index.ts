@@ -168,35 +168,44 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
         })
       : createInProcessEngine(lanes.pump, logger);
 
-  // The watcher.
+  // The watcher: the endpoints are listed afresh every `sweepMs` (and at once after a change made
+  // here), so an instance without endpoints sends the store nothing in between.
   const pollMs = tuning.pollMs ?? 200;
   const sweepMs = tuning.sweepMs ?? 30_000;
-  let newest = '';
-  let sweptAt = now();
+  let heads = '';
+  let listedAt = Number.NEGATIVE_INFINITY;
+  let enabled: string[] = [];
   let ticking = false;
   const tick = async () => {
     if (ticking) return;
     ticking = true;
     try {
-      const enabled = (await endpoints.all()).filter((endpoint) => endpoint.enabled);
+      const sweep = now() - listedAt >= sweepMs;
+      if (sweep) {
+        listedAt = now();
+        enabled = (await endpoints.all()).filter((e) => e.enabled).map((e) => e.id);
+      }
       if (enabled.length === 0) return;
-      const heads = await Promise.all(
+      const newest = await Promise.all(
         sources.map(
           async (source) =>
             (await source.feed.read({ range: {}, limit: 1 })).entries[0]?.seq ?? '0',
         ),
       );
-      const seen = heads.join(' ');
-      if (seen === newest && now() - sweptAt < sweepMs) return;
-      newest = seen;
-      sweptAt = now();
-      for (const endpoint of enabled) engine.nudge(endpoint.id);
+      const seen = newest.join(' ');
+      if (seen === heads && !sweep) return;
+      heads = seen;
+      for (const id of enabled) engine.nudge(id);
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'webhook watcher could not read the feeds');
     } finally {
       ticking = false;
     }
   };
+  const relist = () => {
+    listedAt = Number.NEGATIVE_INFINITY;
+  };
+  void tick();
   const watcher = setInterval(() => void tick(), pollMs);
   watcher.unref();
 
@@ -226,6 +235,7 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
         failures: 0,
       });
       await endpoints.put(endpoint);
+      relist();
       if (endpoint.enabled) engine.nudge(endpoint.id);
       return { ...(await endpoints.view(endpoint)), secret };
     },
@@ -246,12 +256,14 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
         await endpoints.putLane(id, { positions: state.positions, failures: 0 });
       }
       await endpoints.put(next);
+      relist();
       if (next.enabled) engine.nudge(id);
       return endpoints.view(next);
     },
     async remove(id) {
       await endpoints.require(id);
       await endpoints.remove(id);
+      relist();
       // The attempts stream goes with it (the feed's key).
       await store.delete(`feed:{webhook-attempts-${id}}:stream`);
       attemptFeeds.delete(id);
