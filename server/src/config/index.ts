@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -117,6 +118,8 @@ export interface RedisConfig {
   sentinelName?: string;
   /** Redis Cluster: the seed nodes. */
   clusterNodes?: readonly Readonly<{ host: string; port: number }>[];
+  /** With `rediss:`: the CA certificates (PEM) that Redis's certificates must chain to. */
+  tlsCa?: string;
 }
 
 /** True when the store is Redis (standalone, Sentinel or Cluster), shared by all instances. */
@@ -282,6 +285,7 @@ const environmentSchema = z.object({
   REDIS_SENTINELS: hostPorts,
   REDIS_SENTINEL_NAME: optionalString,
   REDIS_CLUSTER_NODES: hostPorts,
+  REDIS_TLS_CA_FILE: optionalString,
   WEB_CONCURRENCY: integer(1, 64, 1),
   TRUSTED_PROXY_HOPS: integer(0, 10, 0),
   RATE_LIMIT_LOGIN_PER_MINUTE: integer(1, 100_000, 20),
@@ -385,6 +389,9 @@ export function loadConfig(
       sentinelName: env.REDIS_SENTINEL_NAME,
     }),
     ...(env.REDIS_CLUSTER_NODES && { clusterNodes: Object.freeze(env.REDIS_CLUSTER_NODES) }),
+    ...(env.REDIS_TLS_CA_FILE !== undefined && {
+      tlsCa: readCaFile(env.REDIS_TLS_CA_FILE, env.REDIS_URL),
+    }),
   });
   if (env.WEB_CONCURRENCY > 1 && !usesRedis(redis))
     fail(
@@ -456,6 +463,24 @@ export function loadConfig(
     webSessionTtlSeconds: env.WEB_SESSION_TTL_SECONDS,
     verifyFiles: Object.freeze(env.VERIFY_FILES),
   });
+}
+
+/**
+ * REDIS_TLS_CA_FILE's certificates. TLS itself is switched on by `rediss:` in REDIS_URL (also with
+ * Sentinel or Cluster); the file only says which CA to trust, so it is refused without it.
+ */
+function readCaFile(file: string, redisUrl: string | undefined): string {
+  if (!redisUrl?.startsWith('rediss:'))
+    fail('REDIS_TLS_CA_FILE', 'needs REDIS_URL=rediss://… (TLS): set it, or unset this key', file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    fail('REDIS_TLS_CA_FILE', `cannot be read (${(error as NodeJS.ErrnoException).code})`, file);
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    fail('REDIS_TLS_CA_FILE', 'must be a PEM file of CA certificates', file);
+  return text;
 }
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { type RedisConfig, usesRedis, withoutCredentials } from '../config';
-import { redisConnection } from './redis-options';
+import { type RedisConfig, usesRedis } from '../config';
+import { type RedisTarget, redisConnection, redisTarget } from './redis-options';
 
 /**
  * One fresh connection attempt to the configured Redis that says *why* it fails: a wrong or
@@ -14,32 +14,14 @@ export type StoreProblem = 'wrong_password' | 'password_missing' | 'unreachable'
 
 export type StoreHealth =
   | { kind: 'memory' }
-  | {
+  | (RedisTarget & {
       kind: 'redis';
-      /** Where it connected, without credentials, e.g. `redis://10.0.0.5:6379/2`. */
-      target: string;
-      /** The configuration key that says where Redis is. */
-      key: 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_CLUSTER_NODES';
       problem?: StoreProblem;
       /** Redis's or the network's own words, when there is a problem. */
       reason?: string;
-    };
+    });
 
 const MAX_REASON_LENGTH = 200;
-
-function targetOf(
-  redis: RedisConfig,
-): Pick<Extract<StoreHealth, { kind: 'redis' }>, 'target' | 'key'> {
-  if (redis.sentinels) {
-    const nodes = redis.sentinels.map(({ host, port }) => `${host}:${port}`).join(',');
-    return { target: `Sentinel master ${redis.sentinelName} via ${nodes}`, key: 'REDIS_SENTINELS' };
-  }
-  if (redis.clusterNodes) {
-    const nodes = redis.clusterNodes.map(({ host, port }) => `${host}:${port}`).join(',');
-    return { target: `Cluster ${nodes}`, key: 'REDIS_CLUSTER_NODES' };
-  }
-  return { target: withoutCredentials(redis.url ?? ''), key: 'REDIS_URL' };
-}
 
 function passwordOf(url: string | undefined): string | undefined {
   try {
@@ -72,7 +54,7 @@ export async function probeStore(
 ): Promise<StoreHealth> {
   if (!usesRedis(redis)) return { kind: 'memory' };
   const { timeoutMs = 2000 } = options;
-  const where = targetOf(redis);
+  const where = redisTarget(redis);
   const connection = redisConnection(redis)!;
   const once: RedisOptions = {
     lazyConnect: true,
@@ -93,7 +75,7 @@ export async function probeStore(
         })
       : connection.mode === 'sentinel'
         ? new Redis({ ...connection.options, ...once })
-        : new Redis(connection.url, once);
+        : new Redis(connection.url, { ...connection.options, ...once });
   const messages: string[] = [];
   const note = (error: unknown) => {
     const { message, lastNodeError } = error as { message?: string; lastNodeError?: Error };

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../../../../server/src/config';
 import { redisConnection } from '../../../../server/src/stores/redis-options';
 
@@ -13,6 +16,7 @@ describe('Redis topology from the configuration', () => {
     expect(redisConnection(redisOf({ REDIS_URL: 'redis://cache:6379/2' }))).toEqual({
       mode: 'standalone',
       url: 'redis://cache:6379/2',
+      options: {},
     });
     expect(redisConnection(redisOf({}))).toBeUndefined();
   });
@@ -37,7 +41,10 @@ describe('Redis topology from the configuration', () => {
         username: 'app',
         password: 'p@ss',
         db: 3,
+        // TLS to the sentinels and, through enableTLSForSentinelMode, to the master they name.
         tls: {},
+        enableTLSForSentinelMode: true,
+        sentinelTLS: {},
       },
     });
   });
@@ -54,6 +61,59 @@ describe('Redis topology from the configuration', () => {
         { host: 'node-2', port: 7001 },
       ],
       options: { password: 'pw' },
+    });
+  });
+
+  describe('REDIS_TLS_CA_FILE', () => {
+    let directory: string;
+    let caFile: string;
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    beforeAll(() => {
+      directory = mkdtempSync(path.join(tmpdir(), 'redis-ca-'));
+      caFile = path.join(directory, 'ca.crt');
+      writeFileSync(caFile, pem);
+      writeFileSync(path.join(directory, 'not-a-cert.txt'), 'hello');
+    });
+    afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+    it('trusts that CA on every TLS connection: standalone, sentinels and master, cluster nodes', () => {
+      const tls = { ca: pem };
+      expect(
+        redisConnection(redisOf({ REDIS_URL: 'rediss://r:6380', REDIS_TLS_CA_FILE: caFile })),
+      ).toEqual({ mode: 'standalone', url: 'rediss://r:6380', options: { tls } });
+      expect(
+        redisConnection(
+          redisOf({
+            REDIS_URL: 'rediss://:pw@x',
+            REDIS_TLS_CA_FILE: caFile,
+            REDIS_SENTINELS: 's:26379',
+            REDIS_SENTINEL_NAME: 'gate',
+          }),
+        ),
+      ).toMatchObject({
+        mode: 'sentinel',
+        options: { tls, sentinelTLS: tls, enableTLSForSentinelMode: true, password: 'pw' },
+      });
+      expect(
+        redisConnection(
+          redisOf({
+            REDIS_URL: 'rediss://x',
+            REDIS_TLS_CA_FILE: caFile,
+            REDIS_CLUSTER_NODES: 'n:7000',
+          }),
+        ),
+      ).toEqual({ mode: 'cluster', nodes: [{ host: 'n', port: 7000 }], options: { tls } });
+    });
+
+    it.each([
+      [{ REDIS_URL: 'redis://r' }, 'ca.crt', /REDIS_TLS_CA_FILE needs REDIS_URL=rediss:/],
+      [{}, 'ca.crt', /REDIS_TLS_CA_FILE needs REDIS_URL=rediss:/],
+      [{ REDIS_URL: 'rediss://r' }, 'missing.crt', /REDIS_TLS_CA_FILE cannot be read \(ENOENT\)/],
+      [{ REDIS_URL: 'rediss://r' }, 'not-a-cert.txt', /REDIS_TLS_CA_FILE must be a PEM file/],
+    ])('refuses %j with %s in one line naming the key', (env, file, message) => {
+      expect(() => redisOf({ ...env, REDIS_TLS_CA_FILE: path.join(directory, file) })).toThrow(
+        message,
+      );
     });
   });
 
