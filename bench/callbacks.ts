@@ -6,6 +6,7 @@ import { loadConfig } from '../server/src/config';
 import { createDeps } from '../server/src/deps';
 import { createLogger } from '../server/src/logger';
 import { customerId, startSimulator } from '../server/src/sandbox';
+import { createRedisHealth } from '../server/src/stores/redis-health';
 import { createRedisStore } from '../server/src/stores/redis-store';
 import { startRedisProcess } from '../test/helpers/redis-process';
 import { benchCli, finishBench } from './cli';
@@ -67,11 +68,8 @@ async function gateway(
     RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
     ...KEYS,
   });
-  const store = await createRedisStore({
-    url: redisUrl,
-    keyPrefix: `bench-callbacks:${ttlSeconds}:${Date.now()}:`,
-    logger,
-  });
+  const redis = { url: redisUrl, keyPrefix: `bench-callbacks:${ttlSeconds}:${Date.now()}:` };
+  const store = await createRedisStore({ ...redis, health: createRedisHealth(redis, logger) });
   const deps = createDeps({ config, wecomConfig: simulator.wecomConfig(), logger, store });
   await deps.contacts.invalidation.listening;
   const server = createApp(deps).listen(0, '127.0.0.1');

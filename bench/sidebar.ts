@@ -8,6 +8,7 @@ import { createDeps } from '../server/src/deps';
 import { createLogger } from '../server/src/logger';
 import { createMetrics } from '../server/src/metrics';
 import { customerId, groupChatId, type Simulator, startSimulator } from '../server/src/sandbox';
+import { createRedisHealth } from '../server/src/stores/redis-health';
 import { createRedisStore } from '../server/src/stores/redis-store';
 import { type NodeWxContext, nodeWx } from '../test/helpers/node-wx';
 import { startRedisProcess } from '../test/helpers/redis-process';
@@ -85,11 +86,8 @@ async function startGateway(redisUrl: string, simulator: Simulator) {
     RATE_LIMIT_LOOKUP_PER_MINUTE: '100000',
     RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
   });
-  const store = await createRedisStore({
-    url: redisUrl,
-    keyPrefix: `bench-sidebar:${Date.now()}:`,
-    logger,
-  });
+  const redis = { url: redisUrl, keyPrefix: `bench-sidebar:${Date.now()}:` };
+  const store = await createRedisStore({ ...redis, health: createRedisHealth(redis, logger) });
   const counts = { wecomCalls: 0, connections: 0 };
   const metrics = createMetrics();
   const deps = createDeps({

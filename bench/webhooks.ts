@@ -7,6 +7,7 @@ import { loadConfig } from '../server/src/config';
 import { createDeps } from '../server/src/deps';
 import { createLogger } from '../server/src/logger';
 import { customerId, startSimulator } from '../server/src/sandbox';
+import { createRedisHealth } from '../server/src/stores/redis-health';
 import { createRedisStore } from '../server/src/stores/redis-store';
 import { compareStreamIds } from '../server/src/stores/store';
 import { startRedisProcess } from '../test/helpers/redis-process';
@@ -103,7 +104,7 @@ async function main() {
   const store = await createRedisStore({
     url: redis.url,
     keyPrefix: config.redis.keyPrefix,
-    logger,
+    health: createRedisHealth(config.redis, logger),
   });
   const deps = createDeps({
     config,

@@ -48,6 +48,7 @@ import type { Feed } from './stores/feed';
 import { createJobConnection, jobKeyPrefix } from './stores/job-connection';
 import { createNameCache, type NameCache } from './stores/name-cache';
 import { createAttemptLimiter, createRateLimiter, type RateLimiter } from './stores/rate-limiter';
+import { createRedisHealth, type RedisHealth } from './stores/redis-health';
 import { createSessionStore, type SessionStore } from './stores/session-store';
 import type { Store } from './stores/store';
 import { type ConsoleAssets, loadConsoleAssets } from './web/assets';
@@ -296,7 +297,12 @@ export function createDirectoryDeps(
   infra: Infra,
   wecom: WecomDeps,
   config: Config,
-  options: { runner?: 'auto' | 'none'; tuning?: DirectoryDeps['tuning'] } = {},
+  options: {
+    runner?: 'auto' | 'none';
+    tuning?: DirectoryDeps['tuning'];
+    /** Where the job engine's connections report (the store's, so that one outage is one account). */
+    redisHealth?: RedisHealth;
+  } = {},
 ): Directory {
   const runner: DirectoryDeps['runner'] =
     options.runner === 'none'
@@ -304,7 +310,11 @@ export function createDirectoryDeps(
       : usesRedis(config.redis)
         ? {
             kind: 'queue',
-            connect: () => createJobConnection(config.redis),
+            connect: () =>
+              createJobConnection(
+                config.redis,
+                options.redisHealth ?? createRedisHealth(config.redis, infra.logger),
+              ),
             prefix: jobKeyPrefix(config.redis),
           }
         : { kind: 'in-process' };
@@ -568,6 +578,8 @@ export function createWebhooksDeps(
   config: Config,
   feeds: { directory: Pick<Directory, 'feed'>; callbacks: Pick<CallbacksDeps, 'eventsLog'> },
   tuning: WebhookTuning = {},
+  /** Where the job engine's connections report (the store's, so that one outage is one account). */
+  redisHealth: RedisHealth = createRedisHealth(config.redis, infra.logger),
 ): Webhooks {
   return createWebhooks({
     store: infra.store,
@@ -578,7 +590,7 @@ export function createWebhooksDeps(
     engine: usesRedis(config.redis)
       ? {
           kind: 'queue',
-          connect: () => createJobConnection(config.redis),
+          connect: () => createJobConnection(config.redis, redisHealth),
           prefix: jobKeyPrefix(config.redis),
         }
       : { kind: 'in-process' },
@@ -621,6 +633,8 @@ export function createDeps(options: {
   onDirectoryChange?: DirectoryChangeHandler;
   /** Webhook tuning (tests shorten back-offs and allow http receivers). */
   webhooks?: WebhookTuning;
+  /** The store's Redis health, for the job engine's connections. */
+  redisHealth?: RedisHealth;
 }): AppDeps & { wecom: WecomDeps; close(): Promise<void> } {
   const { config, wecomConfig } = options;
   const infra: Infra = {
@@ -630,7 +644,11 @@ export function createDeps(options: {
     now: options.now,
   };
   const wecom = createWecom(infra, wecomConfig, options.onWecomCall);
-  const directory = createDirectoryDeps(infra, wecom, config, { tuning: options.orgSync });
+  const redisHealth = options.redisHealth ?? createRedisHealth(config.redis, infra.logger);
+  const directory = createDirectoryDeps(infra, wecom, config, {
+    tuning: options.orgSync,
+    redisHealth,
+  });
   const auth = createAuth(infra, wecom, config, wecomConfig);
   const contacts = createContactsDeps(infra, wecom, config, wecomConfig);
   const callbacks = createCallbacks(infra, config, wecomConfig, {
@@ -638,7 +656,13 @@ export function createDeps(options: {
     contacts,
     onDirectoryChange: options.onDirectoryChange ?? directoryChangeHandler(directory),
   });
-  const webhooks = createWebhooksDeps(infra, config, { directory, callbacks }, options.webhooks);
+  const webhooks = createWebhooksDeps(
+    infra,
+    config,
+    { directory, callbacks },
+    options.webhooks,
+    redisHealth,
+  );
   return {
     infra,
     wecom,

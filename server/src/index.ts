@@ -9,6 +9,7 @@ import { createDeps } from './deps';
 import { createHttpServer } from './http-server';
 import { createLogger } from './logger';
 import { createStore } from './stores';
+import { createRedisHealth } from './stores/redis-health';
 import { registerSandboxCallbacks, resolveWecomTarget } from './wecom-target';
 
 /**
@@ -67,8 +68,10 @@ async function main(): Promise<void> {
     if (config.jwtSecretGenerated) logger.warn('JWT_SECRET unset: tokens die with this process');
   }
 
-  const store = await createStore(config, logger);
-  const deps = createDeps({ config, wecomConfig, logger, store });
+  // One account of Redis in the log for the store's and the job engine's connections.
+  const redisHealth = createRedisHealth(config.redis, logger);
+  const store = await createStore(config, logger, redisHealth);
+  const deps = createDeps({ config, wecomConfig, logger, store, redisHealth });
   const app = createApp({
     ...deps,
     sandbox: simulator && {

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import type { Simulator } from '../../server/src/sandbox';
 import { entryPoint, TSX_HOOK, withoutEnvFile } from './entry-points';
 import { recordResponse, registerSecret, registerSecretSource } from './leak-check';
@@ -31,9 +32,12 @@ afterAll(async () => {
 
 export async function startGatewayProcess(options: {
   simulator: Simulator;
-  redisUrl: string;
+  /** Omit for Sentinel or Cluster (give their keys in `env`). */
+  redisUrl?: string;
   prefix: string;
   env?: Record<string, string>;
+  /** Collects the process's log lines (stdout), one JSON line each. */
+  log?: string[];
 }): Promise<GatewayProcess> {
   const { simulator } = options;
   const wecom = simulator.wecomConfig();
@@ -42,7 +46,7 @@ export async function startGatewayProcess(options: {
   registerSecretSource(() => simulator.issuedSecrets());
   const child = spawn(process.execPath, SERVER_ARGS, {
     cwd: withoutEnvFile(),
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', options.log ? 'pipe' : 'ignore', 'pipe'],
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),
@@ -52,7 +56,7 @@ export async function startGatewayProcess(options: {
       WECOM_DIRECTORY_SECRET: wecom.secrets.directory,
       WECOM_API_BASE: wecom.apiBase,
       WECOM_TIMEOUT_MS: '2000',
-      REDIS_URL: options.redisUrl,
+      ...(options.redisUrl && { REDIS_URL: options.redisUrl }),
       REDIS_KEY_PREFIX: options.prefix,
       JWT_SECRET: PROCESS_JWT_SECRET,
       LOG_LEVEL: 'warn',
@@ -61,6 +65,10 @@ export async function startGatewayProcess(options: {
       ...options.env,
     },
   });
+  if (options.log) {
+    const log = options.log;
+    createInterface({ input: child.stdout! }).on('line', (line) => log.push(line));
+  }
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../server/src/logger';
+import { createRedisHealth } from '../../server/src/stores/redis-health';
 import { createRedisStore } from '../../server/src/stores/redis-store';
 import { compareStreamIds, type Store } from '../../server/src/stores/store';
 
@@ -37,10 +38,10 @@ export const silentLogger = (): Logger => createLogger({ level: 'silent' });
 export function createTestRedisStore(
   options: { prefix?: string; logger?: Logger; url?: string } = {},
 ): Promise<Store> {
+  const redis = { url: options.url ?? testRedisUrl(), keyPrefix: options.prefix ?? uniquePrefix() };
   return createRedisStore({
-    url: options.url ?? testRedisUrl(),
-    keyPrefix: options.prefix ?? uniquePrefix(),
-    logger: options.logger ?? silentLogger(),
+    ...redis,
+    health: createRedisHealth(redis, options.logger ?? silentLogger()),
   });
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Logger } from '../logger';
-import type { Store } from '../stores/store';
+import { type Store, StoreUnavailableError } from '../stores/store';
 import type { Customers } from './customers';
 import type { GroupChats } from './group-chats';
 
@@ -61,7 +61,8 @@ export function createContactsInvalidation(deps: {
           resolve();
         },
         (error: unknown) => {
-          logger.warn(
+          // An unreachable store is the store's to report (once per outage).
+          logger[error instanceof StoreUnavailableError ? 'debug' : 'warn'](
             { err: (error as Error).message },
             'contacts invalidation: cannot subscribe yet; retrying',
           );

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../logger';
+import { isConnectionTrouble } from '../stores/redis-health';
 import { StoreUnavailableError } from '../stores/store';
 import { OrgError } from './errors';
 import type { OrgSync } from './sync';
@@ -147,8 +148,12 @@ export function createQueueRunner(
       ...(tuning.stalledIntervalMs && { stalledInterval: tuning.stalledIntervalMs }),
     },
   );
+  // A lost connection is the Redis health's to tell, once per outage; anything else is news.
   const report = (what: string) => (error: Error) =>
-    logger.warn({ err: error.message }, `org sync ${what} error`);
+    logger[isConnectionTrouble(error) ? 'debug' : 'warn'](
+      { err: error.message },
+      `org sync ${what} error`,
+    );
   queue.on('error', report('queue'));
   worker.on('error', report('worker'));
   const scheduled = (

@@ -22,7 +22,13 @@ export function answerError(
   const anonymous = ctx.state.session === undefined && ctx.state.admin === undefined;
   const error = toRequestError(thrown, { anonymous });
   const log = ctx.state.log;
-  if (error.status >= 500)
+  if (error.code === 'store.unavailable')
+    // The store reports the outage once; a line per request would bury that line.
+    log?.debug(
+      { code: error.code, cause: (error.cause as Error | undefined)?.message },
+      'request failed',
+    );
+  else if (error.status >= 500)
     log?.error({ err: error.cause ?? error, code: error.code }, 'request failed');
   else if (error.cause instanceof CallbackError && error.cause.reason !== 'not_configured')
     // What was refused and why, never the payload: one warning per refused delivery.

@@ -1,5 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import type { RedisConfig } from '../config';
+import type { RedisHealth } from './redis-health';
 import { redisConnection } from './redis-options';
 
 /**
@@ -7,20 +8,23 @@ import { redisConnection } from './redis-options';
  * (standalone, Sentinel or Cluster). Unlike the store's, a job connection waits for Redis instead
  * of failing a command (`maxRetriesPerRequest: null`), as BullMQ's blocking reads require; the
  * job engine's keys live under their own prefix, with a hash tag so that Redis Cluster keeps one
- * queue's keys in one slot.
+ * queue's keys in one slot. Its losses and returns go to `health`, the store's account.
  */
-export function createJobConnection(config: RedisConfig): Redis | Cluster {
+export function createJobConnection(config: RedisConfig, health: RedisHealth): Redis | Cluster {
   const connection = redisConnection(config);
   if (!connection) throw new Error('the job engine needs Redis');
   const waiting = { maxRetriesPerRequest: null, lazyConnect: true } as const;
-  if (connection.mode === 'cluster') {
-    return new Cluster(connection.nodes, {
-      lazyConnect: true,
-      redisOptions: { ...connection.options, ...waiting },
-    });
-  }
-  if (connection.mode === 'sentinel') return new Redis({ ...connection.options, ...waiting });
-  return new Redis(connection.url, waiting);
+  const client =
+    connection.mode === 'cluster'
+      ? new Cluster(connection.nodes, {
+          lazyConnect: true,
+          redisOptions: { ...connection.options, ...waiting },
+        })
+      : connection.mode === 'sentinel'
+        ? new Redis({ ...connection.options, ...waiting })
+        : new Redis(connection.url, { ...connection.options, ...waiting });
+  health.watch(client, 'job engine');
+  return client;
 }
 
 /** The job engine's key prefix: the store's prefix, in a hash tag. */

@@ -1,21 +1,28 @@
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import type { Logger } from 'pino';
+import { Cluster, Command, Redis, type RedisOptions, ReplyError } from 'ioredis';
+import type { RedisHealth } from './redis-health';
 import type { RedisConnection } from './redis-options';
 import { type Counter, compareStreamIds, type Store, StoreUnavailableError } from './store';
 
 /**
  * The shared store. Every command is bounded: `commandTimeout` for a Redis that hangs, no offline
  * queue so that a disconnected Redis fails at once, and ioredis keeps reconnecting in the
- * background so the server recovers by itself when Redis comes back. Once a command has timed
- * out, Redis counts as hung: further commands fail at once, without being sent, until a PING in
- * the background is answered — so a request waits at most one command timeout for the store,
- * however many commands it would have made.
+ * background so the server recovers by itself when Redis comes back.
+ *
+ * Once a command has timed out, the server that should have answered counts as hung: further
+ * commands for it fail at once, without being sent, until it answers a PING in the background —
+ * so a request waits at most one command timeout for the store, however many commands it would
+ * have made. With Redis Cluster that server is the master of the key's slot, and only its keys
+ * fail: a master that is hung, killed or unreachable (its connection lost, or commands that find
+ * no answer within the deadline, redirections and retries included) fails the keys it serves,
+ * each within the deadline, while the other masters answer; it is asked again every 250 ms, and
+ * its keys work again as soon as it answers or the cluster has moved its slots to a replica.
  */
 export interface RedisStoreOptions {
   /** A standalone Redis URL, or a connection from `redisConnection(config.redis)`. */
   url: string | RedisConnection;
   keyPrefix: string;
-  logger: Logger;
+  /** Told when connections are lost and servers stop answering (the log's account). */
+  health: RedisHealth;
   commandTimeoutMs?: number;
   /** Extra ioredis options, e.g. `sentinels` or `name` for Redis Sentinel. */
   redisOptions?: RedisOptions;
@@ -186,9 +193,17 @@ type RedisWithCommands = (Redis | Cluster) & {
 
 const ms = (value: number) => Math.max(1, Math.ceil(value));
 
+/** The owner of every key of a standalone or Sentinel Redis: its one master. */
+const THE_SERVER = 'the server';
+
+/** `host:port`, as ioredis names a cluster node in its slot table. */
+const nodeKey = (node: Redis) => `${node.options.host}:${node.options.port}`;
+
 export async function createRedisStore(options: RedisStoreOptions): Promise<Store> {
-  const { url, keyPrefix, logger, commandTimeoutMs = 500 } = options;
-  const connection: RedisConnection = typeof url === 'string' ? { mode: 'standalone', url } : url;
+  const { url, keyPrefix, health, commandTimeoutMs = 500 } = options;
+  const connection: RedisConnection =
+    typeof url === 'string' ? { mode: 'standalone', url, options: {} } : url;
+  const cluster = connection.mode === 'cluster';
   const bounded: RedisOptions = {
     lazyConnect: true,
     // Concurrent requests' commands leave in one write: fewer syscalls under load.
@@ -198,6 +213,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     commandTimeout: commandTimeoutMs,
     connectTimeout: 1000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+    ...connection.options,
+    ...options.redisOptions,
   };
   const redis = (
     connection.mode === 'cluster'
@@ -207,19 +224,19 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
           enableOfflineQueue: false,
           enableAutoPipelining: true,
           clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 1000),
-          redisOptions: { ...bounded, ...connection.options, ...options.redisOptions },
+          // Redirections and retries while a master fails over: a few, 100 ms apart; the call
+          // itself ends at the deadline whatever ioredis still tries.
+          maxRedirections: 4,
+          retryDelayOnFailover: 100,
+          retryDelayOnClusterDown: 100,
+          retryDelayOnTryAgain: 100,
+          slotsRefreshTimeout: commandTimeoutMs,
+          redisOptions: bounded,
         })
       : connection.mode === 'sentinel'
-        ? new Redis({ keyPrefix, ...bounded, ...connection.options, ...options.redisOptions })
-        : new Redis(connection.url, { keyPrefix, ...bounded, ...options.redisOptions })
+        ? new Redis({ keyPrefix, ...bounded })
+        : new Redis(connection.url, { keyPrefix, ...bounded })
   ) as RedisWithCommands;
-  // Keys of one MGET must share a hash slot in a cluster: read them one by one there.
-  const getMany = (keys: readonly string[]): Promise<(string | null)[]> =>
-    keys.length === 0
-      ? Promise.resolve([])
-      : connection.mode === 'cluster'
-        ? Promise.all(keys.map((key) => redis.get(key)))
-        : redis.mget(...keys);
   redis.defineCommand('deleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
   redis.defineCommand('extendIfEquals', { numberOfKeys: 1, lua: EXTEND_IF_EQUALS });
   redis.defineCommand('incrementWindow', { numberOfKeys: 1, lua: INCREMENT });
@@ -229,6 +246,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   redis.defineCommand('streamAppend', { numberOfKeys: 1, lua: STREAM_APPEND });
   redis.defineCommand('streamRange', { numberOfKeys: 1, lua: STREAM_RANGE });
   redis.defineCommand('hashSetIfAbsent', { numberOfKeys: 1, lua: HASH_SET_IF_ABSENT });
+  health.watch(redis, 'store');
 
   // Pub/sub needs a connection of its own; made on the first subscribe. Channel names carry the
   // key prefix by hand (ioredis prefixes keys, not channels).
@@ -237,7 +255,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   const subscriberConnection = (): Redis | Cluster => {
     if (subscriber) return subscriber;
     const made: Redis | Cluster = (redis as Redis).duplicate();
-    made.on('error', (error: Error) => report('subscriber unreachable', error));
+    health.watch(made, 'subscriber');
     made.on('message', (channel: string, message: string) => {
       for (const handler of handlers.get(channel) ?? []) handler(message);
     });
@@ -245,119 +263,177 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     return made;
   };
 
-  let lastState = '';
-  const report = (state: string, error?: Error) => {
-    if (state === lastState) return;
-    lastState = state;
-    if (error) logger.warn({ err: error.message }, `redis ${state}`);
-    else logger.info(`redis ${state}`);
-  };
-  redis.on('ready', () => report('ready'));
-  redis.on('error', (error) => report('unreachable', error));
-
-  // Not fatal: ioredis keeps retrying; calls answer store.unavailable until it is back. Bounded,
-  // because with Sentinel or Cluster the first connect waits for as long as nothing answers.
+  // Not fatal: ioredis keeps retrying; calls answer store.unavailable until it is back, and the
+  // health has said why. Bounded, because with Sentinel or Cluster the first connect waits for as
+  // long as nothing answers.
   let startTimer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      redis.connect(),
-      new Promise((_resolve, reject) => {
-        startTimer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000);
-      }),
-    ]);
-  } catch (error) {
-    logger.warn({ err: (error as Error).message }, 'redis not reachable at start');
-  } finally {
-    clearTimeout(startTimer);
+  await Promise.race([
+    redis.connect(),
+    new Promise((resolve) => {
+      startTimer = setTimeout(resolve, 2000);
+    }),
+  ])
+    .catch(() => undefined)
+    .finally(() => clearTimeout(startTimer));
+
+  /**
+   * The server that answers for `key`: its slot's master in a cluster (none for a command
+   * without a key, which goes to any node), else the one server.
+   */
+  const ownerOf = (key: string | null): string | undefined => {
+    if (!cluster) return THE_SERVER;
+    if (key === null) return undefined;
+    const slot = new Command('get', [keyPrefix + key]).getSlot();
+    return (redis as Cluster).slots[slot ?? 0]?.[0] ?? 'an unknown node';
+  };
+  const servesSlots = (owner: string) =>
+    (redis as Cluster).slots.some((nodes) => nodes?.[0] === owner);
+  const sourceOf = (owner: string) => (cluster ? `node ${owner}` : THE_SERVER);
+
+  /** Servers whose commands fail at once without being sent, with the timer of their next check. */
+  const troubled = new Map<string, NodeJS.Timeout>();
+  let closed = false;
+  /** True when `owner` answers again, or (cluster) no longer serves any slot. */
+  const answers = async (owner: string): Promise<boolean> => {
+    const ping = (client: Redis | Cluster) =>
+      client.ping().then(
+        () => true,
+        () => false,
+      );
+    if (!cluster) return ping(redis);
+    if (!servesSlots(owner)) return true;
+    const node = (redis as Cluster)
+      .nodes('master')
+      .find((candidate) => nodeKey(candidate) === owner);
+    if (node && (await ping(node))) return true;
+    // Its replica may have taken over: ask the cluster who serves the slots now.
+    (redis as Cluster).refreshSlotsCache();
+    return false;
+  };
+  const checkSoon = (owner: string) => {
+    const timer = setTimeout(async () => {
+      if (await answers(owner)) {
+        troubled.delete(owner);
+        health.up(sourceOf(owner));
+      } else if (!closed) checkSoon(owner);
+    }, PROBE_INTERVAL_MS);
+    timer.unref();
+    troubled.set(owner, timer);
+  };
+  const trouble = (owner: string, reason: string) => {
+    if (closed || troubled.has(owner)) return;
+    health.down(sourceOf(owner), reason);
+    checkSoon(owner);
+  };
+  if (cluster) {
+    // A master's connection lost: its keys fail at once instead of waiting for redirections.
+    redis.on('node error', (error: Error, owner: string) => {
+      if (servesSlots(owner)) trouble(owner, error.message);
+    });
+    redis.on('-node', (_node: Redis, owner: string) => {
+      if (servesSlots(owner)) trouble(owner, 'connection lost');
+    });
   }
 
-  let hung = false;
-  let closed = false;
-  let probe: NodeJS.Timeout | undefined;
-  const probeSoon = () => {
-    probe = setTimeout(async () => {
-      try {
-        await redis.ping();
-        hung = false;
-        logger.info('redis answers again');
-      } catch {
-        if (!closed) probeSoon();
-      }
-    }, PROBE_INTERVAL_MS);
-    probe.unref();
-  };
-  /** Notes a command that timed out (itself, or as the cause of a wrapped error). */
-  const noteFailure = (error: unknown) => {
-    const timedOut = [error, (error as Error | undefined)?.cause].some(
-      (candidate) => (candidate as Error | undefined)?.message === COMMAND_TIMED_OUT,
+  const deadlineMessage = `no answer within ${commandTimeoutMs} ms`;
+  /**
+   * Notes what a failed command says of its server: one that timed out is hung; in a cluster, one
+   * that is unreachable or never answered within the deadline too. (An error Redis answered, such
+   * as WRONGTYPE, says nothing of that.)
+   */
+  const noteFailure = (owner: string | undefined, error: unknown) => {
+    const timedOut = [error, (error as Error | undefined)?.cause].some((candidate) =>
+      [COMMAND_TIMED_OUT, deadlineMessage].includes(
+        (candidate as Error | undefined)?.message ?? '',
+      ),
     );
-    if (!timedOut || hung || closed) return;
-    hung = true;
-    logger.warn(
-      `redis did not answer within ${commandTimeoutMs} ms: failing store calls at once until it answers a PING`,
-    );
-    probeSoon();
+    if (owner === undefined || !(timedOut || (cluster && !(error instanceof ReplyError)))) return;
+    trouble(owner, timedOut ? deadlineMessage : (error as Error).message);
   };
-  const refuseWhileHung = (operation: string) => {
-    if (hung)
-      throw new StoreUnavailableError(
-        `redis ${operation} not sent: an earlier command timed out and Redis has not answered since`,
-      );
+  /** The cluster's deadline for the whole call, redirections and retries included. */
+  const withinDeadline = <T>(promise: Promise<T>): Promise<T> => {
+    if (!cluster) return promise;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(deadlineMessage)), commandTimeoutMs);
+    });
+    return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
   };
 
-  async function run<T>(operation: string, command: () => Promise<T>): Promise<T> {
-    refuseWhileHung(operation);
+  /** One store call whose commands touch `key` (and keys of its hash tag), or no key. */
+  async function run<T>(
+    operation: string,
+    key: string | null,
+    command: () => Promise<T>,
+  ): Promise<T> {
+    const owner = ownerOf(key);
+    if (owner !== undefined && troubled.has(owner))
+      throw new StoreUnavailableError(
+        `redis ${operation} not sent: ${sourceOf(owner)} did not answer an earlier command and has not answered since`,
+      );
     try {
-      return await command();
+      return await withinDeadline(command());
     } catch (error) {
-      noteFailure(error);
+      noteFailure(owner, error);
       throw new StoreUnavailableError(`redis ${operation} failed: ${(error as Error).message}`, {
         cause: error,
       });
     }
   }
+  /** One command per key: in a cluster each its own call (keys of one command must share a slot). */
+  const eachKey = <T>(
+    operation: string,
+    keys: readonly string[],
+    command: (key: string) => Promise<T>,
+  ) =>
+    cluster
+      ? Promise.all(keys.map((key) => run(operation, key, () => command(key))))
+      : run(operation, null, () => Promise.all(keys.map(command)));
 
   return {
-    get: (key) => run('get', () => redis.get(key)),
-    getMany: (keys) => run('mget', () => getMany(keys)),
+    get: (key) => run('get', key, () => redis.get(key)),
+    getMany: (keys) =>
+      cluster
+        ? eachKey('get', keys, (key) => redis.get(key))
+        : run('mget', null, async () => (keys.length === 0 ? [] : redis.mget(...keys))),
     set: (key, value, ttlMs) =>
-      run('set', async () => {
+      run('set', key, async () => {
         await redis.set(key, value, 'PX', ms(ttlMs));
       }),
     setIfAbsent: (key, value, ttlMs) =>
-      run('set nx', async () => (await redis.set(key, value, 'PX', ms(ttlMs), 'NX')) === 'OK'),
-    delete: (...keys) =>
-      run('del', async () => {
-        // One UNLINK per key: keys of one command must share a hash slot in a cluster. UNLINK
-        // frees a large hash or sorted set (an org snapshot's) in the background.
-        if (keys.length > 0) await Promise.all(keys.map((key) => redis.unlink(key)));
-      }),
+      run('set nx', key, async () => (await redis.set(key, value, 'PX', ms(ttlMs), 'NX')) === 'OK'),
+    delete: async (...keys) => {
+      // One UNLINK per key: keys of one command must share a hash slot in a cluster. UNLINK frees
+      // a large hash or sorted set (an org snapshot's) in the background.
+      await eachKey('del', keys, (key) => redis.unlink(key));
+    },
     deleteIfEquals: (key, expected) =>
-      run('delete if equals', async () => (await redis.deleteIfEquals(key, expected)) === 1),
+      run('delete if equals', key, async () => (await redis.deleteIfEquals(key, expected)) === 1),
     extendIfEquals: (key, expected, ttlMs) =>
       run(
         'extend if equals',
+        key,
         async () => (await redis.extendIfEquals(key, expected, ms(ttlMs))) === 1,
       ),
     increment: (key, windowMs, by = 1) =>
-      run('increment', async (): Promise<Counter> => {
+      run('increment', key, async (): Promise<Counter> => {
         const [count, ttlMs] = await redis.incrementWindow(key, ms(windowMs), by);
         return { count, ttlMs };
       }),
     readCounter: (key) =>
-      run('read counter', async (): Promise<Counter> => {
+      run('read counter', key, async (): Promise<Counter> => {
         const [value, ttlMs] = await Promise.all([redis.get(key), redis.pttl(key)]);
         return value === null ? { count: 0, ttlMs: 0 } : { count: Number(value), ttlMs };
       }),
     getAndIncrement: (key, counterKey, windowMs) =>
-      run('get and increment', async () => {
+      run('get and increment', key, async () => {
         const answer = await redis.getAndIncrement(key, counterKey, ms(windowMs));
         if (answer.length === 0) return { value: null };
         const [value, count, ttlMs] = answer;
         return { value, counter: { count, ttlMs } };
       }),
     takeSlots: (key, holders, { counterKey, limit, ttlMs }) =>
-      run('take slots', async () => {
+      run('take slots', key, async () => {
         const [taken, count, left] = await redis.takeSlots(
           key,
           counterKey,
@@ -368,14 +444,14 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
         return { taken, counter: { count, ttlMs: left } };
       }),
     releaseSlot: (key, holder) =>
-      run('release slot', async () => {
+      run('release slot', key, async () => {
         await redis.zrem(key, holder);
       }),
     addToSet: (key, member, ttlMs) =>
-      run('add to set', async () => {
+      run('add to set', key, async () => {
         await redis.addToSet(key, member, ms(ttlMs));
       }),
-    setMembers: (key) => run('set members', () => redis.smembers(key)),
+    setMembers: (key) => run('set members', key, () => redis.smembers(key)),
     // Uniqueness of stream ids, also across a failover: Redis makes each id from its clock,
     // `<ms>-<n>` with ms = max(now, the stream's last ms) and n counting within one ms, so on one
     // master ids only grow, even after every entry was trimmed. A replica promoted after missing
@@ -386,13 +462,13 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     // replica would hand out the lost numbers again. (Writes that a cut-off master still took
     // after the promotion are lost with it, whatever the ids; min-replicas-to-write bounds them.)
     streamAppend: (key, values, trim = {}) =>
-      run('stream append', async () =>
+      run('stream append', key, async () =>
         values.length === 0
           ? []
           : redis.streamAppend(key, trim.minId ?? '', trim.maxLength ?? 0, ...values),
       ),
     streamRange: (key, range, count) =>
-      run('stream range', async () => {
+      run('stream range', key, async () => {
         // Nothing lies below 0-0 (and XREVRANGE refuses an end below it).
         if ('before' in range && range.before && compareStreamIds(range.before, '0-0') <= 0)
           return { entries: [], trimmedThrough: '0-0' };
@@ -411,11 +487,11 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
         };
       }),
     publish: (channel, message) =>
-      run('publish', async () => {
+      run('publish', null, async () => {
         await redis.publish(`${keyPrefix}${channel}`, message);
       }),
     subscribe: (channel, handler) =>
-      run('subscribe', async () => {
+      run('subscribe', null, async () => {
         const name = `${keyPrefix}${channel}`;
         const connection = subscriberConnection();
         const set = handlers.get(name) ?? new Set();
@@ -432,41 +508,41 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
         };
       }),
     removeFromSet: (key, member) =>
-      run('remove from set', async () => {
+      run('remove from set', key, async () => {
         await redis.srem(key, member);
       }),
     hashSet: (key, fields) =>
-      run('hash set', async () => {
+      run('hash set', key, async () => {
         if (Object.keys(fields).length > 0) await redis.hset(key, fields);
       }),
     hashGet: (key, fields) =>
-      run('hash get', async () => (fields.length === 0 ? [] : redis.hmget(key, ...fields))),
+      run('hash get', key, async () => (fields.length === 0 ? [] : redis.hmget(key, ...fields))),
     hashScan: (key, cursor, count) =>
-      run('hash scan', async () => {
+      run('hash scan', key, async () => {
         const [next, flat] = await redis.hscan(key, cursor, 'COUNT', count);
         const entries: [string, string][] = [];
         for (let i = 0; i + 1 < flat.length; i += 2) entries.push([flat[i]!, flat[i + 1]!]);
         return { cursor: next, entries };
       }),
     hashDelete: (key, fields) =>
-      run('hash delete', async () => {
+      run('hash delete', key, async () => {
         if (fields.length > 0) await redis.hdel(key, ...fields);
       }),
     hashSetIfAbsent: (key, fields) =>
-      run('hash set if absent', async () => {
+      run('hash set if absent', key, async () => {
         const flat = Object.entries(fields).flat();
         return flat.length === 0 ? [] : redis.hashSetIfAbsent(key, ...flat);
       }),
     sortedAdd: (key, members) =>
-      run('sorted add', async () => {
+      run('sorted add', key, async () => {
         if (members.length > 0) await redis.zadd(key, ...members.flatMap((m) => ['0', m]));
       }),
     sortedRemove: (key, members) =>
-      run('sorted remove', async () => {
+      run('sorted remove', key, async () => {
         if (members.length > 0) await redis.zrem(key, ...members);
       }),
     sortedRange: (key, after, below, limit) =>
-      run('sorted range', () =>
+      run('sorted range', key, () =>
         redis.zrangebylex(
           key,
           after === '' ? '-' : `(${after}`,
@@ -477,21 +553,24 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
         ),
       ),
     sortedHas: (key, members) =>
-      run('sorted has', async () =>
+      run('sorted has', key, async () =>
         members.length === 0
           ? []
           : (await redis.zmscore(key, ...members)).map((score) => score !== null),
       ),
     ping: () =>
-      run('ping', async () => {
-        await redis.ping();
+      run('ping', null, async () => {
+        // In a cluster: any master that is not failing (one failing master is its keys' problem).
+        const target = cluster
+          ? (redis as Cluster).nodes('master').find((node) => !troubled.has(nodeKey(node)))
+          : redis;
+        if (!target) throw new Error('no cluster master is connected');
+        await target.ping();
       }),
     close: async () => {
       closed = true;
-      clearTimeout(probe);
+      for (const timer of troubled.values()) clearTimeout(timer);
       subscriber?.disconnect();
-      redis.removeAllListeners('error');
-      redis.on('error', () => {});
       // QUIT only over a live connection; otherwise stop the reconnect loop at once.
       if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
       else redis.disconnect();

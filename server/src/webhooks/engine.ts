@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../logger';
+import { isConnectionTrouble } from '../stores/redis-health';
 
 /**
  * Where lanes are pumped: on the job engine (BullMQ on Redis) when Redis is configured — any
@@ -74,8 +75,12 @@ export function createQueueEngine(options: {
     prefix,
     concurrency: PUMPS_PER_INSTANCE,
   });
+  // A lost connection is the Redis health's to tell, once per outage; anything else is news.
   const report = (what: string) => (error: Error) =>
-    logger.warn({ err: error.message }, `webhook ${what} error`);
+    logger[isConnectionTrouble(error) ? 'debug' : 'warn'](
+      { err: error.message },
+      `webhook ${what} error`,
+    );
   queue.on('error', report('queue'));
   worker.on('error', report('worker'));
   const add = (jobId: string, id: string, delay = 0) =>

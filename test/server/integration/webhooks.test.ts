@@ -3,6 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import type { Simulator } from '../../../server/src/sandbox';
 import { customerId } from '../../../server/src/sandbox';
 import { createJobConnection } from '../../../server/src/stores/job-connection';
+import { createRedisHealth } from '../../../server/src/stores/redis-health';
 import type { Store } from '../../../server/src/stores/store';
 import {
   createWebhooks,
@@ -359,7 +360,10 @@ describe('two instances', () => {
           retentionDays: 30,
           engine: {
             kind: 'queue',
-            connect: () => createJobConnection({ url: testRedisUrl(), keyPrefix: prefix }),
+            connect: () => {
+              const redis = { url: testRedisUrl(), keyPrefix: prefix };
+              return createJobConnection(redis, createRedisHealth(redis, silentLogger()));
+            },
             prefix: `{${prefix}jobs}`,
           },
           tuning: { ...FAST, pollMs: 10 },

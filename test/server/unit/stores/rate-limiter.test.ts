@@ -5,7 +5,6 @@ import {
   createRateLimiter,
   type SlotDecision,
 } from '../../../../server/src/stores/rate-limiter';
-import { createRedisStore } from '../../../../server/src/stores/redis-store';
 import { type Store, StoreUnavailableError } from '../../../../server/src/stores/store';
 import { startRedisProcess } from '../../../helpers/redis-process';
 import { createTestRedisStore, silentLogger, uniquePrefix } from '../../../helpers/stores';
@@ -190,11 +189,7 @@ describe.each([
 
 it('fails with StoreUnavailableError (not a refusal) while Redis is down', async () => {
   const redis = await startRedisProcess();
-  const store = await createRedisStore({
-    url: redis.url,
-    keyPrefix: uniquePrefix(),
-    logger: silentLogger(),
-  });
+  const store = await createTestRedisStore({ url: redis.url });
   const limiter = createRateLimiter(store, { name: 'outage', points: 5, windowSeconds: 30 });
   try {
     expect(await limiter.consume('k')).toEqual({ allowed: true });
