@@ -1,8 +1,10 @@
-// One jest run, four projects: the server (node, real Redis, simulator over HTTP), the
+// One jest run, five projects: the server (node, real Redis, simulator over HTTP), the
 // mini-program (jsdom + miniprogram-simulate, loading the real .ts/.wxml), the end-to-end test
-// (mini-program services driving the running server) and the browser tests (the admin console in
-// Debian's Chromium, driven by playwright-core). Redis is started once, and only when a server,
-// e2e or browser test runs: jest runs each distinct globalSetup once, for the projects selected.
+// (mini-program services driving the running server), the browser tests (the admin console in
+// Debian's Chromium, driven by playwright-core) and the Redis topologies (a Redis Cluster and a
+// Sentinel set on loopback: the store, sessions, jobs and failovers). Redis is started once, and
+// only when a server, e2e or browser test runs; the topologies once, when a topology test runs:
+// jest runs each distinct globalSetup once, for the projects selected.
 const swc = [
   '@swc/jest',
   {
@@ -56,6 +58,15 @@ module.exports = {
       displayName: 'browser',
       testEnvironment: 'node',
       roots: ['<rootDir>/test/browser'],
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/leak-check-setup.ts'],
+    },
+    {
+      ...common,
+      displayName: 'topology',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/topology'],
+      globalSetup: '<rootDir>/test/helpers/topology-global-setup.ts',
+      globalTeardown: '<rootDir>/test/helpers/topology-global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/helpers/leak-check-setup.ts'],
     },
   ],

@@ -7,6 +7,8 @@ import { createDeps, type DirectoryDeps } from '../../server/src/deps';
 import { createHttpServer } from '../../server/src/http-server';
 import type { Logger } from '../../server/src/logger';
 import type { Simulator } from '../../server/src/sandbox';
+import { createStore } from '../../server/src/stores';
+import { createRedisHealth } from '../../server/src/stores/redis-health';
 import type { Store } from '../../server/src/stores/store';
 import type { WebhookTuning } from '../../server/src/webhooks';
 import { recordResponse, registerSecret, registerSecretSource } from './leak-check';
@@ -45,7 +47,10 @@ export interface TestGatewayOptions {
   /** Environment overrides on top of a valid non-sandbox configuration. */
   env?: Record<string, string>;
   wecomConfig?: Partial<WecomConfig>;
-  /** Share a store (and its prefix) with another gateway; default: a fresh Redis store. */
+  /**
+   * Share a store (and its prefix) with another gateway; default: a fresh store on the test
+   * Redis, or on the Sentinel or Cluster that `env` names.
+   */
   store?: Store;
   prefix?: string;
   logger?: Logger;
@@ -92,9 +97,13 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   registerSecret(config.jwtSecret);
   registerSecretSource(() => simulator.issuedSecrets());
   const ownStore = options.store === undefined;
+  // With REDIS_SENTINELS or REDIS_CLUSTER_NODES in `env`: that Redis, as the server makes it.
+  const redisHealth = createRedisHealth(config.redis, logger);
   const store =
     options.store ??
-    (await createTestRedisStore({ prefix: options.prefix ?? uniquePrefix(), logger }));
+    (config.redis.sentinels || config.redis.clusterNodes
+      ? await createStore(config, logger, redisHealth)
+      : await createTestRedisStore({ prefix: options.prefix ?? uniquePrefix(), logger }));
   const deps = createDeps({
     config,
     wecomConfig,
@@ -103,6 +112,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     now: options.now,
     orgSync: options.orgSync,
     webhooks: options.webhooks,
+    redisHealth,
   });
   const app = createApp({
     ...deps,

@@ -6,6 +6,7 @@ import type { JobTuning } from '../../server/src/directory/runner';
 import { createMetrics } from '../../server/src/metrics';
 import type { OrgView, Simulator } from '../../server/src/sandbox/index';
 import type { Store } from '../../server/src/stores/store';
+import type { TestGateway } from './gateway';
 import { silentLogger, testRedisUrl } from './stores';
 
 /** Back-offs short enough for tests; claims short enough to see them expire. */
@@ -14,6 +15,37 @@ export const TEST_ORG_TUNING = {
   claimTtlMs: 3000,
   commitWaitMs: 5000,
 } as const;
+
+/** `GET /api/admin/org/sync`'s answer. */
+export interface SyncStatusBody {
+  running: boolean;
+  phase?: string;
+  counts?: { departments: number; members: number; wecomCalls: number };
+  last: null | {
+    ok: boolean;
+    startedAt: string;
+    finishedAt: string;
+    changes: number;
+    wecomCalls: number;
+    error?: unknown;
+  };
+}
+
+/** Polls GET /api/admin/org/sync until no sync runs and one has finished (at most ~10 s). */
+export async function settledSync(
+  gateway: TestGateway,
+  adminToken: string,
+  startedAfter = '',
+): Promise<SyncStatusBody> {
+  for (let i = 0; i < 400; i++) {
+    const { body } = await gateway.request<SyncStatusBody>('GET', '/api/admin/org/sync', {
+      token: adminToken,
+    });
+    if (!body.running && body.last && body.last.startedAt > startedAfter) return body;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('no org sync finished within 10 s');
+}
 
 /**
  * A directory (org store, feed, sync) against `simulator`, on `store`, with no runner — or, with

@@ -99,6 +99,8 @@ export async function storeProblem(
   if (!text) return undefined;
   const configuration =
     health.kind === 'redis' &&
-    (health.problem === 'wrong_password' || health.problem === 'password_missing');
+    (health.problem === 'wrong_password' ||
+      health.problem === 'password_missing' ||
+      health.problem === 'tls');
   return { text, configuration };
 }

@@ -10,7 +10,7 @@ import { type RedisTarget, redisConnection, redisTarget } from './redis-options'
  * shows the password.
  */
 
-export type StoreProblem = 'wrong_password' | 'password_missing' | 'unreachable' | 'failed';
+export type StoreProblem = 'wrong_password' | 'password_missing' | 'tls' | 'unreachable' | 'failed';
 
 export type StoreHealth =
   | { kind: 'memory' }
@@ -38,6 +38,8 @@ function classify(messages: readonly string[]): { problem: StoreProblem; reason:
   if (wrong) return { problem: 'wrong_password', reason: wrong };
   const missing = find(/NOAUTH|Authentication required/i);
   if (missing) return { problem: 'password_missing', reason: missing };
+  const tls = find(/certificate|self[- ]signed|unable to verify|wrong version number|SSL|TLS/i);
+  if (tls) return { problem: 'tls', reason: tls };
   const network = find(
     /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ECONNRESET|unreachable|no answer within|startup nodes|slots cache/i,
   );
@@ -76,6 +78,26 @@ export async function probeStore(
       : connection.mode === 'sentinel'
         ? new Redis({ ...connection.options, ...once })
         : new Redis(connection.url, { ...connection.options, ...once });
+  const messages = await attempt(client, timeoutMs);
+  if (messages.length === 0) return { kind: 'redis', ...where };
+  if (connection.mode !== 'standalone') {
+    // ioredis keeps why a sentinel or a seed node failed to itself ("All sentinels are
+    // unreachable", "Failed to refresh slots cache"): ask the first one directly, with the same
+    // TLS and credentials, to hear it (a certificate refused, a wrong password).
+    const first =
+      connection.mode === 'sentinel'
+        ? { ...connection.options.sentinels![0], tls: connection.options.sentinelTLS }
+        : { ...connection.options, ...connection.nodes[0] };
+    messages.push(...(await attempt(new Redis({ ...first, ...once }), timeoutMs)));
+  }
+  const { problem, reason } = classify(messages);
+  const password = passwordOf(redis.url);
+  const shown = password ? reason.replaceAll(password, '***') : reason;
+  return { kind: 'redis', ...where, problem, reason: shown.slice(0, MAX_REASON_LENGTH) };
+}
+
+/** Connects `client` once and PINGs it within `timeoutMs`: the errors met, none when it answered. */
+async function attempt(client: Redis | Cluster, timeoutMs: number): Promise<string[]> {
   const messages: string[] = [];
   const note = (error: unknown) => {
     const { message, lastNodeError } = error as { message?: string; lastNodeError?: Error };
@@ -96,13 +118,10 @@ export async function probeStore(
         timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       }),
     ]);
-    return { kind: 'redis', ...where };
+    return [];
   } catch (error) {
     note(error);
-    const { problem, reason } = classify(messages);
-    const password = passwordOf(redis.url);
-    const shown = password ? reason.replaceAll(password, '***') : reason;
-    return { kind: 'redis', ...where, problem, reason: shown.slice(0, MAX_REASON_LENGTH) };
+    return messages;
   } finally {
     clearTimeout(timer);
     client.removeAllListeners('error');
@@ -120,6 +139,8 @@ export function describeStoreProblem(health: StoreHealth): string | undefined {
       return `configuration error: Redis at ${target} refused the password in REDIS_URL (${reason}); put the password Redis expects into REDIS_URL (redis://[user]:PASSWORD@host:port).`;
     case 'password_missing':
       return `configuration error: Redis at ${target} needs a password and REDIS_URL holds none (${reason}); put it into REDIS_URL (redis://[user]:PASSWORD@host:port).`;
+    case 'tls':
+      return `configuration error: TLS to Redis at ${target} (${key}) failed (${reason}); if its certificate is not trusted, set REDIS_TLS_CA_FILE to the CA that signed it, and check that ${key} names Redis's TLS port and REDIS_URL starts with rediss://.`;
     case 'unreachable':
       return `Redis at ${target} (${key}) is unreachable (${reason}); start it, or correct the host and port in ${key}.`;
     default:

@@ -265,10 +265,17 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
 
   // Not fatal: ioredis keeps retrying; calls answer store.unavailable until it is back, and the
   // health has said why. Bounded, because with Sentinel or Cluster the first connect waits for as
-  // long as nothing answers.
+  // long as nothing answers. A cluster's masters are connected now rather than by the first
+  // command each serves, which would spend its deadline on it.
   let startTimer: NodeJS.Timeout | undefined;
   await Promise.race([
-    redis.connect(),
+    redis
+      .connect()
+      .then(() =>
+        cluster
+          ? Promise.all((redis as Cluster).nodes('master').map((node) => node.ping()))
+          : undefined,
+      ),
     new Promise((resolve) => {
       startTimer = setTimeout(resolve, 2000);
     }),
@@ -490,14 +497,20 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
       run('publish', null, async () => {
         await redis.publish(`${keyPrefix}${channel}`, message);
       }),
-    subscribe: (channel, handler) =>
-      run('subscribe', null, async () => {
+    subscribe: async (channel, handler) => {
+      const connection = subscriberConnection();
+      // Connecting (to a cluster: its slot table and nodes) has its own timeouts, not a command's.
+      if (connection.status === 'wait')
+        await connection.connect().catch((error: Error) => {
+          throw new StoreUnavailableError(`redis subscribe failed: ${error.message}`, {
+            cause: error,
+          });
+        });
+      return run('subscribe', null, async () => {
         const name = `${keyPrefix}${channel}`;
-        const connection = subscriberConnection();
         const set = handlers.get(name) ?? new Set();
         handlers.set(name, set);
         set.add(handler);
-        if (connection.status === 'wait') await connection.connect();
         if (set.size === 1) await connection.subscribe(name);
         return async () => {
           set.delete(handler);
@@ -506,7 +519,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
             await connection.unsubscribe(name).catch(() => undefined);
           }
         };
-      }),
+      });
+    },
     removeFromSet: (key, member) =>
       run('remove from set', key, async () => {
         await redis.srem(key, member);

@@ -2,41 +2,22 @@ import type { Simulator } from '../../../server/src/sandbox/index';
 import { createMemoryStore } from '../../../server/src/stores/memory-store';
 import { CALLBACK_ENV, DIRECTORY_CALLBACK, eventually } from '../../helpers/callbacks';
 import { errorBody, startTestGateway, type TestGateway } from '../../helpers/gateway';
-import { plain, readSnapshot, TEST_ORG_TUNING, truthOf } from '../../helpers/org';
+import {
+  plain,
+  readSnapshot,
+  type SyncStatusBody,
+  settledSync,
+  TEST_ORG_TUNING,
+  truthOf,
+} from '../../helpers/org';
 import { startTestSimulator } from '../../helpers/simulator';
 import { expectIncreasing, testRedisUrl, uniquePrefix } from '../../helpers/stores';
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 
-interface SyncStatusBody {
-  running: boolean;
-  phase?: string;
-  counts?: { departments: number; members: number; wecomCalls: number };
-  last: null | {
-    ok: boolean;
-    startedAt: string;
-    finishedAt: string;
-    changes: number;
-    wecomCalls: number;
-    error?: unknown;
-  };
-}
-
 interface ChangesBody {
   changes: { seq: string; kind: string; op: string; id: string | number }[];
   next: string | null;
-}
-
-/** Polls GET /api/admin/org/sync until no sync runs and one has finished (at most ~10 s). */
-async function settled(gateway: TestGateway, startedAfter = ''): Promise<SyncStatusBody> {
-  for (let i = 0; i < 400; i++) {
-    const { body } = await gateway.request<SyncStatusBody>('GET', '/api/admin/org/sync', {
-      token: ADMIN_TOKEN,
-    });
-    if (!body.running && body.last && body.last.startedAt > startedAfter) return body;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('no org sync finished within 10 s');
 }
 
 describe('org routes on BullMQ, two instances sharing Redis', () => {
@@ -83,7 +64,7 @@ describe('org routes on BullMQ, two instances sharing Redis', () => {
     const running = await get<SyncStatusBody>(two, '/api/admin/org/sync');
     expect(running.body.running).toBe(true);
 
-    const done = await settled(one);
+    const done = await settledSync(one, ADMIN_TOKEN);
     slow();
     expect(done.last).toMatchObject({ ok: true, dryRun: false, changes: 18, wecomCalls: 6 });
     // One sync in all: one department/list, one user/list per department.
@@ -92,7 +73,10 @@ describe('org routes on BullMQ, two instances sharing Redis', () => {
     // And the claim is free again.
     const again = await two.request('POST', '/api/admin/org/sync', { token: ADMIN_TOKEN });
     expect(again.status).toBe(202);
-    expect((await settled(two, done.last!.startedAt)).last).toMatchObject({ ok: true, changes: 0 });
+    expect((await settledSync(two, ADMIN_TOKEN, done.last!.startedAt)).last).toMatchObject({
+      ok: true,
+      changes: 0,
+    });
   });
 
   it('shows the department tree, members a page at a time and the change feed', async () => {
@@ -280,7 +264,7 @@ describe('org sync without Redis in the configuration: in this process, one at a
     const second = await gateway.request('POST', '/api/admin/org/sync', { token: ADMIN_TOKEN });
     expect(second.status).toBe(409);
     expect(errorBody(second.body).code).toBe('org.sync_running');
-    const done = await settled(gateway);
+    const done = await settledSync(gateway, ADMIN_TOKEN);
     slow();
     expect(done.last).toMatchObject({ ok: true, changes: 18 });
   });
@@ -302,7 +286,7 @@ describe('periodic org syncs (ORG_SYNC_INTERVAL_SECONDS) from the job scheduler'
       orgSync: TEST_ORG_TUNING,
     });
     try {
-      const done = await settled(gateway);
+      const done = await settledSync(gateway, ADMIN_TOKEN);
       expect(done.last).toMatchObject({ ok: true, changes: 18 });
     } finally {
       await gateway.close();
@@ -332,7 +316,7 @@ describe('directory callbacks keep the org snapshot equal to the truth without a
       expect(
         (await gateway.request('POST', '/api/admin/org/sync', { token: ADMIN_TOKEN })).status,
       ).toBe(202);
-      const first = await settled(gateway);
+      const first = await settledSync(gateway, ADMIN_TOKEN);
       const seq = (
         await gateway.request<ChangesBody>('GET', '/api/admin/org/changes?order=desc&limit=1', {
           token: ADMIN_TOKEN,
@@ -362,7 +346,7 @@ describe('directory callbacks keep the org snapshot equal to the truth without a
       );
       // And a full sync afterwards finds nothing new.
       await gateway.request('POST', '/api/admin/org/sync', { token: ADMIN_TOKEN });
-      expect((await settled(gateway, first.last!.startedAt)).last).toMatchObject({
+      expect((await settledSync(gateway, ADMIN_TOKEN, first.last!.startedAt)).last).toMatchObject({
         ok: true,
         changes: 0,
       });

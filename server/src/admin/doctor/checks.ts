@@ -109,6 +109,18 @@ function storeVerdict(health: StoreHealth, sandbox: boolean): Verdict {
         ),
         fix: passwordFix,
       };
+    case 'tls':
+      return {
+        status: 'fail',
+        summary: t(
+          `配置错误：与 ${target} 的 Redis 建立 TLS 连接失败（${reason}）。`,
+          `Configuration error: TLS to Redis at ${target} failed (${reason}).`,
+        ),
+        fix: t(
+          `Redis 的证书不受本机信任时，把签发它的 CA 证书文件路径写入 REDIS_TLS_CA_FILE；并确认 ${key} 指向 Redis 的 TLS 端口（tls-port），REDIS_URL 以 rediss:// 开头。`,
+          `If Redis's certificate is not trusted here, set REDIS_TLS_CA_FILE to the file of the CA that signed it; and check that ${key} names Redis's TLS port (tls-port) and REDIS_URL starts with rediss://.`,
+        ),
+      };
     case 'unreachable':
       return {
         status: 'fail',
