@@ -7,12 +7,17 @@ import { accessSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
 
-/** The jest projects (jest.config.js), the folder of each, and what each needs. */
+/**
+ * The jest projects (jest.config.js), the folder of each, and what each needs. The topology
+ * project starts a Redis Cluster and a Sentinel set of its own (`ownRedis`: TEST_REDIS_URL does
+ * not stand in for them) and makes TLS certificates with openssl.
+ */
 const PROJECTS = {
   server: { root: 'test/server', needs: ['redis'] },
   miniprogram: { root: 'test/miniprogram', needs: [] },
   e2e: { root: 'test/e2e', needs: ['redis'] },
   browser: { root: 'test/browser', needs: ['redis', 'chromium'] },
+  topology: { root: 'test/topology', needs: ['redis', 'openssl'], ownRedis: true },
 };
 
 const APT = 'apt-get install -y redis-server chromium fonts-wqy-microhei';
@@ -30,8 +35,8 @@ const onPath = (program) =>
 
 /** Each requirement: a line per missing program, saying how to get it (none when satisfied). */
 const CHECKS = {
-  redis: () => {
-    if (process.env.TEST_REDIS_URL) return [];
+  redis: (projects) => {
+    if (process.env.TEST_REDIS_URL && !projects.some((project) => project.ownRedis)) return [];
     return ['redis-server', 'redis-cli']
       .filter((program) => !onPath(program))
       .map(
@@ -39,6 +44,12 @@ const CHECKS = {
           `${program} not found on the PATH: ${APT} (or set TEST_REDIS_URL to a Redis the tests may flush)`,
       );
   },
+  openssl: () =>
+    onPath('openssl')
+      ? []
+      : [
+          'openssl not found on the PATH: apt-get install -y openssl (the topology tests make TLS certificates with it)',
+        ],
   chromium: () => {
     const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
     return executable(path)
@@ -84,8 +95,9 @@ function selectedProjects(args) {
 }
 
 const args = process.argv.slice(2);
-const needs = new Set(selectedProjects(args).flatMap((project) => project.needs));
-const missing = [...needs].flatMap((need) => CHECKS[need]());
+const projects = selectedProjects(args);
+const needs = new Set(projects.flatMap((project) => project.needs));
+const missing = [...needs].flatMap((need) => CHECKS[need](projects));
 if (missing.length > 0) {
   for (const line of missing) process.stderr.write(`npm test: ${line}\n`);
   process.exit(1);

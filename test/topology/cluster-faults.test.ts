@@ -1,4 +1,6 @@
 import { Command } from 'ioredis';
+import { z } from 'zod';
+import { createFeed } from '../../server/src/stores/feed';
 import {
   clusterMasters,
   clusterNodesSetting,
@@ -7,7 +9,7 @@ import {
   signalNode,
 } from '../helpers/redis-topology';
 import { startTestSimulator } from '../helpers/simulator';
-import { uniquePrefix } from '../helpers/stores';
+import { expectIncreasing, uniquePrefix } from '../helpers/stores';
 import {
   type Answer,
   type Instances,
@@ -23,7 +25,8 @@ import {
 // employee keeps asking GET /api/me of. Only the employees whose sessions that master serves get
 // errors — each 503 store.unavailable within the deadline — while every other employee is
 // answered; the killed master's keys work again once its replica has taken over, with no session
-// lost; and each instance's log tells the story in two lines.
+// lost; and each instance's log tells the story in two lines. Last, a feed on a master that dies
+// with appends its replica never saw: no position is given twice.
 jest.setTimeout(120_000);
 
 const { faultCluster: cluster } = topology();
@@ -42,20 +45,22 @@ beforeAll(async () => {
 });
 afterAll(() => instances.close());
 
-/** The master serving an employee's sessions (their hash tag's slot). */
-function masterOf(masters: Map<number, [number, number][]>, userid: string): number {
-  const slot = new Command('get', [`{${userid}}`]).getSlot()!;
+/** The master serving a hash tag's slot (an employee's sessions: their userid). */
+function masterOf(masters: Map<number, [number, number][]>, tag: string): number {
+  const slot = new Command('get', [`{${tag}}`]).getSlot()!;
   for (const [port, ranges] of masters)
     if (ranges.some(([from, to]) => slot >= from && slot <= to)) return port;
   throw new Error(`no master serves slot ${slot}`);
 }
 
-/** The replica of `master`, from CLUSTER NODES. */
-async function replicaOf(master: number): Promise<number> {
+/** The replica of `master` (from CLUSTER NODES), if it has one. */
+async function replicaOf(master: number): Promise<number | undefined> {
   const nodes = (await redisCli(master, ['cluster', 'nodes'])).trim().split('\n');
   const id = nodes.find((line) => line.includes('myself'))!.split(' ')[0]!;
-  const replica = nodes.find((line) => line.split(' ')[3] === id)!;
-  return Number(replica.split(' ')[1]!.split('@')[0]!.split(':')[1]);
+  const replica = nodes.find((line) => line.split(' ')[3] === id && !line.includes('fail'));
+  return replica === undefined
+    ? undefined
+    : Number(replica.split(' ')[1]!.split('@')[0]!.split(':')[1]);
 }
 
 /** Everyone else answered 200; `failing` employees 200, or 503 within the deadline. */
@@ -85,7 +90,7 @@ it('a killed master costs errors for its keys only, until its replica takes over
   const masters = await clusterMasters(cluster);
   const victim = masterOf(masters, 'sunqi');
   const failing = instances.users.filter((userid) => masterOf(masters, userid) === victim);
-  const replica = await replicaOf(victim);
+  const replica = (await replicaOf(victim))!;
   await replicated(victim);
   const from = instances.mark();
 
@@ -131,4 +136,50 @@ it('a frozen master fails only its keys, each within the deadline, while the oth
   const after = await throughFailover(instances, () => true);
   expect(after.slice(-instances.users.length * 2).every((a) => a.status === 200)).toBe(true);
   await toldInTwoLines(from, `node 127.0.0.1:${frozen}: no answer within ${DEADLINE_MS} ms`);
+});
+
+it('never gives a feed position twice, also when the failover lost the last appends', async () => {
+  const store = instances.gateways[0]!.store;
+  const masters = await clusterMasters(cluster);
+  // A feed whose stream lies on a master that has a replica to take over.
+  let name = '';
+  let master = 0;
+  let replica: number | undefined;
+  for (let i = 0; replica === undefined; i += 1) {
+    name = `failover-${i}`;
+    master = masterOf(masters, name);
+    replica = await replicaOf(master);
+  }
+  const feed = createFeed(store, { name, schema: z.object({ n: z.number() }), retentionDays: 30 });
+  const given: string[] = [];
+  const append = async (n: number) => given.push((await feed.append([{ n }]))[0]!.seq);
+  for (let n = 0; n < 20; n += 1) await append(n);
+  await replicated(master);
+  // The master drops its replica (frozen, so that it cannot come back), takes 20 more appends,
+  // then dies: the replica that takes over has never seen them.
+  signalNode(dir, replica, 'SIGSTOP');
+  await redisCli(master, ['client', 'kill', 'type', 'replica']);
+  for (let n = 20; n < 40; n += 1) await append(n);
+  signalNode(dir, master, 'SIGKILL');
+  signalNode(dir, replica, 'SIGCONT');
+  const deadline = performance.now() + 30_000;
+  for (let n = 40; n < 60 && performance.now() < deadline; ) {
+    await append(n).then(
+      () => {
+        n += 1;
+      },
+      () => new Promise((resolve) => setTimeout(resolve, 100)),
+    );
+  }
+  expect(given).toHaveLength(60);
+  const kept = (await feed.read({ range: { after: '0' }, limit: 100 })).entries;
+  const lost = given.filter((seq) => !kept.some((entry) => entry.seq === seq));
+  // The lost appends are gone with the master; the 20 after the failover got new positions,
+  // above every position given before it, lost ones included.
+  expect(lost).toEqual(given.slice(20, 40));
+  expectIncreasing(given);
+  expect(kept.map((entry) => entry.n)).toEqual([
+    ...Array.from({ length: 20 }, (_, n) => n),
+    ...Array.from({ length: 20 }, (_, n) => 40 + n),
+  ]);
 });

@@ -74,6 +74,17 @@ describe('npm test on a machine without Redis or Chromium', () => {
     expect(code).toBe(0);
   });
 
+  it('asks for redis-server for the topology tests even with TEST_REDIS_URL: they start their own', async () => {
+    const { code, stderr } = await npmTest(['--selectProjects', 'topology', '--listTests'], {
+      TEST_REDIS_URL: 'redis://127.0.0.1:1',
+    });
+    expect(preflightLines(stderr)).toEqual([
+      expect.stringMatching(/^npm test: redis-server not found/),
+      expect.stringMatching(/^npm test: redis-cli not found/),
+    ]);
+    expect(code).not.toBe(0);
+  });
+
   it('runs the mini-program tests without Redis or Chromium', async () => {
     const { code, stderr } = await npmTest([
       'test/miniprogram/services/env.test.ts',
