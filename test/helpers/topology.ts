@@ -105,6 +105,20 @@ export async function startInstances(
   };
 }
 
+/**
+ * The answers of employees whose session is not there on an instance: every one of them answered
+ * 200 unless a session was lost (401). A 503 — a store command past its deadline on a loaded
+ * machine, not a lost session — is asked again, three rounds at most, as a client would.
+ */
+export async function sessionsMissing(instances: Instances): Promise<Answer[]> {
+  let answers = await instances.everyone();
+  for (let round = 0; round < 3 && answers.some((answer) => answer.status === 503); round++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    answers = await instances.everyone();
+  }
+  return answers.filter((answer) => answer.status !== 200);
+}
+
 /** performance.now() when `port` answers ROLE as a master (polled; undefined after 30 s). */
 export async function promotion(port: number, tls?: Parameters<typeof redisCli>[2]) {
   const deadline = performance.now() + 30_000;
