@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../logger';
+import { closeJobEngine } from '../stores/job-connection';
 import { isConnectionTrouble } from '../stores/redis-health';
 import { StoreUnavailableError } from '../stores/store';
 import { OrgError } from './errors';
@@ -183,15 +184,14 @@ export function createQueueRunner(
     },
     async close() {
       stop.abort(new Error('shutting down'));
-      const closed = (async () => {
-        await scheduled;
-        await worker.close();
-        await queue.close();
-      })();
-      await within(closed, JOB_ENGINE_WAIT_MS, () => new Error('timeout')).catch(() =>
-        logger.warn('org sync job engine did not close within 5 s'),
+      await closeJobEngine(
+        { queue, worker, connections },
+        {
+          waitMs: JOB_ENGINE_WAIT_MS,
+          first: scheduled,
+          onLate: () => logger.warn('org sync job engine did not close within 5 s'),
+        },
       );
-      for (const connection of connections) connection.disconnect();
     },
   };
 }

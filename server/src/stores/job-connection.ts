@@ -1,3 +1,4 @@
+import type { Queue, Worker } from 'bullmq';
 import { Cluster, Redis } from 'ioredis';
 import type { RedisConfig } from '../config';
 import type { RedisHealth } from './redis-health';
@@ -30,4 +31,37 @@ export function createJobConnection(config: RedisConfig, health: RedisHealth): R
 /** The job engine's key prefix: the store's prefix, in a hash tag. */
 export function jobKeyPrefix(config: RedisConfig): string {
   return `{${config.keyPrefix}jobs}`;
+}
+
+/**
+ * Closes a job engine's queue and worker within `waitMs` (after `first`, e.g. a scheduler being
+ * set), then its connections. BullMQ's close waits for the running jobs, and a job's commands wait
+ * for a connection that may not come back (a Redis node gone): past the wait the queue and the
+ * worker drop their connections, which fails those commands, so that the worker stops its timers
+ * (lock renewal) instead of keeping the process alive.
+ */
+export async function closeJobEngine(
+  engine: { queue: Queue; worker: Worker; connections: readonly (Redis | Cluster)[] },
+  options: { waitMs: number; first?: Promise<unknown>; onLate: () => void },
+): Promise<void> {
+  const { queue, worker, connections } = engine;
+  const closed = (async () => {
+    await options.first;
+    await worker.close();
+    await queue.close();
+  })().then(
+    () => 'closed' as const,
+    () => 'closed' as const,
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), options.waitMs);
+  });
+  const outcome = await Promise.race([closed, late]);
+  clearTimeout(timer);
+  if (outcome === 'late') {
+    options.onLate();
+    await Promise.allSettled([worker.disconnect(), queue.disconnect()]);
+  }
+  for (const connection of connections) connection.disconnect();
 }

@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../logger';
+import { closeJobEngine } from '../stores/job-connection';
 import { isConnectionTrouble } from '../stores/redis-health';
 
 /**
@@ -92,20 +93,13 @@ export function createQueueEngine(options: {
   return {
     nudge: (id) => void add(`pump-${id}`, id),
     retryAt: (id, atMs) => void add(`retry-${id}-${atMs}`, id, Math.max(0, atMs - Date.now())),
-    async close() {
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise((resolve) => {
-        timer = setTimeout(resolve, CLOSE_WAIT_MS);
-      });
-      await Promise.race([
-        (async () => {
-          await worker.close();
-          await queue.close();
-        })(),
-        waited,
-      ]).catch((error: unknown) => logger.warn({ err: error }, 'webhook job engine did not close'));
-      clearTimeout(timer);
-      for (const connection of connections) connection.disconnect();
-    },
+    close: () =>
+      closeJobEngine(
+        { queue, worker, connections },
+        {
+          waitMs: CLOSE_WAIT_MS,
+          onLate: () => logger.warn('webhook job engine did not close within 12 s'),
+        },
+      ),
   };
 }
