@@ -323,14 +323,18 @@ export function createOrgStore(store: Store): OrgStore {
     async stage(generation, changes) {
       if (changes.length === 0) return;
       const keys = keysOf(generation);
-      await store.hashSet(
-        keys.staged,
-        Object.fromEntries(changes.map((change) => [String(change.id), JSON.stringify(change)])),
-      );
-      await store.sortedAdd(
-        keys.stagedOrder,
-        changes.map((change) => String(change.id)),
-      );
+      // One round trip: a record without its order entry (or the reverse) is never read alone,
+      // since a failed stage fails the sync.
+      await Promise.all([
+        store.hashSet(
+          keys.staged,
+          Object.fromEntries(changes.map((change) => [String(change.id), JSON.stringify(change)])),
+        ),
+        store.sortedAdd(
+          keys.stagedOrder,
+          changes.map((change) => String(change.id)),
+        ),
+      ]);
     },
     async unstage(generation, userids) {
       const keys = keysOf(generation);

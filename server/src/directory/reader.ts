@@ -51,6 +51,11 @@ export interface MemberSink {
 
 export type MembershipRow = { userid: string; department: number };
 
+/**
+ * Departments listed at a time per WeCom call allowed at a time: while one department's members
+ * are written to the store, another's call waits on WeCom (the gate still bounds the calls).
+ */
+const LISTINGS_PER_CALL = 2;
 /** user/list_id rows per page (WeCom's largest page). */
 const LIST_ID_PAGE = 10_000;
 /** Pages of user/list_id read at most (a corp of up to 5 million memberships). */
@@ -170,7 +175,8 @@ export async function readMembers(
   const departmentIds = [...departments.keys()];
   // The first department alone: a refused user/list ends the per-department reads at once.
   if (departmentIds.length > 0) await listOne(departmentIds[0]!);
-  if (!listRefused) await forEachBounded(departmentIds.slice(1), concurrency, listOne, signal);
+  if (!listRefused)
+    await forEachBounded(departmentIds.slice(1), concurrency * LISTINGS_PER_CALL, listOne, signal);
   if (!listRefused) return { source: 'user/list', notes: [] };
   await sink.restart();
   await forEachMembershipPage(directory, gate, sink.rows, signal);
