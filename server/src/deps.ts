@@ -63,8 +63,8 @@ import {
 import { withWebhooksCheck } from './webhooks/doctor-check';
 import { createAccessTokenProvider } from './wecom/access-token-provider';
 import { createWecomApi, type WecomApi } from './wecom/api';
-import { createWecomClient, type WecomClient } from './wecom/client';
-import { createWecomDirectory } from './wecom/directory';
+import { createWecomClient } from './wecom/client';
+import { createWecomDirectory, type WecomDirectory } from './wecom/directory';
 import { createWecomHttp, type WecomCallEvent, type WecomHttp } from './wecom/http';
 import { createRefreshSchedule, type RefreshSchedule } from './wecom/refresh-schedule';
 import { createTicketProvider } from './wecom/ticket-provider';
@@ -89,8 +89,8 @@ export interface WecomDeps {
   http: WecomHttp;
   /** Tokens and tickets refreshed ahead of their expiry. */
   refreshSchedule: RefreshSchedule;
-  client: WecomClient;
   api: WecomApi;
+  directory: WecomDirectory;
   names: NameCache;
   close(): Promise<void>;
 }
@@ -129,8 +129,8 @@ export function createWecom(
   return {
     http,
     refreshSchedule,
-    client,
     api: createWecomApi({ client }),
+    directory: createWecomDirectory({ client }),
     names: createNameCache({ store, onLookup: (hit) => metrics.cacheLookup('names', hit) }),
     close() {
       refreshSchedule.close();
@@ -216,7 +216,7 @@ export function createAuth(
       now,
     }),
     profiles: createProfiles({
-      wecom: wecom.api,
+      directory: wecom.directory,
       names: wecom.names,
       sessions,
       decryptor: createUserDataDecryptor({ appId: wecomConfig.miniprogramAppId }),
@@ -320,7 +320,7 @@ export function createDirectoryDeps(
         : { kind: 'in-process' };
   return createDirectory({
     store: infra.store,
-    directory: createWecomDirectory({ client: wecom.client }),
+    directory: wecom.directory,
     logger: infra.logger.child({ component: 'org' }),
     now: infra.now,
     intervalSeconds: config.orgSyncIntervalSeconds,
@@ -560,7 +560,7 @@ export function createAdmin(
     // The doctor probes WeCom itself (no token cache); the mapper shares the name cache.
     doctor: webhooks ? withWebhooksCheck(doctor, webhooks) : doctor,
     nameMapper: createNameMapper({
-      lookups: createNameLookups({ client: wecom.client }),
+      lookups: createNameLookups(wecom),
       names: wecom.names,
       orgNames: directory && ((userids) => directory.memberNames(userids)),
       // An HTTP lookup answers within one WeCom call's deadline.

@@ -3,11 +3,13 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { CredentialName } from '../config';
 import type { Store } from '../stores/store';
+import { apiPaths } from './api-paths';
 import { CREDENTIAL_REFUSED } from './errcodes';
 import { WecomApiError, WecomUnavailableError } from './errors';
 import { createExpiringCache, type ExpiringCache } from './expiring-cache';
 import type { WecomHttp } from './http';
 import type { RefreshSchedule } from './refresh-schedule';
+import { gettokenSchema } from './schemas';
 
 /**
  * Access tokens: one per (corpid, secret), kept in the store under a hash of the secret, fetched
@@ -48,11 +50,24 @@ export interface AccessTokenProviderDeps {
   onRefresh?: (credential: CredentialName) => void;
 }
 
-const gettokenSchema = z.object({
-  access_token: z.string().min(1).max(512),
-  expires_in: z.number().int().positive(),
-});
 const storedFailureSchema = z.object({ errcode: z.number(), errmsg: z.string() });
+
+/**
+ * gettoken with one secret (`probe`: WeCom's first answer, see http.ts). The token provider caches
+ * its answers; the doctor asks each secret once per run and keeps nothing.
+ */
+export function requestAccessToken(
+  http: WecomHttp,
+  request: { corpId: string; credential: CredentialName; secret: string; probe?: boolean },
+): Promise<z.infer<typeof gettokenSchema>> {
+  return http.call({
+    api: apiPaths.gettoken,
+    query: { corpid: request.corpId, corpsecret: request.secret },
+    schema: gettokenSchema,
+    credential: request.credential,
+    probe: request.probe,
+  });
+}
 
 export function createAccessTokenProvider(deps: AccessTokenProviderDeps): AccessTokenProvider {
   const { http, corpId, secrets, logger, onRefresh = () => {} } = deps;
@@ -78,11 +93,10 @@ export function createAccessTokenProvider(deps: AccessTokenProviderDeps): Access
       now: deps.now,
       async fetch() {
         onRefresh(credential);
-        const answer = await http.call({
-          api: 'gettoken',
-          query: { corpid: corpId, corpsecret: secrets[credential] },
-          schema: gettokenSchema,
+        const answer = await requestAccessToken(http, {
+          corpId,
           credential,
+          secret: secrets[credential],
         });
         logger.info({ credential, expiresIn: answer.expires_in }, 'access token refreshed');
         return { value: answer.access_token, expiresIn: answer.expires_in };
@@ -98,12 +112,16 @@ export function createAccessTokenProvider(deps: AccessTokenProviderDeps): Access
       },
       failureOf: (stored) =>
         new WecomApiError({
-          api: 'gettoken',
+          api: apiPaths.gettoken,
           credential,
           ...storedFailureSchema.parse(JSON.parse(stored)),
         }),
       onBusy: () =>
-        new WecomUnavailableError('gettoken', 'busy', 'another instance holds the refresh lock'),
+        new WecomUnavailableError(
+          apiPaths.gettoken,
+          'busy',
+          'another instance holds the refresh lock',
+        ),
     });
   }
   const caches = new Map(

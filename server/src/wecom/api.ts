@@ -1,28 +1,34 @@
+import { apiPaths } from './api-paths';
 import type { WecomClient } from './client';
 import { CUSTOMER_NOT_FOUND, GROUP_NOT_FOUND, LOGIN_CODE_REJECTED } from './errcodes';
 import {
+  agentSchema,
   contactsByUserSchema,
   externalContactDetailSchema,
+  followUserListSchema,
   groupChatListSchema,
   groupChatSchema,
   type Jscode2session,
   jsapiTicketSchema,
   jscode2sessionSchema,
   oauthUserInfoSchema,
-  userSchema,
+  type WecomAgent,
   type WecomContactsByUser,
   type WecomExternalContactDetail,
   type WecomGroupChat,
   type WecomGroupChatList,
   type WecomJsapiTicket,
   type WecomOauthUserInfo,
-  type WecomUser,
 } from './schemas';
 
-/** Typed WeCom calls used by the routes; each names the credential it needs. */
+/**
+ * Typed WeCom calls of the app and customer contact; each names the credential it needs (the
+ * directory's calls are in directory.ts).
+ */
 export interface WecomApi {
   jscode2session(code: string): Promise<Jscode2session>;
-  getUser(userid: string): Promise<WecomUser>;
+  /** The app of the agent id (agent/get with the app's token). */
+  getAgent(agentId: string): Promise<WecomAgent>;
   /** One page of a customer's detail; `follow_user` pages at 500 (pass the previous next_cursor). */
   getExternalContact(
     externalUserId: string,
@@ -33,13 +39,23 @@ export interface WecomApi {
     userid: string,
     page: { cursor?: string; limit: number },
   ): Promise<WecomContactsByUser>;
+  /** The members with customer contact in the app's visible range. */
+  listFollowUsers(): Promise<string[]>;
   /** One page of the groups owned by one employee, every status (limit 1..1000). */
   listGroupChatsOwnedBy(
     userid: string,
     page: { cursor?: string; limit: number },
   ): Promise<WecomGroupChatList>;
-  /** A group's detail with member names. */
-  getGroupChat(chatId: string, options?: { signal?: AbortSignal }): Promise<WecomGroupChat>;
+  /**
+   * One page of all the groups, without owner_filter: WeCom refuses it (81017) when more than
+   * 1,000 people are in the visible range, which is why the server lists by owner.
+   */
+  listGroupChats(page: { cursor?: string; limit: number }): Promise<WecomGroupChatList>;
+  /** A group's detail, with the members' names unless `memberNames` is false. */
+  getGroupChat(
+    chatId: string,
+    options?: { signal?: AbortSignal; memberNames?: boolean },
+  ): Promise<WecomGroupChat>;
   /** Who an OAuth2 / QR login code stands for (auth/getuserinfo with the app's token). */
   getUserInfoByCode(code: string): Promise<WecomOauthUserInfo>;
   /** The corp's jsapi_ticket, for `wx.config`. */
@@ -50,18 +66,34 @@ export interface WecomApi {
 
 export function createWecomApi(deps: { client: WecomClient }): WecomApi {
   const { client } = deps;
+  const groupChatList = (owner: string | undefined, page: { cursor?: string; limit: number }) =>
+    client.call('contact', {
+      api: apiPaths.listGroupChats,
+      method: 'POST',
+      body: {
+        status_filter: 0,
+        ...(owner !== undefined && { owner_filter: { userid_list: [owner] } }),
+        cursor: page.cursor ?? '',
+        limit: page.limit,
+      },
+      schema: groupChatListSchema,
+    });
   return {
     jscode2session: (code) =>
       client.call('app', {
-        api: 'miniprogram/jscode2session',
+        api: apiPaths.jscode2session,
         query: { js_code: code, grant_type: 'authorization_code' },
         schema: jscode2sessionSchema,
       }),
-    getUser: (userid) =>
-      client.call('directory', { api: 'user/get', query: { userid }, schema: userSchema }),
+    getAgent: (agentId) =>
+      client.call('app', {
+        api: apiPaths.getAgent,
+        query: { agentid: agentId },
+        schema: agentSchema,
+      }),
     getExternalContact: (externalUserId, options = {}) =>
       client.call('contact', {
-        api: 'externalcontact/get',
+        api: apiPaths.getExternalContact,
         query: { external_userid: externalUserId, cursor: options.cursor || undefined },
         schema: externalContactDetailSchema,
         signal: options.signal,
@@ -69,29 +101,26 @@ export function createWecomApi(deps: { client: WecomClient }): WecomApi {
       }),
     getContactsByUser: (userid, page) =>
       client.call('contact', {
-        api: 'externalcontact/batch/get_by_user',
+        api: apiPaths.getContactsByUser,
         method: 'POST',
         body: { userid_list: [userid], cursor: page.cursor ?? '', limit: page.limit },
         schema: contactsByUserSchema,
       }),
-    listGroupChatsOwnedBy: (userid, page) =>
-      client.call('contact', {
-        api: 'externalcontact/groupchat/list',
-        method: 'POST',
-        body: {
-          status_filter: 0,
-          owner_filter: { userid_list: [userid] },
-          cursor: page.cursor ?? '',
-          limit: page.limit,
-        },
-        schema: groupChatListSchema,
-      }),
+    listFollowUsers: async () =>
+      (
+        await client.call('contact', {
+          api: apiPaths.listFollowUsers,
+          schema: followUserListSchema,
+        })
+      ).follow_user ?? [],
+    listGroupChatsOwnedBy: (userid, page) => groupChatList(userid, page),
+    listGroupChats: (page) => groupChatList(undefined, page),
     getGroupChat: async (chatId, options = {}) =>
       (
         await client.call('contact', {
-          api: 'externalcontact/groupchat/get',
+          api: apiPaths.getGroupChat,
           method: 'POST',
-          body: { chat_id: chatId, need_name: 1 },
+          body: { chat_id: chatId, need_name: options.memberNames === false ? 0 : 1 },
           schema: groupChatSchema,
           signal: options.signal,
           expectedErrcodes: GROUP_NOT_FOUND,
@@ -99,16 +128,16 @@ export function createWecomApi(deps: { client: WecomClient }): WecomApi {
       ).group_chat,
     getUserInfoByCode: (code) =>
       client.call('app', {
-        api: 'auth/getuserinfo',
+        api: apiPaths.getUserInfoByCode,
         query: { code },
         schema: oauthUserInfoSchema,
         expectedErrcodes: LOGIN_CODE_REJECTED,
       }),
     getJsapiTicket: () =>
-      client.call('app', { api: 'get_jsapi_ticket', schema: jsapiTicketSchema }),
+      client.call('app', { api: apiPaths.getJsapiTicket, schema: jsapiTicketSchema }),
     getAgentConfigTicket: () =>
       client.call('app', {
-        api: 'ticket/get',
+        api: apiPaths.getAgentConfigTicket,
         query: { type: 'agent_config' },
         schema: jsapiTicketSchema,
       }),

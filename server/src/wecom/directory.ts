@@ -1,3 +1,4 @@
+import { apiPaths } from './api-paths';
 import type { WecomClient } from './client';
 import {
   departmentGetSchema,
@@ -34,7 +35,7 @@ export interface WecomDirectory {
     page: { cursor?: string; limit: number },
     options?: CallOptions,
   ): Promise<{ rows: WecomUserIdRow[]; nextCursor: string }>;
-  /** user/get: one member. */
+  /** user/get: one member (the org sync, the employee profile, the name lookups, the doctor). */
   getMember(userid: string, options?: CallOptions): Promise<WecomMember>;
 }
 
@@ -57,7 +58,7 @@ export function createWecomDirectory(deps: { client: WecomClient }): WecomDirect
     listDepartments: async (options = {}) =>
       (
         await client.call('directory', {
-          api: 'department/list',
+          api: apiPaths.listDepartments,
           query: idQuery(options.id),
           schema: departmentListSchema,
           signal: options.signal,
@@ -68,7 +69,7 @@ export function createWecomDirectory(deps: { client: WecomClient }): WecomDirect
     listDepartmentIds: async (options = {}) =>
       (
         await client.call('directory', {
-          api: 'department/simplelist',
+          api: apiPaths.listDepartmentIds,
           query: idQuery(options.id),
           schema: departmentSimpleListSchema,
           signal: options.signal,
@@ -78,7 +79,7 @@ export function createWecomDirectory(deps: { client: WecomClient }): WecomDirect
     getDepartment: async (id, options = {}) =>
       (
         await client.call('directory', {
-          api: 'department/get',
+          api: apiPaths.getDepartment,
           query: { id },
           schema: departmentGetSchema,
           signal: options.signal,
@@ -88,7 +89,7 @@ export function createWecomDirectory(deps: { client: WecomClient }): WecomDirect
     listMembers: async (departmentId, options = {}) =>
       (
         await client.call('directory', {
-          api: 'user/list',
+          api: apiPaths.listUsers,
           query: { department_id: departmentId },
           schema: userListSchema,
           signal: options.signal,
@@ -98,7 +99,7 @@ export function createWecomDirectory(deps: { client: WecomClient }): WecomDirect
       ).userlist,
     listMemberIds: async (page, options = {}) => {
       const answer = await client.call('directory', {
-        api: 'user/list_id',
+        api: apiPaths.listUserIds,
         method: 'POST',
         body: { cursor: page.cursor ?? '', limit: page.limit },
         schema: userListIdSchema,
@@ -108,7 +109,7 @@ export function createWecomDirectory(deps: { client: WecomClient }): WecomDirect
     },
     getMember: (userid, options = {}) =>
       client.call('directory', {
-        api: 'user/get',
+        api: apiPaths.getUser,
         query: { userid },
         schema: wecomMemberSchema,
         signal: options.signal,

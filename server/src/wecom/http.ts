@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
 import type { z } from 'zod';
 import type { CredentialName } from '../config';
+import { API_PREFIX, type ApiPath } from './api-paths';
 import { parseErrmsg, TRANSIENT } from './errcodes';
 import { WecomApiError, WecomUnavailableError } from './errors';
 import { parseAnswer } from './lenient';
@@ -15,7 +16,7 @@ import { parseAnswer } from './lenient';
 
 export interface WecomRequest<T> {
   /** Path below `/cgi-bin/`, e.g. `gettoken`, `externalcontact/get`. */
-  api: string;
+  api: ApiPath;
   method?: 'GET' | 'POST';
   query?: Record<string, string | number | undefined>;
   body?: unknown;
@@ -30,6 +31,8 @@ export interface WecomRequest<T> {
   expectedErrcodes?: ReadonlySet<number>;
   /** Largest answer accepted (default 2 MiB): listings of a large department are bigger. */
   maxResponseBytes?: number;
+  /** WeCom's first answer: one attempt, never retried (errcode -1 and network failures too). */
+  probe?: boolean;
 }
 
 export interface WecomCallEvent {
@@ -95,7 +98,7 @@ export function createWecomHttp(deps: WecomHttpDeps): WecomHttp {
   if (deps.onConnect) dispatcher.on('connect', deps.onConnect);
 
   function buildUrl(req: WecomRequest<unknown>): string {
-    const url = new URL(`${apiBase}/cgi-bin/${req.api}`);
+    const url = new URL(`${apiBase}${API_PREFIX}${req.api}`);
     if (req.accessToken !== undefined) url.searchParams.set('access_token', req.accessToken);
     for (const [key, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
@@ -244,6 +247,7 @@ export function createWecomHttp(deps: WecomHttpDeps): WecomHttp {
         const delay = backoffMs * 2 ** (attemptNo - 1) * (0.5 + random() / 2);
         const elapsed = performance.now() - started;
         const retry =
+          !req.probe &&
           attemptNo < maxAttempts &&
           isRetryable(error) &&
           !signal.aborted &&

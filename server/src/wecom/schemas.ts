@@ -14,20 +14,31 @@ export const jscode2sessionSchema = z.object({
 });
 export type Jscode2session = z.infer<typeof jscode2sessionSchema>;
 
-export const userSchema = z.object({
-  userid: z.string(),
-  name: z.string().optional(),
-  department: z.array(z.number()).optional(),
-  position: z.string().optional(),
-  status: z.number().optional(),
+/** gettoken: at most 512 bytes, and its lifetime (read, not assumed to be 7200 s). */
+export const gettokenSchema = z.object({
+  access_token: z.string().min(1).max(512),
+  expires_in: z.number().int().positive(),
 });
-export type WecomUser = z.infer<typeof userSchema>;
+
+/** getcallbackip: WeCom's callback egress IPs (asked without a token, it answers 41001 instead). */
+export const callbackIpSchema = z.object({ ip_list: z.array(z.string()).max(10_000).optional() });
+
+/** agent/get: the app's name, which names it in the doctor's fixes. */
+export const agentSchema = z.object({ name: z.string().max(256) });
+export type WecomAgent = z.infer<typeof agentSchema>;
 
 // ---- customer contact (externalcontact/*) --------------------------------------------------------
 
+/**
+ * A customer's or group's name: the name cache keeps what it is given, so a name longer than any
+ * WeCom gives is read as no name (and counted) rather than kept.
+ */
+const displayName = (field: string) =>
+  withDefault(field, z.string().max(256), undefined).optional();
+
 const externalContactSchema = z.object({
   external_userid: z.string().min(1),
-  name: z.string().optional(),
+  name: displayName('external_contact.name'),
   /** 1 WeChat, 2 WeCom: decides only which fields are shown. */
   type: withDefault('external_contact.type', z.number().int(), 1),
   avatar: z.string().optional(),
@@ -93,6 +104,11 @@ export const contactsByUserSchema = z.object({
 });
 export type WecomContactsByUser = z.infer<typeof contactsByUserSchema>;
 
+/** externalcontact/get_follow_user_list: the members with customer contact in the visible range. */
+export const followUserListSchema = z.object({
+  follow_user: z.array(z.string()).max(100_000).optional(),
+});
+
 /** externalcontact/groupchat/list */
 export const groupChatListSchema = z.object({
   group_chat_list: z.array(
@@ -109,7 +125,7 @@ export type WecomGroupChatList = z.infer<typeof groupChatListSchema>;
 export const groupChatSchema = z.object({
   group_chat: z.object({
     chat_id: z.string().min(1),
-    name: z.string().optional(),
+    name: displayName('group_chat.name'),
     owner: z.string(),
     create_time: withDefault('group_chat.create_time', z.number(), 0),
     notice: z.string().optional(),

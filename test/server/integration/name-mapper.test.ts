@@ -14,7 +14,9 @@ import {
 } from '../../../server/src/sandbox/index';
 import { createNameCache } from '../../../server/src/stores/name-cache';
 import { createAccessTokenProvider } from '../../../server/src/wecom/access-token-provider';
+import { createWecomApi } from '../../../server/src/wecom/api';
 import { createWecomClient } from '../../../server/src/wecom/client';
+import { createWecomDirectory } from '../../../server/src/wecom/directory';
 import { createWecomHttp } from '../../../server/src/wecom/http';
 import { startTestSimulator } from '../../helpers/simulator';
 import { createTestRedisStore, silentLogger, uniquePrefix } from '../../helpers/stores';
@@ -79,8 +81,12 @@ async function mapperFor(sim: Simulator, options: { sleep?: (ms: number) => Prom
     logger,
     timeoutMs: 3000,
   });
+  const client = createWecomClient({ http, accessTokens: tokens });
   const mapper = createNameMapper({
-    lookups: createNameLookups({ client: createWecomClient({ http, accessTokens: tokens }) }),
+    lookups: createNameLookups({
+      api: createWecomApi({ client }),
+      directory: createWecomDirectory({ client }),
+    }),
     names: createNameCache({ store: scoped }),
     sleep: options.sleep,
     random: () => 0.5,
