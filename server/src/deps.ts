@@ -66,6 +66,7 @@ import { createWecomApi, type WecomApi } from './wecom/api';
 import { createWecomClient } from './wecom/client';
 import { createWecomDirectory, type WecomDirectory } from './wecom/directory';
 import { createWecomHttp, type WecomCallEvent, type WecomHttp } from './wecom/http';
+import { createWecomProbe } from './wecom/probe';
 import { createRefreshSchedule, type RefreshSchedule } from './wecom/refresh-schedule';
 import { createTicketProvider } from './wecom/ticket-provider';
 
@@ -525,7 +526,7 @@ export function createConfiguredDoctor(
   extra: Pick<DoctorDeps, 'reuseMs' | 'now' | 'orgSize' | 'outsideVisibleRange'> = {},
 ): Doctor {
   return createDoctor({
-    http,
+    probe: createWecomProbe({ http, wecom: wecomConfig }),
     wecom: wecomConfig,
     probeUserIds: config.adminUserIds,
     store: { redis: config.redis, sandbox: config.sandbox },
@@ -557,7 +558,7 @@ export function createAdmin(
     outsideVisibleRange: createOutsideVisibleRange({ store: infra.store, logger: infra.logger }),
   });
   return {
-    // The doctor probes WeCom itself (no token cache); the mapper shares the name cache.
+    // The doctor probes WeCom itself (no token cache, no retry); the mapper shares the name cache.
     doctor: webhooks ? withWebhooksCheck(doctor, webhooks) : doctor,
     nameMapper: createNameMapper({
       lookups: createNameLookups(wecom),

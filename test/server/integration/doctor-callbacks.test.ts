@@ -5,6 +5,7 @@ import type { DoctorCheck, DoctorDeps } from '../../../server/src/admin/doctor/t
 import { formatReport } from '../../../server/src/admin/report-format';
 import type { Simulator } from '../../../server/src/sandbox';
 import { createWecomHttp } from '../../../server/src/wecom/http';
+import { createWecomProbe } from '../../../server/src/wecom/probe';
 import { APP_CALLBACK, DIRECTORY_CALLBACK } from '../../helpers/callbacks';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway';
 import { freePort } from '../../helpers/redis-process';
@@ -42,7 +43,7 @@ async function callbackChecks(
   const http = createWecomHttp({ apiBase: wecom.apiBase, timeoutMs: 2000, logger: silentLogger() });
   try {
     const report = await createDoctor({
-      http,
+      probe: createWecomProbe({ http, wecom }),
       wecom,
       probeUserIds: ['lisi'],
       store: { redis: { keyPrefix: 'doctor-callbacks:' }, sandbox },

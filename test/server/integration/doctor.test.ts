@@ -2,10 +2,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createDoctor, type DoctorDeps, type DoctorReport } from '../../../server/src/admin/doctor';
 import { formatReport } from '../../../server/src/admin/report-format';
+import type { WecomConfig } from '../../../server/src/config';
 import type { ScenarioName, Simulator } from '../../../server/src/sandbox/index';
 import { scenarioNames } from '../../../server/src/sandbox/index';
 import { consolePaths, explainErrcode, wecomErrcodes } from '../../../server/src/wecom/errcodes';
 import { createWecomHttp, type WecomHttp } from '../../../server/src/wecom/http';
+import { createWecomProbe } from '../../../server/src/wecom/probe';
 import { runCli, withoutEnvFile } from '../../helpers/entry-points';
 import { freePort, type RedisProcess, startRedisProcess } from '../../helpers/redis-process';
 import { startTestSimulator } from '../../helpers/simulator';
@@ -31,7 +33,7 @@ const SANDBOX_CALLBACKS = {
 async function diagnose(
   scenario: ScenarioName,
   probeUserIds: readonly string[] = ['lisi'],
-  options: { wecom?: Partial<DoctorDeps['wecom']>; store?: DoctorDeps['store'] } = {},
+  options: { wecom?: Partial<WecomConfig>; store?: DoctorDeps['store'] } = {},
 ): Promise<{ report: DoctorReport; text: string; secrets: string[]; sim: Simulator }> {
   const sim = await startTestSimulator({ scenario });
   const wecomConfig = { ...sim.wecomConfig(), ...options.wecom };
@@ -50,7 +52,7 @@ async function diagnose(
   };
   try {
     const report = await createDoctor({
-      http,
+      probe: createWecomProbe({ http, wecom: wecomConfig }),
       wecom: wecomConfig,
       probeUserIds,
       store: options.store ?? SANDBOX_STORE,
@@ -193,7 +195,7 @@ describe('doctor against the simulator', () => {
     const http = createWecomHttp({ apiBase: sim.url, timeoutMs: 5000, logger: silentLogger() });
     try {
       const report = await createDoctor({
-        http,
+        probe: createWecomProbe({ http, wecom: sim.wecomConfig() }),
         wecom: sim.wecomConfig(),
         probeUserIds: ['lisi'],
         store: SANDBOX_STORE,
@@ -244,7 +246,7 @@ describe('doctor runs', () => {
     });
     let clock = 1_000_000;
     const doctor = createDoctor({
-      http,
+      probe: createWecomProbe({ http, wecom: wecomConfig }),
       wecom: wecomConfig,
       probeUserIds: [],
       store: SANDBOX_STORE,
@@ -262,6 +264,33 @@ describe('doctor runs', () => {
       const fresh = await doctor.run();
       expect(fresh).not.toBe(a);
       expect(sim.calls('gettoken')).toBe(2);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it("reports WeCom's first answer: a busy errcode -1 is not retried", async () => {
+    const sim = await startTestSimulator();
+    const wecomConfig = sim.wecomConfig();
+    const http = createWecomHttp({
+      apiBase: wecomConfig.apiBase,
+      timeoutMs: 2000,
+      logger: silentLogger(),
+    });
+    sim.injectFault({ api: 'user/get', times: 1, kind: 'errcode', errcode: -1 });
+    try {
+      const report = await createDoctor({
+        probe: createWecomProbe({ http, wecom: wecomConfig }),
+        wecom: wecomConfig,
+        probeUserIds: ['lisi'],
+        store: SANDBOX_STORE,
+        callbacks: SANDBOX_CALLBACKS,
+      }).run();
+      expect(report.checks.find((check) => check.id === 'directory')).toMatchObject({
+        status: 'fail',
+        errcode: -1,
+      });
+      expect(sim.calls('user/get')).toBe(1);
     } finally {
       await http.close();
     }

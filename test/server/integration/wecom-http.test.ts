@@ -84,6 +84,23 @@ describe('WeCom HTTP client', () => {
     expect(simulator.calls('gettoken')).toBe(2);
   });
 
+  it.each([
+    ['a dropped connection', { kind: 'drop' as const }, WecomUnavailableError],
+    ['errcode -1', { kind: 'errcode' as const, errcode: -1 }, WecomApiError],
+  ])('should make a probe call once and answer %s as it came', async (_name, fault, type) => {
+    simulator.injectFault({ api: 'gettoken', times: 1, ...fault });
+    const http = client();
+    const secret = simulator.wecomConfig().secrets.app;
+    const probe = http.call({
+      api: 'gettoken',
+      query: { corpid: simulator.corpId, corpsecret: secret },
+      schema: gettokenSchema,
+      probe: true,
+    });
+    await expect(probe).rejects.toBeInstanceOf(type);
+    expect(simulator.calls('gettoken')).toBe(1);
+  });
+
   it('should carry errcode, hint and from ip of a refusal, and the credential name', async () => {
     const error = await gettoken(client(), 'wrong-secret').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WecomApiError);

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { type CredentialName, withoutCredentials } from '../../config';
 import { probeStore, type StoreHealth } from '../../stores/redis-probe';
+import { API_PREFIX, apiPaths } from '../../wecom/api-paths';
 import {
   type Bilingual,
   explainErrcode,
@@ -36,30 +36,11 @@ const DUMMY_CODE = 'wecom-gate-doctor-probe';
 /** Members probed with user/get at most. */
 const MAX_PROBED_USERS = 5;
 
-const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.number() });
-const followUsersSchema = z.object({ follow_user: z.array(z.string()).max(100_000).optional() });
-const userSchema = z.object({ userid: z.string() });
-const anyAnswerSchema = z.object({});
-const groupListSchema = z.object({ group_chat_list: z.array(z.unknown()).optional() });
-const agentSchema = z.object({ name: z.string().max(256) });
-const anySchema = z.unknown();
-const departmentListSchema = z.object({
-  department: z.array(z.object({ id: z.number(), name: z.string().optional() })).max(200_000),
-});
-const departmentIdsSchema = z.object({
-  department_id: z.array(z.object({ id: z.number() })).max(200_000),
-});
-const userListSchema = z.object({
-  userlist: z.array(z.object({ userid: z.string() })).max(200_000),
-});
-const userIdsSchema = z.object({
-  dept_user: z.array(z.object({ userid: z.string() })).max(10_000),
-  next_cursor: z.string().optional(),
-});
 /** Departments whose members the listing check counts with user/list (one call each) at most. */
 const MAX_COUNTED_DEPARTMENTS = 10;
-/** user/list_id pages the listing check reads at most to count members. */
+/** user/list_id pages the listing check reads at most to count members, and their size. */
 const MAX_COUNTED_PAGES = 5;
+const MEMBER_IDS_PAGE = 10_000;
 
 function storeVerdict(health: StoreHealth, sandbox: boolean): Verdict {
   if (health.kind === 'memory') {
@@ -142,37 +123,31 @@ function storeVerdict(health: StoreHealth, sandbox: boolean): Verdict {
   }
 }
 
-function apiBaseCheck(wecom: DoctorDeps['wecom']): ProbeCheck {
-  // Without an access token WeCom answers 41001 before anything else: no secret is sent.
-  const api = 'getcallbackip';
-  const url = `${withoutCredentials(wecom.apiBase)}/cgi-bin/${api}`;
+function apiBaseCheck({ wecom, probe }: Pick<DoctorDeps, 'wecom' | 'probe'>): ProbeCheck {
+  const api = apiPaths.getCallbackIp;
+  const url = probe.pingUrl;
   return {
     id: 'api-base',
-    async run(ctx) {
-      let errcode = 0;
+    async run() {
+      let errcode: number;
       try {
-        await ctx.http.call({ api, schema: anySchema });
+        errcode = await probe.pingApiBase();
       } catch (error) {
-        if (!(error instanceof WecomApiError || error instanceof WecomUnavailableError))
-          throw error;
-        if (error instanceof WecomUnavailableError) {
-          const answer =
-            error.reason === 'network' ? `network error ${error.detail}` : error.detail;
-          const proxy = wecom.proxy ? withoutCredentials(wecom.proxy) : undefined;
-          return {
-            status: 'fail',
-            api,
-            summary: t(
-              `WECOM_API_BASE 的应答不像企业微信：GET ${url} → ${answer}。`,
-              `WECOM_API_BASE does not answer like WeCom: GET ${url} → ${answer}.`,
-            ),
-            fix: t(
-              `把 WECOM_API_BASE 设为 https://qyapi.weixin.qq.com，或设为原样转发 /cgi-bin/ 的反向代理${proxy ? `；并检查 WECOM_PROXY（${proxy}）` : ''}；检查本服务器的网络与 WECOM_TIMEOUT_MS。`,
-              `Set WECOM_API_BASE to https://qyapi.weixin.qq.com, or to a reverse proxy that forwards /cgi-bin/ to it unchanged${proxy ? `; check WECOM_PROXY (${proxy}) too` : ''}; check this server's network and WECOM_TIMEOUT_MS.`,
-            ),
-          };
-        }
-        errcode = error.errcode;
+        if (!(error instanceof WecomUnavailableError)) throw error;
+        const answer = error.reason === 'network' ? `network error ${error.detail}` : error.detail;
+        const proxy = wecom.proxy ? withoutCredentials(wecom.proxy) : undefined;
+        return {
+          status: 'fail',
+          api,
+          summary: t(
+            `WECOM_API_BASE 的应答不像企业微信：GET ${url} → ${answer}。`,
+            `WECOM_API_BASE does not answer like WeCom: GET ${url} → ${answer}.`,
+          ),
+          fix: t(
+            `把 WECOM_API_BASE 设为 https://qyapi.weixin.qq.com，或设为原样转发 ${API_PREFIX} 的反向代理${proxy ? `；并检查 WECOM_PROXY（${proxy}）` : ''}；检查本服务器的网络与 WECOM_TIMEOUT_MS。`,
+            `Set WECOM_API_BASE to https://qyapi.weixin.qq.com, or to a reverse proxy that forwards ${API_PREFIX} to it unchanged${proxy ? `; check WECOM_PROXY (${proxy}) too` : ''}; check this server's network and WECOM_TIMEOUT_MS.`,
+          ),
+        };
       }
       return {
         status: 'ok',
@@ -187,13 +162,13 @@ function apiBaseCheck(wecom: DoctorDeps['wecom']): ProbeCheck {
 }
 
 /** One gettoken per distinct secret; credentials sharing a secret share its verdict. */
-function tokenChecks(wecom: DoctorDeps['wecom']): ProbeCheck[] {
+function tokenChecks({ wecom, probe }: Pick<DoctorDeps, 'wecom' | 'probe'>): ProbeCheck[] {
   const bySecret = new Map<string, CredentialName[]>();
   for (const credential of CREDENTIALS) {
     const secret = wecom.secrets[credential];
     bySecret.set(secret, [...(bySecret.get(secret) ?? []), credential]);
   }
-  return [...bySecret.entries()].map(([secret, [credential, ...sharedWith]]) => {
+  return [...bySecret.values()].map(([credential, ...sharedWith]) => {
     const keys = [credential!, ...sharedWith].map((c) => secretKeys[c]).join(', ');
     return {
       id: `token:${credential!}`,
@@ -202,22 +177,15 @@ function tokenChecks(wecom: DoctorDeps['wecom']): ProbeCheck[] {
       needs: ['api-base'],
       async run(ctx) {
         try {
-          const answer = await ctx.http.call({
-            api: 'gettoken',
-            query: { corpid: wecom.corpId, corpsecret: secret },
-            schema: tokenSchema,
-            credential,
-          });
-          for (const name of [credential!, ...sharedWith]) {
-            ctx.facts.tokens.set(name, answer.access_token);
-          }
+          const token = await probe.accessToken(credential!);
+          for (const name of [credential!, ...sharedWith]) ctx.facts.tokens.set(name, token);
         } catch (error) {
           if (!(error instanceof WecomApiError)) throw error;
           return ctx.explain(error, 'fail', t(`${keys}：`, `${keys}: `));
         }
         return {
           status: 'ok',
-          api: 'gettoken',
+          api: apiPaths.gettoken,
           summary: t(`${keys}：access_token 获取成功。`, `${keys}: access token obtained.`),
         };
       },
@@ -278,11 +246,7 @@ function appAgentCheck(wecom: DoctorDeps['wecom']): ProbeCheck {
       }
       let name: string;
       try {
-        ({ name } = await ctx.call({
-          api: 'agent/get',
-          query: { agentid: agentId },
-          schema: agentSchema,
-        }));
+        ({ name } = await ctx.wecom.api.getAgent(agentId));
       } catch (error) {
         const login = ctx.verdictOf('miniprogram-login');
         if (
@@ -303,7 +267,7 @@ function appAgentCheck(wecom: DoctorDeps['wecom']): ProbeCheck {
       ctx.facts.app = { agentId, name };
       return {
         status: 'ok',
-        api: 'agent/get',
+        api: apiPaths.getAgent,
         summary: t(
           `WECOM_APP_AGENT_ID ${agentId} 是「${name}」，即 WECOM_APP_SECRET 所属的应用。`,
           `WECOM_APP_AGENT_ID ${agentId} is “${name}”, the app of WECOM_APP_SECRET.`,
@@ -320,17 +284,13 @@ const miniprogramLoginCheck: ProbeCheck = {
   withToken: true,
   async run(ctx) {
     try {
-      await ctx.call({
-        api: 'miniprogram/jscode2session',
-        query: { js_code: DUMMY_CODE, grant_type: 'authorization_code' },
-        schema: anySchema,
-      });
+      await ctx.wecom.api.jscode2session(DUMMY_CODE);
     } catch (error) {
       if (!(error instanceof WecomApiError && LOGIN_CODE_REJECTED.has(error.errcode))) throw error;
     }
     return {
       status: 'ok',
-      api: 'miniprogram/jscode2session',
+      api: apiPaths.jscode2session,
       summary: t(
         'WECOM_APP_SECRET 可以换取小程序登录 code（测试 code 被按预期拒绝：40029）。',
         'WECOM_APP_SECRET can exchange mini-program login codes (the dummy code was refused as expected: 40029).',
@@ -351,11 +311,7 @@ function customerContactCheck(deps: Pick<DoctorDeps, 'outsideVisibleRange'>): Pr
     credential: 'contact',
     withToken: true,
     async run(ctx) {
-      const answer = await ctx.call({
-        api: 'externalcontact/get_follow_user_list',
-        schema: followUsersSchema,
-      });
-      const followers = answer.follow_user ?? [];
+      const followers = await ctx.wecom.api.listFollowUsers();
       ctx.facts.followers = followers;
       const members = ctx.consolePath('contactMembers');
       const range = ctx.consolePath('visibleRange');
@@ -364,7 +320,7 @@ function customerContactCheck(deps: Pick<DoctorDeps, 'outsideVisibleRange'>): Pr
         const names = outside.map((refused) => refused.userid).join(', ');
         return {
           status: 'warn',
-          api: 'externalcontact/batch/get_by_user',
+          api: apiPaths.getContactsByUser,
           errcode: outside[0]!.errcode,
           summary: t(
             `成员 ${names} 不在应用的可见范围内：企业微信拒绝列出其本人的客户和客户群（60011），他们在小程序中看到 contact.outside_visible_range。`,
@@ -379,7 +335,7 @@ function customerContactCheck(deps: Pick<DoctorDeps, 'outsideVisibleRange'>): Pr
       if (followers.length > 0) {
         return {
           status: 'ok',
-          api: 'externalcontact/get_follow_user_list',
+          api: apiPaths.listFollowUsers,
           summary: t(
             `客户联系可用：可见范围内有 ${followers.length} 名配置了客户联系的成员。`,
             `Customer contact works: ${followers.length} members with customer contact are in the visible range.`,
@@ -388,7 +344,7 @@ function customerContactCheck(deps: Pick<DoctorDeps, 'outsideVisibleRange'>): Pr
       }
       return {
         status: 'warn',
-        api: 'externalcontact/get_follow_user_list',
+        api: apiPaths.listFollowUsers,
         summary: t(
           '客户联系可调用，但可见范围内没有配置了客户联系的成员。',
           'Customer contact can be called, but no member with customer contact is in the visible range.',
@@ -411,12 +367,7 @@ async function stillOutside(
   const outside: { userid: string; errcode: number }[] = [];
   for (const userid of await remembered.recent(MAX_PROBED_USERS)) {
     try {
-      await ctx.call({
-        api: 'externalcontact/batch/get_by_user',
-        method: 'POST',
-        body: { userid_list: [userid], limit: 1 },
-        schema: anyAnswerSchema,
-      });
+      await ctx.wecom.api.getContactsByUser(userid, { limit: 1 });
     } catch (error) {
       if (!(error instanceof WecomApiError)) throw error;
       if (RESOURCE_HIDDEN.has(error.errcode)) {
@@ -458,7 +409,7 @@ function directoryCheck(probeUserIds: readonly string[]): ProbeCheck {
       }
       for (const userid of ids) {
         try {
-          await ctx.call({ api: 'user/get', query: { userid }, schema: userSchema });
+          await ctx.wecom.directory.getMember(userid);
         } catch (error) {
           if (!(error instanceof WecomApiError)) throw error;
           const status = USER_NOT_FOUND.has(error.errcode) ? 'warn' : 'fail';
@@ -467,10 +418,10 @@ function directoryCheck(probeUserIds: readonly string[]): ProbeCheck {
       }
       return {
         status: 'ok',
-        api: 'user/get',
+        api: apiPaths.getUser,
         summary: t(
-          `通讯录可读：user/get ${ids.join(', ')} 成功。`,
-          `The directory is readable: user/get ${ids.join(', ')} succeeded.`,
+          `通讯录可读：${apiPaths.getUser} ${ids.join(', ')} 成功。`,
+          `The directory is readable: ${apiPaths.getUser} ${ids.join(', ')} succeeded.`,
         ),
       };
     },
@@ -504,59 +455,35 @@ function directoryListingCheck(deps: Pick<DoctorDeps, 'orgSize'>): ProbeCheck {
           throw error;
         }
       };
-      const listed = await attempt('department/list', () =>
-        ctx.call({ api: 'department/list', schema: departmentListSchema }),
-      );
-      const ids = await attempt('department/simplelist', () =>
-        ctx.call({ api: 'department/simplelist', schema: departmentIdsSchema }),
-      );
-      const departmentIds = (listed?.department ?? ids?.department_id ?? []).map((d) => d.id);
+      const { directory } = ctx.wecom;
+      const listed = await attempt(apiPaths.listDepartments, () => directory.listDepartments());
+      const ids = await attempt(apiPaths.listDepartmentIds, () => directory.listDepartmentIds());
+      const departmentIds = (listed ?? ids ?? []).map((d) => d.id);
       const first = departmentIds[0];
       const members =
         first === undefined
           ? undefined
-          : await attempt('user/list', () =>
-              ctx.call({
-                api: 'user/list',
-                query: { department_id: first },
-                schema: userListSchema,
-              }),
-            );
-      const page = await attempt('user/list_id', () =>
-        ctx.call({
-          api: 'user/list_id',
-          method: 'POST',
-          body: { cursor: '', limit: 10_000 },
-          schema: userIdsSchema,
-        }),
+          : await attempt(apiPaths.listUsers, () => directory.listMembers(first));
+      const page = await attempt(apiPaths.listUserIds, () =>
+        directory.listMemberIds({ limit: MEMBER_IDS_PAGE }),
       );
 
       // The visible range's members, as cheaply as the allowed APIs let us count them.
       let memberCount: { zh: string; en: string } | undefined;
       if (page) {
-        const userids = new Set(page.dept_user.map((row) => row.userid));
-        let cursor = page.next_cursor ?? '';
+        const userids = new Set(page.rows.map((row) => row.userid));
+        let cursor = page.nextCursor;
         for (let pages = 1; cursor !== '' && pages < MAX_COUNTED_PAGES; pages++) {
-          const next = await ctx.call({
-            api: 'user/list_id',
-            method: 'POST',
-            body: { cursor, limit: 10_000 },
-            schema: userIdsSchema,
-          });
-          for (const row of next.dept_user) userids.add(row.userid);
-          cursor = next.next_cursor ?? '';
+          const next = await directory.listMemberIds({ cursor, limit: MEMBER_IDS_PAGE });
+          for (const row of next.rows) userids.add(row.userid);
+          cursor = next.nextCursor;
         }
         const more = cursor !== '' ? '+' : '';
         memberCount = t(`${userids.size}${more} 名成员`, `${userids.size}${more} members`);
       } else if (members && departmentIds.length <= MAX_COUNTED_DEPARTMENTS) {
-        const userids = new Set(members.userlist.map((u) => u.userid));
+        const userids = new Set(members.map((u) => u.userid));
         for (const id of departmentIds.slice(1)) {
-          const answer = await ctx.call({
-            api: 'user/list',
-            query: { department_id: id },
-            schema: userListSchema,
-          });
-          for (const u of answer.userlist) userids.add(u.userid);
+          for (const u of await directory.listMembers(id)) userids.add(u.userid);
         }
         memberCount = t(`${userids.size} 名成员`, `${userids.size} members`);
       } else {
@@ -568,7 +495,12 @@ function directoryListingCheck(deps: Pick<DoctorDeps, 'orgSize'>): ProbeCheck {
           );
       }
 
-      const apis = ['department/list', 'department/simplelist', 'user/list', 'user/list_id'];
+      const apis = [
+        apiPaths.listDepartments,
+        apiPaths.listDepartmentIds,
+        apiPaths.listUsers,
+        apiPaths.listUserIds,
+      ];
       const verdictOf = (api: string) => {
         const error = refused.get(api);
         if (error) return t(`${api} ✗（${error.errcode}）`, `${api} ✗ (${error.errcode})`);
@@ -585,7 +517,7 @@ function directoryListingCheck(deps: Pick<DoctorDeps, 'orgSize'>): ProbeCheck {
         `通讯录列表接口：${list.map((v) => v.zh).join('、')}。${range.zh}`,
         `Directory listing APIs: ${list.map((v) => v.en).join(', ')}. ${range.en}`,
       );
-      const namesRefused = refused.get('department/list') ?? refused.get('user/list');
+      const namesRefused = refused.get(apiPaths.listDepartments) ?? refused.get(apiPaths.listUsers);
       if (namesRefused && (!listed || !members)) {
         const why = explainErrcode(namesRefused.errcode, {
           api: namesRefused.api,
@@ -607,7 +539,7 @@ function directoryListingCheck(deps: Pick<DoctorDeps, 'orgSize'>): ProbeCheck {
         const path = ctx.consolePath('visibleRange');
         return {
           status: 'warn',
-          api: 'department/list',
+          api: apiPaths.listDepartments,
           summary: t(
             `${summary.zh} 可见范围内没有部门：组织架构同步不会读到成员（只按成员设置的可见范围不会被同步）。`,
             `${summary.en} No department is in the visible range: the org sync reads no members (members added to the visible range one by one are not synced).`,
@@ -615,7 +547,7 @@ function directoryListingCheck(deps: Pick<DoctorDeps, 'orgSize'>): ProbeCheck {
           fix: t(`在${path.zh}中加入要同步的部门。`, `Add the departments to sync to ${path.en}.`),
         };
       }
-      return { status: 'ok', api: 'department/list', summary };
+      return { status: 'ok', api: apiPaths.listDepartments, summary };
     },
   };
 }
@@ -627,12 +559,7 @@ const groupChatsCheck: ProbeCheck = {
   withToken: true,
   async run(ctx) {
     try {
-      await ctx.call({
-        api: 'externalcontact/groupchat/list',
-        method: 'POST',
-        body: { status_filter: 0, limit: 1 },
-        schema: groupListSchema,
-      });
+      await ctx.wecom.api.listGroupChats({ limit: 1 });
     } catch (error) {
       if (!(error instanceof WecomApiError)) throw error;
       if (TOO_MANY_USERS.has(error.errcode)) {
@@ -658,7 +585,7 @@ const groupChatsCheck: ProbeCheck = {
     }
     return {
       status: 'ok',
-      api: 'externalcontact/groupchat/list',
+      api: apiPaths.listGroupChats,
       summary: t('客户群可读。', 'Customer group chats are readable.'),
     };
   },
@@ -670,8 +597,8 @@ export function doctorChecks(deps: DoctorDeps): CheckRecord[] {
       id: 'store',
       run: async () => storeVerdict(await probeStore(deps.store.redis), deps.store.sandbox),
     },
-    apiBaseCheck(deps.wecom),
-    ...tokenChecks(deps.wecom),
+    apiBaseCheck(deps),
+    ...tokenChecks(deps),
     trustedIpCheck,
     miniprogramLoginCheck,
     appAgentCheck(deps.wecom),

@@ -29,9 +29,10 @@ export type { CheckStatus, DoctorDeps, DoctorReport } from './types';
  * refusal is explained from the errcode catalogue, an unreachable WeCom is a failure with the
  * network reason, and a 60020 answer makes the check 'skipped', blocked by `trusted-ip`, whose
  * own verdict is derived from those answers at the end. One failure is reported once.
- * Probes go through the HTTP layer directly (not the token provider), so a remembered gettoken
- * failure never hides a fix an admin just made. The report never holds a secret or an access
- * token (the 60020 IP may appear: admins only).
+ * WeCom is asked through the probe (wecom/probe.ts): WeCom's first answers, with tokens the
+ * doctor asks for itself, never the token cache, so a remembered gettoken failure never hides a
+ * fix an admin just made. The report never holds a secret or an access token (the 60020 IP may
+ * appear: admins only).
  */
 
 export interface Doctor {
@@ -62,7 +63,7 @@ function unreachable(error: WecomUnavailableError): Verdict {
 }
 
 export function createDoctor(deps: DoctorDeps): Doctor {
-  const { http, wecom, reuseMs = 0, now = Date.now } = deps;
+  const { probe, wecom, reuseMs = 0, now = Date.now } = deps;
   const records = doctorChecks(deps);
   const tokenCheckOf = new Map<CredentialName, string>();
   for (const record of records) {
@@ -72,7 +73,7 @@ export function createDoctor(deps: DoctorDeps): Doctor {
     }
   }
 
-  async function probe(): Promise<DoctorReport> {
+  async function examine(): Promise<DoctorReport> {
     const facts: Facts = { tokens: new Map(), followers: [] };
     const done = new Map<string, CheckOutcome>();
 
@@ -112,26 +113,24 @@ export function createDoctor(deps: DoctorDeps): Doctor {
 
     const contextFor = (record: CheckRecord, gate: CheckOutcome['gate']): CheckContext => ({
       facts,
-      http,
-      verdictOf: (id) => done.get(id)?.check,
-      async call(request) {
-        const credential = record.credential;
-        const accessToken = credential && facts.tokens.get(credential);
-        if (!record.withToken || !credential || !accessToken) {
-          throw new Error(`doctor check ${record.id} called WeCom without a token of its own`);
-        }
-        try {
-          const data = await http.call({ ...request, credential, accessToken });
-          gate.answered = true;
-          return data;
-        } catch (error) {
-          if (error instanceof WecomApiError) {
+      wecom: probe.withTokens(
+        (credential) => {
+          const accessToken =
+            record.withToken && credential === record.credential && facts.tokens.get(credential);
+          if (!accessToken) {
+            throw new Error(`doctor check ${record.id} called WeCom without a token of its own`);
+          }
+          return accessToken;
+        },
+        (error) => {
+          if (error === undefined) gate.answered = true;
+          else if (error instanceof WecomApiError) {
             if (UNTRUSTED_IP.has(error.errcode)) gate.untrusted ??= error;
             else gate.answered = true;
           }
-          throw error;
-        }
-      },
+        },
+      ),
+      verdictOf: (id) => done.get(id)?.check,
       explain(error, status, lead) {
         const credential = record.credential ?? error.credential;
         const why = explainErrcode(error.errcode, {
@@ -226,7 +225,7 @@ export function createDoctor(deps: DoctorDeps): Doctor {
     run() {
       const at = now();
       if (!last || at - last.at >= reuseMs) {
-        const report = probe();
+        const report = examine();
         last = { at, report };
         // A run that threw is not reused.
         report.catch(() => {

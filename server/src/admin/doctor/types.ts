@@ -2,15 +2,16 @@ import type { CallbackKeys, ReceiverName } from '../../callbacks';
 import type { CredentialName, RedisConfig, WecomConfig } from '../../config';
 import type { AppIdentity, Bilingual, consolePaths } from '../../wecom/errcodes';
 import type { WecomApiError } from '../../wecom/errors';
-import type { WecomHttp, WecomRequest } from '../../wecom/http';
+import type { ProbeCalls, WecomProbe } from '../../wecom/probe';
 
 /** The doctor's report and the record a check is made of (see index.ts for the loop). */
 
 export type CheckStatus = 'ok' | 'fail' | 'warn' | 'skipped';
 
 export interface DoctorDeps {
-  http: WecomHttp;
-  wecom: Pick<WecomConfig, 'corpId' | 'secrets' | 'apiBase' | 'proxy' | 'appAgentId'>;
+  /** WeCom's first answers, with tokens the doctor asks for itself (no token cache). */
+  probe: WecomProbe;
+  wecom: Pick<WecomConfig, 'corpId' | 'secrets' | 'proxy' | 'appAgentId'>;
   /** Userids probed with user/get (the admins: they must be in the visible range). */
   probeUserIds: readonly string[];
   /** The store's configuration (the store check connects afresh) and whether this is the sandbox. */
@@ -83,15 +84,14 @@ export interface Facts {
 
 export interface CheckContext {
   readonly facts: Facts;
-  /** WeCom without an access token (gettoken, the API base), through the usual HTTP layer. */
-  readonly http: WecomHttp;
   /**
-   * WeCom with the access token of the check's credential (checks with `withToken` only). Its
-   * errors reach the loop unless the check judges them: a WeCom errcode becomes 'fail' with the
-   * catalogue's cause and fix, an unreachable WeCom 'fail' with the network reason, and 60020
-   * 'skipped', blocked by `trusted-ip`, whatever the check made of it.
+   * The typed WeCom calls, made with the access token of the check's credential (checks with
+   * `withToken` only, calls of that credential only). Their errors reach the loop unless the check
+   * judges them: a WeCom errcode becomes 'fail' with the catalogue's cause and fix, an unreachable
+   * WeCom 'fail' with the network reason, and 60020 'skipped', blocked by `trusted-ip`, whatever
+   * the check made of it.
    */
-  call<T>(request: Omit<WecomRequest<T>, 'credential' | 'accessToken'>): Promise<T>;
+  readonly wecom: ProbeCalls;
   /** The report line of a check that ran before this one. */
   verdictOf(id: string): DoctorCheck | undefined;
   /** WeCom's refusal as a verdict: the catalogue's cause and fix, the app named when known. */
