@@ -7,6 +7,7 @@ import type { RateLimiter } from '../stores/rate-limiter';
 import type { SessionStore } from '../stores/session-store';
 import type { Store } from '../stores/store';
 import type { WecomApi } from '../wecom/api';
+import { apiPaths } from '../wecom/api-paths';
 import { LOGIN_CODE_REJECTED } from '../wecom/errcodes';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
 import { AuthError } from './errors';
@@ -190,11 +191,7 @@ export function createLoginService(deps: LoginServiceDeps): LoginService {
         }
       },
       onTimeout: () =>
-        new WecomUnavailableError(
-          'miniprogram/jscode2session',
-          'busy',
-          'duplicate login still pending',
-        ),
+        new WecomUnavailableError(apiPaths.jscode2session, 'busy', 'duplicate login still pending'),
     });
   }
 

@@ -2,6 +2,7 @@ import type { GroupChat } from '../../../miniprogram/typings/api';
 import type { Logger } from '../logger';
 import type { Store } from '../stores/store';
 import type { WecomApi } from '../wecom/api';
+import { apiPaths } from '../wecom/api-paths';
 import { explainErrcode } from '../wecom/errcodes';
 import { type Customers, createCustomers } from './customers';
 import { createDetailCache, isAbsent, type Lookup } from './detail-cache';
@@ -33,8 +34,8 @@ export interface ContactsDeps {
 }
 
 const OWN_LIST_APIS: Readonly<Record<OwnList, string>> = {
-  customers: 'externalcontact/batch/get_by_user',
-  groupchats: 'externalcontact/groupchat/list',
+  customers: apiPaths.getContactsByUser,
+  groupchats: apiPaths.listGroupChats,
 };
 
 /** Unknown or hidden ids are remembered this long (at most the detail TTL). */
@@ -98,8 +99,11 @@ export function createContacts(deps: ContactsDeps): {
     customers: createCustomers({
       wecom,
       onOutsideVisibleRange,
-      details: cacheOf<Customer>('customer', 'externalcontact/get', customerSchema, (id, signal) =>
-        fetchCustomer(wecom, id, signal),
+      details: cacheOf<Customer>(
+        'customer',
+        apiPaths.getExternalContact,
+        customerSchema,
+        (id, signal) => fetchCustomer(wecom, id, signal),
       ),
     }),
     groupChats: createGroupChats({
@@ -107,7 +111,7 @@ export function createContacts(deps: ContactsDeps): {
       onOutsideVisibleRange,
       details: cacheOf<GroupChat>(
         'groupchat',
-        'externalcontact/groupchat/get',
+        apiPaths.getGroupChat,
         groupChatSchema,
         (id, signal) => fetchGroupChat(wecom, id, signal),
       ),

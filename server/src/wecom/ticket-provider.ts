@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../stores/store';
 import type { WecomApi } from './api';
+import { apiPaths } from './api-paths';
 import { WecomUnavailableError } from './errors';
 import { createExpiringCache, type ExpiringCache } from './expiring-cache';
 import type { RefreshSchedule } from './refresh-schedule';
@@ -71,7 +72,7 @@ export function createTicketProvider(deps: TicketProviderDeps): TicketProvider {
       },
       onBusy: () =>
         new WecomUnavailableError(
-          kind === 'corp' ? 'get_jsapi_ticket' : 'ticket/get',
+          kind === 'corp' ? apiPaths.getJsapiTicket : apiPaths.getAgentConfigTicket,
           'busy',
           'another instance holds the ticket lock',
         ),
