@@ -59,6 +59,16 @@ module.exports = {
       to: { path: '^node_modules/(koa|@koa/)|^server/src/(routes|middleware)/' },
     },
     {
+      name: 'wecom-calls-only-in-wecom',
+      comment:
+        'only wecom/ talks to WeCom: the rest of the server uses its typed calls (api.ts, directory.ts, probe.ts), never the HTTP layer, the token-adding client, the token cache or an HTTP client of its own, so no WeCom request or answer schema is written outside wecom/ (the wiring builds the layer; metrics reads its call events)',
+      severity: 'error',
+      from: { path: '^server/src/', pathNot: '^server/src/(wecom/|cli/|metrics/|deps\\.ts$)' },
+      to: {
+        path: '^server/src/wecom/(http|client|access-token-provider|expiring-cache)\\.ts$|^node_modules/undici/',
+      },
+    },
+    {
       name: 'sandbox-only-in-sandbox-mode',
       comment:
         'production code loads the WeCom simulator only in wecom-target.ts, lazily in sandbox mode; elsewhere only its types',
