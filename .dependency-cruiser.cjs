@@ -61,12 +61,18 @@ module.exports = {
     {
       name: 'wecom-calls-only-in-wecom',
       comment:
-        'only wecom/ talks to WeCom: the rest of the server uses its typed calls (api.ts, directory.ts, probe.ts), never the HTTP layer, the token-adding client, the token cache or an HTTP client of its own, so no WeCom request or answer schema is written outside wecom/ (the wiring builds the layer; metrics reads its call events)',
+        'only wecom/ talks to WeCom: the rest of the server uses its typed calls (api.ts, directory.ts, probe.ts), never the HTTP layer, the token-adding client or the token cache, so no WeCom request or answer schema is written outside wecom/ (the wiring builds the layer; metrics reads its call events)',
       severity: 'error',
       from: { path: '^server/src/', pathNot: '^server/src/(wecom/|cli/|metrics/|deps\\.ts$)' },
-      to: {
-        path: '^server/src/wecom/(http|client|access-token-provider|expiring-cache)\\.ts$|^node_modules/undici/',
-      },
+      to: { path: '^server/src/wecom/(http|client|access-token-provider|expiring-cache)\\.ts$' },
+    },
+    {
+      name: 'http-client-only-in-wecom-and-webhooks',
+      comment:
+        'undici sends the calls to WeCom (wecom/http.ts) and the deliveries to webhook endpoints; nothing else makes an HTTP client of its own',
+      severity: 'error',
+      from: { path: '^server/src/', pathNot: '^server/src/(wecom|webhooks)/' },
+      to: { path: '(^|/)node_modules/undici/' },
     },
     {
       name: 'sandbox-only-in-sandbox-mode',
