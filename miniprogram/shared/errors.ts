@@ -75,6 +75,15 @@ const rows = {
       adminConsole: '操作太频繁，请稍后再试。',
     },
   },
+  'request.busy': {
+    status: 503,
+    message: 'Another request holds a lock this one needs; try again in a moment.',
+    zh: {
+      miniProgram: RETRY_LATER,
+      page: '服务繁忙，请稍后再试。',
+      adminConsole: '另一个操作正在进行，请稍后再试。',
+    },
+  },
   'auth.unauthenticated': {
     status: 401,
     message: 'A valid bearer token is required.',

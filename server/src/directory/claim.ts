@@ -1,10 +1,10 @@
+import { LockBusyError, releaseLock, takeLock, withLock } from '../stores/lock';
 import type { Store } from '../stores/store';
-import { OrgError } from './errors';
 import type { FullSyncOptions, FullSyncResult } from './outcome';
 
 /**
- * One full sync at a time cluster-wide: a claim in the store that its holder renews every third
- * of its life while the sync runs, and that expires when its holder died.
+ * One full sync at a time cluster-wide: a lock in the store that a request takes before it queues
+ * the sync, and that the sync keeps (renewed) while it runs; it frees itself when its holder died.
  */
 
 const CLAIM = 'org:{org}:claim';
@@ -25,39 +25,21 @@ export interface SyncClaim {
 
 export function createSyncClaim(deps: { store: Store; ttlMs: number }): SyncClaim {
   const { store, ttlMs } = deps;
-  const claim = async (owner: string) =>
-    (await store.setIfAbsent(CLAIM, owner, ttlMs)) ||
-    (await store.extendIfEquals(CLAIM, owner, ttlMs));
-  const release = async (owner: string) => {
-    await store.deleteIfEquals(CLAIM, owner);
-  };
   return {
-    claim,
-    release,
+    claim: (owner) => takeLock(store, CLAIM, owner, ttlMs),
+    release: (owner) => releaseLock(store, CLAIM, owner),
     held: async () => (await store.get(CLAIM)) !== null,
     async runClaimed(owner, options, run) {
-      if (!(await claim(owner))) return 'busy';
-      const lost = new AbortController();
-      const heartbeat = setInterval(
-        () => {
-          store.extendIfEquals(CLAIM, owner, ttlMs).then(
-            (kept) => {
-              if (!kept)
-                lost.abort(new OrgError('claim_lost', { message: 'the sync claim was lost' }));
-            },
-            () => undefined,
-          );
-        },
-        Math.max(50, Math.floor(ttlMs / 3)),
-      );
       try {
-        const signal = options.signal
-          ? AbortSignal.any([options.signal, lost.signal])
-          : lost.signal;
-        return await run({ ...options, signal });
-      } finally {
-        clearInterval(heartbeat);
-        await release(owner).catch(() => undefined);
+        return await withLock(store, CLAIM, { owner, leaseMs: ttlMs }, (lost) =>
+          run({
+            ...options,
+            signal: options.signal ? AbortSignal.any([options.signal, lost]) : lost,
+          }),
+        );
+      } catch (error) {
+        if (error instanceof LockBusyError) return 'busy';
+        throw error;
       }
     },
   };

@@ -1,6 +1,5 @@
-import { onceAcrossInstances } from '../stores/once';
+import { withLock } from '../stores/lock';
 import type { Store } from '../stores/store';
-import { WecomUnavailableError } from '../wecom/errors';
 
 /**
  * The org's commit lock: a full sync's commit and each incremental change run under it, one at
@@ -15,7 +14,7 @@ const COMMIT_LOCK = 'org:{org}:commit';
 
 export type Committing = <T>(task: () => Promise<T>) => Promise<T>;
 
-/** Runs a task holding the commit lock (waiting for it up to `waitMs`). */
+/** Runs a task holding the commit lock (waiting for it up to `waitMs`, else `LockBusyError`). */
 export function createCommitLock(deps: {
   store: Store;
   now: () => number;
@@ -23,16 +22,5 @@ export function createCommitLock(deps: {
 }): Committing {
   const { store, now, waitMs } = deps;
   return <T>(task: () => Promise<T>) =>
-    onceAcrossInstances<T>({
-      store,
-      lockKey: COMMIT_LOCK,
-      lockTtlMs: 120_000,
-      waitMs,
-      pollMs: 20,
-      now,
-      read: async () => undefined,
-      produce: task,
-      onTimeout: () =>
-        new WecomUnavailableError('org commit', 'busy', 'the org commit lock is held'),
-    });
+    withLock(store, COMMIT_LOCK, { leaseMs: 120_000, waitMs, now }, () => task());
 }

@@ -10,9 +10,7 @@ export type OrgFailure =
   /** The caller's paging cursor is not one this server handed out. */
   | 'invalid_cursor'
   /** WeCom refused a directory read; `explanation` says why and what to change. */
-  | 'refused'
-  /** This sync lost its cluster-wide claim (it ran past the claim's life) and stopped. */
-  | 'claim_lost';
+  | 'refused';
 
 export interface OrgErrorDetails {
   message?: string;

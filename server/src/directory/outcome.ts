@@ -1,3 +1,4 @@
+import { LockBusyError, LockLostError } from '../stores/lock';
 import { StoreUnavailableError } from '../stores/store';
 import type { Bilingual } from '../wecom/errcodes';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
@@ -27,7 +28,8 @@ export interface SyncProgress {
  * Why a sync could not finish: `refused` (WeCom refused a read; `fix` says what to change),
  * `wecom_unavailable` (WeCom did not answer in time or failed), `store_unavailable` (Redis),
  * `timed_out` (longer than the longest a sync may run), `stopped` (shut down or interrupted),
- * `claim_lost` (another instance took over), `internal` (a bug).
+ * `claim_lost` (its claim ran out and another instance may have taken over), `lock_busy` (the
+ * commit lock stayed held longer than the sync waits for it), `internal` (a bug).
  */
 export type SyncFailure =
   | 'refused'
@@ -36,6 +38,7 @@ export type SyncFailure =
   | 'timed_out'
   | 'stopped'
   | 'claim_lost'
+  | 'lock_busy'
   | 'internal';
 
 export interface SyncError {
@@ -112,7 +115,7 @@ export function failureOf(
     return { reason: 'timed_out', message: 'did not finish within the longest a sync may run' };
   if (signals.stop?.aborted) {
     const why: unknown = signals.stop.reason;
-    if (why instanceof OrgError) return errorOf(why);
+    if (why instanceof LockLostError) return errorOf(why);
     const detail = why instanceof Error ? `: ${why.message}` : '';
     return { reason: 'stopped', message: `stopped before it finished${detail}` };
   }
@@ -122,7 +125,7 @@ export function failureOf(
 function errorOf(error: unknown): SyncError {
   if (error instanceof OrgError) {
     return {
-      reason: error.reason === 'claim_lost' ? 'claim_lost' : 'refused',
+      reason: 'refused',
       message: error.message,
       ...(error.errcode !== undefined && { errcode: error.errcode }),
       ...(error.api && { api: error.api }),
@@ -137,6 +140,8 @@ function errorOf(error: unknown): SyncError {
   if (error instanceof WecomApiError) return errorOf(refusal(error));
   if (error instanceof StoreUnavailableError)
     return { reason: 'store_unavailable', message: error.message };
+  if (error instanceof LockLostError) return { reason: 'claim_lost', message: error.message };
+  if (error instanceof LockBusyError) return { reason: 'lock_busy', message: error.message };
   const message = error instanceof Error ? error.message : String(error);
   return { reason: 'internal', message };
 }

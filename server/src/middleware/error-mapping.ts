@@ -6,6 +6,7 @@ import type { ErrorCode } from '../errors/codes';
 import { RequestError } from '../errors/request-error';
 import { JssdkError, type JssdkFailure } from '../jssdk/errors';
 import { FeedExpiredError } from '../stores/feed';
+import { LockBusyError } from '../stores/lock';
 import { StoreUnavailableError } from '../stores/store';
 import { WebhookError, type WebhookFailure } from '../webhooks/errors';
 import { RATE_LIMITED, shortFix, TRANSIENT } from '../wecom/errcodes';
@@ -126,7 +127,6 @@ const ORG: Readonly<Record<OrgFailure, { code: ErrorCode; message?: string }>> =
     message: 'The cursor is not valid; start again from the first page.',
   },
   refused: { code: 'wecom.rejected' },
-  claim_lost: { code: 'internal.unknown' },
 };
 
 /** A WeCom refusal: the errcode, WeCom's trace id and, for an authenticated caller, the fix. */
@@ -205,6 +205,8 @@ export function toRequestError(error: unknown, caller: Caller): RequestError {
   if (error instanceof OrgError) return fromOrg(error, caller);
   if (error instanceof StoreUnavailableError)
     return new RequestError('store.unavailable', { cause: error });
+  if (error instanceof LockBusyError)
+    return new RequestError('request.busy', { cause: error, headers: { 'Retry-After': '1' } });
   if (error instanceof FeedExpiredError)
     return new RequestError('feed.expired', { cause: error, data: { next: error.next } });
   if (error instanceof WecomUnavailableError)

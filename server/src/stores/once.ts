@@ -4,7 +4,8 @@ import type { Store } from './store';
 /**
  * The two "do it once" mechanisms of the server: one in-process, one across every instance that
  * shares the store. Token refreshes, login-code exchanges, detail loads (and anything else that
- * must not run twice at once) use these and nothing else.
+ * must not run twice at once and whose result the waiting callers share) use these and nothing
+ * else; work that only needs to run alone takes the lock (lock.ts).
  */
 
 /** In-process single flight: concurrent `run(key, task)` calls with one key share one promise. */

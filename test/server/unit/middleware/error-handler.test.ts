@@ -3,13 +3,14 @@ import Koa from 'koa';
 import { RequestError } from '../../../../server/src/errors/request-error';
 import { requestContext } from '../../../../server/src/middleware/request-context';
 import type { AppState } from '../../../../server/src/middleware/state';
+import { LockBusyError } from '../../../../server/src/stores/lock';
 import { StoreUnavailableError } from '../../../../server/src/stores/store';
 import { WecomApiError, WecomUnavailableError } from '../../../../server/src/wecom/errors';
 import { silentLogger } from '../../../helpers/stores';
 
 async function answerFor(
   thrown: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const app = new Koa<AppState>();
   app.silent = true;
   app.use(requestContext({ logger: silentLogger() }));
@@ -20,7 +21,11 @@ async function answerFor(
   await new Promise((resolve) => server.once('listening', resolve));
   try {
     const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    return {
+      status: response.status,
+      body: (await response.json()) as Record<string, unknown>,
+      headers: response.headers,
+    };
   } finally {
     server.close();
   }
@@ -57,6 +62,14 @@ describe('error handler', () => {
       data: { errcode: 60020, hint: '123' },
     });
     expect(JSON.stringify(rejected.body)).not.toContain('203.0.113.9');
+  });
+
+  it('should answer a busy lock as request.busy with Retry-After, not as WeCom unavailable', async () => {
+    const answer = await answerFor(new LockBusyError('org:{org}:commit', 30_000));
+    expect(answer.status).toBe(503);
+    expect(answer.body.code).toBe('request.busy');
+    expect(answer.headers.get('retry-after')).toBe('1');
+    expect(JSON.stringify(answer.body)).not.toContain('org:{org}');
   });
 
   it('should send the data and headers of a RequestError', async () => {
