@@ -1,7 +1,7 @@
 /**
  * Architecture rules checked by `npm run lint` (dependency-cruiser). The server is layered, and
  * an import may only point down:
- *   config, errors, logger  <  stores  <  wecom  <  domain modules (auth, contacts, directory,
+ *   config, errors, logger, exact  <  stores  <  wecom  <  domain modules (auth, contacts, directory,
  *   callbacks, admin, jssdk) and metrics  <  HTTP edge (middleware, routes, web)  <  wiring (app, deps,
  *   index, cli)
  * (The TypeScript parser dependency-cruiser can use here does not tell type-only imports apart,
@@ -9,7 +9,7 @@
  */
 const layer = (name, folders) => ({ name, path: `^server/src/(${folders.join('|')})(/|\\.ts$)` });
 const LAYERS = [
-  layer('base', ['config', 'errors', 'logger']),
+  layer('base', ['config', 'errors', 'logger', 'exact']),
   layer('stores', ['stores']),
   layer('wecom', ['wecom']),
   layer('domain', [

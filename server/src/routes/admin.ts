@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import type { Doctor } from '../admin/doctor';
 import type { NameMapper } from '../admin/name-mapper';
+import { doctorReportSchema, nameKindSchema, namesAnswerSchema } from '../admin/schemas';
 import { whenClientLeaves } from '../middleware/client-gone';
 import { guard } from '../middleware/guard';
 import type { AdminState } from '../middleware/state';
@@ -15,12 +16,11 @@ import type { AdminState } from '../middleware/state';
  */
 export const MAX_NAMES_PER_REQUEST = 200;
 
-const kind = z.enum(['user', 'external', 'groupchat']);
 const wecomId = z.string().regex(/^[\w.@-]{1,128}$/, 'must be a WeCom id');
 
 const namesBody = z.object({
   ids: z
-    .array(z.object({ type: kind, id: wecomId }).strict())
+    .array(z.object({ type: nameKindSchema, id: wecomId }).strict())
     .min(1)
     .max(
       MAX_NAMES_PER_REQUEST,
@@ -30,55 +30,19 @@ const namesBody = z.object({
   refresh: z.boolean().optional(),
 });
 
-const source = z.enum(['org', 'cache', 'wecom']);
-const namesResponse = z.object({
-  names: z.array(z.object({ type: kind, id: z.string(), name: z.string(), source })),
-  unresolved: z.array(
-    z.object({
-      type: kind,
-      id: z.string(),
-      reason: z.enum(['not_found', 'no_name', 'refused', 'unavailable', 'deadline']),
-      errcode: z.number().optional(),
-      source,
-    }),
-  ),
-});
-
-const bilingual = z.object({ zh: z.string(), en: z.string() });
-const credential = z.enum(['app', 'contact', 'directory']);
-const diagnosticsResponse = z.object({
-  ok: z.boolean(),
-  corpId: z.string(),
-  checkedAt: z.string(),
-  checks: z.array(
-    z.object({
-      id: z.string(),
-      credential: credential.optional(),
-      sharedWith: z.array(credential).optional(),
-      status: z.enum(['ok', 'fail', 'warn', 'skipped']),
-      api: z.string().optional(),
-      errcode: z.number().optional(),
-      summary: bilingual,
-      fix: bilingual.optional(),
-      link: z.string().optional(),
-      blockedBy: z.string().optional(),
-    }),
-  ),
-});
-
 export function adminRoutes(
   router: Router<AdminState>,
   deps: { doctor: Doctor; nameMapper: NameMapper },
 ): void {
   router.post(
     '/api/admin/names',
-    guard({ body: namesBody, response: namesResponse }, ({ body }, ctx) =>
+    guard({ body: namesBody, response: namesAnswerSchema }, ({ body }, ctx) =>
       deps.nameMapper.lookup(body.ids, { refresh: body.refresh, signal: whenClientLeaves(ctx) }),
     ),
   );
 
   router.get(
     '/api/admin/diagnostics',
-    guard({ response: diagnosticsResponse }, () => deps.doctor.run()),
+    guard({ response: doctorReportSchema }, () => deps.doctor.run()),
   );
 }

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { type EventEntry, eventEntrySchema, RECEIVERS, readEvents } from '../callbacks/events';
+import { exactly } from '../exact';
 import { guard } from '../middleware/guard';
 import type { AdminState } from '../middleware/state';
 import type { Feed } from '../stores/feed';
@@ -23,10 +24,12 @@ const eventsQuerySchema = z
   })
   .superRefine(checkFeedOrder);
 
-const eventsResponseSchema = z.object({
-  events: z.array(eventEntrySchema.extend({ seq: z.string() })),
-  next: z.string().nullable(),
-});
+const eventsResponseSchema = exactly<Awaited<ReturnType<typeof readEvents>>>()(
+  z.object({
+    events: z.array(eventEntrySchema.extend({ seq: z.string() })),
+    next: z.string().nullable(),
+  }),
+);
 
 const DEFAULT_LIMIT = 100;
 

@@ -7,15 +7,18 @@ import {
   contactListResponseSchema,
   contactLookupResponseSchema,
 } from '../contacts/schemas';
+import { exactly } from '../exact';
 import { guard } from '../middleware/guard';
 import type { EmployeeState } from '../middleware/state';
 import { pageOf, pageQuerySchema, wecomIdSchema } from './paging';
 
 const externalUserIdSchema = wecomIdSchema(64);
 
-export const contactLookupRequestSchema = z.object({
-  externalUserIds: z.array(externalUserIdSchema).min(1).max(100),
-}) satisfies z.ZodType<ContactLookupRequest>;
+export const contactLookupRequestSchema = exactly<ContactLookupRequest>()(
+  z.object({
+    externalUserIds: z.array(externalUserIdSchema).min(1).max(100),
+  }),
+);
 
 type Ctx = { state: EmployeeState };
 

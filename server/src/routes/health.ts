@@ -1,11 +1,12 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import type { HealthResponse } from '../../../miniprogram/typings/api';
+import { exactly } from '../exact';
 import { guard } from '../middleware/guard';
 import type { AppState } from '../middleware/state';
 import type { Store } from '../stores/store';
 
-const healthSchema = z.object({ status: z.literal('ok') }) satisfies z.ZodType<HealthResponse>;
+const healthSchema = exactly<HealthResponse>()(z.object({ status: z.literal('ok') }));
 
 /** `/healthz`: the process answers. `/readyz`: and the store answers (else `store.unavailable`). */
 export function healthRoutes(router: Router<AppState>, deps: { store: Store }): void {

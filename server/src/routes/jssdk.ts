@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import type { JssdkSignatureResponse } from '../../../miniprogram/typings/api';
+import { exactly } from '../exact';
 import type { Jssdk } from '../jssdk';
 import { MAX_SIGNED_URL_LENGTH } from '../jssdk/signature';
 import { guard } from '../middleware/guard';
@@ -29,21 +30,23 @@ export const jssdkQuerySchema = z
     { message: 'rejected needs timestamp, nonceStr and signature', path: ['rejected'] },
   );
 
-const jssdkResponseSchema = z.object({
-  config: z.object({
-    appId: z.string(),
-    timestamp: z.number(),
-    nonceStr: z.string(),
-    signature: z.string(),
+const jssdkResponseSchema = exactly<JssdkSignatureResponse>()(
+  z.object({
+    config: z.object({
+      appId: z.string(),
+      timestamp: z.number(),
+      nonceStr: z.string(),
+      signature: z.string(),
+    }),
+    agentConfig: z.object({
+      corpid: z.string(),
+      agentid: z.string(),
+      timestamp: z.number(),
+      nonceStr: z.string(),
+      signature: z.string(),
+    }),
   }),
-  agentConfig: z.object({
-    corpid: z.string(),
-    agentid: z.string(),
-    timestamp: z.number(),
-    nonceStr: z.string(),
-    signature: z.string(),
-  }),
-}) satisfies z.ZodType<JssdkSignatureResponse>;
+);
 
 /** `GET /api/jssdk/signature?url=` (employee: mini-program token or web session). */
 export function jssdkRoutes(router: Router<EmployeeState>, deps: { jssdk: Jssdk }): void {

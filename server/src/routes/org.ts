@@ -1,6 +1,13 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import type { Directory } from '../directory';
+import {
+  changesPageSchema,
+  departmentsAnswerSchema,
+  membersPageSchema,
+  syncStartedSchema,
+  syncStatusSchema,
+} from '../directory/schemas';
 import { guard } from '../middleware/guard';
 import type { AdminState } from '../middleware/state';
 import { checkFeedOrder, feedLimit, feedQueryShape, feedRange } from './feed-query';
@@ -40,99 +47,18 @@ const changesQuery = z
 
 const DEFAULT_LIMIT = 100;
 
-interface DepartmentWire {
-  id: number;
-  name?: string;
-  parentid: number;
-  order: number;
-  leaders?: string[];
-  children?: DepartmentWire[];
-}
-const departmentWire: z.ZodType<DepartmentWire> = z.lazy(() =>
-  z.object({
-    id: z.number(),
-    name: z.string().optional(),
-    parentid: z.number(),
-    order: z.number(),
-    leaders: z.array(z.string()).optional(),
-    children: z.array(departmentWire).optional(),
-  }),
-);
-
-const memberWire = z.object({
-  userid: z.string(),
-  name: z.string().optional(),
-  department: z.array(z.number()),
-  mainDepartment: z.number().optional(),
-  position: z.string().optional(),
-  status: z.number().optional(),
-});
-
-const changeWire = z.object({
-  seq: z.string(),
-  kind: z.enum(['department', 'member']),
-  op: z.enum(['created', 'updated', 'deleted']),
-  id: z.union([z.number(), z.string()]),
-  at: z.string(),
-  before: z.record(z.string(), z.unknown()).optional(),
-  after: z.record(z.string(), z.unknown()).optional(),
-});
-
-const bilingual = z.object({ zh: z.string(), en: z.string() });
-const opCounts = z.object({ created: z.number(), updated: z.number(), deleted: z.number() });
-const counts = z.object({
-  departments: z.number(),
-  departmentsRead: z.number(),
-  members: z.number(),
-  wecomCalls: z.number(),
-});
-const syncStatusWire = z.object({
-  running: z.boolean(),
-  phase: z.enum(['departments', 'members', 'writing', 'commit']).optional(),
-  counts: counts.optional(),
-  last: z
-    .object({
-      ok: z.boolean(),
-      dryRun: z.boolean(),
-      startedAt: z.string(),
-      finishedAt: z.string(),
-      changes: z.number(),
-      changed: z.object({ departments: opCounts, members: opCounts }).optional(),
-      wecomCalls: z.number(),
-      departments: z.number(),
-      members: z.number(),
-      sources: z.object({ departments: z.string(), members: z.string() }).optional(),
-      notes: z
-        .array(z.object({ api: z.string(), errcode: z.number(), cause: bilingual, fix: bilingual }))
-        .optional(),
-      error: z
-        .object({
-          reason: z.string().optional(),
-          message: z.string(),
-          errcode: z.number().optional(),
-          api: z.string().optional(),
-          cause: bilingual.optional(),
-          fix: bilingual.optional(),
-        })
-        .optional(),
-    })
-    .nullable(),
-});
-
 export function orgRoutes(router: Router<AdminState>, deps: { directory: Directory }): void {
   const { directory } = deps;
   router.get(
     '/api/admin/org/departments',
-    guard({ response: z.object({ departments: z.array(departmentWire) }) }, () =>
-      directory.departments(),
-    ),
+    guard({ response: departmentsAnswerSchema }, () => directory.departments()),
   );
   router.get(
     '/api/admin/org/members',
     guard(
       {
         query: membersQuery,
-        response: z.object({ members: z.array(memberWire), nextCursor: z.string().nullable() }),
+        response: membersPageSchema,
       },
       ({ query }) =>
         directory.members({
@@ -147,7 +73,7 @@ export function orgRoutes(router: Router<AdminState>, deps: { directory: Directo
     guard(
       {
         query: changesQuery,
-        response: z.object({ changes: z.array(changeWire), next: z.string().nullable() }),
+        response: changesPageSchema,
       },
       ({ query }) =>
         directory.changes({
@@ -161,12 +87,10 @@ export function orgRoutes(router: Router<AdminState>, deps: { directory: Directo
   );
   router.post(
     '/api/admin/org/sync',
-    guard({ status: 202, response: z.object({ running: z.literal(true) }) }, () =>
-      directory.requestSync(),
-    ),
+    guard({ status: 202, response: syncStartedSchema }, () => directory.requestSync()),
   );
   router.get(
     '/api/admin/org/sync',
-    guard({ response: syncStatusWire }, () => directory.syncStatus()),
+    guard({ response: syncStatusSchema }, () => directory.syncStatus()),
   );
 }

@@ -1,7 +1,13 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
-import type { SandboxEmployee, SandboxInfoResponse } from '../../../miniprogram/typings/api';
+import type {
+  SandboxEmployee,
+  SandboxInfoResponse,
+  SandboxLoginCodeRequest,
+  SandboxLoginCodeResponse,
+} from '../../../miniprogram/typings/api';
 import { RequestError } from '../errors/request-error';
+import { exactly } from '../exact';
 import { guard } from '../middleware/guard';
 import type { AppState } from '../middleware/state';
 
@@ -13,24 +19,30 @@ export interface SandboxLoginCodes {
   employees(): SandboxEmployee[];
 }
 
-const loginCodeRequestSchema = z.object({ userid: z.string().trim().min(1).max(64) });
-const loginCodeResponseSchema = z.object({ code: z.string() });
+const loginCodeRequestSchema = exactly<SandboxLoginCodeRequest>()(
+  z.object({ userid: z.string().trim().min(1).max(64) }),
+);
+const loginCodeResponseSchema = exactly<SandboxLoginCodeResponse>()(z.object({ code: z.string() }));
 
 /** The demo corp is small; the bound keeps the answer small whatever the seed holds. */
 const MAX_DEMO_EMPLOYEES = 200;
 
-const infoResponseSchema = z.object({
-  sandbox: z.literal(true),
-  employees: z
-    .array(
-      z.object({
-        userid: z.string(),
-        name: z.string(),
-        department: z.string().optional(),
-      }) satisfies z.ZodType<SandboxEmployee>,
-    )
-    .max(MAX_DEMO_EMPLOYEES),
-}) satisfies z.ZodType<SandboxInfoResponse>;
+const infoResponseSchema = exactly<SandboxInfoResponse>()(
+  z.object({
+    sandbox: z.literal(true),
+    employees: z
+      .array(
+        exactly<SandboxEmployee>()(
+          z.object({
+            userid: z.string(),
+            name: z.string(),
+            department: z.string().optional(),
+          }),
+        ),
+      )
+      .max(MAX_DEMO_EMPLOYEES),
+  }),
+);
 
 /**
  * Mounted in sandbox mode only, so that elsewhere every path here is 404 `request.not_found`:

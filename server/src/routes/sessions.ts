@@ -5,6 +5,7 @@ import type { LoginService } from '../auth/login';
 import type { LoginContexts } from '../contacts';
 import { contactDetailSchema, groupChatDetailResponseSchema } from '../contacts/schemas';
 import { type ErrorCode, errorCodes } from '../errors/codes';
+import { exactly } from '../exact';
 import { guard } from '../middleware/guard';
 import type { AppState, EmployeeState } from '../middleware/state';
 import type { SessionStore } from '../stores/session-store';
@@ -20,23 +21,27 @@ const loginContextSchema = z.discriminatedUnion('entry', [
   z.object({ entry: z.literal('group_chat_tools'), chatId: wecomIdSchema(128) }),
 ]);
 
-export const loginRequestSchema = z.object({
-  code: z.string().trim().min(1).max(512),
-  context: loginContextSchema.optional(),
-}) satisfies z.ZodType<LoginRequest>;
+export const loginRequestSchema = exactly<LoginRequest>()(
+  z.object({
+    code: z.string().trim().min(1).max(512),
+    context: loginContextSchema.optional(),
+  }),
+);
 
-export const loginResponseSchema = z.object({
-  token: z.string(),
-  expiresAt: z.string(),
-  user: z.object({ userid: z.string(), corpid: z.string() }),
-  context: z
-    .union([
-      contactDetailSchema,
-      groupChatDetailResponseSchema,
-      z.object({ error: z.object({ code: errorCodeSchema, message: z.string() }) }),
-    ])
-    .optional(),
-}) satisfies z.ZodType<LoginResponse>;
+export const loginResponseSchema = exactly<LoginResponse>()(
+  z.object({
+    token: z.string(),
+    expiresAt: z.string(),
+    user: z.object({ userid: z.string(), corpid: z.string() }),
+    context: z
+      .union([
+        contactDetailSchema,
+        groupChatDetailResponseSchema,
+        z.object({ error: z.object({ code: errorCodeSchema, message: z.string() }) }),
+      ])
+      .optional(),
+  }),
+);
 
 /**
  * `POST /api/sessions` (login, public). The body is validated before anything is counted, so
