@@ -70,7 +70,11 @@ async function gateway(
   });
   const redis = { url: redisUrl, keyPrefix: `bench-callbacks:${ttlSeconds}:${Date.now()}:` };
   const store = await createRedisStore({ ...redis, health: createRedisHealth(redis, logger) });
-  const deps = createDeps({ config, wecomConfig: simulator.wecomConfig(), logger, store });
+  const deps = createDeps({
+    settings: { ...config, wecom: simulator.wecomConfig() },
+    logger,
+    store,
+  });
   await deps.contacts.invalidation.listening;
   const server = createApp(deps).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));

@@ -91,8 +91,7 @@ async function startGateway(redisUrl: string, simulator: Simulator) {
   const counts = { wecomCalls: 0, connections: 0 };
   const metrics = createMetrics();
   const deps = createDeps({
-    config,
-    wecomConfig: simulator.wecomConfig(),
+    settings: { ...config, wecom: simulator.wecomConfig() },
     logger,
     store,
     metrics: {

@@ -107,8 +107,7 @@ async function main() {
     health: createRedisHealth(config.redis, logger),
   });
   const deps = createDeps({
-    config,
-    wecomConfig: simulator.wecomConfig(),
+    settings: { ...config, wecom: simulator.wecomConfig() },
     logger,
     store,
     webhooks: { allowHttp: true },

@@ -22,7 +22,7 @@ import {
   type DirectoryChangeHandler,
   type EventEntry,
 } from './callbacks';
-import { type Config, usesRedis, type WecomConfig } from './config';
+import { type Settings, usesRedis } from './config';
 import {
   type Customers,
   createContacts,
@@ -36,8 +36,7 @@ import {
   createDirectory,
   type Directory,
   type DirectoryDeps,
-  ORG_CHANGE_TYPES,
-  type OrgChangeRequest,
+  directoryChangeHandler,
 } from './directory';
 import { createJssdk, type Jssdk } from './jssdk';
 import type { Logger } from './logger';
@@ -73,8 +72,9 @@ import { createTicketProvider } from './wecom/ticket-provider';
 export type { DirectoryDeps } from './directory';
 
 /**
- * Wiring: one builder per group of dependencies, each from the configuration and the groups it
- * needs. The server uses `createDeps`; the CLIs build only the groups they use.
+ * Wiring: one builder per group of dependencies, each from the settings and the groups it needs,
+ * always in this order: `(infra, settings, ...groups, options?)`. The server uses `createDeps`;
+ * the CLIs build only the groups they use.
  */
 
 /** What every group shares: logs, the store, metrics, the clock. */
@@ -98,14 +98,14 @@ export interface WecomDeps {
 
 export function createWecom(
   infra: Infra,
-  wecomConfig: WecomConfig,
+  settings: Pick<Settings, 'wecom'>,
   onCall?: (event: WecomCallEvent) => void,
 ): WecomDeps {
   const { logger, store, metrics, now } = infra;
   const http = createWecomHttp({
-    apiBase: wecomConfig.apiBase,
-    proxy: wecomConfig.proxy,
-    timeoutMs: wecomConfig.timeoutMs,
+    apiBase: settings.wecom.apiBase,
+    proxy: settings.wecom.proxy,
+    timeoutMs: settings.wecom.timeoutMs,
     logger: logger.child({ component: 'wecom' }),
     onCall: (event) => {
       metrics.wecomCall(event);
@@ -119,10 +119,10 @@ export function createWecom(
     http,
     schedule: refreshSchedule,
     store,
-    corpId: wecomConfig.corpId,
-    secrets: wecomConfig.secrets,
+    corpId: settings.wecom.corpId,
+    secrets: settings.wecom.secrets,
     logger: logger.child({ component: 'tokens' }),
-    timeoutMs: wecomConfig.timeoutMs,
+    timeoutMs: settings.wecom.timeoutMs,
     now,
     onRefresh: metrics.tokenRefresh,
   });
@@ -167,35 +167,30 @@ const MIN_LOGIN_SLOT_TTL_MS = 1000;
 /** Logins of one client IP that may wait for a slot in one process (an office is a few hundred). */
 const MAX_LOGINS_WAITING_PER_IP = 1000;
 
-export function createAuth(
-  infra: Infra,
-  wecom: WecomDeps,
-  config: Config,
-  wecomConfig: WecomConfig,
-): AuthDeps {
+export function createAuth(infra: Infra, settings: Settings, wecom: WecomDeps): AuthDeps {
   const { logger, store, now } = infra;
   const sessions = createSessionStore({
     store,
-    ttlSeconds: config.sessionTtlSeconds,
-    webTtlSeconds: config.webSessionTtlSeconds,
+    ttlSeconds: settings.sessionTtlSeconds,
+    webTtlSeconds: settings.webSessionTtlSeconds,
     now,
   });
-  const sessionTokens = createSessionTokens({ secret: config.jwtSecret, now });
+  const sessionTokens = createSessionTokens({ secret: settings.jwtSecret, now });
   const loginAttempts = createLoginAttempts({
     limiter: createAttemptLimiter(store, {
       name: 'login-failures',
-      points: config.rateLimits.loginFailuresPerMinute,
+      points: settings.rateLimits.loginFailuresPerMinute,
       windowSeconds: 60,
-      slotTtlMs: Math.max(MIN_LOGIN_SLOT_TTL_MS, wecomConfig.timeoutMs),
+      slotTtlMs: Math.max(MIN_LOGIN_SLOT_TTL_MS, settings.wecom.timeoutMs),
       maxWaiting: MAX_LOGINS_WAITING_PER_IP,
     }),
-    waitMs: wecomConfig.timeoutMs,
+    waitMs: settings.wecom.timeoutMs,
     logger: logger.child({ component: 'login-attempts' }),
   });
   const tokenMark =
-    config.adminToken === undefined
+    settings.adminToken === undefined
       ? undefined
-      : adminTokenMark(config.adminToken, config.jwtSecret);
+      : adminTokenMark(settings.adminToken, settings.jwtSecret);
   return {
     sessionTokens,
     sessions,
@@ -205,27 +200,27 @@ export function createAuth(
       sessions,
       sessionTokens,
       store,
-      corpId: wecomConfig.corpId,
+      corpId: settings.wecom.corpId,
       logger: logger.child({ component: 'login' }),
       attempts: loginAttempts,
       exchanges: createRateLimiter(store, {
         name: 'login-exchanges',
-        points: config.rateLimits.loginExchangesPerMinute,
+        points: settings.rateLimits.loginExchangesPerMinute,
         windowSeconds: 60,
       }),
-      timeoutMs: wecomConfig.timeoutMs,
+      timeoutMs: settings.wecom.timeoutMs,
       now,
     }),
     profiles: createProfiles({
       directory: wecom.directory,
       names: wecom.names,
       sessions,
-      decryptor: createUserDataDecryptor({ appId: wecomConfig.miniprogramAppId }),
+      decryptor: createUserDataDecryptor({ appId: settings.wecom.miniprogramAppId }),
       logger: logger.child({ component: 'profile' }),
     }),
     admins: {
-      token: config.adminToken,
-      rule: createAdminRule({ userIds: config.adminUserIds, tokenMark }),
+      token: settings.adminToken,
+      rule: createAdminRule({ userIds: settings.adminUserIds, tokenMark }),
       tokenMark,
     },
   };
@@ -246,16 +241,15 @@ export interface ContactsDeps {
 
 export function createContactsDeps(
   infra: Infra,
+  settings: Settings,
   wecom: WecomDeps,
-  config: Config,
-  wecomConfig: WecomConfig,
 ): ContactsDeps {
   const { logger, store, metrics } = infra;
   const { customers, groupChats } = createContacts({
     wecom: wecom.api,
     store,
-    ttlSeconds: config.cacheTtlSeconds,
-    timeoutMs: wecomConfig.timeoutMs,
+    ttlSeconds: settings.cacheTtlSeconds,
+    timeoutMs: settings.wecom.timeoutMs,
     logger: logger.child({ component: 'contacts' }),
     onLookup: metrics.cacheLookup,
     onHidden: metrics.resourceRefusal,
@@ -283,7 +277,7 @@ export function createContactsDeps(
     }),
     lookupLimit: createRateLimiter(store, {
       name: 'lookup',
-      points: config.rateLimits.lookupPerMinute,
+      points: settings.rateLimits.lookupPerMinute,
       windowSeconds: 60,
     }),
   };
@@ -296,8 +290,8 @@ export function createContactsDeps(
  */
 export function createDirectoryDeps(
   infra: Infra,
+  settings: Settings,
   wecom: WecomDeps,
-  config: Config,
   options: {
     runner?: 'auto' | 'none';
     tuning?: DirectoryDeps['tuning'];
@@ -308,15 +302,15 @@ export function createDirectoryDeps(
   const runner: DirectoryDeps['runner'] =
     options.runner === 'none'
       ? { kind: 'none' }
-      : usesRedis(config.redis)
+      : usesRedis(settings.redis)
         ? {
             kind: 'queue',
             connect: () =>
               createJobConnection(
-                config.redis,
-                options.redisHealth ?? createRedisHealth(config.redis, infra.logger),
+                settings.redis,
+                options.redisHealth ?? createRedisHealth(settings.redis, infra.logger),
               ),
-            prefix: jobKeyPrefix(config.redis),
+            prefix: jobKeyPrefix(settings.redis),
           }
         : { kind: 'in-process' };
   return createDirectory({
@@ -324,33 +318,11 @@ export function createDirectoryDeps(
     directory: wecom.directory,
     logger: infra.logger.child({ component: 'org' }),
     now: infra.now,
-    intervalSeconds: config.orgSyncIntervalSeconds,
-    feedRetentionDays: config.orgFeedRetentionDays,
+    intervalSeconds: settings.orgSyncIntervalSeconds,
+    feedRetentionDays: settings.orgFeedRetentionDays,
     runner,
     tuning: options.tuning,
   });
-}
-
-/**
- * The directory callback's hand-off to the org store: the member or department an accepted
- * `change_contact` event names is re-read and what changed goes to the org change feed. Tag
- * events change nothing the org store keeps.
- */
-export function directoryChangeHandler(
-  directory: Pick<Directory, 'applyChange'>,
-): DirectoryChangeHandler {
-  const types: readonly string[] = ORG_CHANGE_TYPES;
-  return async (change) => {
-    if (!types.includes(change.changeType)) return;
-    const departmentId =
-      change.departmentId === undefined ? undefined : Number(change.departmentId);
-    await directory.applyChange({
-      changeType: change.changeType as OrgChangeRequest['changeType'],
-      userId: change.userId,
-      newUserId: change.newUserId,
-      departmentId: Number.isInteger(departmentId) ? departmentId : undefined,
-    });
-  };
 }
 
 /**
@@ -374,14 +346,13 @@ const TICKET_INVALIDATIONS_PER_HOUR = 10;
 
 export function createWeb(
   infra: Infra,
+  settings: Settings,
   wecom: WecomDeps,
   auth: AuthDeps,
-  config: Config,
-  wecomConfig: WecomConfig,
 ): WebDeps | undefined {
   const { logger, store, now } = infra;
-  const { publicBaseUrl } = config;
-  const agentId = wecomConfig.appAgentId;
+  const { publicBaseUrl } = settings;
+  const agentId = settings.wecom.appAgentId;
   if (publicBaseUrl === undefined) return undefined;
   if (agentId === undefined) {
     logger.warn(
@@ -401,7 +372,7 @@ export function createWeb(
             tokenMark,
             sessions: auth.sessions,
             sessionTokens,
-            corpId: wecomConfig.corpId,
+            corpId: settings.wecom.corpId,
             attempts: auth.loginAttempts,
             logger: logger.child({ component: 'web-login' }),
           }),
@@ -410,15 +381,15 @@ export function createWeb(
       sessions: auth.sessions,
       sessionTokens,
       store,
-      corpId: wecomConfig.corpId,
+      corpId: settings.wecom.corpId,
       agentId,
-      oauthBase: wecomConfig.oauthBase,
-      loginBase: wecomConfig.loginBase,
+      oauthBase: settings.wecom.oauthBase,
+      loginBase: settings.wecom.loginBase,
       publicBaseUrl,
       attempts: auth.loginAttempts,
       starts: createRateLimiter(store, {
         name: 'web-login-starts',
-        points: config.rateLimits.loginExchangesPerMinute,
+        points: settings.rateLimits.loginExchangesPerMinute,
         windowSeconds: 60,
       }),
       logger: logger.child({ component: 'web-login' }),
@@ -428,13 +399,13 @@ export function createWeb(
         api: wecom.api,
         schedule: wecom.refreshSchedule,
         store,
-        corpId: wecomConfig.corpId,
+        corpId: settings.wecom.corpId,
         agentId,
         logger: logger.child({ component: 'tickets' }),
-        timeoutMs: wecomConfig.timeoutMs,
+        timeoutMs: settings.wecom.timeoutMs,
         now,
       }),
-      corpId: wecomConfig.corpId,
+      corpId: settings.wecom.corpId,
       agentId,
       baseUrl: publicBaseUrl,
       invalidations: createRateLimiter(store, {
@@ -447,11 +418,11 @@ export function createWeb(
     }),
     pages: createConsolePages({
       adminRule: auth.admins.rule,
-      basePath: config.basePath,
+      basePath: settings.basePath,
       adminTokenSignIn: adminToken !== undefined,
     }),
     assets: loadConsoleAssets(),
-    sessionTtlSeconds: config.webSessionTtlSeconds,
+    sessionTtlSeconds: settings.webSessionTtlSeconds,
   };
 }
 
@@ -469,32 +440,33 @@ export interface CallbacksDeps {
 
 export function createCallbacks(
   infra: Infra,
-  config: Config,
-  wecomConfig: WecomConfig,
-  parts: { auth: AuthDeps; contacts: ContactsDeps; onDirectoryChange?: DirectoryChangeHandler },
+  settings: Settings,
+  auth: AuthDeps,
+  contacts: ContactsDeps,
+  options: { onDirectoryChange?: DirectoryChangeHandler } = {},
 ): CallbacksDeps {
   const { logger, store, metrics, now } = infra;
   const log = logger.child({ component: 'callbacks' });
-  const eventsLog = createEventsLog(store, { retentionDays: config.orgFeedRetentionDays, now });
+  const eventsLog = createEventsLog(store, { retentionDays: settings.orgFeedRetentionDays, now });
   const queue = createTaskQueue({
     capacity: DIRECTORY_QUEUE_CAPACITY,
     concurrency: DIRECTORY_QUEUE_CONCURRENCY,
     onError: (error) =>
       log.warn({ err: (error as Error).message }, 'callback: directory hand-off failed'),
   });
-  const { invalidation } = parts.contacts;
+  const { invalidation } = contacts;
   return {
     receivers: createCallbackReceivers({
-      keys: { app: config.callbacks.app, directory: config.callbacks.directory },
-      corpId: wecomConfig.corpId,
+      keys: { app: settings.callbacks.app, directory: settings.callbacks.directory },
+      corpId: settings.wecom.corpId,
       store,
       eventsLog,
       effects: {
         forgetCustomer: invalidation.forgetCustomer,
         forgetGroupChat: invalidation.forgetGroupChat,
-        endSessions: parts.auth.sessions.endAll,
+        endSessions: auth.sessions.endAll,
       },
-      onDirectoryChange: parts.onDirectoryChange,
+      onDirectoryChange: options.onDirectoryChange,
       queue,
       logger: log,
       now,
@@ -518,21 +490,20 @@ export interface AdminDeps {
   nameMapper: NameMapper;
 }
 
-/** The doctor of this configuration; the server adds a reuse window, its clock and the org size. */
+/** The doctor of these settings; the server adds a reuse window, its clock and the org size. */
 export function createConfiguredDoctor(
+  settings: Settings,
   http: WecomHttp,
-  config: Config,
-  wecomConfig: WecomConfig,
   extra: Pick<DoctorDeps, 'reuseMs' | 'now' | 'orgSize' | 'outsideVisibleRange'> = {},
 ): Doctor {
   return createDoctor({
-    probe: createWecomProbe({ http, wecom: wecomConfig }),
-    wecom: wecomConfig,
-    probeUserIds: config.adminUserIds,
-    store: { redis: config.redis, sandbox: config.sandbox },
+    probe: createWecomProbe({ http, wecom: settings.wecom }),
+    wecom: settings.wecom,
+    probeUserIds: settings.adminUserIds,
+    store: { redis: settings.redis, sandbox: settings.sandbox },
     callbacks: {
-      keys: { app: config.callbacks.app, directory: config.callbacks.directory },
-      publicBaseUrl: config.publicBaseUrl,
+      keys: { app: settings.callbacks.app, directory: settings.callbacks.directory },
+      publicBaseUrl: settings.publicBaseUrl,
     },
     ...extra,
   });
@@ -540,21 +511,15 @@ export function createConfiguredDoctor(
 
 export function createAdmin(
   infra: Infra,
+  settings: Settings,
   wecom: WecomDeps,
-  config: Config,
-  wecomConfig: WecomConfig,
-  directory?: Pick<Directory, 'memberNames' | 'syncStatus'>,
+  directory?: Pick<Directory, 'memberNames' | 'lastSyncSize'>,
   webhooks?: Pick<Webhooks, 'list'>,
 ): AdminDeps {
-  const doctor = createConfiguredDoctor(wecom.http, config, wecomConfig, {
+  const doctor = createConfiguredDoctor(settings, wecom.http, {
     reuseMs: DIAGNOSTICS_REUSE_MS,
     now: infra.now,
-    orgSize:
-      directory &&
-      (async () => {
-        const { last } = await directory.syncStatus();
-        return last?.ok ? { ...last, at: last.finishedAt } : null;
-      }),
+    orgSize: directory?.lastSyncSize,
     outsideVisibleRange: createOutsideVisibleRange({ store: infra.store, logger: infra.logger }),
   });
   return {
@@ -565,7 +530,7 @@ export function createAdmin(
       names: wecom.names,
       orgNames: directory && ((userids) => directory.memberNames(userids)),
       // An HTTP lookup answers within one WeCom call's deadline.
-      deadlineMs: wecomConfig.timeoutMs,
+      deadlineMs: settings.wecom.timeoutMs,
     }),
   };
 }
@@ -576,27 +541,33 @@ export function createAdmin(
  */
 export function createWebhooksDeps(
   infra: Infra,
-  config: Config,
+  settings: Settings,
   feeds: { directory: Pick<Directory, 'feed'>; callbacks: Pick<CallbacksDeps, 'eventsLog'> },
-  tuning: WebhookTuning = {},
-  /** Where the job engine's connections report (the store's, so that one outage is one account). */
-  redisHealth: RedisHealth = createRedisHealth(config.redis, infra.logger),
+  options: {
+    tuning?: WebhookTuning;
+    /** Where the job engine's connections report (the store's, so that one outage is one account). */
+    redisHealth?: RedisHealth;
+  } = {},
 ): Webhooks {
   return createWebhooks({
     store: infra.store,
     sources: [orgSource(feeds.directory.feed), eventsSource(feeds.callbacks.eventsLog)],
     logger: infra.logger.child({ component: 'webhooks' }),
-    allowPrivateNetworks: config.webhookAllowPrivateNetworks,
-    retentionDays: config.orgFeedRetentionDays,
-    engine: usesRedis(config.redis)
+    allowPrivateNetworks: settings.webhookAllowPrivateNetworks,
+    retentionDays: settings.orgFeedRetentionDays,
+    engine: usesRedis(settings.redis)
       ? {
           kind: 'queue',
-          connect: () => createJobConnection(config.redis, redisHealth),
-          prefix: jobKeyPrefix(config.redis),
+          connect: () =>
+            createJobConnection(
+              settings.redis,
+              options.redisHealth ?? createRedisHealth(settings.redis, infra.logger),
+            ),
+          prefix: jobKeyPrefix(settings.redis),
         }
       : { kind: 'in-process' },
     now: infra.now,
-    tuning: { allowHttp: config.sandbox, ...tuning },
+    tuning: { allowHttp: settings.sandbox, ...options.tuning },
   });
 }
 
@@ -620,8 +591,7 @@ export interface AppDeps {
 }
 
 export function createDeps(options: {
-  config: Config;
-  wecomConfig: WecomConfig;
+  settings: Settings;
   logger: Logger;
   store: Store;
   now?: () => number;
@@ -637,46 +607,43 @@ export function createDeps(options: {
   /** The store's Redis health, for the job engine's connections. */
   redisHealth?: RedisHealth;
 }): AppDeps & { wecom: WecomDeps; close(): Promise<void> } {
-  const { config, wecomConfig } = options;
+  const { settings } = options;
   const infra: Infra = {
     logger: options.logger,
     store: options.store,
     metrics: options.metrics ?? createMetrics(),
     now: options.now,
   };
-  const wecom = createWecom(infra, wecomConfig, options.onWecomCall);
-  const redisHealth = options.redisHealth ?? createRedisHealth(config.redis, infra.logger);
-  const directory = createDirectoryDeps(infra, wecom, config, {
+  const wecom = createWecom(infra, settings, options.onWecomCall);
+  const redisHealth = options.redisHealth ?? createRedisHealth(settings.redis, infra.logger);
+  const directory = createDirectoryDeps(infra, settings, wecom, {
     tuning: options.orgSync,
     redisHealth,
   });
-  const auth = createAuth(infra, wecom, config, wecomConfig);
-  const contacts = createContactsDeps(infra, wecom, config, wecomConfig);
-  const callbacks = createCallbacks(infra, config, wecomConfig, {
-    auth,
-    contacts,
+  const auth = createAuth(infra, settings, wecom);
+  const contacts = createContactsDeps(infra, settings, wecom);
+  const callbacks = createCallbacks(infra, settings, auth, contacts, {
     onDirectoryChange: options.onDirectoryChange ?? directoryChangeHandler(directory),
   });
   const webhooks = createWebhooksDeps(
     infra,
-    config,
+    settings,
     { directory, callbacks },
-    options.webhooks,
-    redisHealth,
+    { tuning: options.webhooks, redisHealth },
   );
   return {
     infra,
     wecom,
     auth,
-    web: createWeb(infra, wecom, auth, config, wecomConfig),
+    web: createWeb(infra, settings, wecom, auth),
     contacts,
-    admin: createAdmin(infra, wecom, config, wecomConfig, directory, webhooks),
+    admin: createAdmin(infra, settings, wecom, directory, webhooks),
     directory,
     callbacks,
     webhooks,
-    verifyFiles: config.verifyFiles,
-    basePath: config.basePath,
-    trustedProxyHops: config.trustedProxyHops,
+    verifyFiles: settings.verifyFiles,
+    basePath: settings.basePath,
+    trustedProxyHops: settings.trustedProxyHops,
     async close() {
       await webhooks.close();
       await callbacks.close();

@@ -10,7 +10,7 @@ import { createHttpServer } from './http-server';
 import { createLogger } from './logger';
 import { createStore } from './stores';
 import { createRedisHealth } from './stores/redis-health';
-import { registerSandboxCallbacks, resolveWecomTarget } from './wecom-target';
+import { registerSandboxCallbacks, resolveSettings } from './wecom-target';
 
 /**
  * undici parses HTTP with llhttp compiled to WebAssembly. After the first WeCom call V8 compiles
@@ -39,13 +39,11 @@ function listenFailure(error: NodeJS.ErrnoException, host: string | undefined, p
 
 /** The only file that listens. Sandbox mode starts the WeCom simulator in-process first. */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  let target: Awaited<ReturnType<typeof resolveWecomTarget>>;
+  let target: Awaited<ReturnType<typeof resolveSettings>>;
   let envFile: string | undefined;
   try {
     envFile = loadEnvFile();
-    config = withSandboxOrigin(loadConfig());
-    target = await resolveWecomTarget(config);
+    target = await resolveSettings(withSandboxOrigin(loadConfig()));
   } catch (error) {
     // A configuration error, `.env` included: one line naming the key or the file, exit code 2.
     if (error instanceof ConfigError) {
@@ -54,24 +52,24 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel });
-  if (config.webConcurrency > 1 && cluster.isPrimary) {
-    runPrimary(config.webConcurrency, logger);
+  const { settings, simulator } = target;
+  const logger = createLogger({ level: settings.logLevel });
+  if (settings.webConcurrency > 1 && cluster.isPrimary) {
+    runPrimary(settings.webConcurrency, logger);
     return;
   }
-  const { wecomConfig, simulator } = target;
   if (simulator) {
     logger.warn(
       { simulator: simulator.url, scenario: simulator.scenario, corpId: simulator.corpId },
       'sandbox mode: no WECOM_CORP_ID, talking to the built-in WeCom simulator',
     );
-    if (config.jwtSecretGenerated) logger.warn('JWT_SECRET unset: tokens die with this process');
+    if (settings.jwtSecretGenerated) logger.warn('JWT_SECRET unset: tokens die with this process');
   }
 
   // One account of Redis in the log for the store's and the job engine's connections.
-  const redisHealth = createRedisHealth(config.redis, logger);
-  const store = await createStore(config, logger, redisHealth);
-  const deps = createDeps({ config, wecomConfig, logger, store, redisHealth });
+  const redisHealth = createRedisHealth(settings.redis, logger);
+  const store = await createStore(settings, logger, redisHealth);
+  const deps = createDeps({ settings, logger, store, redisHealth });
   const app = createApp({
     ...deps,
     sandbox: simulator && {
@@ -86,12 +84,12 @@ async function main(): Promise<void> {
       logger.error({ err: error }, 'server error');
       return;
     }
-    process.stderr.write(`${listenFailure(error, config.host, config.port)}\n`);
+    process.stderr.write(`${listenFailure(error, settings.host, settings.port)}\n`);
     process.exit(1);
   });
-  server.listen(config.port, config.host, () => {
+  server.listen(settings.port, settings.host, () => {
     const address = server.address() as AddressInfo;
-    logger.info({ address, sandbox: config.sandbox, envFile }, 'wecom-gate listening');
+    logger.info({ address, sandbox: settings.sandbox, envFile }, 'wecom-gate listening');
     if (simulator) {
       const host = ['::', '0.0.0.0'].includes(address.address)
         ? '127.0.0.1'
@@ -100,8 +98,8 @@ async function main(): Promise<void> {
           : address.address;
       registerSandboxCallbacks(
         simulator,
-        `http://${host}:${address.port}${config.basePath}`,
-        config.callbacks,
+        `http://${host}:${address.port}${settings.basePath}`,
+        settings.callbacks,
         logger,
       ).catch((error: unknown) =>
         logger.warn({ err: (error as Error).message }, 'sandbox: callback registration failed'),

@@ -1,17 +1,18 @@
-import type { Config, WecomConfig } from './config';
+import type { Config, Settings } from './config';
 import { ConfigError } from './config';
 import type { Logger } from './logger';
 import type { Simulator } from './sandbox/types';
 
 /**
- * Where WeCom calls go: the configured corp, or in sandbox mode (no WECOM_CORP_ID) a simulator
- * started here in the SANDBOX_SCENARIO. Shared by the server and the admin CLIs. The simulator is
- * loaded only in sandbox mode, so a production process never loads the demo corp.
+ * The settings, with where WeCom calls go: the configured corp, or in sandbox mode (no
+ * WECOM_CORP_ID) a simulator started here in the SANDBOX_SCENARIO. Shared by the server and the
+ * admin CLIs. The simulator is loaded only in sandbox mode, so a production process never loads
+ * the demo corp.
  */
-export async function resolveWecomTarget(
+export async function resolveSettings(
   config: Config,
-): Promise<{ wecomConfig: WecomConfig; simulator?: Simulator }> {
-  if (config.wecom) return { wecomConfig: config.wecom };
+): Promise<{ settings: Settings; simulator?: Simulator }> {
+  if (config.wecom) return { settings: { ...config, wecom: config.wecom } };
   // Loaded here, on first use, and only in sandbox mode (a require: node's own ESM loader would not
   // resolve this TypeScript folder when the server runs under tsx's CommonJS hook).
   const { isScenarioName, scenarioNames, startSimulator }: typeof import('./sandbox') =
@@ -23,7 +24,8 @@ export async function resolveWecomTarget(
     );
   }
   const simulator = await startSimulator({ scenario });
-  return { wecomConfig: simulator.wecomConfig({ timeoutMs: config.wecomTimeoutMs }), simulator };
+  const wecom = simulator.wecomConfig({ timeoutMs: config.wecomTimeoutMs });
+  return { settings: { ...config, wecom }, simulator };
 }
 
 /**

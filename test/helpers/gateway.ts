@@ -105,8 +105,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       ? await createStore(config, logger, redisHealth)
       : await createTestRedisStore({ prefix: options.prefix ?? uniquePrefix(), logger }));
   const deps = createDeps({
-    config,
-    wecomConfig,
+    settings: { ...config, wecom: wecomConfig },
     logger,
     store,
     now: options.now,

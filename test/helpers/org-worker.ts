@@ -13,14 +13,15 @@ import { TEST_ORG_TUNING } from './org';
  * Prints `ready` once its worker runs, then waits to be stopped.
  */
 async function main(): Promise<void> {
-  const config = loadConfig();
-  if (!config.wecom) throw new Error('WECOM_CORP_ID is required');
+  const loaded = loadConfig();
+  if (!loaded.wecom) throw new Error('WECOM_CORP_ID is required');
+  const config = { ...loaded, wecom: loaded.wecom };
   const logger = createLogger({ level: 'silent' });
   const store = await createStore(config, logger);
   const infra = { logger, store, metrics: createMetrics() };
-  const wecom = createWecom(infra, config.wecom);
+  const wecom = createWecom(infra, config);
   const jobs = JSON.parse(process.env.ORG_JOB_TUNING ?? '{}') as JobTuning;
-  const directory = createDirectoryDeps(infra, wecom, config, {
+  const directory = createDirectoryDeps(infra, config, wecom, {
     tuning: { ...TEST_ORG_TUNING, jobs },
   });
   if (process.env.ORG_REQUEST === '1') await directory.requestSync();

@@ -73,8 +73,9 @@ export function orgStack(
     JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
     ...(options.jobs && { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: options.jobs.prefix }),
   });
-  const wecom = createWecom(infra, wecomConfig);
-  const directory = createDirectoryDeps(infra, wecom, config, {
+  const settings = { ...config, wecom: wecomConfig };
+  const wecom = createWecom(infra, settings);
+  const directory = createDirectoryDeps(infra, settings, wecom, {
     runner: options.jobs ? 'auto' : 'none',
     tuning: { ...TEST_ORG_TUNING, concurrency: options.concurrency, jobs: options.jobs?.tuning },
   });

@@ -20,15 +20,15 @@ async function main(): Promise<void> {
   const values = parseCli('doctor', USAGE, () =>
     parseArgs({ options: { json: { type: 'boolean' }, ...HELP } }),
   );
-  const { config, wecomConfig, simulator, logger } = await setUpCli();
+  const { settings, simulator, logger } = await setUpCli();
   const http = createWecomHttp({
-    apiBase: wecomConfig.apiBase,
-    proxy: wecomConfig.proxy,
-    timeoutMs: wecomConfig.timeoutMs,
+    apiBase: settings.wecom.apiBase,
+    proxy: settings.wecom.proxy,
+    timeoutMs: settings.wecom.timeoutMs,
     logger,
   });
   try {
-    const report = await createConfiguredDoctor(http, config, wecomConfig).run();
+    const report = await createConfiguredDoctor(settings, http).run();
     process.stdout.write(
       values.json
         ? `${JSON.stringify(report, null, 2)}\n`

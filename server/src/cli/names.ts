@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const problem = (await inputProblem(values.in)) ?? (await outputProblem(values.out));
   if (problem) fail('names', problem);
   const cli = await setUpCli();
-  const { config, wecomConfig, simulator } = cli;
+  const { settings, simulator } = cli;
   const opened = await openCliDeps(
     cli,
     'names',
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   );
   if (!opened) return;
   const { store, wecom, directory, infra } = opened;
-  const { nameMapper } = createAdmin(infra, wecom, config, wecomConfig, directory);
+  const { nameMapper } = createAdmin(infra, settings, wecom, directory);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort(new Error('interrupted')));
 
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
       process.exitCode = 2;
     } else if (error instanceof StoreUnavailableError) {
       // Redis went away (or started refusing) during the run: the checkpoint lets it resume.
-      const problem = await storeProblem(config.redis);
+      const problem = await storeProblem(settings.redis);
       process.stderr.write(
         `names: ${problem?.text ?? `the store (REDIS_URL) failed: ${error.message}`}\n`,
       );

@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     if (problem) fail('org-sync', problem);
   }
   const cli = await setUpCli();
-  if (values['skip-sync'] && !usesRedis(cli.config.redis)) {
+  if (values['skip-sync'] && !usesRedis(cli.settings.redis)) {
     await cli.simulator?.close();
     fail(
       'org-sync',
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     if (outputs.length > 0) {
       if ((await directory.orgStore.current()).generation === null) {
         process.stderr.write(
-          `org-sync: no org snapshot to export: Redis has none under REDIS_KEY_PREFIX=${cli.config.redis.keyPrefix} (run npm run org-sync without --skip-sync first)\n`,
+          `org-sync: no org snapshot to export: Redis has none under REDIS_KEY_PREFIX=${cli.settings.redis.keyPrefix} (run npm run org-sync without --skip-sync first)\n`,
         );
         process.exitCode = 1;
         return;

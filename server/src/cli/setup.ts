@@ -1,11 +1,10 @@
 import pino from 'pino';
 import {
-  type Config,
   ConfigError,
   loadConfig,
   type RedisConfig,
+  type Settings,
   usesRedis,
-  type WecomConfig,
   withoutCredentials,
 } from '../config';
 import { loadEnvFile } from '../config/env-file';
@@ -16,15 +15,14 @@ import { createMetrics } from '../metrics';
 import type { Simulator } from '../sandbox/types';
 import { createStore, type Store } from '../stores';
 import { describeStoreProblem, probeStore } from '../stores/redis-probe';
-import { resolveWecomTarget } from '../wecom-target';
+import { resolveSettings } from '../wecom-target';
 
 /**
- * What the admin CLIs share: configuration (the environment, then `.env`; exit 2 on a bad key or
- * file), the WeCom target, a logger.
+ * What the admin CLIs share: the settings (the environment, then `.env`; exit 2 on a bad key or
+ * file; WeCom's or, in sandbox mode, the simulator's), a logger.
  */
 export interface CliContext {
-  config: Config;
-  wecomConfig: WecomConfig;
+  settings: Settings;
   simulator?: Simulator;
   /** Errors only, to stderr (stdout carries the output). */
   logger: Logger;
@@ -38,10 +36,10 @@ export async function setUpCli(): Promise<CliContext> {
   try {
     const envFile = loadEnvFile();
     const config = loadConfig();
-    const { wecomConfig, simulator } = await resolveWecomTarget(config);
-    process.stderr.write(`${firstLine(config.wecom, envFile)}\n`);
+    const { settings, simulator } = await resolveSettings(config);
+    process.stderr.write(`${firstLine(settings, envFile)}\n`);
     const logger = createLogger({ level: 'error' }, pino.destination(2));
-    return { config, wecomConfig, simulator, logger };
+    return { settings, simulator, logger };
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -52,8 +50,9 @@ export async function setUpCli(): Promise<CliContext> {
 }
 
 /** The corp and API base a CLI talks to, or that it is the sandbox; and the `.env` it read. */
-function firstLine(wecom: WecomConfig | null, envFile: string | undefined): string {
-  const target = wecom
+function firstLine(settings: Settings, envFile: string | undefined): string {
+  const { sandbox, wecom } = settings;
+  const target = !sandbox
     ? `WeCom corp ${wecom.corpId} at ${withoutCredentials(wecom.apiBase)}`
     : '沙箱模式 (sandbox): the built-in demo corp, not yours — set WECOM_CORP_ID';
   const source = envFile
@@ -74,19 +73,19 @@ export async function openCliDeps(
   /** What the command keeps in this process only, without Redis (a sentence's end). */
   withoutRedis: string,
 ): Promise<{ store: Store; wecom: WecomDeps; directory: Directory; infra: Infra } | undefined> {
-  const { config, logger } = cli;
-  if (!usesRedis(config.redis)) process.stderr.write(`REDIS_URL is unset: ${withoutRedis}.\n`);
-  const problem = await storeProblem(config.redis);
+  const { settings, logger } = cli;
+  if (!usesRedis(settings.redis)) process.stderr.write(`REDIS_URL is unset: ${withoutRedis}.\n`);
+  const problem = await storeProblem(settings.redis);
   if (problem) {
     process.stderr.write(`${command}: ${problem.text}\n`);
     process.exitCode = problem.configuration ? 2 : 1;
     await cli.simulator?.close();
     return undefined;
   }
-  const store = await createStore(config, logger);
+  const store = await createStore(settings, logger);
   const infra: Infra = { logger, store, metrics: createMetrics() };
-  const wecom = createWecom(infra, cli.wecomConfig);
-  const directory = createDirectoryDeps(infra, wecom, config, { runner: 'none' });
+  const wecom = createWecom(infra, settings);
+  const directory = createDirectoryDeps(infra, settings, wecom, { runner: 'none' });
   return { store, wecom, directory, infra };
 }
 

@@ -26,6 +26,14 @@ export interface WecomConfig {
   secrets: Readonly<Record<CredentialName, string>>;
 }
 
+/**
+ * The configuration resolved for the server and the CLIs: the WeCom settings are the configured
+ * corp's, or in sandbox mode the simulator's (see wecom-target.ts), never null.
+ */
+export interface Settings extends Omit<Config, 'wecom'> {
+  wecom: Readonly<WecomConfig>;
+}
+
 /** One callback receiver's 接收消息 Token and EncodingAESKey. */
 export interface CallbackKeysConfig {
   token: string;
@@ -42,7 +50,10 @@ export interface Config {
   host?: string;
   /** True without `WECOM_CORP_ID`: `npm start` runs the WeCom simulator in-process. */
   sandbox: boolean;
-  /** Null in sandbox mode until the simulator is started (see `server/src/sandbox`). */
+  /**
+   * Null in sandbox mode until the simulator is started (see `server/src/sandbox`); the server
+   * and the CLIs work with `Settings`, where it is never null.
+   */
   wecom: Readonly<WecomConfig> | null;
   /** In sandbox mode the simulator's IP allow-list scenario and misconfigurations. */
   sandboxScenario: string;

@@ -21,7 +21,8 @@ import { createOrgSync, type OrgSync, type OrgSyncDeps, type SyncStatus } from '
  * full syncs run. No HTTP here: the admin routes and the directory callback receiver call these.
  */
 
-export { type ChangeResult, ORG_CHANGE_TYPES, type OrgChangeRequest } from './change';
+export { directoryChangeHandler } from './callback-changes';
+export type { ChangeResult, OrgChangeRequest } from './change';
 export type { ChangesQuery } from './change-filter';
 export type { OrgChange, OrgChangeRecord } from './model';
 export type { DepartmentNode, MembersPage } from './reads';
@@ -40,6 +41,8 @@ export interface Directory {
   /** Starts a full sync somewhere in the cluster; `OrgError('sync_running')` when one runs. */
   requestSync(): Promise<{ running: true }>;
   syncStatus(): Promise<SyncStatus>;
+  /** The size of the last successful full sync's snapshot (for the doctor); null before one. */
+  lastSyncSize(): Promise<{ departments: number; members: number; at: string } | null>;
   departments(): Promise<{ departments: DepartmentNode[] }>;
   members(query: { departmentId?: number; cursor?: string; limit: number }): Promise<MembersPage>;
   /** A page of the change feed; `FeedExpiredError` for an `after` older than the feed keeps. */
@@ -115,6 +118,12 @@ export function createDirectory(deps: DirectoryDeps): Directory {
       return { running: true };
     },
     syncStatus: () => sync.status(),
+    async lastSyncSize() {
+      const { last } = await sync.status();
+      return last?.ok
+        ? { departments: last.departments, members: last.members, at: last.finishedAt }
+        : null;
+    },
     departments: async () => ({ departments: departmentTree(await orgStore.departments()) }),
     members: (query) => membersPage(orgStore, query),
     async changes(query) {

@@ -33,7 +33,13 @@ describe('the org store against the simulator (Redis store)', () => {
 
   describe('full syncs', () => {
     it('a full sync of the demo corp matches the simulator’s truth exactly; a second writes nothing', async () => {
+      expect(await directory.lastSyncSize()).toBeNull();
       const first = await directory.sync.runFull();
+      expect(await directory.lastSyncSize()).toEqual({
+        departments: 5,
+        members: 13,
+        at: first.finishedAt,
+      });
       expect(first).toMatchObject({
         ok: true,
         departments: 5,
@@ -200,6 +206,8 @@ describe('the org store against the simulator (Redis store)', () => {
         running: false,
         last: { ok: false, error: { errcode: 60011 } },
       });
+      // The doctor reports no org size from a failed sync.
+      expect(await directory.lastSyncSize()).toBeNull();
 
       const next = await directory.sync.runFull();
       expect(next).toMatchObject({ ok: true, changes: 2 });

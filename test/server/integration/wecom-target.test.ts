@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import { loadConfig } from '../../../server/src/config';
 import { createWecomHttp } from '../../../server/src/wecom/http';
-import { resolveWecomTarget } from '../../../server/src/wecom-target';
+import { resolveSettings } from '../../../server/src/wecom-target';
 import { silentLogger } from '../../helpers/stores';
 
 // Sandbox mode starts the simulator in-process; its WeCom calls keep WECOM_TIMEOUT_MS like a real
 // corp's do.
 
-describe('resolveWecomTarget in sandbox mode', () => {
+describe('resolveSettings in sandbox mode', () => {
   it('should give the simulator the configured WECOM_TIMEOUT_MS', async () => {
-    const { wecomConfig, simulator } = await resolveWecomTarget(
+    const { settings, simulator } = await resolveSettings(
       loadConfig({ WECOM_TIMEOUT_MS: '300', LOG_LEVEL: 'silent' }),
     );
+    const wecomConfig = settings.wecom;
     const http = createWecomHttp({
       apiBase: wecomConfig.apiBase,
       timeoutMs: wecomConfig.timeoutMs,
