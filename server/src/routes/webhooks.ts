@@ -3,6 +3,12 @@ import { z } from 'zod';
 import { guard } from '../middleware/guard';
 import type { AdminState } from '../middleware/state';
 import { WEBHOOK_EVENT_TYPES, type Webhooks } from '../webhooks';
+import {
+  attemptRecordSchema,
+  createdEndpointSchema,
+  endpointViewSchema,
+  rotatedSecretSchema,
+} from '../webhooks/schemas';
 import { checkFeedOrder, feedLimit, feedQueryShape, feedRange } from './feed-query';
 
 /**
@@ -33,34 +39,6 @@ const resendParams = idParams.extend({
   deliveryId: z.string().regex(/^msg_[a-z]{1,20}_\d{1,15}-\d{1,15}$/, 'must be a feed delivery id'),
 });
 
-const endpointWire = z.object({
-  id: z.string(),
-  url: z.string(),
-  events: z.array(z.string()),
-  enabled: z.boolean(),
-  createdAt: z.string(),
-  from: z.string().optional(),
-  disabled: z.object({ reason: z.string(), at: z.string() }).optional(),
-  failures: z.number(),
-  retryAt: z.string().optional(),
-  lastError: z.string().optional(),
-  positions: z.record(z.string(), z.string()),
-});
-const attemptWire = z.object({
-  seq: z.string(),
-  deliveryId: z.string(),
-  type: z.string(),
-  feedSeq: z.string().optional(),
-  at: z.string(),
-  attempt: z.number(),
-  trigger: z.string(),
-  ok: z.boolean(),
-  durationMs: z.number(),
-  status: z.number().optional(),
-  error: z.string().optional(),
-  excerpt: z.string(),
-});
-
 const deliveriesQuery = z
   .object({
     ...feedQueryShape,
@@ -73,24 +51,25 @@ export function webhookRoutes(router: Router<AdminState>, deps: { webhooks: Webh
   const { webhooks } = deps;
   router.get(
     '/api/admin/webhooks',
-    guard({ response: z.object({ endpoints: z.array(endpointWire) }) }, async () => ({
+    guard({ response: z.object({ endpoints: z.array(endpointViewSchema) }) }, async () => ({
       endpoints: await webhooks.list(),
     })),
   );
   router.post(
     '/api/admin/webhooks',
-    guard(
-      { body: createBody, status: 201, response: endpointWire.extend({ secret: z.string() }) },
-      ({ body }) => webhooks.create(body),
+    guard({ body: createBody, status: 201, response: createdEndpointSchema }, ({ body }) =>
+      webhooks.create(body),
     ),
   );
   router.get(
     '/api/admin/webhooks/:id',
-    guard({ params: idParams, response: endpointWire }, ({ params }) => webhooks.get(params.id)),
+    guard({ params: idParams, response: endpointViewSchema }, ({ params }) =>
+      webhooks.get(params.id),
+    ),
   );
   router.patch(
     '/api/admin/webhooks/:id',
-    guard({ params: idParams, body: patchBody, response: endpointWire }, ({ params, body }) =>
+    guard({ params: idParams, body: patchBody, response: endpointViewSchema }, ({ params, body }) =>
       webhooks.update(params.id, body),
     ),
   );
@@ -103,7 +82,7 @@ export function webhookRoutes(router: Router<AdminState>, deps: { webhooks: Webh
     guard(
       {
         params: idParams,
-        response: z.object({ secret: z.string(), previousValidUntil: z.string() }),
+        response: rotatedSecretSchema,
       },
       ({ params }) => webhooks.rotateSecret(params.id),
     ),
@@ -111,7 +90,7 @@ export function webhookRoutes(router: Router<AdminState>, deps: { webhooks: Webh
   router.post(
     '/api/admin/webhooks/:id/test',
     guard(
-      { params: idParams, response: z.object({ attempt: attemptWire }) },
+      { params: idParams, response: z.object({ attempt: attemptRecordSchema }) },
       async ({ params }) => ({
         attempt: await webhooks.test(params.id),
       }),
@@ -123,7 +102,10 @@ export function webhookRoutes(router: Router<AdminState>, deps: { webhooks: Webh
       {
         params: idParams,
         query: deliveriesQuery,
-        response: z.object({ deliveries: z.array(attemptWire), next: z.string().nullable() }),
+        response: z.object({
+          deliveries: z.array(attemptRecordSchema),
+          next: z.string().nullable(),
+        }),
       },
       async ({ params, query }) => {
         const page = await webhooks.attempts(params.id, {
@@ -138,7 +120,7 @@ export function webhookRoutes(router: Router<AdminState>, deps: { webhooks: Webh
   router.post(
     '/api/admin/webhooks/:id/deliveries/:deliveryId/resend',
     guard(
-      { params: resendParams, response: z.object({ attempt: attemptWire }) },
+      { params: resendParams, response: z.object({ attempt: attemptRecordSchema }) },
       async ({ params }) => ({
         attempt: await webhooks.resend(params.id, params.deliveryId),
       }),
