@@ -1,7 +1,7 @@
 /**
  * Architecture rules checked by `npm run lint` (dependency-cruiser). The server is layered, and
  * an import may only point down:
- *   config, errors, logger, exact  <  stores  <  wecom  <  domain modules (auth, contacts, directory,
+ *   config, errors, logger, exact  <  stores  <  wecom  <  domain modules (auth, contacts, org,
  *   callbacks, admin, jssdk) and metrics  <  HTTP edge (middleware, routes, web)  <  wiring (app, deps,
  *   index, cli)
  * (The TypeScript parser dependency-cruiser can use here does not tell type-only imports apart,
@@ -15,7 +15,7 @@ const LAYERS = [
   layer('domain', [
     'auth',
     'contacts',
-    'directory',
+    'org',
     'callbacks',
     'admin',
     'jssdk',
@@ -54,7 +54,7 @@ module.exports = {
       comment: 'domain modules know nothing of HTTP: no koa, no routes, no middleware',
       severity: 'error',
       from: {
-        path: '^server/src/(auth|contacts|directory|callbacks|admin|jssdk|stores|wecom|webhooks)/',
+        path: '^server/src/(auth|contacts|org|callbacks|admin|jssdk|stores|wecom|webhooks)/',
       },
       to: { path: '^node_modules/(koa|@koa/)|^server/src/(routes|middleware)/' },
     },

@@ -15,7 +15,7 @@ import { type OrgSizeFigures, orgTargets } from './targets';
  * Per size, a Redis of its own and the simulator's big-corp world in a process of its own (so
  * that the server's peak RSS is the server's), every WeCom call answered after the latency; then,
  * each in a fresh server process, on the job engine: a first full sync (everything created), a
- * full sync with nothing changed, 10 changes made in the simulator's console and pushed to the
+ * full sync with nothing changed, 10 changes made in the simulator's WeCom admin and pushed to the
  * server as change_contact callbacks, and a full sync after those events. Prints the table and
  * checks the targets; `--write` also writes bench/org-results.md.
  */
@@ -251,7 +251,7 @@ async function newestSeq(server: Server): Promise<string> {
 }
 
 /**
- * Ten changes an admin might make in a day in the WeCom console — members added, moved, renamed,
+ * Ten changes an admin might make in a day in the WeCom admin — members added, moved, renamed,
  * deleted; a department added, renamed and moved — each pushed to the server as change_contact.
  */
 async function tenChanges(sim: SimulatorProcess): Promise<void> {

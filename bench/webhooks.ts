@@ -162,7 +162,7 @@ async function main() {
           before: { position: 'old' },
           after: { position: `new ${i + j}` },
         }));
-        const written = await deps.directory.feed.append(batch);
+        const written = await deps.org.feed.append(batch);
         const now = performance.now();
         for (const record of written) appendedAt.set(record.seq, now);
         await new Promise((resolve) => setImmediate(resolve));

@@ -29,7 +29,7 @@ import { webhookRoutes } from './routes/webhooks';
 /**
  * Builds the Koa application. Never listens: `server/src/index.ts` does. Routes are mounted on
  * routers by audience, and each router carries its own checks: public (anyone), pages (what a
- * browser navigates to: the web login and the console, with their own security headers and HTML
+ * browser navigates to: the web login and the admin console, with their own security headers and HTML
  * errors), web logout (the session cookie), employee (a verified token or web session cookie
  * naming a live session), lookups (the same, counted against the employee's per-minute limit in
  * the same store round trip) and admin. Who is calling is decided by `authenticate(audience)`:
@@ -110,7 +110,7 @@ export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<
   admins.use(authenticate('admin'));
   adminRoutes(admins, admin);
   eventRoutes(admins, { eventsLog: callbacks.eventsLog });
-  orgRoutes(admins, { directory: deps.directory });
+  orgRoutes(admins, { org: deps.org });
   webhookRoutes(admins, { webhooks: deps.webhooks });
 
   app.use(

@@ -32,17 +32,12 @@ import {
   type LoginContexts,
 } from './contacts';
 import { type ContactsInvalidation, createContactsInvalidation } from './contacts/invalidation';
-import {
-  createDirectory,
-  type Directory,
-  type DirectoryDeps,
-  directoryChangeHandler,
-} from './directory';
 import { createJssdk, type Jssdk } from './jssdk';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { toRequestError } from './middleware/error-mapping';
 import { createWebCookies, type WebCookies } from './middleware/web-session';
+import { createOrg, directoryChangeHandler, type Org, type OrgDeps } from './org';
 import type { Feed } from './stores/feed';
 import { createJobConnection, jobKeyPrefix } from './stores/job-connection';
 import { createNameCache, type NameCache } from './stores/name-cache';
@@ -61,15 +56,15 @@ import {
 } from './webhooks';
 import { withWebhooksCheck } from './webhooks/doctor-check';
 import { createAccessTokenProvider } from './wecom/access-token-provider';
+import { createWecomAddressBook, type WecomAddressBook } from './wecom/address-book';
 import { createWecomApi, type WecomApi } from './wecom/api';
 import { createWecomClient } from './wecom/client';
-import { createWecomDirectory, type WecomDirectory } from './wecom/directory';
 import { createWecomHttp, type WecomCallEvent, type WecomHttp } from './wecom/http';
 import { createWecomProbe } from './wecom/probe';
 import { createRefreshSchedule, type RefreshSchedule } from './wecom/refresh-schedule';
 import { createTicketProvider } from './wecom/ticket-provider';
 
-export type { DirectoryDeps } from './directory';
+export type { OrgDeps } from './org';
 
 /**
  * Wiring: one builder per group of dependencies, each from the settings and the groups it needs,
@@ -86,12 +81,12 @@ export interface Infra {
 }
 
 /** WeCom: the HTTP layer, access tokens, typed calls, and the name cache of WeCom ids. */
-export interface WecomDeps {
+export interface WecomServices {
   http: WecomHttp;
   /** Tokens and tickets refreshed ahead of their expiry. */
   refreshSchedule: RefreshSchedule;
   api: WecomApi;
-  directory: WecomDirectory;
+  addressBook: WecomAddressBook;
   names: NameCache;
   close(): Promise<void>;
 }
@@ -100,7 +95,7 @@ export function createWecom(
   infra: Infra,
   settings: Pick<Settings, 'wecom'>,
   onCall?: (event: WecomCallEvent) => void,
-): WecomDeps {
+): WecomServices {
   const { logger, store, metrics, now } = infra;
   const http = createWecomHttp({
     apiBase: settings.wecom.apiBase,
@@ -131,7 +126,7 @@ export function createWecom(
     http,
     refreshSchedule,
     api: createWecomApi({ client }),
-    directory: createWecomDirectory({ client }),
+    addressBook: createWecomAddressBook({ client }),
     names: createNameCache({ store, onLookup: (hit) => metrics.cacheLookup('names', hit) }),
     close() {
       refreshSchedule.close();
@@ -141,7 +136,7 @@ export function createWecom(
 }
 
 /** Employees: session tokens, sessions, login, their own profile; who is an admin. */
-export interface AuthDeps {
+export interface AuthServices {
   /** The server's one signer of session tokens, for both audiences (bearer and cookie). */
   sessionTokens: SessionTokens;
   sessions: SessionStore;
@@ -167,7 +162,7 @@ const MIN_LOGIN_SLOT_TTL_MS = 1000;
 /** Logins of one client IP that may wait for a slot in one process (an office is a few hundred). */
 const MAX_LOGINS_WAITING_PER_IP = 1000;
 
-export function createAuth(infra: Infra, settings: Settings, wecom: WecomDeps): AuthDeps {
+export function createAuth(infra: Infra, settings: Settings, wecom: WecomServices): AuthServices {
   const { logger, store, now } = infra;
   const sessions = createSessionStore({
     store,
@@ -212,7 +207,7 @@ export function createAuth(infra: Infra, settings: Settings, wecom: WecomDeps): 
       now,
     }),
     profiles: createProfiles({
-      directory: wecom.directory,
+      addressBook: wecom.addressBook,
       names: wecom.names,
       sessions,
       decryptor: createUserDataDecryptor({ appId: settings.wecom.miniprogramAppId }),
@@ -230,7 +225,7 @@ export function createAuth(infra: Infra, settings: Settings, wecom: WecomDeps): 
  * Customers and groups, the per-employee limit of the routes that read them, and the broadcast
  * that drops a cached detail on every instance.
  */
-export interface ContactsDeps {
+export interface ContactsServices {
   customers: Customers;
   groupChats: GroupChats;
   /** The customer or group loaded with a sidebar login. */
@@ -239,11 +234,11 @@ export interface ContactsDeps {
   invalidation: ContactsInvalidation;
 }
 
-export function createContactsDeps(
+export function createContactsServices(
   infra: Infra,
   settings: Settings,
-  wecom: WecomDeps,
-): ContactsDeps {
+  wecom: WecomServices,
+): ContactsServices {
   const { logger, store, metrics } = infra;
   const { customers, groupChats } = createContacts({
     wecom: wecom.api,
@@ -285,21 +280,21 @@ export function createContactsDeps(
 
 /**
  * The org snapshot, its change feed and the org sync. Full syncs run as BullMQ jobs when Redis is
- * configured, else in this process; `runner: 'none'` builds a directory that runs full syncs only
+ * configured, else in this process; `runner: 'none'` builds an org that runs full syncs only
  * when asked directly (the CLI).
  */
-export function createDirectoryDeps(
+export function createOrgServices(
   infra: Infra,
   settings: Settings,
-  wecom: WecomDeps,
+  wecom: WecomServices,
   options: {
     runner?: 'auto' | 'none';
-    tuning?: DirectoryDeps['tuning'];
+    tuning?: OrgDeps['tuning'];
     /** Where the job engine's connections report (the store's, so that one outage is one account). */
     redisHealth?: RedisHealth;
   } = {},
-): Directory {
-  const runner: DirectoryDeps['runner'] =
+): Org {
+  const runner: OrgDeps['runner'] =
     options.runner === 'none'
       ? { kind: 'none' }
       : usesRedis(settings.redis)
@@ -313,9 +308,9 @@ export function createDirectoryDeps(
             prefix: jobKeyPrefix(settings.redis),
           }
         : { kind: 'in-process' };
-  return createDirectory({
+  return createOrg({
     store: infra.store,
-    directory: wecom.directory,
+    addressBook: wecom.addressBook,
     logger: infra.logger.child({ component: 'org' }),
     now: infra.now,
     intervalSeconds: settings.orgSyncIntervalSeconds,
@@ -327,10 +322,10 @@ export function createDirectoryDeps(
 
 /**
  * The web side (with PUBLIC_BASE_URL and the app's AgentId): the web login of the admin console
- * and H5 pages, the console's ADMIN_TOKEN sign-in, JS-SDK signatures, and the console's pages.
+ * and H5 pages, the admin console's ADMIN_TOKEN sign-in, JS-SDK signatures, and the admin console's pages.
  */
-export interface WebDeps {
-  /** The web session cookie (its tokens are `AuthDeps.sessionTokens`'s, web audience). */
+export interface WebServices {
+  /** The web session cookie (its tokens are `AuthServices.sessionTokens`'s, web audience). */
   cookies: WebCookies;
   login: WebLogin;
   /** Absent without ADMIN_TOKEN. */
@@ -347,9 +342,9 @@ const TICKET_INVALIDATIONS_PER_HOUR = 10;
 export function createWeb(
   infra: Infra,
   settings: Settings,
-  wecom: WecomDeps,
-  auth: AuthDeps,
-): WebDeps | undefined {
+  wecom: WecomServices,
+  auth: AuthServices,
+): WebServices | undefined {
   const { logger, store, now } = infra;
   const { publicBaseUrl } = settings;
   const agentId = settings.wecom.appAgentId;
@@ -431,7 +426,7 @@ const DIRECTORY_QUEUE_CAPACITY = 1000;
 const DIRECTORY_QUEUE_CONCURRENCY = 2;
 
 /** WeCom's callbacks: the receivers, the events log, and the directory hand-off queue. */
-export interface CallbacksDeps {
+export interface CallbacksServices {
   receivers: CallbackReceivers;
   eventsLog: Feed<EventEntry>;
   /** Waits (bounded) for queued directory hand-offs; then stops the invalidation broadcast. */
@@ -441,10 +436,10 @@ export interface CallbacksDeps {
 export function createCallbacks(
   infra: Infra,
   settings: Settings,
-  auth: AuthDeps,
-  contacts: ContactsDeps,
+  auth: AuthServices,
+  contacts: ContactsServices,
   options: { onDirectoryChange?: DirectoryChangeHandler } = {},
-): CallbacksDeps {
+): CallbacksServices {
   const { logger, store, metrics, now } = infra;
   const log = logger.child({ component: 'callbacks' });
   const eventsLog = createEventsLog(store, { retentionDays: settings.orgFeedRetentionDays, now });
@@ -485,7 +480,7 @@ export function createCallbacks(
 const DIAGNOSTICS_REUSE_MS = 10_000;
 
 /** Admin tools: the doctor and the ID→name mapper. */
-export interface AdminDeps {
+export interface AdminServices {
   doctor: Doctor;
   nameMapper: NameMapper;
 }
@@ -512,14 +507,14 @@ export function createConfiguredDoctor(
 export function createAdmin(
   infra: Infra,
   settings: Settings,
-  wecom: WecomDeps,
-  directory?: Pick<Directory, 'memberNames' | 'lastSyncSize'>,
+  wecom: WecomServices,
+  org?: Pick<Org, 'memberNames' | 'lastSyncSize'>,
   webhooks?: Pick<Webhooks, 'list'>,
-): AdminDeps {
+): AdminServices {
   const doctor = createConfiguredDoctor(settings, wecom.http, {
     reuseMs: DIAGNOSTICS_REUSE_MS,
     now: infra.now,
-    orgSize: directory?.lastSyncSize,
+    orgSize: org?.lastSyncSize,
     outsideVisibleRange: createOutsideVisibleRange({ store: infra.store, logger: infra.logger }),
   });
   return {
@@ -528,7 +523,7 @@ export function createAdmin(
     nameMapper: createNameMapper({
       lookups: createNameLookups(wecom),
       names: wecom.names,
-      orgNames: directory && ((userids) => directory.memberNames(userids)),
+      orgNames: org && ((userids) => org.memberNames(userids)),
       // An HTTP lookup answers within one WeCom call's deadline.
       deadlineMs: settings.wecom.timeoutMs,
     }),
@@ -539,10 +534,10 @@ export function createAdmin(
  * Webhooks on the org change feed and the callback events log: lanes pumped on the job engine
  * (BullMQ) when Redis is configured, else in this process. http URLs are allowed in sandbox mode.
  */
-export function createWebhooksDeps(
+export function createWebhooksServices(
   infra: Infra,
   settings: Settings,
-  feeds: { directory: Pick<Directory, 'feed'>; callbacks: Pick<CallbacksDeps, 'eventsLog'> },
+  feeds: { org: Pick<Org, 'feed'>; callbacks: Pick<CallbacksServices, 'eventsLog'> },
   options: {
     tuning?: WebhookTuning;
     /** Where the job engine's connections report (the store's, so that one outage is one account). */
@@ -551,7 +546,7 @@ export function createWebhooksDeps(
 ): Webhooks {
   return createWebhooks({
     store: infra.store,
-    sources: [orgSource(feeds.directory.feed), eventsSource(feeds.callbacks.eventsLog)],
+    sources: [orgSource(feeds.org.feed), eventsSource(feeds.callbacks.eventsLog)],
     logger: infra.logger.child({ component: 'webhooks' }),
     allowPrivateNetworks: settings.webhookAllowPrivateNetworks,
     retentionDays: settings.orgFeedRetentionDays,
@@ -574,13 +569,13 @@ export function createWebhooksDeps(
 /** Everything `createApp` needs. */
 export interface AppDeps {
   infra: Infra;
-  auth: AuthDeps;
-  contacts: ContactsDeps;
-  admin: AdminDeps;
-  directory: Directory;
-  /** Absent without PUBLIC_BASE_URL: no web login, no JS-SDK signatures, no console. */
-  web?: WebDeps;
-  callbacks: CallbacksDeps;
+  auth: AuthServices;
+  contacts: ContactsServices;
+  admin: AdminServices;
+  org: Org;
+  /** Absent without PUBLIC_BASE_URL: no web login, no JS-SDK signatures, no admin console. */
+  web?: WebServices;
+  callbacks: CallbacksServices;
   webhooks: Webhooks;
   /** Domain-ownership files served at the root (config `VERIFY_FILES`). */
   verifyFiles: Readonly<Record<string, string>>;
@@ -599,14 +594,14 @@ export function createDeps(options: {
   /** Default: a fresh registry for this app. */
   metrics?: Metrics;
   /** Org sync tuning (tests shorten back-offs and claims). */
-  orgSync?: DirectoryDeps['tuning'];
+  orgSync?: OrgDeps['tuning'];
   /** The handler of directory changes (default: the org store re-reads what each names). */
   onDirectoryChange?: DirectoryChangeHandler;
   /** Webhook tuning (tests shorten back-offs and allow http receivers). */
   webhooks?: WebhookTuning;
   /** The store's Redis health, for the job engine's connections. */
   redisHealth?: RedisHealth;
-}): AppDeps & { wecom: WecomDeps; close(): Promise<void> } {
+}): AppDeps & { wecom: WecomServices; close(): Promise<void> } {
   const { settings } = options;
   const infra: Infra = {
     logger: options.logger,
@@ -616,19 +611,19 @@ export function createDeps(options: {
   };
   const wecom = createWecom(infra, settings, options.onWecomCall);
   const redisHealth = options.redisHealth ?? createRedisHealth(settings.redis, infra.logger);
-  const directory = createDirectoryDeps(infra, settings, wecom, {
+  const org = createOrgServices(infra, settings, wecom, {
     tuning: options.orgSync,
     redisHealth,
   });
   const auth = createAuth(infra, settings, wecom);
-  const contacts = createContactsDeps(infra, settings, wecom);
+  const contacts = createContactsServices(infra, settings, wecom);
   const callbacks = createCallbacks(infra, settings, auth, contacts, {
-    onDirectoryChange: options.onDirectoryChange ?? directoryChangeHandler(directory),
+    onDirectoryChange: options.onDirectoryChange ?? directoryChangeHandler(org),
   });
-  const webhooks = createWebhooksDeps(
+  const webhooks = createWebhooksServices(
     infra,
     settings,
-    { directory, callbacks },
+    { org, callbacks },
     { tuning: options.webhooks, redisHealth },
   );
   return {
@@ -637,8 +632,8 @@ export function createDeps(options: {
     auth,
     web: createWeb(infra, settings, wecom, auth),
     contacts,
-    admin: createAdmin(infra, settings, wecom, directory, webhooks),
-    directory,
+    admin: createAdmin(infra, settings, wecom, org, webhooks),
+    org,
     callbacks,
     webhooks,
     verifyFiles: settings.verifyFiles,
@@ -647,7 +642,7 @@ export function createDeps(options: {
     async close() {
       await webhooks.close();
       await callbacks.close();
-      await directory.close();
+      await org.close();
       await wecom.close();
     },
   };

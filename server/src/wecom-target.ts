@@ -30,7 +30,7 @@ export async function resolveSettings(
 
 /**
  * Sandbox mode, once the gateway listens: saves its callback URLs in the simulator as an admin
- * would in the console (the simulator verifies each URL first), so that changes made through the
+ * would in the WeCom admin (the simulator verifies each URL first), so that changes made through the
  * simulator's control surface (`/sandbox/world/*`) arrive as encrypted events.
  */
 export async function registerSandboxCallbacks(

@@ -7,9 +7,9 @@ import {
   startSandboxServer,
 } from '../helpers/sandbox-server';
 
-// The console when WeCom is what is broken, in Chromium: the sandbox's simulator in the
+// The admin console when WeCom is what is broken, in Chromium: the sandbox's simulator in the
 // `untrusted-ip` scenario answers 60020 to everything but gettoken, so the QR login ends on the
-// error page; the ADMIN_TOKEN sign-in still opens the console, and the doctor shows why.
+// error page; the ADMIN_TOKEN sign-in still opens the admin console, and the doctor shows why.
 
 jest.setTimeout(60_000);
 

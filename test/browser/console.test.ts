@@ -10,7 +10,7 @@ import {
 } from '../helpers/sandbox-server';
 
 // The admin console in a real browser (Debian's Chromium) against `ADMIN_USERIDS=lisi npm start`
-// in sandbox mode: the login through the simulator's QR page, every page of the console, and
+// in sandbox mode: the login through the simulator's QR page, every page of the admin console, and
 // what a non-admin and a foreign returnTo get.
 
 jest.setTimeout(60_000);
@@ -241,7 +241,7 @@ describe('the admin console', () => {
     expect(changes).toBeGreaterThan(10);
     expect(changes).toBeLessThanOrEqual(20);
 
-    // The whole feed oldest first, as scripts read it; the console shows it the other way round.
+    // The whole feed oldest first, as scripts read it; the admin console shows it the other way round.
     const all = await getJson<{ changes: { seq: string | number }[] }>(
       page,
       '/api/admin/org/changes?limit=1000',
@@ -393,7 +393,7 @@ describe('the admin console', () => {
   test('says what the error registry says for a failed call, in Chinese first', async () => {
     const code = 'org.sync_running';
     const registryText = errorCodes[code].zh.adminConsole;
-    /** The served texts, and what the console says for a 409 of `code`, on a fresh page. */
+    /** The served texts, and what the admin console says for a 409 of `code`, on a fresh page. */
     async function served(fixture?: string) {
       const page = await admin.context.newPage();
       if (fixture !== undefined) {
@@ -416,7 +416,7 @@ describe('the admin console', () => {
     const real = await served();
     expect(real.texts).toEqual(errorTexts('adminConsole'));
     expect(real.said).toBe(`${registryText}（${code}：m）`);
-    // The console keeps no copy: a changed text in the served module is what it says.
+    // The admin console keeps no copy: a changed text in the served module is what it says.
     await expect(served('测试后台文字')).resolves.toMatchObject({
       said: `测试后台文字（${code}：m）`,
     });

@@ -9,7 +9,7 @@ import {
 
 // The admin console in Chromium under a path prefix: `npm start` in sandbox mode with
 // PUBLIC_BASE_URL=http://127.0.0.1:<port>/gate, as behind a proxy that passes /gate/ on unchanged.
-// The QR login, a console page, logout — and not one request of the browser outside /gate.
+// The QR login, an admin console page, logout — and not one request of the browser outside /gate.
 
 jest.setTimeout(60_000);
 

@@ -8,7 +8,7 @@ import {
 } from '../helpers/sandbox-server';
 import { startReceiver, type TestReceiver } from '../helpers/webhook-receiver';
 
-// The console's Webhook page in a real browser against the sandbox server: an admin creates an
+// The admin console's Webhook page in a real browser against the sandbox server: an admin creates an
 // endpoint for a receiver on loopback (WEBHOOK_ALLOW_PRIVATE_NETWORKS=true), sees its secret once,
 // sends a test event that the receiver verifies, and sees the delivery with "resend".
 

@@ -1,6 +1,6 @@
 import { registerSecret } from './leak-check';
 
-/** Callback keys for test gateways (valid per the console's rules), registered as secrets. */
+/** Callback keys for test gateways (valid per the WeCom admin's rules), registered as secrets. */
 export const APP_CALLBACK = {
   token: 'TestAppCallbackToken0123456789ab',
   encodingAesKey: 'TestAppCallbackEncodingAesKey0123456789abcd',

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { ErrorBody } from '../../miniprogram/typings/api';
 import { createApp } from '../../server/src/app';
 import { type Config, loadConfig, type WecomConfig } from '../../server/src/config';
-import { createDeps, type DirectoryDeps } from '../../server/src/deps';
+import { createDeps, type OrgDeps } from '../../server/src/deps';
 import { createHttpServer } from '../../server/src/http-server';
 import type { Logger } from '../../server/src/logger';
 import type { Simulator } from '../../server/src/sandbox';
@@ -56,13 +56,13 @@ export interface TestGatewayOptions {
   logger?: Logger;
   now?: () => number;
   /** Org sync tuning (see test/helpers/org.ts). */
-  orgSync?: DirectoryDeps['tuning'];
+  orgSync?: OrgDeps['tuning'];
   /** Webhook tuning (short back-offs, http receivers). */
   webhooks?: WebhookTuning;
   /** Serve the sandbox routes as `npm start` does in sandbox mode (default true). */
   sandbox?: boolean;
   /**
-   * The web side (web login, JS-SDK, console): PUBLIC_BASE_URL is the gateway's own loopback
+   * The web side (web login, JS-SDK, admin console): PUBLIC_BASE_URL is the gateway's own loopback
    * origin (unless `env` gives one) and WECOM_APP_AGENT_ID the simulator's app.
    */
   web?: boolean;

@@ -1,8 +1,8 @@
 import { loadConfig } from '../../server/src/config';
-import { createDirectoryDeps, createWecom } from '../../server/src/deps';
-import type { JobTuning } from '../../server/src/directory/runner';
+import { createOrgServices, createWecom } from '../../server/src/deps';
 import { createLogger } from '../../server/src/logger';
 import { createMetrics } from '../../server/src/metrics';
+import type { JobTuning } from '../../server/src/org/runner';
 import { createStore } from '../../server/src/stores';
 import { TEST_ORG_TUNING } from './org';
 
@@ -21,13 +21,13 @@ async function main(): Promise<void> {
   const infra = { logger, store, metrics: createMetrics() };
   const wecom = createWecom(infra, config);
   const jobs = JSON.parse(process.env.ORG_JOB_TUNING ?? '{}') as JobTuning;
-  const directory = createDirectoryDeps(infra, config, wecom, {
+  const org = createOrgServices(infra, config, wecom, {
     tuning: { ...TEST_ORG_TUNING, jobs },
   });
-  if (process.env.ORG_REQUEST === '1') await directory.requestSync();
+  if (process.env.ORG_REQUEST === '1') await org.requestSync();
   process.stdout.write('ready\n');
   process.once('SIGTERM', () => {
-    void directory.close().then(() => process.exit(0));
+    void org.close().then(() => process.exit(0));
   });
 }
 

@@ -1,9 +1,9 @@
 import { loadConfig } from '../../server/src/config';
-import { createDirectoryDeps, createWecom, type Infra } from '../../server/src/deps';
-import type { DepartmentNode, Directory } from '../../server/src/directory';
-import type { OrgDepartment, OrgMember } from '../../server/src/directory/model';
-import type { JobTuning } from '../../server/src/directory/runner';
+import { createOrgServices, createWecom, type Infra } from '../../server/src/deps';
 import { createMetrics } from '../../server/src/metrics';
+import type { DepartmentNode, Org } from '../../server/src/org';
+import type { OrgDepartment, OrgMember } from '../../server/src/org/model';
+import type { JobTuning } from '../../server/src/org/runner';
 import type { OrgView, Simulator } from '../../server/src/sandbox/index';
 import type { Store } from '../../server/src/stores/store';
 import type { TestGateway } from './gateway';
@@ -60,7 +60,7 @@ export function orgStack(
     concurrency?: number;
     jobs?: { prefix: string; tuning: JobTuning };
   } = {},
-): { directory: Directory; close(): Promise<void> } {
+): { org: Org; close(): Promise<void> } {
   const infra: Infra = { logger: silentLogger(), store, metrics: createMetrics() };
   const base = simulator.wecomConfig();
   const wecomConfig = {
@@ -75,25 +75,25 @@ export function orgStack(
   });
   const settings = { ...config, wecom: wecomConfig };
   const wecom = createWecom(infra, settings);
-  const directory = createDirectoryDeps(infra, settings, wecom, {
+  const org = createOrgServices(infra, settings, wecom, {
     runner: options.jobs ? 'auto' : 'none',
     tuning: { ...TEST_ORG_TUNING, concurrency: options.concurrency, jobs: options.jobs?.tuning },
   });
   return {
-    directory,
+    org,
     async close() {
-      await directory.close();
+      await org.close();
       await wecom.close();
     },
   };
 }
 
 /** Every record of the change feed after `after`, page by page. */
-export async function feedOf(directory: Directory, after = '0') {
+export async function feedOf(org: Org, after = '0') {
   const all = [];
   let cursor = after;
   for (let page = 0; page < 1000; page++) {
-    const { changes, next } = await directory.changes({ range: { after: cursor }, limit: 1000 });
+    const { changes, next } = await org.changes({ range: { after: cursor }, limit: 1000 });
     all.push(...changes);
     if (next === null) break;
     cursor = next;
@@ -105,7 +105,7 @@ export async function feedOf(directory: Directory, after = '0') {
  * The current snapshot, read the way the admin APIs read it: the department tree flattened, and
  * every member a page at a time.
  */
-export async function readSnapshot(directory: Directory) {
+export async function readSnapshot(org: Org) {
   const departments = new Map<number, OrgDepartment>();
   const flatten = (nodes: readonly DepartmentNode[]) => {
     for (const { children, ...department } of nodes) {
@@ -113,11 +113,11 @@ export async function readSnapshot(directory: Directory) {
       flatten(children ?? []);
     }
   };
-  flatten((await directory.departments()).departments);
+  flatten((await org.departments()).departments);
   const members = new Map<string, OrgMember>();
   let cursor: string | undefined;
   for (let page = 0; page < 10_000; page++) {
-    const answer = await directory.members({ cursor, limit: 1000 });
+    const answer = await org.members({ cursor, limit: 1000 });
     for (const member of answer.members) members.set(member.userid, member);
     if (answer.nextCursor === null) break;
     cursor = answer.nextCursor;

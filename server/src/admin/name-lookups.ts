@@ -1,6 +1,6 @@
 import type { NameKind } from '../stores/name-cache';
+import type { WecomAddressBook } from '../wecom/address-book';
 import type { WecomApi } from '../wecom/api';
-import type { WecomDirectory } from '../wecom/directory';
 
 /**
  * One WeCom call per id kind that answers its display name, with the server's token cache:
@@ -17,12 +17,12 @@ const nameOrNull = (name: string | undefined) => (name ? name : null);
 
 export function createNameLookups(deps: {
   api: Pick<WecomApi, 'getExternalContact' | 'getGroupChat'>;
-  directory: Pick<WecomDirectory, 'getMember'>;
+  addressBook: Pick<WecomAddressBook, 'getMember'>;
 }): NameLookups {
-  const { api, directory } = deps;
+  const { api, addressBook } = deps;
   return {
     user: async (userid, signal) =>
-      nameOrNull((await directory.getMember(userid, { signal })).name),
+      nameOrNull((await addressBook.getMember(userid, { signal })).name),
     external: async (externalUserId, signal) =>
       nameOrNull((await api.getExternalContact(externalUserId, { signal })).external_contact.name),
     groupchat: async (chatId, signal) =>

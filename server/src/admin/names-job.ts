@@ -68,7 +68,7 @@ export function parseIdList(text: string): NameRequest[] {
 /**
  * One CSV line. csv-stringify quotes where needed and, with `escape_formulas`, prefixes a cell
  * starting with `=`, `+`, `-`, `@`, tab or CR with `'` (OWASP's advice against CSV injection), as
- * the org exports and the console's download do.
+ * the org exports and the admin console's download do.
  */
 export function csvRow(result: NameResult): string {
   const source =

@@ -6,7 +6,7 @@ import type { SessionTokens } from './jwt';
 import type { LoginAttempts } from './login-attempts';
 
 /**
- * Who is an admin, and the console's sign-in with ADMIN_TOKEN — the way in when WeCom itself is
+ * Who is an admin, and the admin console's sign-in with ADMIN_TOKEN — the way in when WeCom itself is
  * what is broken (a refused secret, an untrusted IP), which is when the doctor is needed.
  *
  * - The token admin is no employee: its web sessions carry a userid no WeCom member can have

@@ -33,7 +33,7 @@ export type AuthFailure =
   | 'not_member'
   /** A cookie-authenticated change without the `Origin` of this server (CSRF). */
   | 'cross_site'
-  /** The console's sign-in with ADMIN_TOKEN: the token given does not match. */
+  /** The admin console's sign-in with ADMIN_TOKEN: the token given does not match. */
   | 'admin_token_mismatch'
   /** The token admin's web session on a route for employees (it is no employee). */
   | 'token_admin_not_employee';

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { DecryptResponse, MeResponse } from '../../../miniprogram/typings/api';
 import type { NameCache } from '../stores/name-cache';
 import type { Session, SessionStore } from '../stores/session-store';
-import type { WecomDirectory } from '../wecom/directory';
+import type { WecomAddressBook } from '../wecom/address-book';
 import { WecomApiError } from '../wecom/errors';
 import type { UserDataDecryptor } from './decrypt';
 import { AuthError } from './errors';
@@ -19,13 +19,13 @@ export interface Profiles {
 }
 
 export function createProfiles(deps: {
-  directory: Pick<WecomDirectory, 'getMember'>;
+  addressBook: Pick<WecomAddressBook, 'getMember'>;
   names: NameCache;
   sessions: SessionStore;
   decryptor: UserDataDecryptor;
   logger: Logger;
 }): Profiles {
-  const { directory, names, sessions, decryptor, logger } = deps;
+  const { addressBook, names, sessions, decryptor, logger } = deps;
 
   /**
    * The employee's display name: from the name cache, else one `user/get` remembered for later
@@ -36,7 +36,7 @@ export function createProfiles(deps: {
     const cached = await names.get('user', userid);
     if (cached !== undefined) return cached ?? undefined;
     try {
-      const user = await directory.getMember(userid);
+      const user = await addressBook.getMember(userid);
       await names.set('user', userid, user.name ?? null);
       return user.name;
     } catch (error) {

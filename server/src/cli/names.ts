@@ -48,8 +48,8 @@ async function main(): Promise<void> {
     'names are remembered in this process only (the checkpoint still resumes)',
   );
   if (!opened) return;
-  const { store, wecom, directory, infra } = opened;
-  const { nameMapper } = createAdmin(infra, settings, wecom, directory);
+  const { store, wecom, org, infra } = opened;
+  const { nameMapper } = createAdmin(infra, settings, wecom, org);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort(new Error('interrupted')));
 

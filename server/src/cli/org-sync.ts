@@ -4,9 +4,9 @@ import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { usesRedis } from '../config';
-import type { OrgChange } from '../directory';
-import { writeDepartmentsCsv, writeMembersCsv, writeSnapshotJson } from '../directory/export';
-import type { FullSyncResult, OpCounts, SyncProgress } from '../directory/outcome';
+import type { OrgChange } from '../org';
+import { writeDepartmentsCsv, writeMembersCsv, writeSnapshotJson } from '../org/export';
+import type { FullSyncResult, OpCounts, SyncProgress } from '../org/outcome';
 import { fail, HELP, outputProblem, parseCli, usageError } from './args';
 import { openCliDeps, setUpCli } from './setup';
 
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     'the snapshot and the change feed live in this process only',
   );
   if (!opened) return;
-  const { store, wecom, directory } = opened;
+  const { store, wecom, org } = opened;
   const { simulator } = cli;
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort(new Error('interrupted')));
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
         signal: abort.signal,
         onProgress: bar?.update,
       };
-      const result = await directory.sync.runClaimed(`cli:${randomUUID()}`, options);
+      const result = await org.sync.runClaimed(`cli:${randomUUID()}`, options);
       bar?.stop();
       if (result === 'busy') {
         process.stderr.write(
@@ -156,31 +156,31 @@ async function main(): Promise<void> {
       }
     }
     if (outputs.length > 0) {
-      if ((await directory.orgStore.current()).generation === null) {
+      if ((await org.orgStore.current()).generation === null) {
         process.stderr.write(
           `org-sync: no org snapshot to export: Redis has none under REDIS_KEY_PREFIX=${cli.settings.redis.keyPrefix} (run npm run org-sync without --skip-sync first)\n`,
         );
         process.exitCode = 1;
         return;
       }
-      const org = directory.orgStore;
+      const { orgStore } = org;
       if (values.export) {
         const json = extname(values.export).toLowerCase() === '.json';
         const count = await writing(values.export, (file) =>
-          json ? writeSnapshotJson(org, file) : writeMembersCsv(org, file),
+          json ? writeSnapshotJson(orgStore, file) : writeMembersCsv(orgStore, file),
         );
         process.stderr.write(`${count} members → ${values.export}\n`);
       }
       if (values['export-departments']) {
         const count = await writing(values['export-departments'], (file) =>
-          writeDepartmentsCsv(org, file),
+          writeDepartmentsCsv(orgStore, file),
         );
         process.stderr.write(`${count} departments → ${values['export-departments']}\n`);
       }
     }
   } finally {
     bar?.stop();
-    await directory.close();
+    await org.close();
     await wecom.close();
     await store.close();
     await simulator?.close();

@@ -8,10 +8,10 @@ import {
   withoutCredentials,
 } from '../config';
 import { loadEnvFile } from '../config/env-file';
-import { createDirectoryDeps, createWecom, type Infra, type WecomDeps } from '../deps';
-import type { Directory } from '../directory';
+import { createOrgServices, createWecom, type Infra, type WecomServices } from '../deps';
 import { createLogger, type Logger } from '../logger';
 import { createMetrics } from '../metrics';
+import type { Org } from '../org';
 import type { Simulator } from '../sandbox/types';
 import { createStore, type Store } from '../stores';
 import { describeStoreProblem, probeStore } from '../stores/redis-probe';
@@ -72,7 +72,7 @@ export async function openCliDeps(
   command: string,
   /** What the command keeps in this process only, without Redis (a sentence's end). */
   withoutRedis: string,
-): Promise<{ store: Store; wecom: WecomDeps; directory: Directory; infra: Infra } | undefined> {
+): Promise<{ store: Store; wecom: WecomServices; org: Org; infra: Infra } | undefined> {
   const { settings, logger } = cli;
   if (!usesRedis(settings.redis)) process.stderr.write(`REDIS_URL is unset: ${withoutRedis}.\n`);
   const problem = await storeProblem(settings.redis);
@@ -85,8 +85,8 @@ export async function openCliDeps(
   const store = await createStore(settings, logger);
   const infra: Infra = { logger, store, metrics: createMetrics() };
   const wecom = createWecom(infra, settings);
-  const directory = createDirectoryDeps(infra, settings, wecom, { runner: 'none' });
-  return { store, wecom, directory, infra };
+  const org = createOrgServices(infra, settings, wecom, { runner: 'none' });
+  return { store, wecom, org, infra };
 }
 
 /** What is wrong with the configured Redis, if anything (see `openCliDeps`). */

@@ -207,19 +207,19 @@ const hostPorts = optionalString.transform((value, ctx) => {
   }));
 });
 
-/** A callback Token of the console: letters and digits, at most 32. */
+/** A callback Token of the WeCom admin: letters and digits, at most 32. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9]{1,32}$/;
 
-/** An EncodingAESKey: 43 characters of base64 (the console makes letters and digits), 32 bytes. */
+/** An EncodingAESKey: 43 characters of base64 (the WeCom admin makes letters and digits), 32 bytes. */
 export function isValidEncodingAesKey(key: string): boolean {
   return /^[A-Za-z0-9+/]{43}$/.test(key) && Buffer.from(`${key}=`, 'base64').length === 32;
 }
 
-/** The console's Token: letters and digits, at most 32. */
+/** The WeCom admin's Token: letters and digits, at most 32. */
 const callbackToken = optionalString.refine((v) => v === undefined || TOKEN_PATTERN.test(v), {
   message: 'must be the Token from the console: 1 to 32 letters and digits',
 });
-/** The console's EncodingAESKey: 43 characters of base64 that decode to a 32-byte key. */
+/** The WeCom admin's EncodingAESKey: 43 characters of base64 that decode to a 32-byte key. */
 const callbackAesKey = optionalString.refine((v) => v === undefined || isValidEncodingAesKey(v), {
   message: 'must be the 43-character EncodingAESKey from the console (letters and digits)',
 });
@@ -248,7 +248,7 @@ const verifyFiles = optionalString.transform((value, ctx) => {
  * PUBLIC_BASE_URL: `http(s)://host[:port]` with an optional path prefix (`/gate`), as the reverse
  * proxy passes it on unchanged. No user info, query or fragment; the prefix is segments of
  * letters, digits and `. _ ~ -` (so it is a literal path everywhere: routes, cookie paths, the
- * console's asset URLs). Normalised: the origin as URL writes it, no trailing slash.
+ * admin console's asset URLs). Normalised: the origin as URL writes it, no trailing slash.
  */
 const publicBaseUrl = optionalString.transform((value, ctx) => {
   if (value === undefined) return undefined;
@@ -496,7 +496,7 @@ function readCaFile(file: string, redisUrl: string | undefined): string {
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-/** Letters and digits, as the console generates them (rejection sampling: no modulo bias). */
+/** Letters and digits, as the WeCom admin generates them (rejection sampling: no modulo bias). */
 function randomAlphanumeric(length: number): string {
   let out = '';
   while (out.length < length) {
@@ -514,7 +514,7 @@ function randomCallbackKeys(): CallbackKeysConfig {
 
 /**
  * The configuration of the server that listens: in sandbox mode without PUBLIC_BASE_URL, its own
- * origin (HOST, or loopback when it listens on every interface) stands in, so that the web login and the console work out of the box. (The
+ * origin (HOST, or loopback when it listens on every interface) stands in, so that the web login and the admin console work out of the box. (The
  * CLIs keep the configuration as given: nothing listens there.)
  */
 export function withSandboxOrigin(config: Config): Config {

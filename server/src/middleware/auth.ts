@@ -15,7 +15,7 @@ import { isCrossSiteChange, type WebCookies } from './web-session';
  *
  * Two places hold a credential: `Authorization: Bearer` (the mini-program's session token,
  * scripts' ADMIN_TOKEN) and, where the web login is configured, the web session cookie (an
- * employee's web session, or the token admin's from the console's ADMIN_TOKEN sign-in). On the
+ * employee's web session, or the token admin's from the admin console's ADMIN_TOKEN sign-in). On the
  * API routes the Authorization header wins: the cookie is read only when no header is sent. The
  * routes a browser navigates to (pages, the web logout) read the cookie only. A change made with
  * the cookie must carry this server's `Origin` (`cross_site`, CSRF); a bearer request need not,
@@ -187,7 +187,7 @@ const POLICIES = {
       'token-admin-session': sameOrigin(yields('ref')),
     },
   },
-  /** The web login's and the console's pages: the browser's web session, if any. */
+  /** The web login's and the admin console's pages: the browser's web session, if any. */
   page: {
     sources: 'cookie',
     rules: {

@@ -10,7 +10,7 @@ export type ErrorPageRenderer = (error: RequestError, requestId: string) => stri
 
 /**
  * Answers a failure: `{code, message, data?, requestId}` with the status of the code table; 5xx
- * answers carry no internals. On routes a browser navigates to (the web login, the console's
+ * answers carry no internals. On routes a browser navigates to (the web login, the admin console's
  * pages) the same error is an HTML page instead. Called by the request context, which wraps
  * every request.
  */

@@ -1,10 +1,10 @@
 import { AuthError, type AuthFailure } from '../auth/errors';
 import { CallbackError, type CallbackFailure } from '../callbacks/errors';
 import { ContactsError, type ContactsFailure } from '../contacts/errors';
-import { OrgError, type OrgFailure } from '../directory/errors';
 import type { ErrorCode } from '../errors/codes';
 import { RequestError } from '../errors/request-error';
 import { JssdkError, type JssdkFailure } from '../jssdk/errors';
+import { OrgError, type OrgFailure } from '../org/errors';
 import { FeedExpiredError } from '../stores/feed';
 import { LockBusyError } from '../stores/lock';
 import { StoreUnavailableError } from '../stores/store';
@@ -15,7 +15,7 @@ import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
 /**
  * The one place where what the domain modules throw becomes an HTTP error answer. WeCom refusals
  * become `wecom.rejected` with the errcode, WeCom's trace id and (for an authenticated caller) a
- * short fix naming configuration keys and console paths — never WeCom's `from ip`.
+ * short fix naming configuration keys and WeCom admin paths — never WeCom's `from ip`.
  */
 
 const AUTH: Readonly<Record<AuthFailure, { code: ErrorCode; message?: string }>> = {

@@ -23,7 +23,7 @@ export interface GuardSchemas<P, Q, B, R> {
 
 /** Request bodies larger than this are `request.too_large` (413). */
 export const BODY_LIMIT = '16kb';
-/** Forms are the console's sign-in: a token and a path. */
+/** Forms are the admin console's sign-in: a token and a path. */
 const FORM_LIMIT = '4kb';
 
 /**

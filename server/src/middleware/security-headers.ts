@@ -49,7 +49,7 @@ export function securityHeaderValues(options?: Readonly<HelmetOptions>): Record<
   return headers;
 }
 
-/** Replaces the security headers of one part of the site (the console's pages have their own). */
+/** Replaces the security headers of one part of the site (the admin console's pages have their own). */
 export function securityHeaders(options?: Readonly<HelmetOptions>): Middleware<AppState> {
   const headers = securityHeaderValues(options);
   return (ctx, next) => {

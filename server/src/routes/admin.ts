@@ -12,7 +12,7 @@ import type { AdminState } from '../middleware/state';
 /**
  * Ids per `POST /api/admin/names` (the 16 KiB body limit holds 200 typical ids), so that a request
  * is a batch its deadline can hold. More: the names job (`npm run names`), resumable and with
- * progress, or the console, which sends 200 at a time.
+ * progress, or the admin console, which sends 200 at a time.
  */
 export const MAX_NAMES_PER_REQUEST = 200;
 

@@ -28,7 +28,7 @@ function answer(ctx: Context, result: PageResult): void {
  * The admin console's pages (`/admin/`, `/admin` → `/admin/`, the sign-in `/admin/login`,
  * `/admin/signed-out`) and its static files (`/admin/assets/*`, `/admin/vendor/*`, revalidated by
  * ETag), all under the base path. Mounted on a router that finds the browser's web session and
- * sets the console's own security headers.
+ * sets the admin console's own security headers.
  */
 export function consoleRoutes(
   router: Router<AppState>,

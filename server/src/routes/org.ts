@@ -1,15 +1,15 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
-import type { Directory } from '../directory';
+import { guard } from '../middleware/guard';
+import type { AdminState } from '../middleware/state';
+import type { Org } from '../org';
 import {
   changesPageSchema,
   departmentsAnswerSchema,
   membersPageSchema,
   syncStartedSchema,
   syncStatusSchema,
-} from '../directory/schemas';
-import { guard } from '../middleware/guard';
-import type { AdminState } from '../middleware/state';
+} from '../org/schemas';
 import { checkFeedOrder, feedLimit, feedQueryShape, feedRange } from './feed-query';
 
 /**
@@ -47,11 +47,11 @@ const changesQuery = z
 
 const DEFAULT_LIMIT = 100;
 
-export function orgRoutes(router: Router<AdminState>, deps: { directory: Directory }): void {
-  const { directory } = deps;
+export function orgRoutes(router: Router<AdminState>, deps: { org: Org }): void {
+  const { org } = deps;
   router.get(
     '/api/admin/org/departments',
-    guard({ response: departmentsAnswerSchema }, () => directory.departments()),
+    guard({ response: departmentsAnswerSchema }, () => org.departments()),
   );
   router.get(
     '/api/admin/org/members',
@@ -61,7 +61,7 @@ export function orgRoutes(router: Router<AdminState>, deps: { directory: Directo
         response: membersPageSchema,
       },
       ({ query }) =>
-        directory.members({
+        org.members({
           departmentId: query.departmentId,
           cursor: query.cursor || undefined,
           limit: query.limit ?? DEFAULT_LIMIT,
@@ -76,7 +76,7 @@ export function orgRoutes(router: Router<AdminState>, deps: { directory: Directo
         response: changesPageSchema,
       },
       ({ query }) =>
-        directory.changes({
+        org.changes({
           range: feedRange(query),
           limit: query.limit ?? DEFAULT_LIMIT,
           kind: query.kind,
@@ -87,10 +87,10 @@ export function orgRoutes(router: Router<AdminState>, deps: { directory: Directo
   );
   router.post(
     '/api/admin/org/sync',
-    guard({ status: 202, response: syncStartedSchema }, () => directory.requestSync()),
+    guard({ status: 202, response: syncStartedSchema }, () => org.requestSync()),
   );
   router.get(
     '/api/admin/org/sync',
-    guard({ response: syncStatusSchema }, () => directory.syncStatus()),
+    guard({ response: syncStatusSchema }, () => org.syncStatus()),
   );
 }

@@ -29,7 +29,7 @@ export interface WebLoginRouteDeps {
   basePath: string;
 }
 
-/** The console's sign-in form: the token, and where to go afterwards. */
+/** The admin console's sign-in form: the token, and where to go afterwards. */
 const adminTokenForm = (basePath: string) =>
   z.object({
     token: z.string().min(1).max(1024),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { encrypt, getSignature } from '@wecom/crypto';
 
 /**
- * WeCom's side of the callbacks (接收消息服务器): the console's URL verification when an admin
+ * WeCom's side of the callbacks (接收消息服务器): the WeCom admin's URL verification when an admin
  * saves a callback URL, and the encrypted POST of each event, with retries when the answer is not
  * a 200 within the deadline (WeCom: 5 s, then retried; tests shorten it). Each attempt is
  * encrypted afresh (new random bytes, nonce and timestamp), so the receiver cannot dedupe on the
@@ -22,7 +22,7 @@ export interface VerificationResult {
   verified: boolean;
   /** HTTP status of the gateway's answer (absent when it did not answer in time). */
   status?: number;
-  /** Why the console would show 回调URL校验失败. */
+  /** Why the WeCom admin would show 回调URL校验失败. */
   reason?: string;
 }
 
@@ -61,7 +61,7 @@ export interface CallbackPusherOptions {
 export type EventFields = Readonly<Record<string, string | readonly string[]>>;
 
 export interface CallbackPusher {
-  /** The console's 保存: verifies the URL; only a verified target is kept. */
+  /** The WeCom admin's 保存: verifies the URL; only a verified target is kept. */
   register(receiver: CallbackReceiver, target: CallbackTarget): Promise<VerificationResult>;
   unregister(receiver: CallbackReceiver): void;
   registered(receiver: CallbackReceiver): boolean;

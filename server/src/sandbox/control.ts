@@ -180,8 +180,8 @@ export function controlRouter(target: ControlTarget): Router {
     target.invalidateTokens();
     ctx.status = 204;
   });
-  // The directory as the console changes it: 201/200 with the record, 204 for a delete; 400, 404
-  // or 409 with {error} when WeCom's console would refuse the change.
+  // The directory as the WeCom admin changes it: 201/200 with the record, 204 for a delete; 400, 404
+  // or 409 with {error} when the WeCom admin would refuse the change.
   const orgChange = async (ctx: Context, change: () => unknown, status = 200) => {
     try {
       const result = change();

@@ -40,7 +40,7 @@ export interface CorpModel {
   seed: DemoCorp;
   appsBySecret: ReadonlyMap<string, AppRuntime>;
   employees: ReadonlyMap<string, DemoEmployee>;
-  /** The directory: departments, members, their indexes and the console's changes. */
+  /** The directory: departments, members, their indexes and the WeCom admin's changes. */
   org: OrgModel;
   customers: ReadonlyMap<string, DemoCustomer>;
   /** Each employee's customers in seed order. */

@@ -3,7 +3,7 @@ import type { DemoDepartment, DemoEmployee } from './seed-types';
 /**
  * The simulated corp's directory, changeable while the simulator runs: departments and members
  * with the indexes the listing APIs need (children of a department, members of a department),
- * the changes an admin makes in the WeCom console (add, move, rename, delete), and a hook told of
+ * the changes an admin makes in the WeCom admin (add, move, rename, delete), and a hook told of
  * every change, so that a callback sender can push the matching `change_contact` event.
  */
 

@@ -128,7 +128,7 @@ export interface Simulator {
   /** AES-128-CBC with the latest session_key of `userid`, watermark {appid, timestamp} added. */
   encryptForUser(userid: string, payload: object, options?: { appid?: string }): EncryptedPayload;
   /**
-   * The console's directory changes (add, move, rename, delete members and departments). Each
+   * The WeCom admin's directory changes (add, move, rename, delete members and departments). Each
    * one is applied at once and reported to the `onOrgChange` listeners.
    */
   readonly org: OrgControl;
@@ -137,7 +137,7 @@ export interface Simulator {
   /** Departments and members visible to the app of `secret` (default: the configured directory secret). */
   orgVisibleTo(secret?: string): OrgView;
   /**
-   * The console's 接收消息 → 设置API接收 (`app`) or 通讯录同步 → 设置接收事件服务器 (`directory`):
+   * The WeCom admin's 接收消息 → 设置API接收 (`app`) or 通讯录同步 → 设置接收事件服务器 (`directory`):
    * verifies the URL with an encrypted echostr; only a verified target receives events.
    */
   registerCallback(receiver: CallbackReceiver, target: CallbackTarget): Promise<VerificationResult>;

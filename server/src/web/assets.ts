@@ -5,10 +5,10 @@ import path from 'node:path';
 import { errorTexts } from '../errors/codes';
 
 /**
- * The console's static files, read once at start and served from memory: its own scripts and
+ * The admin console's static files, read once at start and served from memory: its own scripts and
  * stylesheet (`assets/`, plain ES modules: no build step) and a fixed list of vendor modules taken
  * as published from node_modules (preact, its hooks, htm, and csv-stringify's browser build: the
- * console writes its CSV with the library and options the server's CSVs use). Nothing else under
+ * admin console writes its CSV with the library and options the server's CSVs use). Nothing else under
  * node_modules is reachable, and nothing is loaded from another origin. One module is made here
  * rather than read: `error-texts.mjs`, the admin console's text for every error code, from the
  * error registry.
@@ -27,7 +27,7 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
 };
 
-/** What the console's import map names, and the vendor file each resolves to. */
+/** What the admin console's import map names, and the vendor file each resolves to. */
 export const VENDOR_MODULES = {
   preact: 'preact.mjs',
   'preact/hooks': 'preact-hooks.mjs',
@@ -62,7 +62,7 @@ function load(file: string): Asset {
   return asset(file, readFileSync(file, 'utf8').replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, '\n'));
 }
 
-/** The console's texts as a module (`api.mjs` imports it), so no copy of them is kept in assets/. */
+/** The admin console's texts as a module (`api.mjs` imports it), so no copy of them is kept in assets/. */
 const ERROR_TEXTS_MODULE = 'error-texts.mjs';
 
 function errorTextsModule(): Asset {
@@ -74,7 +74,7 @@ function errorTextsModule(): Asset {
 }
 
 export interface ConsoleAssets {
-  /** `assets/<name>`: the console's own files. */
+  /** `assets/<name>`: the admin console's own files. */
   own: ReadonlyMap<string, Asset>;
   /** `vendor/<name>`: the vendor modules. */
   vendor: ReadonlyMap<string, Asset>;

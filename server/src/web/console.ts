@@ -13,7 +13,7 @@ export { CONSOLE_PATH, SIGN_IN_PATH, SIGNED_OUT_PATH };
 /** What a page route answers: a document, or a redirect. */
 export type PageResult = { status: number; html: string } | { redirect: string };
 
-/** Who the console shows as signed in when that is the token admin. */
+/** Who the admin console shows as signed in when that is the token admin. */
 const TOKEN_ADMIN_LABEL = 'ADMIN_TOKEN 管理员';
 
 export interface ConsolePages {
@@ -21,7 +21,7 @@ export interface ConsolePages {
   /**
    * `/admin/`: without a web session (or with one that ended), the sign-in (back here
    * afterwards); an employee who is not in ADMIN_USERIDS sees a refusal page (403); an admin,
-   * or the token admin, gets the console.
+   * or the token admin, gets the admin console.
    */
   entry(session: Session | undefined): PageResult;
   /** `/admin` → `/admin/`, with the query. */

@@ -6,7 +6,7 @@ import { API_SECURITY_HEADERS } from '../middleware/security-headers';
 import { VENDOR_MODULES } from './assets';
 
 /**
- * The console's HTML, rendered on the server: the shell the console's scripts fill in, and the
+ * The admin console's HTML, rendered on the server: the shell the admin console's scripts fill in, and the
  * pages that need no script (sign-in, refusal, signed out, errors of the web login). Simplified
  * Chinese first. Every value put into HTML is escaped. Every URL carries the base path
  * (PUBLIC_BASE_URL's path prefix, '' at the root); the paths below are relative to it.
@@ -14,7 +14,7 @@ import { VENDOR_MODULES } from './assets';
 
 export const CONSOLE_PATH = '/admin/';
 export const SIGNED_OUT_PATH = '/admin/signed-out';
-/** The console's sign-in page: the WeCom login, and the ADMIN_TOKEN form when it is set. */
+/** The admin console's sign-in page: the WeCom login, and the ADMIN_TOKEN form when it is set. */
 export const SIGN_IN_PATH = '/admin/login';
 export const WEB_LOGIN_PATH = '/auth/wecom/login';
 export const ADMIN_TOKEN_PATH = '/auth/admin-token';
@@ -22,20 +22,20 @@ export const ADMIN_TOKEN_PATH = '/auth/admin-token';
 export interface PageRenderer {
   /** `${base}${path}`. */
   url(path: string): string;
-  /** The console's sign-in page, back to `returnTo` (default: the console) afterwards. */
+  /** The admin console's sign-in page, back to `returnTo` (default: the admin console) afterwards. */
   signInUrl(returnTo?: string): string;
-  /** The WeCom login, back to `returnTo` (default: the console) afterwards. */
+  /** The WeCom login, back to `returnTo` (default: the admin console) afterwards. */
   webLoginUrl(returnTo?: string): string;
-  /** The console pages' own headers (the import map's hash depends on the base path). */
+  /** The admin console pages' own headers (the import map's hash depends on the base path). */
   securityHeaders: HelmetOptions;
-  /** The console: an empty shell that `assets/app.mjs` renders into, naming who is signed in. */
+  /** The admin console: an empty shell that `assets/app.mjs` renders into, naming who is signed in. */
   consoleShell(who: string): string;
   /** Someone signed in who is not in ADMIN_USERIDS. */
   refusalPage(userid: string): string;
   signedOutPage(): string;
   /** `returnTo` must already be a local path under the base. */
   signInPage(returnTo: string): string;
-  /** What a browser gets for an error on a page (the web login, the console). */
+  /** What a browser gets for an error on a page (the web login, the admin console). */
   errorPage(
     error: { code: ErrorCode; message: string; status: number; data?: unknown },
     requestId: string,

@@ -17,7 +17,7 @@ import {
 
 const ENDPOINTS = 'webhooks:endpoints';
 const LANES = 'webhooks:lanes';
-/** Endpoints kept at most: the lanes, the console's list and the doctor read them all. */
+/** Endpoints kept at most: the lanes, the admin console's list and the doctor read them all. */
 export const MAX_ENDPOINTS = 100;
 const SCAN_COUNT = 200;
 

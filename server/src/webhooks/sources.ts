@@ -1,5 +1,5 @@
 import type { EventEntry } from '../callbacks/events';
-import type { OrgChange } from '../directory';
+import type { OrgChange } from '../org';
 import type { Feed } from '../stores/feed';
 import type { WebhookEventType } from './model';
 

@@ -6,8 +6,8 @@ import {
   contactsByUserSchema,
   externalContactDetailSchema,
   followUserListSchema,
+  groupChatDetailSchema,
   groupChatListSchema,
-  groupChatSchema,
   type Jscode2session,
   jsapiTicketSchema,
   jscode2sessionSchema,
@@ -121,7 +121,7 @@ export function createWecomApi(deps: { client: WecomClient }): WecomApi {
           api: apiPaths.getGroupChat,
           method: 'POST',
           body: { chat_id: chatId, need_name: options.memberNames === false ? 0 : 1 },
-          schema: groupChatSchema,
+          schema: groupChatDetailSchema,
           signal: options.signal,
           expectedErrcodes: GROUP_NOT_FOUND,
         })

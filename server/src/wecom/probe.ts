@@ -1,9 +1,9 @@
 import { type CredentialName, type WecomConfig, withoutCredentials } from '../config';
 import { requestAccessToken } from './access-token-provider';
+import { createWecomAddressBook, type WecomAddressBook } from './address-book';
 import { createWecomApi, type WecomApi } from './api';
 import { API_PREFIX, apiPaths } from './api-paths';
 import type { WecomClient } from './client';
-import { createWecomDirectory, type WecomDirectory } from './directory';
 import { WecomApiError } from './errors';
 import type { WecomHttp } from './http';
 import { callbackIpSchema } from './schemas';
@@ -37,7 +37,7 @@ export interface WecomProbe {
 
 export interface ProbeCalls {
   api: WecomApi;
-  directory: WecomDirectory;
+  addressBook: WecomAddressBook;
 }
 
 export function createWecomProbe(deps: {
@@ -79,7 +79,7 @@ export function createWecomProbe(deps: {
           }
         },
       };
-      return { api: createWecomApi({ client }), directory: createWecomDirectory({ client }) };
+      return { api: createWecomApi({ client }), addressBook: createWecomAddressBook({ client }) };
     },
   };
 }

@@ -122,7 +122,7 @@ export const groupChatListSchema = z.object({
 export type WecomGroupChatList = z.infer<typeof groupChatListSchema>;
 
 /** externalcontact/groupchat/get (with need_name = 1 the members carry `name`). */
-export const groupChatSchema = z.object({
+export const groupChatDetailSchema = z.object({
   group_chat: z.object({
     chat_id: z.string().min(1),
     name: displayName('group_chat.name'),
@@ -145,7 +145,7 @@ export const groupChatSchema = z.object({
     admin_list: z.array(z.object({ userid: z.string() })).optional(),
   }),
 });
-export type WecomGroupChat = z.infer<typeof groupChatSchema>['group_chat'];
+export type WecomGroupChat = z.infer<typeof groupChatDetailSchema>['group_chat'];
 
 // ---- web login and JS-SDK ----------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ import { startTestSimulator } from '../../helpers/simulator';
 import { capturingLogger, createTestRedisStore, uniquePrefix } from '../../helpers/stores';
 import { type WebAnswer, WebClient, webLogin } from '../../helpers/web-client';
 
-// The console's sign-in with ADMIN_TOKEN over real HTTP: the sign-in page, the form POST
+// The admin console's sign-in with ADMIN_TOKEN over real HTTP: the sign-in page, the form POST
 // (same origin, a bounded urlencoded body), the failed-login limit of the client IP, the token
 // admin's web session, and the web login's error page when WeCom refuses.
 

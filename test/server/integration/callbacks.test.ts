@@ -127,7 +127,7 @@ describe('the console’s URL verification', () => {
       ...APP_CALLBACK,
     });
     expect(unknown).toMatchObject({ verified: false, status: 404 });
-    // A failed verification keeps the URL that was saved before (as the console does).
+    // A failed verification keeps the URL that was saved before (as the WeCom admin does).
     await simulator.registerCallback('app', {
       url: `${a.url}/wecom/callback/app`,
       ...APP_CALLBACK,

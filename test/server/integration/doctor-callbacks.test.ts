@@ -12,7 +12,7 @@ import { freePort } from '../../helpers/redis-process';
 import { startTestSimulator } from '../../helpers/simulator';
 import { silentLogger } from '../../helpers/stores';
 
-// callback:app and callback:directory against a real gateway: the self-test sends the console's
+// callback:app and callback:directory against a real gateway: the self-test sends the WeCom admin's
 // verification request to PUBLIC_BASE_URL and judges the answer.
 jest.setTimeout(30_000);
 

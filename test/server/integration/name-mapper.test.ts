@@ -14,9 +14,9 @@ import {
 } from '../../../server/src/sandbox/index';
 import { createNameCache } from '../../../server/src/stores/name-cache';
 import { createAccessTokenProvider } from '../../../server/src/wecom/access-token-provider';
+import { createWecomAddressBook } from '../../../server/src/wecom/address-book';
 import { createWecomApi } from '../../../server/src/wecom/api';
 import { createWecomClient } from '../../../server/src/wecom/client';
-import { createWecomDirectory } from '../../../server/src/wecom/directory';
 import { createWecomHttp } from '../../../server/src/wecom/http';
 import { startTestSimulator } from '../../helpers/simulator';
 import { createTestRedisStore, silentLogger, uniquePrefix } from '../../helpers/stores';
@@ -85,7 +85,7 @@ async function mapperFor(sim: Simulator, options: { sleep?: (ms: number) => Prom
   const mapper = createNameMapper({
     lookups: createNameLookups({
       api: createWecomApi({ client }),
-      directory: createWecomDirectory({ client }),
+      addressBook: createWecomAddressBook({ client }),
     }),
     names: createNameCache({ store: scoped }),
     sleep: options.sleep,

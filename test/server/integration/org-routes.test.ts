@@ -329,7 +329,7 @@ describe('directory callbacks keep the org snapshot equal to the truth without a
       await sim.deleteEmployee('zhouba');
       const truth = plain(truthOf(sim.orgVisibleTo()));
       const snapshot = await eventually(
-        async () => plain(await readSnapshot(gateway.deps.directory)),
+        async () => plain(await readSnapshot(gateway.deps.org)),
         (value) => JSON.stringify(value) === JSON.stringify(truth),
         5000,
       );
@@ -371,7 +371,7 @@ describe('feeds past their retention (ORG_FEED_RETENTION_DAYS)', () => {
     const read = <T>(path: string) => gateway.request<T>('GET', path, { token: ADMIN_TOKEN });
     const event = { at: new Date().toISOString(), receiver: 'app', event: 'x', ids: {} } as const;
     try {
-      await gateway.deps.directory.sync.runFull();
+      await gateway.deps.org.sync.runFull();
       const [first] = (await read<ChangesBody>('/api/admin/org/changes?limit=1')).body.changes;
       const [firstEvent] = await gateway.deps.callbacks.eventsLog.append([
         { ...event, effect: 'none' },
@@ -382,7 +382,7 @@ describe('feeds past their retention (ORG_FEED_RETENTION_DAYS)', () => {
       // A week on, the next record drops everything older than this moment.
       daysLater = 7;
       sim.org.updateDepartment(4, { name: '品牌市场部' });
-      expect(await gateway.deps.directory.sync.runFull()).toMatchObject({ ok: true, changes: 1 });
+      expect(await gateway.deps.org.sync.runFull()).toMatchObject({ ok: true, changes: 1 });
       const [renamed] = (await read<ChangesBody>('/api/admin/org/changes')).body.changes;
       expect(renamed).toMatchObject({ kind: 'department', op: 'updated', id: 4 });
       const expired = await read<{ code: string; message: string; data: { next: string } }>(

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Directory } from '../../../server/src/directory';
+import type { Org } from '../../../server/src/org';
 import type { Simulator } from '../../../server/src/sandbox/index';
 import type { Store } from '../../../server/src/stores/store';
 import { eventually } from '../../helpers/callbacks';
@@ -41,7 +41,7 @@ describe('full syncs on the job engine: bounded retries', () => {
   let prefix: string;
   let store: Store;
   let stack: ReturnType<typeof orgStack>;
-  let directory: Directory;
+  let org: Org;
   let queue: ReturnType<typeof syncQueue>;
   beforeEach(async () => {
     sim = await startTestSimulator();
@@ -50,7 +50,7 @@ describe('full syncs on the job engine: bounded retries', () => {
     stack = orgStack(sim, store, {
       jobs: { prefix, tuning: { attempts: 3, backoffMs: 300 } },
     });
-    directory = stack.directory;
+    org = stack.org;
     queue = syncQueue(prefix);
   });
   afterEach(async () => {
@@ -70,16 +70,16 @@ describe('full syncs on the job engine: bounded retries', () => {
 
   it('tries a sync WeCom failed again after a pause, and it completes', async () => {
     const down = sim.injectFault({ api: 'department/list', kind: 'http', status: 503 });
-    await directory.requestSync();
+    await org.requestSync();
     const first = await eventually(
-      () => directory.syncStatus(),
+      () => org.syncStatus(),
       (status) => status.last !== null,
       20_000,
     );
     expect(first.last).toMatchObject({ ok: false, error: { reason: 'wecom_unavailable' } });
     down();
     const done = await eventually(
-      () => directory.syncStatus(),
+      () => org.syncStatus(),
       (status) => status.last?.ok === true,
       20_000,
     );
@@ -94,7 +94,7 @@ describe('full syncs on the job engine: bounded retries', () => {
 
   it('gives up after the last attempt, and never runs the job again', async () => {
     sim.injectFault({ api: 'department/list', kind: 'http', status: 503 });
-    await directory.requestSync();
+    await org.requestSync();
     const job = await onlyJob(await finished('failed'));
     expect(job.attemptsMade).toBe(3);
     expect(job.failedReason).toMatch(/^wecom_unavailable: WeCom unavailable/);
@@ -102,14 +102,14 @@ describe('full syncs on the job engine: bounded retries', () => {
     // Longer than the next back-off would be: nothing more runs.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(sim.calls('department/list')).toBe(calls);
-    expect((await directory.syncStatus()).last).toMatchObject({ ok: false });
+    expect((await org.syncStatus()).last).toMatchObject({ ok: false });
     // The claim is free: a new request is taken.
-    await expect(directory.requestSync()).resolves.toEqual({ running: true });
+    await expect(org.requestSync()).resolves.toEqual({ running: true });
   }, 40_000);
 
   it('does not try again what WeCom refused (an admin must change something first)', async () => {
     sim.setTrustedIps(['203.0.113.10']);
-    await directory.requestSync();
+    await org.requestSync();
     const job = await onlyJob(await finished('failed'));
     sim.setTrustedIps(null);
     expect(job.attemptsMade).toBe(1);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import type { Directory } from '../../../server/src/directory';
+import type { Org } from '../../../server/src/org';
 import { bigCorpUserid, type Simulator } from '../../../server/src/sandbox/index';
 import type { Store } from '../../../server/src/stores/store';
 import { feedOf, orgStack, plain, readSnapshot, truthOf } from '../../helpers/org';
@@ -15,7 +15,7 @@ describe('the streamed full sync against a generated corp (Redis store)', () => 
   let store: Store;
   let redis: Redis;
   let stack: ReturnType<typeof orgStack>;
-  let directory: Directory;
+  let org: Org;
   beforeAll(async () => {
     sim = await startTestSimulator({
       scenario: 'big-corp',
@@ -27,7 +27,7 @@ describe('the streamed full sync against a generated corp (Redis store)', () => 
     store = await createTestRedisStore({ prefix });
     redis = new Redis(testRedisUrl());
     stack = orgStack(sim, store);
-    directory = stack.directory;
+    org = stack.org;
   });
   afterEach(async () => {
     await stack.close();
@@ -41,12 +41,12 @@ describe('the streamed full sync against a generated corp (Redis store)', () => 
   };
 
   it('finds members deleted anywhere in a snapshot read page by page, and nothing else', async () => {
-    await directory.sync.runFull();
-    const before = (await feedOf(directory)).length;
+    await org.sync.runFull();
+    const before = (await feedOf(org)).length;
     // Deletions spread over the whole current generation: more than one page of its scan.
     const gone = Array.from({ length: 700 }, (_, i) => bigCorpUserid(1 + i * 2));
     for (const userid of gone) sim.org.deleteMember(userid);
-    const result = await directory.sync.runFull();
+    const result = await org.sync.runFull();
     expect(result).toMatchObject({
       ok: true,
       changes: 700,
@@ -55,23 +55,23 @@ describe('the streamed full sync against a generated corp (Redis store)', () => 
         members: { created: 0, updated: 0, deleted: 700 },
       },
     });
-    const written = (await feedOf(directory)).slice(before);
+    const written = (await feedOf(org)).slice(before);
     expect(written.map((r) => r.id)).toEqual([...gone].sort());
     expect(written.every((r) => r.op === 'deleted' && r.before?.userid === r.id)).toBe(true);
-    expect(plain(await readSnapshot(directory))).toEqual(plain(truthOf(sim.orgVisibleTo())));
+    expect(plain(await readSnapshot(org))).toEqual(plain(truthOf(sim.orgVisibleTo())));
     // One generation is left: the current one.
     expect((await generations()).size).toBe(1);
   }, 60_000);
 
   it('keeps a member listed in several departments once, in each department’s page', async () => {
-    await directory.sync.runFull();
-    const before = (await feedOf(directory)).length;
+    await org.sync.runFull();
+    const before = (await feedOf(org)).length;
     const departments = [1001, 1002, 1003, 1004];
     sim.org.addMember({ userid: 'everywhere', name: '四处', department: departments });
     // Its departments are listed at once (five at a time).
-    const result = await directory.sync.runFull();
+    const result = await org.sync.runFull();
     expect(result).toMatchObject({ ok: true, changes: 1 });
-    expect((await feedOf(directory)).slice(before)).toEqual([
+    expect((await feedOf(org)).slice(before)).toEqual([
       expect.objectContaining({
         op: 'created',
         id: 'everywhere',
@@ -79,34 +79,34 @@ describe('the streamed full sync against a generated corp (Redis store)', () => 
       }),
     ]);
     for (const departmentId of departments) {
-      const page = await directory.members({ departmentId, limit: 1000 });
+      const page = await org.members({ departmentId, limit: 1000 });
       expect(page.members.filter((m) => m.userid === 'everywhere')).toHaveLength(1);
     }
     expect(result.members).toBe(sim.orgVisibleTo().members.length);
   }, 60_000);
 
   it('a sync that fails half-way leaves the snapshot, the feed and no half-built generation', async () => {
-    await directory.sync.runFull();
-    const snapshot = plain(await readSnapshot(directory));
-    const feed = await feedOf(directory);
+    await org.sync.runFull();
+    const snapshot = plain(await readSnapshot(org));
+    const feed = await feedOf(org);
     const current = await generations();
     sim.org.updateMember(bigCorpUserid(10), { name: '改了名' });
     sim.org.deleteMember(bigCorpUserid(20));
     // Half the departments' members are in the new generation when WeCom stops answering.
     const stop = sim.injectFault({ api: 'user/list', kind: 'errcode', errcode: 60011, after: 50 });
-    const failed = await directory.sync.runFull();
+    const failed = await org.sync.runFull();
     stop();
     expect(failed).toMatchObject({ ok: false, error: { reason: 'refused', errcode: 60011 } });
     expect(failed.records).toEqual([]);
-    expect(plain(await readSnapshot(directory))).toEqual(snapshot);
-    expect(await feedOf(directory)).toEqual(feed);
+    expect(plain(await readSnapshot(org))).toEqual(snapshot);
+    expect(await feedOf(org)).toEqual(feed);
     expect(await generations()).toEqual(current);
-    const next = await directory.sync.runFull();
+    const next = await org.sync.runFull();
     expect(next).toMatchObject({ ok: true, changes: 2 });
   }, 60_000);
 
   it('a dry run answers counts of every change and the first records only', async () => {
-    const dry = await directory.sync.runFull({ dryRun: true });
+    const dry = await org.sync.runFull({ dryRun: true });
     const created = sim.orgVisibleTo();
     expect(dry).toMatchObject({
       ok: true,
@@ -120,7 +120,7 @@ describe('the streamed full sync against a generated corp (Redis store)', () => 
     // Departments first (parents first), then members by userid.
     expect(dry.records[0]).toMatchObject({ kind: 'department', op: 'created' });
     expect(dry.records.at(-1)).toMatchObject({ kind: 'member', op: 'created' });
-    expect(await feedOf(directory)).toEqual([]);
+    expect(await feedOf(org)).toEqual([]);
     expect(await generations()).toEqual(new Set());
   }, 60_000);
 
@@ -131,12 +131,9 @@ describe('the streamed full sync against a generated corp (Redis store)', () => 
       a: JSON.stringify({ userid: 'a', name: '甲', department: [2, 3] }),
     });
     await store.hashSet('org:{org}:meta', { generation: 'old', version: 'v1' });
-    expect((await directory.members({ limit: 10 })).members.map((m) => m.userid)).toEqual([
-      'a',
-      'b',
-    ]);
+    expect((await org.members({ limit: 10 })).members.map((m) => m.userid)).toEqual(['a', 'b']);
     expect(
-      (await directory.members({ departmentId: 3, limit: 10 })).members.map((m) => m.userid),
+      (await org.members({ departmentId: 3, limit: 10 })).members.map((m) => m.userid),
     ).toEqual(['a']);
   });
 });
@@ -176,7 +173,7 @@ describe('npm run org-sync under a heap smaller than the corp', () => {
     const store = await createTestRedisStore({ prefix });
     const stack = orgStack(sim, store);
     try {
-      expect(plain(await readSnapshot(stack.directory))).toEqual(plain(truthOf(visible)));
+      expect(plain(await readSnapshot(stack.org))).toEqual(plain(truthOf(visible)));
     } finally {
       await stack.close();
       await store.close();

@@ -1,4 +1,4 @@
-import type { Directory } from '../../../server/src/directory';
+import type { Org } from '../../../server/src/org';
 import {
   DEMO_DIRECTORY_SYNC_SECRET,
   type OrgChangeEvent,
@@ -17,25 +17,25 @@ describe('the org store against the simulator (Redis store)', () => {
   let sim: Simulator;
   let store: Store;
   let stack: ReturnType<typeof orgStack>;
-  let directory: Directory;
+  let org: Org;
   beforeEach(async () => {
     sim = await startTestSimulator();
     store = await createTestRedisStore();
     stack = orgStack(sim, store);
-    directory = stack.directory;
+    org = stack.org;
   });
   afterEach(async () => {
     await stack.close();
     await store.close();
   });
-  const snapshot = async () => plain(await readSnapshot(directory));
+  const snapshot = async () => plain(await readSnapshot(org));
   const truth = () => plain(truthOf(sim.orgVisibleTo()));
 
   describe('full syncs', () => {
     it('a full sync of the demo corp matches the simulator’s truth exactly; a second writes nothing', async () => {
-      expect(await directory.lastSyncSize()).toBeNull();
-      const first = await directory.sync.runFull();
-      expect(await directory.lastSyncSize()).toEqual({
+      expect(await org.lastSyncSize()).toBeNull();
+      const first = await org.sync.runFull();
+      expect(await org.lastSyncSize()).toEqual({
         departments: 5,
         members: 13,
         at: first.finishedAt,
@@ -49,7 +49,7 @@ describe('the org store against the simulator (Redis store)', () => {
       expect(await snapshot()).toEqual(truth());
       // 1 department/list + 5 user/list.
       expect(first.wecomCalls).toBe(6);
-      const records = await feedOf(directory);
+      const records = await feedOf(org);
       expect(records).toHaveLength(18);
       expect(records.every((r) => r.op === 'created')).toBe(true);
       expectIncreasing(records.map((r) => r.seq));
@@ -62,18 +62,18 @@ describe('the org store against the simulator (Redis store)', () => {
         after: { userid: 'huangli', name: '黄丽', department: [5, 2], mainDepartment: 5 },
       });
 
-      const second = await directory.sync.runFull();
+      const second = await org.sync.runFull();
       expect(second).toMatchObject({ ok: true, changes: 0 });
-      expect(await feedOf(directory)).toHaveLength(18);
-      expect(await directory.syncStatus()).toMatchObject({
+      expect(await feedOf(org)).toHaveLength(18);
+      expect(await org.syncStatus()).toMatchObject({
         running: false,
         last: { ok: true, changes: 0, wecomCalls: 6 },
       });
     });
 
     it('after adding, moving, renaming and deleting in the simulator, the next sync writes exactly those changes', async () => {
-      await directory.sync.runFull();
-      const before = await feedOf(directory);
+      await org.sync.runFull();
+      const before = await feedOf(org);
       const sales = sim.org.addDepartment({ name: '华南销售组', parentid: 2 });
       sim.org.addMember({
         userid: 'newbie',
@@ -89,9 +89,9 @@ describe('the org store against the simulator (Redis store)', () => {
       // A department created and deleted between two syncs is never seen.
       sim.org.deleteDepartment(empty.id);
 
-      const result = await directory.sync.runFull();
+      const result = await org.sync.runFull();
       expect(result).toMatchObject({ ok: true, changes: 7 });
-      const written = (await feedOf(directory)).slice(before.length);
+      const written = (await feedOf(org)).slice(before.length);
       expectIncreasing([...before, ...written].map((r) => r.seq));
       expect(withoutTimes(written)).toEqual([
         {
@@ -150,8 +150,8 @@ describe('the org store against the simulator (Redis store)', () => {
       // Deleting a department after its members moved out: one department record, children first.
       sim.org.updateMember('newbie', { department: [2] });
       sim.org.deleteDepartment(sales.id);
-      await directory.sync.runFull();
-      const last = (await feedOf(directory)).slice(before.length + 7);
+      await org.sync.runFull();
+      const last = (await feedOf(org)).slice(before.length + 7);
       expect(withoutTimes(last).map((r) => [r.kind, r.op, r.id])).toEqual([
         ['member', 'updated', 'newbie'],
         ['department', 'deleted', sales.id],
@@ -160,10 +160,10 @@ describe('the org store against the simulator (Redis store)', () => {
     });
 
     it('a dry run reads and diffs but writes nothing', async () => {
-      await directory.sync.runFull();
-      const seq = (await feedOf(directory)).length;
+      await org.sync.runFull();
+      const seq = (await feedOf(org)).length;
       sim.org.updateDepartment(5, { name: '客户服务部' });
-      const dry = await directory.sync.runFull({ dryRun: true });
+      const dry = await org.sync.runFull({ dryRun: true });
       expect(dry).toMatchObject({ ok: true, dryRun: true, changes: 1 });
       expect(withoutTimes(dry.records)).toEqual([
         {
@@ -174,15 +174,15 @@ describe('the org store against the simulator (Redis store)', () => {
           after: { name: '客户服务部' },
         },
       ]);
-      expect(await feedOf(directory)).toHaveLength(seq);
-      expect((await readSnapshot(directory)).departments.get(5)?.name).toBe('客户成功部');
-      expect((await directory.syncStatus()).last).toMatchObject({ dryRun: false });
+      expect(await feedOf(org)).toHaveLength(seq);
+      expect((await readSnapshot(org)).departments.get(5)?.name).toBe('客户成功部');
+      expect((await org.syncStatus()).last).toMatchObject({ dryRun: false });
     });
 
     it('a sync that fails half-way leaves the previous snapshot and feed; the next run completes', async () => {
-      await directory.sync.runFull();
+      await org.sync.runFull();
       const previous = await snapshot();
-      const seq = (await feedOf(directory)).length;
+      const seq = (await feedOf(org)).length;
       sim.org.updateMember('wangwu', { department: [6] });
       sim.org.updateDepartment(6, { name: '研发部' });
       // The third user/list answers 60011: the sync has read part of the org.
@@ -193,7 +193,7 @@ describe('the org store against the simulator (Redis store)', () => {
         after: 2,
         times: 1,
       });
-      const failed = await directory.sync.runFull();
+      const failed = await org.sync.runFull();
       remove();
       expect(failed.ok).toBe(false);
       expect(failed.error).toMatchObject({ errcode: 60011, api: 'user/list' });
@@ -201,25 +201,25 @@ describe('the org store against the simulator (Redis store)', () => {
       expect(failed.error?.fix?.zh).toMatch(/可见范围/);
       expect(failed.error?.fix?.zh).toMatch(/部门「[^」]+」（ID \d+）/);
       expect(await snapshot()).toEqual(previous);
-      expect(await feedOf(directory)).toHaveLength(seq);
-      expect(await directory.syncStatus()).toMatchObject({
+      expect(await feedOf(org)).toHaveLength(seq);
+      expect(await org.syncStatus()).toMatchObject({
         running: false,
         last: { ok: false, error: { errcode: 60011 } },
       });
       // The doctor reports no org size from a failed sync.
-      expect(await directory.lastSyncSize()).toBeNull();
+      expect(await org.lastSyncSize()).toBeNull();
 
-      const next = await directory.sync.runFull();
+      const next = await org.sync.runFull();
       expect(next).toMatchObject({ ok: true, changes: 2 });
       expect(await snapshot()).toEqual(truth());
     });
 
     it('a sync stopped after writing the new snapshot, before switching to it, leaves the previous one', async () => {
-      await directory.sync.runFull();
+      await org.sync.runFull();
       const previous = await snapshot();
       sim.org.addMember({ userid: 'late', name: '迟到', department: [2] });
       const stop = new AbortController();
-      const stopped = await directory.sync.runFull({
+      const stopped = await org.sync.runFull({
         signal: stop.signal,
         onProgress: (p) => {
           if (p.phase === 'commit') stop.abort(new Error('killed'));
@@ -227,21 +227,19 @@ describe('the org store against the simulator (Redis store)', () => {
       });
       expect(stopped.ok).toBe(false);
       expect(await snapshot()).toEqual(previous);
-      const next = await directory.sync.runFull();
+      const next = await org.sync.runFull();
       expect(next).toMatchObject({ ok: true, changes: 1 });
       expect(await snapshot()).toEqual(truth());
     });
 
     it('drops the half-written generation of a sync whose process died', async () => {
-      await directory.sync.runFull();
+      await org.sync.runFull();
       // What a process that died while writing leaves behind: a generation nobody switched to.
-      const orphan = await directory.orgStore.createGeneration();
-      await directory.orgStore.addMembers(orphan, [
-        ...(await readSnapshot(directory)).members.values(),
-      ]);
+      const orphan = await org.orgStore.createGeneration();
+      await org.orgStore.addMembers(orphan, [...(await readSnapshot(org)).members.values()]);
       const orphanMembers = `org:{org}:g:${orphan}:members`;
       expect((await store.hashScan(orphanMembers, '0', 100)).entries.length).toBeGreaterThan(0);
-      expect(await directory.sync.runFull()).toMatchObject({ ok: true, changes: 0 });
+      expect(await org.sync.runFull()).toMatchObject({ ok: true, changes: 0 });
       expect(await store.hashScan(orphanMembers, '0', 100)).toEqual({ cursor: '0', entries: [] });
       expect(await snapshot()).toEqual(truth());
     });
@@ -251,9 +249,9 @@ describe('the org store against the simulator (Redis store)', () => {
       const limitedStack = orgStack(limited, store, { concurrency: 5 });
       try {
         limited.injectFault({ api: 'department/list', kind: 'errcode', errcode: 45009, times: 1 });
-        const result = await limitedStack.directory.sync.runFull();
+        const result = await limitedStack.org.sync.runFull();
         expect(result).toMatchObject({ ok: true, members: 13 });
-        expect(plain(await readSnapshot(limitedStack.directory))).toEqual(
+        expect(plain(await readSnapshot(limitedStack.org))).toEqual(
           plain(truthOf(limited.orgVisibleTo())),
         );
         // The refused calls were tried again (and counted).
@@ -266,7 +264,7 @@ describe('the org store against the simulator (Redis store)', () => {
     it('with the 通讯录同步 secret: ids only, from simplelist and user/list_id, each refusal explained', async () => {
       const syncStack = orgStack(sim, store, { secret: DEMO_DIRECTORY_SYNC_SECRET });
       try {
-        const result = await syncStack.directory.sync.runFull();
+        const result = await syncStack.org.sync.runFull();
         expect(result).toMatchObject({
           ok: true,
           sources: { departments: 'department/simplelist', members: 'user/list_id' },
@@ -277,7 +275,7 @@ describe('the org store against the simulator (Redis store)', () => {
           ['user/list', 48009],
         ]);
         expect(result.notes?.[0]?.fix.zh).toContain('自建应用的 Secret');
-        expect(plain(await readSnapshot(syncStack.directory))).toEqual(
+        expect(plain(await readSnapshot(syncStack.org))).toEqual(
           plain(truthOf(sim.orgVisibleTo(DEMO_DIRECTORY_SYNC_SECRET), { idsOnly: true })),
         );
         // department/list, simplelist, one department/get, one user/list, one user/list_id page.
@@ -289,7 +287,7 @@ describe('the org store against the simulator (Redis store)', () => {
 
     it('a refusal that is not a listing fallback fails the sync with the catalogue’s explanation', async () => {
       sim.setTrustedIps(['203.0.113.10']);
-      const result = await directory.sync.runFull();
+      const result = await org.sync.runFull();
       sim.setTrustedIps(null);
       expect(result).toMatchObject({
         ok: false,
@@ -304,7 +302,7 @@ describe('the org store against the simulator (Redis store)', () => {
   describe('incremental changes (change_contact)', () => {
     it('before any full sync, an event reads nothing', async () => {
       sim.resetCalls();
-      expect(await directory.applyChange({ changeType: 'delete_user', userId: 'lisi' })).toEqual({
+      expect(await org.applyChange({ changeType: 'delete_user', userId: 'lisi' })).toEqual({
         changes: [],
         wecomCalls: 0,
         skipped: 'no_snapshot',
@@ -313,12 +311,12 @@ describe('the org store against the simulator (Redis store)', () => {
     });
 
     it('each event re-reads only what it names, appends to the same feed, and a full sync then finds nothing new', async () => {
-      await directory.sync.runFull();
-      const known = await feedOf(directory);
+      await org.sync.runFull();
+      const known = await feedOf(org);
       sim.resetCalls();
 
       const sales = sim.org.addDepartment({ name: '华南销售组', parentid: 2 });
-      const created = await directory.applyChange({
+      const created = await org.applyChange({
         changeType: 'create_party',
         departmentId: sales.id,
       });
@@ -332,10 +330,10 @@ describe('the org store against the simulator (Redis store)', () => {
         },
       ]);
       // Appended right after what the feed held.
-      expect(await feedOf(directory, known.at(-1)!.seq)).toEqual(created.changes);
+      expect(await feedOf(org, known.at(-1)!.seq)).toEqual(created.changes);
 
       sim.org.updateMember('lisi', { department: [sales.id] });
-      const moved = await directory.applyChange({ changeType: 'update_user', userId: 'lisi' });
+      const moved = await org.applyChange({ changeType: 'update_user', userId: 'lisi' });
       expect(withoutTimes(moved.changes)).toEqual([
         {
           kind: 'member',
@@ -347,13 +345,13 @@ describe('the org store against the simulator (Redis store)', () => {
       ]);
 
       sim.org.updateDepartment(sales.id, { name: '华南大区' });
-      await directory.applyChange({ changeType: 'update_party', departmentId: sales.id });
+      await org.applyChange({ changeType: 'update_party', departmentId: sales.id });
       sim.org.addMember({ userid: 'newbie', name: '新人', department: [3] });
-      await directory.applyChange({ changeType: 'create_user', userId: 'newbie' });
+      await org.applyChange({ changeType: 'create_user', userId: 'newbie' });
       sim.org.deleteMember('zhouba');
-      await directory.applyChange({ changeType: 'delete_user', userId: 'zhouba' });
+      await org.applyChange({ changeType: 'delete_user', userId: 'zhouba' });
       sim.org.updateMember('wujiu', { newUserid: 'wujiu2' });
-      const renamed = await directory.applyChange({
+      const renamed = await org.applyChange({
         changeType: 'update_user',
         userId: 'wujiu',
         newUserId: 'wujiu2',
@@ -364,28 +362,28 @@ describe('the org store against the simulator (Redis store)', () => {
       ]);
       // Moved out of the visible range: gone from the snapshot like a deleted member.
       sim.org.updateMember('xuming', { department: [7] });
-      const hidden = await directory.applyChange({ changeType: 'update_user', userId: 'xuming' });
+      const hidden = await org.applyChange({ changeType: 'update_user', userId: 'xuming' });
       expect(hidden.changes.map((c) => [c.op, c.id])).toEqual([['deleted', 'xuming']]);
       // An event whose member did not change writes nothing.
       expect(
-        (await directory.applyChange({ changeType: 'update_user', userId: 'chenjing' })).changes,
+        (await org.applyChange({ changeType: 'update_user', userId: 'chenjing' })).changes,
       ).toEqual([]);
 
       expect(await snapshot()).toEqual(truth());
       // One WeCom call per event: O(changes), not O(members).
       expect(sim.calls()).toBe(8);
-      const after = (await feedOf(directory)).length;
-      expect(await directory.sync.runFull()).toMatchObject({ ok: true, changes: 0 });
-      expect(await feedOf(directory)).toHaveLength(after);
+      const after = (await feedOf(org)).length;
+      expect(await org.sync.runFull()).toMatchObject({ ok: true, changes: 0 });
+      expect(await feedOf(org)).toHaveLength(after);
     });
 
     it('driven by the simulator’s change hook, the store follows the truth without a full sync', async () => {
-      await directory.sync.runFull();
+      await org.sync.runFull();
       const queue: OrgChangeEvent[] = [];
       const stop = sim.onOrgChange((event) => queue.push(event));
       const apply = async () => {
         for (const event of queue.splice(0)) {
-          await directory.applyChange({
+          await org.applyChange({
             changeType: event.changeType,
             userId: event.userId,
             newUserId: event.newUserId,
@@ -405,24 +403,24 @@ describe('the org store against the simulator (Redis store)', () => {
       await apply();
       stop();
       expect(await snapshot()).toEqual(truth());
-      expect(await directory.sync.runFull()).toMatchObject({ ok: true, changes: 0 });
+      expect(await org.sync.runFull()).toMatchObject({ ok: true, changes: 0 });
     });
 
     it('a full sync that read before an event does not undo it', async () => {
-      await directory.sync.runFull();
+      await org.sync.runFull();
       sim.org.updateMember('lisi', { name: '李思' });
       // The full sync reads (seeing 李思); after its read and before its commit, lisi is renamed
       // again and the event is applied: the commit keeps the event's newer record.
-      const result = await directory.sync.runFull({
+      const result = await org.sync.runFull({
         onProgress: async (p) => {
           if (p.phase !== 'writing') return;
           sim.org.updateMember('lisi', { name: '李四四' });
-          await directory.applyChange({ changeType: 'update_user', userId: 'lisi' });
+          await org.applyChange({ changeType: 'update_user', userId: 'lisi' });
         },
       });
       expect(result.ok).toBe(true);
-      expect((await readSnapshot(directory)).members.get('lisi')?.name).toBe('李四四');
-      const names = (await feedOf(directory))
+      expect((await readSnapshot(org)).members.get('lisi')?.name).toBe('李四四');
+      const names = (await feedOf(org))
         .filter((r) => r.id === 'lisi' && r.op === 'updated')
         .map((r) => r.after?.name);
       expect(names).toEqual(['李四四']);

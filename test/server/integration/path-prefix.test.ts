@@ -8,7 +8,7 @@ import { startTestSimulator } from '../../helpers/simulator';
 import { WebClient, webLogin } from '../../helpers/web-client';
 
 // PUBLIC_BASE_URL with a path prefix (`http://127.0.0.1:<port>/gate`), the reverse proxy passing
-// the path on unchanged: over real HTTP, every route, redirect, cookie, console URL, the OAuth2
+// the path on unchanged: over real HTTP, every route, redirect, cookie, admin console URL, the OAuth2
 // redirect_uri, the JS-SDK check and the callback receivers are under /gate; the probes, the
 // metrics and the verification files stay at the root.
 
@@ -131,7 +131,7 @@ describe('the web login and the console under /gate', () => {
       });
     }
     expect((await browser.get(`${gateway.url}/admin/assets/app.mjs`)).status).toBe(404);
-    // The console's scripts find the base from their own URL.
+    // The admin console's scripts find the base from their own URL.
     const api = await browser.get(`${base}/admin/assets/api.mjs`);
     expect(api.text).toContain("new URL('../..', import.meta.url)");
 

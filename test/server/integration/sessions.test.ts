@@ -255,7 +255,7 @@ describe('WeCom refusals', () => {
         expect(body.code).toBe('wecom.rejected');
         expect(body.data).toMatchObject({ errcode });
         expect((body.data as { hint?: string }).hint).toMatch(/^\d+$/);
-        // A failed login is anonymous: no fix text naming configuration keys and console paths.
+        // A failed login is anonymous: no fix text naming configuration keys and WeCom admin paths.
         expect(body.data).not.toHaveProperty('fix');
         expect(answer.text).not.toContain('127.0.0.1');
         expect(answer.text).not.toMatch(/\b\d{1,3}(\.\d{1,3}){3}\b/);

@@ -232,7 +232,7 @@ describe('logout, CSRF and who the cookie is', () => {
     expect(admin.status).toBe(401);
     expect(errorBody(JSON.parse(admin.text)).code).toBe('auth.session_expired');
     expect((await browser.get(`${origin()}/api/me`)).status).toBe(401);
-    // The console sends the browser to its sign-in page again (ADMIN_TOKEN is set here).
+    // The admin console sends the browser to its sign-in page again (ADMIN_TOKEN is set here).
     const consolePage = await browser.get(`${origin()}/admin/`);
     expect(consolePage.status).toBe(302);
     expect(consolePage.location).toBe(`${gateway.url}/admin/login?returnTo=%2Fadmin%2F`);

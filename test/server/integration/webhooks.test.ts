@@ -109,11 +109,11 @@ describe('endpoints and signed deliveries', () => {
     const shown = await gateway.request('GET', `/api/admin/webhooks/${endpoint.id}`, admin);
     expect(shown.text).not.toContain(endpoint.secret);
 
-    const org = await gateway.deps.directory.feed.append([memberChange(), memberChange()]);
+    const org = await gateway.deps.org.feed.append([memberChange(), memberChange()]);
     const events = await gateway.deps.callbacks.eventsLog.append([customerEvent(1)]);
     // Passed over: a record of a type the endpoint did not ask for.
-    await gateway.deps.directory.feed.append([{ ...memberChange(), op: 'deleted' }]);
-    const org2 = await gateway.deps.directory.feed.append([memberChange()]);
+    await gateway.deps.org.feed.append([{ ...memberChange(), op: 'deleted' }]);
+    const org2 = await gateway.deps.org.feed.append([memberChange()]);
 
     await until(
       () => target.received.length,
@@ -151,7 +151,7 @@ describe('endpoints and signed deliveries', () => {
       return 200;
     };
     await createEndpoint(target);
-    const written = await gateway.deps.directory.feed.append([
+    const written = await gateway.deps.org.feed.append([
       memberChange(),
       memberChange(),
       memberChange(),
@@ -170,7 +170,7 @@ describe('endpoints and signed deliveries', () => {
     const target = await receiver();
     target.answer = () => 500;
     const endpoint = await createEndpoint(target);
-    const [record] = await gateway.deps.directory.feed.append([memberChange()]);
+    const [record] = await gateway.deps.org.feed.append([memberChange()]);
     const disabled = await eventually(
       async () =>
         (
@@ -258,10 +258,7 @@ describe('endpoints and signed deliveries', () => {
   });
 
   it('start with a backfill from a feed position', async () => {
-    const [first, second] = await gateway.deps.directory.feed.append([
-      memberChange(),
-      memberChange(),
-    ]);
+    const [first, second] = await gateway.deps.org.feed.append([memberChange(), memberChange()]);
     const target = await receiver();
     await createEndpoint(target, ['org.member.updated'], { from: first!.seq });
     await until(
@@ -347,7 +344,7 @@ describe('two instances', () => {
   it('deliver each record once across the cluster, in order', async () => {
     const prefix = `test:${randomUUID()}:`;
     store = await createTestRedisStore({ prefix });
-    const directoryFeed = gateway.deps.directory.feed;
+    const directoryFeed = gateway.deps.org.feed;
     const eventsLog = gateway.deps.callbacks.eventsLog;
     // Both instances read the gateway's feeds (another prefix: the feeds are the gateway's).
     for (let i = 0; i < 2; i++)

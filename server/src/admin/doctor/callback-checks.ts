@@ -7,7 +7,7 @@ import type { DoctorDeps, ProbeCheck, Verdict } from './types';
 /**
  * `callback:app` and `callback:directory`: is the receiver configured, are its Token and
  * EncodingAESKey well-formed, and — with PUBLIC_BASE_URL — does the URL the admin types into
- * the console pass the console's check? The self-test sends what WeCom sends when the admin
+ * the WeCom admin pass the WeCom admin's check? The self-test sends what WeCom sends when the admin
  * clicks 保存 (a signed GET with an encrypted echostr) to `${PUBLIC_BASE_URL}/wecom/callback/<receiver>`
  * and expects the decrypted echo back, bare, within WeCom's second.
  */
@@ -31,7 +31,7 @@ function callbackCheck(receiver: ReceiverName, deps: DoctorDeps): ProbeCheck {
   const settings = deps.callbacks;
   return {
     id: `callback:${receiver}`,
-    // The app's callback belongs to the app of WECOM_APP_SECRET: its console path names it.
+    // The app's callback belongs to the app of WECOM_APP_SECRET: the WeCom admin path names it.
     ...(receiver === 'app' && { credential: 'app' as const }),
     async run(ctx) {
       const where = ctx.consolePath(receiver === 'app' ? 'callbackApp' : 'callbackDirectory');

@@ -409,7 +409,7 @@ function directoryCheck(probeUserIds: readonly string[]): ProbeCheck {
       }
       for (const userid of ids) {
         try {
-          await ctx.wecom.directory.getMember(userid);
+          await ctx.wecom.addressBook.getMember(userid);
         } catch (error) {
           if (!(error instanceof WecomApiError)) throw error;
           const status = USER_NOT_FOUND.has(error.errcode) ? 'warn' : 'fail';
@@ -455,17 +455,17 @@ function directoryListingCheck(deps: Pick<DoctorDeps, 'orgSize'>): ProbeCheck {
           throw error;
         }
       };
-      const { directory } = ctx.wecom;
-      const listed = await attempt(apiPaths.listDepartments, () => directory.listDepartments());
-      const ids = await attempt(apiPaths.listDepartmentIds, () => directory.listDepartmentIds());
+      const { addressBook } = ctx.wecom;
+      const listed = await attempt(apiPaths.listDepartments, () => addressBook.listDepartments());
+      const ids = await attempt(apiPaths.listDepartmentIds, () => addressBook.listDepartmentIds());
       const departmentIds = (listed ?? ids ?? []).map((d) => d.id);
       const first = departmentIds[0];
       const members =
         first === undefined
           ? undefined
-          : await attempt(apiPaths.listUsers, () => directory.listMembers(first));
+          : await attempt(apiPaths.listUsers, () => addressBook.listMembers(first));
       const page = await attempt(apiPaths.listUserIds, () =>
-        directory.listMemberIds({ limit: MEMBER_IDS_PAGE }),
+        addressBook.listMemberIds({ limit: MEMBER_IDS_PAGE }),
       );
 
       // The visible range's members, as cheaply as the allowed APIs let us count them.
@@ -474,7 +474,7 @@ function directoryListingCheck(deps: Pick<DoctorDeps, 'orgSize'>): ProbeCheck {
         const userids = new Set(page.rows.map((row) => row.userid));
         let cursor = page.nextCursor;
         for (let pages = 1; cursor !== '' && pages < MAX_COUNTED_PAGES; pages++) {
-          const next = await directory.listMemberIds({ cursor, limit: MEMBER_IDS_PAGE });
+          const next = await addressBook.listMemberIds({ cursor, limit: MEMBER_IDS_PAGE });
           for (const row of next.rows) userids.add(row.userid);
           cursor = next.nextCursor;
         }
@@ -483,7 +483,7 @@ function directoryListingCheck(deps: Pick<DoctorDeps, 'orgSize'>): ProbeCheck {
       } else if (members && departmentIds.length <= MAX_COUNTED_DEPARTMENTS) {
         const userids = new Set(members.map((u) => u.userid));
         for (const id of departmentIds.slice(1)) {
-          for (const u of await directory.listMembers(id)) userids.add(u.userid);
+          for (const u of await addressBook.listMembers(id)) userids.add(u.userid);
         }
         memberCount = t(`${userids.size} 名成员`, `${userids.size} members`);
       } else {

@@ -16,7 +16,7 @@ export interface DoctorDeps {
   probeUserIds: readonly string[];
   /** The store's configuration (the store check connects afresh) and whether this is the sandbox. */
   store: { redis: RedisConfig; sandbox: boolean };
-  /** The callback receivers' keys, and the public origin the admin enters in the console. */
+  /** The callback receivers' keys, and the public origin the admin enters in the WeCom admin. */
   callbacks: {
     keys: Partial<Readonly<Record<ReceiverName, CallbackKeys>>>;
     publicBaseUrl?: string;
@@ -96,7 +96,7 @@ export interface CheckContext {
   verdictOf(id: string): DoctorCheck | undefined;
   /** WeCom's refusal as a verdict: the catalogue's cause and fix, the app named when known. */
   explain(error: WecomApiError, status: CheckStatus, lead?: Bilingual): Verdict;
-  /** A console path naming the app of the check's credential (by name once agent/get told it). */
+  /** A WeCom admin path naming the app of the check's credential (by name once agent/get told it). */
   consolePath(name: keyof typeof consolePaths): Bilingual;
   /** 'skipped' because of `blockedBy` (the text says why, or the usual one for that check). */
   skip(blockedBy: string, because?: Bilingual): Verdict;

@@ -1,4 +1,4 @@
-// The console's only way to the server: the same JSON API scripts use, with the web session
+// The admin console's only way to the server: the same JSON API scripts use, with the web session
 // cookie (same origin). A 401 means the session ended: sign in again and come back here.
 
 import { ERROR_TEXT } from './error-texts.mjs';

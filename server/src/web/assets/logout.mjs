@@ -1,4 +1,4 @@
-// Pages without the console (the refusal page): the 退出登录 button.
+// Pages without the admin console (the refusal page): the 退出登录 button.
 import { logout } from './api.mjs';
 
 for (const button of document.querySelectorAll('[data-logout]')) {

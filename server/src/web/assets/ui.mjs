@@ -1,4 +1,4 @@
-// Small pieces the console's pages share.
+// Small pieces the admin console's pages share.
 import { html } from 'htm/preact';
 
 const TIME = new Intl.DateTimeFormat('zh-CN', {

@@ -4,12 +4,12 @@ import type { CredentialName } from '../../config';
  * The WeCom errcode catalogue, as data: for every errcode this system can meet (gettoken, the
  * mini-program login, the customer-contact and directory APIs, the trusted-IP set-up), what WeCom
  * means, the likely cause in this system and the fix an admin makes, in Simplified Chinese and
- * English, with the console path. Texts that depend on the situation (which API family answered,
+ * English, with the WeCom admin path. Texts that depend on the situation (which API family answered,
  * which configured secret was used, whether WeCom named the egress IP) are variants of an entry,
  * also data. `explain.ts` reads this table; nothing here runs logic.
  *
  * Placeholders, filled by `explain.ts`:
- * - `{app}`  the app in a console path: its name and AgentId when known, else the configured
+ * - `{app}`  the app in a WeCom admin path: its name and AgentId when known, else the configured
  *            key's app (`<WECOM_APP_SECRET 对应的应用>`), else `<应用>` / `<app>`;
  * - `{key}`  the configured secret's key (`WECOM_CONTACT_SECRET（未设置时为 WECOM_APP_SECRET）`);
  * - `{ip}`   the egress IP from WeCom's `from ip:` (admins only: never in the short form);

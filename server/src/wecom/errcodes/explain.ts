@@ -48,7 +48,7 @@ export interface ErrcodeContext {
   credential?: CredentialName;
   /** WeCom's `from ip:` (admins only). */
   fromIp?: string;
-  /** Names the app in console paths instead of `<the app of KEY>`. */
+  /** Names the app in WeCom admin paths instead of `<the app of KEY>`. */
   app?: AppIdentity;
   /** The department or member the call was about (60011 then names it). */
   target?: ErrcodeTarget;
@@ -226,7 +226,7 @@ export function shortFix(
   );
 }
 
-/** A console path with `{app}` named: by the app itself when known, else by the credential's key. */
+/** A WeCom admin path with `{app}` named: by the app itself when known, else by the credential's key. */
 export function consolePath(
   name: keyof typeof consolePaths,
   context: { credential?: CredentialName; app?: AppIdentity } = {},

@@ -1,13 +1,13 @@
 import {
   departmentListSchema,
   departmentSimpleListSchema,
-} from '../../../../server/src/wecom/directory-schemas';
+} from '../../../../server/src/wecom/address-book-schemas';
 import { parseAnswer } from '../../../../server/src/wecom/lenient';
 import {
   contactsByUserSchema,
   externalContactDetailSchema,
+  groupChatDetailSchema,
   groupChatListSchema,
-  groupChatSchema,
   oauthUserInfoSchema,
 } from '../../../../server/src/wecom/schemas';
 
@@ -97,14 +97,14 @@ describe('tolerant reading of WeCom answers', () => {
       defaulted: ['group_chat_list.status'],
     });
     const member = { userid: 'zhangsan', type: 1 };
-    const group = parseAnswer(groupChatSchema, {
+    const group = parseAnswer(groupChatDetailSchema, {
       group_chat: { chat_id: 'wrA', owner: 'zhangsan', member_list: [member] },
     });
     expect(group.defaulted.sort()).toEqual([
       'group_chat.create_time',
       'group_chat.member_list.join_time',
     ]);
-    const untyped = parseAnswer(groupChatSchema, {
+    const untyped = parseAnswer(groupChatDetailSchema, {
       group_chat: { chat_id: 'wrA', owner: 'zhangsan', member_list: [{ userid: 'lisi' }] },
     });
     expect(untyped.parsed.success).toBe(false);

@@ -3,9 +3,9 @@ import { StoreUnavailableError } from '../stores/store';
 import type { Bilingual } from '../wecom/errcodes';
 import { WecomApiError, WecomUnavailableError } from '../wecom/errors';
 import { OrgError } from './errors';
+import type { DepartmentSource, MemberSource, ReadNote } from './from-wecom';
+import { refusal } from './from-wecom';
 import type { OrgChange, OrgChangeRecord } from './model';
-import type { DepartmentSource, MemberSource, ReadNote } from './reader';
-import { refusal } from './reader';
 
 /** What a full sync tells while it runs and what it answers when it ends. */
 

@@ -1,5 +1,5 @@
-import { departmentChanges, memberChange, stamped } from '../../../../server/src/directory/diff';
-import type { OrgDepartment, OrgMember, OrgSnapshot } from '../../../../server/src/directory/model';
+import { departmentChanges, memberChange, stamped } from '../../../../server/src/org/diff';
+import type { OrgDepartment, OrgMember, OrgSnapshot } from '../../../../server/src/org/model';
 
 const AT = '2026-01-01T00:00:00.000Z';
 const department = (id: number, parentid: number, name = `部门${id}`): OrgDepartment => ({

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import type { WecomDepartment, WecomDepartmentId, WecomMember } from '../wecom/directory-schemas';
+import type {
+  WecomDepartment,
+  WecomDepartmentId,
+  WecomMember,
+} from '../wecom/address-book-schemas';
 
 /**
  * The org as the org store keeps it: departments (tree, order, leaders) and members (name,

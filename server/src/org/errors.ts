@@ -9,7 +9,7 @@ export type OrgFailure =
   | 'sync_running'
   /** The caller's paging cursor is not one this server handed out. */
   | 'invalid_cursor'
-  /** WeCom refused a directory read; `explanation` says why and what to change. */
+  /** WeCom refused an address book read; `explanation` says why and what to change. */
   | 'refused';
 
 export interface OrgErrorDetails {

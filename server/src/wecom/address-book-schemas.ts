@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { withDefault } from './lenient';
 
 /**
- * zod schemas of WeCom's directory answers (errcode 0 already checked by the HTTP layer). Lists
+ * zod schemas of WeCom's address book answers (errcode 0 already checked by the HTTP layer). Lists
  * are bounded: WeCom caps a corp far below these sizes, so a longer answer is not WeCom's. Only
  * ids and the tree are required; `order` (the place among siblings) defaults to 0 (see lenient.ts).
  */

@@ -2,12 +2,11 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import { createFeed, type Feed } from '../stores/feed';
 import type { Store } from '../stores/store';
-import type { WecomDirectory } from '../wecom/directory';
+import type { WecomAddressBook } from '../wecom/address-book';
 import type { ChangeResult, OrgChangeRequest } from './change';
 import { type ChangesQuery, changeFilter } from './change-filter';
 import { type OrgChange, type OrgChangeRecord, orgChangeSchema } from './model';
 import { createOrgStore, type OrgStore } from './org-store';
-import { type DepartmentNode, departmentTree, type MembersPage, membersPage } from './reads';
 import {
   createInProcessRunner,
   createQueueRunner,
@@ -15,9 +14,10 @@ import {
   type SyncRunner,
 } from './runner';
 import { createOrgSync, type OrgSync, type OrgSyncDeps, type SyncStatus } from './sync';
+import { type DepartmentNode, departmentTree, type MembersPage, membersPage } from './to-admin';
 
 /**
- * The directory: the org snapshot, its change feed, the full and incremental sync, and where
+ * The org: its snapshot, its change feed, the full and incremental sync, and where
  * full syncs run. No HTTP here: the admin routes and the directory callback receiver call these.
  */
 
@@ -25,10 +25,10 @@ export { directoryChangeHandler } from './callback-changes';
 export type { ChangeResult, OrgChangeRequest } from './change';
 export type { ChangesQuery } from './change-filter';
 export type { OrgChange, OrgChangeRecord } from './model';
-export type { DepartmentNode, MembersPage } from './reads';
 export type { SyncStatus } from './sync';
+export type { DepartmentNode, MembersPage } from './to-admin';
 
-export interface Directory {
+export interface Org {
   orgStore: OrgStore;
   feed: Feed<OrgChange>;
   sync: OrgSync;
@@ -58,9 +58,9 @@ export type RunnerKind =
   /** Full syncs only through `sync.runClaimed` (the CLI). */
   | { kind: 'none' };
 
-export interface DirectoryDeps {
+export interface OrgDeps {
   store: Store;
-  directory: WecomDirectory;
+  addressBook: WecomAddressBook;
   logger: Logger;
   now?: () => number;
   /** Full sync period in seconds (0 = only on demand). */
@@ -77,7 +77,7 @@ export interface DirectoryDeps {
 
 export const ORG_FEED_NAME = 'org-changes';
 
-export function createDirectory(deps: DirectoryDeps): Directory {
+export function createOrg(deps: OrgDeps): Org {
   const { store, logger, intervalSeconds } = deps;
   const orgStore = createOrgStore(store);
   const feed = createFeed(store, {
@@ -91,7 +91,7 @@ export function createDirectory(deps: DirectoryDeps): Directory {
     store,
     orgStore,
     feed,
-    directory: deps.directory,
+    addressBook: deps.addressBook,
     logger,
     now: deps.now,
   });

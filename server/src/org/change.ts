@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Store } from '../stores/store';
-import type { WecomDirectory } from '../wecom/directory';
+import type { WecomAddressBook } from '../wecom/address-book';
 import {
   DEPARTMENT_NOT_FOUND,
   LISTING_REFUSED,
@@ -11,6 +11,7 @@ import { WecomApiError } from '../wecom/errors';
 import { type CallGate, type CallGateOptions, createCallGate } from './call-gate';
 import { type Committing, TOUCHED, TOUCHED_TTL_MS } from './commit';
 import { changesOf, stamped } from './diff';
+import { forEachMembershipPage, refusal } from './from-wecom';
 import {
   DEPARTMENT_FIELDS,
   departmentFromWecom,
@@ -23,7 +24,6 @@ import {
   type OrgSnapshot,
 } from './model';
 import type { OrgStore } from './org-store';
-import { forEachMembershipPage, refusal } from './reader';
 
 /**
  * An incremental change: a `change_contact` event re-reads only the member or department it
@@ -70,7 +70,7 @@ export interface ChangeResult {
 export interface ChangeDeps {
   store: Store;
   orgStore: OrgStore;
-  directory: WecomDirectory;
+  addressBook: WecomAddressBook;
   committing: Committing;
   /** Appends records to the change feed (in batches) and answers them with their seq. */
   append(changes: readonly OrgChange[]): Promise<OrgChangeRecord[]>;
@@ -82,11 +82,11 @@ export interface ChangeDeps {
 const MAX_MEMBER_DEPARTMENTS_READ = 20;
 
 export function createChangeApplier(deps: ChangeDeps) {
-  const { store, orgStore, directory, committing, append, iso } = deps;
+  const { store, orgStore, addressBook, committing, append, iso } = deps;
 
   async function readMember(userid: string, gate: CallGate): Promise<OrgMember | null> {
     try {
-      return memberFromWecom(await gate.run(() => directory.getMember(userid)));
+      return memberFromWecom(await gate.run(() => addressBook.getMember(userid)));
     } catch (error) {
       if (
         error instanceof WecomApiError &&
@@ -100,7 +100,7 @@ export function createChangeApplier(deps: ChangeDeps) {
     }
     // Ids only (the 通讯录同步 secret): the member's rows of user/list_id, page by page.
     const member: OrgMember = { userid, department: [] };
-    await forEachMembershipPage(directory, gate, async (rows) => {
+    await forEachMembershipPage(addressBook, gate, async (rows) => {
       for (const row of rows)
         if (row.userid === userid && !member.department.includes(row.department))
           member.department.push(row.department);
@@ -113,7 +113,7 @@ export function createChangeApplier(deps: ChangeDeps) {
       error instanceof WecomApiError &&
       (DEPARTMENT_NOT_FOUND.has(error.errcode) || RESOURCE_HIDDEN.has(error.errcode));
     try {
-      return departmentFromWecom(await gate.run(() => directory.getDepartment(id)));
+      return departmentFromWecom(await gate.run(() => addressBook.getDepartment(id)));
     } catch (error) {
       if (gone(error)) return null;
       if (!(error instanceof WecomApiError && LISTING_REFUSED.has(error.errcode)))
@@ -121,7 +121,7 @@ export function createChangeApplier(deps: ChangeDeps) {
     }
     // Ids only: the department's own entry of department/simplelist.
     try {
-      const listed = await gate.run(() => directory.listDepartmentIds({ id }));
+      const listed = await gate.run(() => addressBook.listDepartmentIds({ id }));
       const found = listed.find((d) => d.id === id);
       return found ? departmentFromWecom(found) : null;
     } catch (error) {

@@ -1,4 +1,4 @@
-import { createCallGate, forEachBounded } from '../../../../server/src/directory/call-gate';
+import { createCallGate, forEachBounded } from '../../../../server/src/org/call-gate';
 import { WecomApiError } from '../../../../server/src/wecom/errors';
 
 const refused = (errcode: number) =>

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import type { Store } from '../stores/store';
-import type { WecomDirectory } from '../wecom/directory';
+import type { WecomAddressBook } from '../wecom/address-book';
 import { type CallGateOptions, createCallGate } from './call-gate';
 import { type Committing, TOUCHED } from './commit';
 import { departmentChanges, memberChange, stamped } from './diff';
+import { readDepartments, readMembers } from './from-wecom';
 import type { OrgChange, OrgChangeDraft, OrgChangeRecord, OrgDepartment, OrgMember } from './model';
 import type { OrgStore } from './org-store';
 import {
@@ -18,7 +19,6 @@ import {
   type SyncPhase,
   type SyncProgress,
 } from './outcome';
-import { readDepartments, readMembers } from './reader';
 
 /**
  * The full sync, streamed so that its memory does not grow with the corp: it lists the
@@ -38,7 +38,7 @@ import { readDepartments, readMembers } from './reader';
 export interface FullSyncDeps {
   store: Store;
   orgStore: OrgStore;
-  directory: WecomDirectory;
+  addressBook: WecomAddressBook;
   logger: Logger;
   committing: Committing;
   /** Appends records to the change feed and answers them with their seq. */
@@ -93,7 +93,7 @@ function createTally() {
 }
 
 export function createFullSync(deps: FullSyncDeps) {
-  const { store, orgStore, directory, logger, committing, append, now, concurrency } = deps;
+  const { store, orgStore, addressBook, logger, committing, append, now, concurrency } = deps;
   const iso = () => new Date(now()).toISOString();
 
   /** Stages the changes of members of `generation`: created, or updated since `previous`. */
@@ -259,7 +259,7 @@ export function createFullSync(deps: FullSyncDeps) {
       if (!dryRun) await store.delete(TOUCHED);
       report(true);
       const { generation: previous } = await orgStore.current();
-      const read = await readDepartments({ directory, gate, concurrency, signal });
+      const read = await readDepartments({ addressBook, gate, concurrency, signal });
       const { departments } = read;
       counts.departments = departments.size;
       phase = 'members';
@@ -267,7 +267,7 @@ export function createFullSync(deps: FullSyncDeps) {
       const generation = await orgStore.createGeneration();
       building = generation;
       const members = await readMembers({
-        directory,
+        addressBook,
         gate,
         concurrency,
         signal,

@@ -1,4 +1,4 @@
-import type { WecomDirectory } from '../wecom/directory';
+import type { WecomAddressBook } from '../wecom/address-book';
 import type { Bilingual, ErrcodeTarget } from '../wecom/errcodes';
 import { DEPARTMENT_NOT_FOUND, explainErrcode, LISTING_REFUSED } from '../wecom/errcodes';
 import { WecomApiError } from '../wecom/errors';
@@ -62,7 +62,7 @@ const LIST_ID_PAGE = 10_000;
 const MAX_LIST_ID_PAGES = 500;
 
 interface ReadDeps {
-  directory: WecomDirectory;
+  addressBook: WecomAddressBook;
   gate: CallGate;
   concurrency: number;
   signal?: AbortSignal;
@@ -93,21 +93,21 @@ const refusedListing = (error: unknown): error is WecomApiError =>
   error instanceof WecomApiError && LISTING_REFUSED.has(error.errcode);
 
 export async function readDepartments(deps: ReadDeps): Promise<DepartmentsRead> {
-  const { directory, gate, concurrency, signal } = deps;
+  const { addressBook, gate, concurrency, signal } = deps;
   const departments = new Map<number, OrgDepartment>();
   const notes: ReadNote[] = [];
   const call = <T>(fn: () => Promise<T>) => gate.run(fn);
   try {
-    const listed = await call(() => directory.listDepartments({ signal }));
+    const listed = await call(() => addressBook.listDepartments({ signal }));
     for (const d of listed) departments.set(d.id, departmentFromWecom(d));
     return { departments, source: 'department/list', notes };
   } catch (error) {
     if (!refusedListing(error)) throw error instanceof WecomApiError ? refusal(error) : error;
     notes.push(noteOf(error));
   }
-  let ids: Awaited<ReturnType<WecomDirectory['listDepartmentIds']>>;
+  let ids: Awaited<ReturnType<WecomAddressBook['listDepartmentIds']>>;
   try {
-    ids = await call(() => directory.listDepartmentIds({ signal }));
+    ids = await call(() => addressBook.listDepartmentIds({ signal }));
   } catch (inner) {
     throw inner instanceof WecomApiError ? refusal(inner) : inner;
   }
@@ -116,7 +116,7 @@ export async function readDepartments(deps: ReadDeps): Promise<DepartmentsRead> 
   let named = true;
   const nameOne = async (id: number) => {
     try {
-      const d = await call(() => directory.getDepartment(id, { signal }));
+      const d = await call(() => addressBook.getDepartment(id, { signal }));
       departments.set(id, departmentFromWecom(d));
     } catch (inner) {
       if (refusedListing(inner)) {
@@ -149,13 +149,13 @@ export async function readDepartments(deps: ReadDeps): Promise<DepartmentsRead> 
 export async function readMembers(
   deps: ReadDeps & { departments: Map<number, OrgDepartment>; sink: MemberSink },
 ): Promise<{ source: MemberSource; notes: ReadNote[] }> {
-  const { directory, gate, concurrency, signal, departments, sink } = deps;
+  const { addressBook, gate, concurrency, signal, departments, sink } = deps;
   let listRefused: WecomApiError | undefined;
   const listOne = async (id: number) => {
     if (listRefused) return;
-    let listed: Awaited<ReturnType<WecomDirectory['listMembers']>>;
+    let listed: Awaited<ReturnType<WecomAddressBook['listMembers']>>;
     try {
-      listed = await gate.run(() => directory.listMembers(id, { signal }));
+      listed = await gate.run(() => addressBook.listMembers(id, { signal }));
     } catch (error) {
       if (refusedListing(error)) {
         listRefused ??= error;
@@ -179,23 +179,23 @@ export async function readMembers(
     await forEachBounded(departmentIds.slice(1), concurrency * LISTINGS_PER_CALL, listOne, signal);
   if (!listRefused) return { source: 'user/list', notes: [] };
   await sink.restart();
-  await forEachMembershipPage(directory, gate, sink.rows, signal);
+  await forEachMembershipPage(addressBook, gate, sink.rows, signal);
   return { source: 'user/list_id', notes: [noteOf(listRefused)] };
 }
 
 /** Every page of user/list_id's rows (userid, department), handed to `page` in order. */
 export async function forEachMembershipPage(
-  directory: WecomDirectory,
+  addressBook: WecomAddressBook,
   gate: CallGate,
   page: (rows: readonly MembershipRow[]) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<void> {
   let cursor = '';
   for (let count = 0; count < MAX_LIST_ID_PAGES; count++) {
-    let answer: Awaited<ReturnType<WecomDirectory['listMemberIds']>>;
+    let answer: Awaited<ReturnType<WecomAddressBook['listMemberIds']>>;
     try {
       answer = await gate.run(() =>
-        directory.listMemberIds({ cursor, limit: LIST_ID_PAGE }, { signal }),
+        addressBook.listMemberIds({ cursor, limit: LIST_ID_PAGE }, { signal }),
       );
     } catch (error) {
       throw error instanceof WecomApiError ? refusal(error) : error;

@@ -1,7 +1,7 @@
-import { OrgError } from '../../../../server/src/directory/errors';
-import type { OrgDepartment, OrgMember } from '../../../../server/src/directory/model';
-import { createOrgStore, type OrgStore } from '../../../../server/src/directory/org-store';
-import { departmentTree, membersPage } from '../../../../server/src/directory/reads';
+import { OrgError } from '../../../../server/src/org/errors';
+import type { OrgDepartment, OrgMember } from '../../../../server/src/org/model';
+import { createOrgStore, type OrgStore } from '../../../../server/src/org/org-store';
+import { departmentTree, membersPage } from '../../../../server/src/org/to-admin';
 import { createMemoryStore } from '../../../../server/src/stores/memory-store';
 
 const sorted = (departments: OrgDepartment[]) =>

@@ -1,5 +1,3 @@
-import { apiPaths } from './api-paths';
-import type { WecomClient } from './client';
 import {
   departmentGetSchema,
   departmentListSchema,
@@ -11,17 +9,19 @@ import {
   type WecomMember,
   type WecomUserIdRow,
   wecomMemberSchema,
-} from './directory-schemas';
+} from './address-book-schemas';
+import { apiPaths } from './api-paths';
+import type { WecomClient } from './client';
 import { DEPARTMENT_NOT_FOUND, LISTING_REFUSED, RESOURCE_HIDDEN, USER_NOT_FOUND } from './errcodes';
 
 /**
- * Typed directory calls, all with the directory credential (`WECOM_DIRECTORY_SECRET`, else the
- * app secret). Which of them a secret may call differs: a self-built app reads names and details
+ * Typed calls of WeCom's address book (通讯录: department/* and user/*), all with the directory
+ * credential (`WECOM_DIRECTORY_SECRET`, else the app secret). Which of them a secret may call differs: a self-built app reads names and details
  * within its visible range; the 通讯录同步 secret (from a new IP) lists ids only
  * (`listDepartmentIds`, `listMemberIds`) and gets 48009 on the rest. Refusals are thrown as
  * `WecomApiError`; the org sync decides the fallback and explains them.
  */
-export interface WecomDirectory {
+export interface WecomAddressBook {
   /** department/list: the visible departments from `id` down (all of them without `id`). */
   listDepartments(options?: CallOptions & { id?: number }): Promise<WecomDepartment[]>;
   /** department/simplelist: the same, ids, parents and order only. */
@@ -51,7 +51,7 @@ const LISTING_FALLS_BACK = LISTING_REFUSED;
 const MEMBER_GONE = new Set([...USER_NOT_FOUND, ...RESOURCE_HIDDEN]);
 const DEPARTMENT_GONE = new Set([...DEPARTMENT_NOT_FOUND, ...RESOURCE_HIDDEN]);
 
-export function createWecomDirectory(deps: { client: WecomClient }): WecomDirectory {
+export function createWecomAddressBook(deps: { client: WecomClient }): WecomAddressBook {
   const { client } = deps;
   const idQuery = (id: number | undefined) => (id === undefined ? {} : { id });
   return {

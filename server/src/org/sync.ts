@@ -1,7 +1,7 @@
 import type { Logger } from '../logger';
 import type { Feed } from '../stores/feed';
 import type { Store } from '../stores/store';
-import type { WecomDirectory } from '../wecom/directory';
+import type { WecomAddressBook } from '../wecom/address-book';
 import type { CallGateOptions } from './call-gate';
 import { type ChangeResult, createChangeApplier, type OrgChangeRequest } from './change';
 import { createSyncClaim } from './claim';
@@ -49,7 +49,7 @@ export interface OrgSyncDeps {
   store: Store;
   orgStore: OrgStore;
   feed: Feed<OrgChange>;
-  directory: WecomDirectory;
+  addressBook: WecomAddressBook;
   logger: Logger;
   now?: () => number;
   /** WeCom calls at a time (default 5). */
@@ -72,7 +72,7 @@ export function createOrgSync(deps: OrgSyncDeps): OrgSync {
     store,
     orgStore,
     feed,
-    directory,
+    addressBook,
     logger,
     now = Date.now,
     concurrency = 5,
@@ -90,7 +90,7 @@ export function createOrgSync(deps: OrgSyncDeps): OrgSync {
   const full = createFullSync({
     store,
     orgStore,
-    directory,
+    addressBook,
     logger,
     committing,
     append,
@@ -104,7 +104,7 @@ export function createOrgSync(deps: OrgSyncDeps): OrgSync {
   const applyChange = createChangeApplier({
     store,
     orgStore,
-    directory,
+    addressBook,
     committing,
     append,
     iso: () => new Date(now()).toISOString(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { exactly } from '../exact';
 import type { Bilingual } from '../wecom/errcodes';
+import type { ReadNote } from './from-wecom';
 import {
   type OrgChangeRecord,
   type OrgMember,
@@ -9,9 +10,8 @@ import {
   orgMemberSchema,
 } from './model';
 import type { ChangeCounts, SyncCounts, SyncError, SyncOutcome } from './outcome';
-import type { ReadNote } from './reader';
-import type { DepartmentNode, MembersPage } from './reads';
 import type { SyncStatus } from './sync';
+import type { DepartmentNode, MembersPage } from './to-admin';
 
 /**
  * The org's answers to the admin routes as zod schemas, each tied to its type: a field the type
