@@ -2,7 +2,7 @@
  * Architecture rules checked by `npm run lint` (dependency-cruiser). The server is layered, and
  * an import may only point down:
  *   config, errors, logger, exact  <  stores  <  wecom  <  domain modules (auth, contacts, org,
- *   callbacks, admin, jssdk) and metrics  <  HTTP edge (middleware, routes, web)  <  wiring (app, deps,
+ *   callbacks, admin, jssdk, webhooks) and metrics  <  HTTP edge (middleware, routes, web)  <  wiring (app, deps,
  *   index, cli)
  * (The TypeScript parser dependency-cruiser can use here does not tell type-only imports apart,
  * so the rules hold for those too.)
@@ -61,7 +61,7 @@ module.exports = {
     {
       name: 'wecom-calls-only-in-wecom',
       comment:
-        'only wecom/ talks to WeCom: the rest of the server uses its typed calls (api.ts, directory.ts, probe.ts), never the HTTP layer, the token-adding client or the token cache, so no WeCom request or answer schema is written outside wecom/ (the wiring builds the layer; metrics reads its call events)',
+        'only wecom/ talks to WeCom: the rest of the server uses its typed calls (api.ts, address-book.ts, probe.ts), never the HTTP layer, the token-adding client or the token cache, so no WeCom request or answer schema is written outside wecom/ (the wiring builds the layer; metrics reads its call events)',
       severity: 'error',
       from: { path: '^server/src/', pathNot: '^server/src/(wecom/|cli/|metrics/|deps\\.ts$)' },
       to: { path: '^server/src/wecom/(http|client|access-token-provider|expiring-cache)\\.ts$' },
@@ -73,6 +73,25 @@ module.exports = {
       severity: 'error',
       from: { path: '^server/src/', pathNot: '^server/src/(wecom|webhooks)/' },
       to: { path: '(^|/)node_modules/undici/' },
+    },
+    {
+      name: 'org-reads-wecom-through-the-address-book',
+      comment:
+        'the org module reaches WeCom only through the typed address book calls (wecom/address-book.ts), never the HTTP layer, the client or other APIs',
+      severity: 'error',
+      from: { path: '^server/src/org/' },
+      to: {
+        path: '^server/src/wecom/',
+        pathNot: '^server/src/wecom/(address-book|address-book-schemas|errors|errcodes)(\\.ts$|/)',
+      },
+    },
+    {
+      name: 'no-directory-module',
+      comment:
+        'the domain module is org/; "directory" names only the WeCom credential and the callback receiver',
+      severity: 'error',
+      from: { path: '^server/src/' },
+      to: { path: '^server/src/directory(/|\\.ts$)' },
     },
     {
       name: 'sandbox-only-in-sandbox-mode',
