@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../server/src/logger';
+import { createMemoryStore } from '../../server/src/stores/memory-store';
 import { createRedisHealth } from '../../server/src/stores/redis-health';
 import { createRedisStore } from '../../server/src/stores/redis-store';
 import { compareStreamIds, type Store } from '../../server/src/stores/store';
@@ -44,6 +45,21 @@ export function createTestRedisStore(
     health: createRedisHealth(redis, options.logger ?? silentLogger()),
   });
 }
+
+/**
+ * What several instances share, for `describe.each`: one in-process store (every instance is
+ * this process), or two clients of the test Redis under one prefix (two instances).
+ */
+export const sharedStores = [
+  ['memory', async (): Promise<readonly Store[]> => [createMemoryStore()]],
+  [
+    'redis (two clients, one prefix)',
+    async (): Promise<readonly Store[]> => {
+      const prefix = uniquePrefix();
+      return [await createTestRedisStore({ prefix }), await createTestRedisStore({ prefix })];
+    },
+  ],
+] as const;
 
 /** Feed positions (stream ids) in feed order: each above the one before, so none twice. */
 export function expectIncreasing(seqs: readonly string[]): void {

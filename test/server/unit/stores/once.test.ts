@@ -1,7 +1,6 @@
-import { createMemoryStore } from '../../../../server/src/stores/memory-store';
 import { createSingleFlight, onceAcrossInstances } from '../../../../server/src/stores/once';
 import type { Store } from '../../../../server/src/stores/store';
-import { createTestRedisStore, silentLogger, uniquePrefix } from '../../../helpers/stores';
+import { sharedStores } from '../../../helpers/stores';
 
 // The two "do it once" mechanisms, on their own.
 
@@ -34,19 +33,7 @@ describe('single flight', () => {
   });
 });
 
-describe.each([
-  ['memory', async () => [createMemoryStore()] as const],
-  [
-    'redis (two clients, one prefix)',
-    async () => {
-      const prefix = uniquePrefix();
-      return [
-        await createTestRedisStore({ prefix, logger: silentLogger() }),
-        await createTestRedisStore({ prefix, logger: silentLogger() }),
-      ] as const;
-    },
-  ],
-])('once across instances on %s', (_kind, makeStores) => {
+describe.each(sharedStores)('once across instances on %s', (_kind, makeStores) => {
   let stores: readonly Store[];
   beforeEach(async () => {
     stores = await makeStores();

@@ -8,7 +8,7 @@ import {
 import { createMemoryStore } from '../../../../server/src/stores/memory-store';
 import type { Store } from '../../../../server/src/stores/store';
 import { describeStoreContract } from '../../../helpers/store-contract';
-import { createTestRedisStore, uniquePrefix } from '../../../helpers/stores';
+import { createTestRedisStore, sharedStores, uniquePrefix } from '../../../helpers/stores';
 
 describeStoreContract('memory', async () => createMemoryStore());
 describeStoreContract('redis', () => createTestRedisStore());
@@ -17,25 +17,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // The lock from two holders: one store for the in-process case, two clients of one Redis (two
 // instances) for the shared one.
-describe.each([
-  ['memory', async () => [createMemoryStore()] as const],
-  [
-    'redis (two clients, one prefix)',
-    async () => {
-      const prefix = uniquePrefix();
-      return [
-        await createTestRedisStore({ prefix }),
-        await createTestRedisStore({ prefix }),
-      ] as const;
-    },
-  ],
-])('withLock on the %s store', (_kind, makeStores) => {
+describe.each(sharedStores)('withLock on the %s store', (_kind, makeStores) => {
   let one: Store;
   let two: Store;
   beforeEach(async () => {
     const stores = await makeStores();
-    one = stores[0];
-    two = stores[1] ?? stores[0];
+    one = stores[0]!;
+    two = stores[1] ?? one;
   });
   afterEach(async () => {
     await Promise.all([...new Set([one, two])].map((store) => store.close()));
