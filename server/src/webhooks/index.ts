@@ -8,7 +8,7 @@ import { type Message, messageBody, type Outcome, sendMessage } from './delivery
 import { createEndpointStore, MAX_ENDPOINTS, newEndpointId, newSecret } from './endpoints';
 import { createInProcessEngine, createQueueEngine, type DeliveryEngine } from './engine';
 import { WebhookError } from './errors';
-import { type AttemptContext, createLanes } from './lanes';
+import { createLanes } from './lanes';
 import {
   type Attempt,
   type AttemptRecord,
@@ -130,9 +130,8 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
       .filter((entry) => entry.expiresAt === undefined || entry.expiresAt > now())
       .map((entry) => entry.secret);
 
-  async function deliver(endpoint: StoredEndpoint, message: Message, context: AttemptContext) {
-    const at = new Date(now()).toISOString();
-    const outcome: Outcome = await sendMessage({
+  const send = (endpoint: StoredEndpoint, message: Message): Promise<Outcome> =>
+    sendMessage({
       agent,
       url: endpoint.url,
       secrets: validSecrets(endpoint),
@@ -141,10 +140,19 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
       now,
       stop: stop.signal,
     });
+
+  /** One attempt out of the lane (a test event, a resend), kept at once. */
+  async function deliverNow(
+    endpoint: StoredEndpoint,
+    message: Message,
+    context: Pick<Attempt, 'feedSeq' | 'trigger'>,
+  ): Promise<AttemptRecord> {
+    const at = new Date(now()).toISOString();
+    const outcome = await send(endpoint, message);
     const [record] = await attemptsOf(endpoint.id).append([
-      { deliveryId: message.id, type: message.type, at, ...context, ...outcome },
+      { deliveryId: message.id, type: message.type, at, attempt: 1, ...context, ...outcome },
     ]);
-    return { ...outcome, record: record! };
+    return record!;
   }
 
   let engine: DeliveryEngine;
@@ -152,7 +160,10 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
     store,
     endpoints,
     sources,
-    deliver,
+    send,
+    async record(id, attempts) {
+      if (attempts.length > 0) await attemptsOf(id).append(attempts);
+    },
     retryAt: (id, atMs) => engine.retryAt(id, atMs),
     backoffMs: tuning.backoffMs ?? DEFAULT_BACKOFF_MS,
     logger,
@@ -289,7 +300,7 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
         type: 'ping',
         body: messageBody('ping', at, { endpointId: id }),
       };
-      return (await deliver(endpoint, message, { attempt: 1, trigger: 'test' })).record;
+      return deliverNow(endpoint, message, { trigger: 'test' });
     },
     async resend(id, deliveryId) {
       const endpoint = await endpoints.require(id);
@@ -307,8 +318,7 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
       const type = record?.seq === seq ? source.typeOf(record) : undefined;
       if (!record || !type) throw new WebhookError('not_found');
       const message = lanes.messageOf({ source, record }, type);
-      return (await deliver(endpoint, message, { feedSeq: seq, attempt: 1, trigger: 'resend' }))
-        .record;
+      return deliverNow(endpoint, message, { feedSeq: seq, trigger: 'resend' });
     },
     async attempts(id, { range, limit, failedOnly }) {
       await endpoints.require(id);

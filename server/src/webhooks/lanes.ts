@@ -5,30 +5,31 @@ import { compareStreamIds, type Store } from '../stores/store';
 import { type Message, messageBody, type Outcome } from './delivery';
 import type { EndpointStore } from './endpoints';
 import type { Attempt, LaneState, StoredEndpoint } from './model';
-
-/** What an attempt record says besides the outcome. */
-export type AttemptContext = Pick<Attempt, 'feedSeq' | 'attempt' | 'trigger'>;
-
 import type { WebhookSource } from './sources';
 
 /**
  * An endpoint's lane: its messages in feed order, one at a time, by one instance at a time. A
  * pump takes the lane's claim (a store key with an owner and a lifetime, renewed while it
  * delivers), reads the feeds after the lane's positions, merges them in `seq` order and delivers
- * each record the endpoint subscribes to, moving the position on after each 2xx (at least once:
- * a pump that dies before moving on is followed by one that sends that record again, with the same
- * `webhook-id`). A failed attempt stops the lane until the retry is due (the back-off grows with
- * each failure of the same record); when the retries run out the endpoint is disabled. Another
- * pump that finds the claim taken does nothing: after releasing it, the holder looks once more for
- * records that arrived meanwhile.
+ * each record the endpoint subscribes to; the next record is sent only after a 2xx. The lane's
+ * positions and the attempts are written to the store together, once per batch read or per
+ * `SAVE_EVERY_MS` of delivering, and at once on a failure — not per delivery: the deliveries share
+ * the process (and its Redis connection) with the callback receivers, whose answers must not wait
+ * behind two store writes per webhook. At least once: a pump that dies before saving is followed
+ * by one that sends those records again, with the same `webhook-id`. A failed attempt stops the
+ * lane until the retry is due (the back-off grows with each failure of the same record); when the
+ * retries run out the endpoint is disabled. Another pump that finds the claim taken does nothing:
+ * after releasing it, the holder looks once more for records that arrived meanwhile.
  */
 
 export interface LaneDeps {
   store: Store;
   endpoints: EndpointStore;
   sources: readonly WebhookSource[];
-  /** Sends one message to an endpoint and keeps the attempt. */
-  deliver(endpoint: StoredEndpoint, message: Message, context: AttemptContext): Promise<Outcome>;
+  /** Sends one message to an endpoint (one HTTP attempt). */
+  send(endpoint: StoredEndpoint, message: Message): Promise<Outcome>;
+  /** Keeps attempts of one endpoint, in one store write. */
+  record(id: string, attempts: readonly Attempt[]): Promise<void>;
   /** Asks for a pump of this lane at `atMs` (the retry). */
   retryAt(id: string, atMs: number): void;
   /** Delay before each retry of one record; when they run out the endpoint is disabled. */
@@ -39,6 +40,8 @@ export interface LaneDeps {
 
 /** Records read per feed per step. */
 const BATCH = 100;
+/** Longest a lane delivers before writing its positions and attempts. */
+const SAVE_EVERY_MS = 1000;
 /** The claim's lifetime: longer than one delivery's deadline; renewed every third of it. */
 const CLAIM_TTL_MS = 30_000;
 
@@ -143,27 +146,44 @@ export function createLanes(deps: LaneDeps): Lanes {
         await endpoints.putLane(id, state);
         return 'idle';
       }
+      const attempts: Attempt[] = [];
+      let savedAt = now();
+      const save = async () => {
+        await deps.record(id, attempts.splice(0));
+        await endpoints.putLane(id, state);
+        savedAt = now();
+      };
       for (const item of items) {
         const type = item.source.typeOf(item.record);
         if (type && endpoint.events.includes(type)) {
-          const outcome = await deps.deliver(endpoint, messageOf(item, type), {
+          const message = messageOf(item, type);
+          const at = new Date(now()).toISOString();
+          const outcome = await deps.send(endpoint, message);
+          attempts.push({
+            deliveryId: message.id,
+            type,
+            at,
             feedSeq: item.record.seq,
             attempt: state.failures + 1,
             trigger: 'feed',
+            ...outcome,
           });
-          if (!outcome.ok) return fail(endpoint, state, outcome).then(() => 'stopped' as const);
+          if (!outcome.ok) {
+            await deps.record(id, attempts);
+            return fail(endpoint, state, outcome).then(() => 'stopped' as const);
+          }
           state.failures = 0;
           state.retryAt = undefined;
           state.lastError = undefined;
-          state.positions[item.source.name] = item.record.seq;
-          await endpoints.putLane(id, state);
-        } else state.positions[item.source.name] = item.record.seq;
+        }
+        state.positions[item.source.name] = item.record.seq;
+        if (now() - savedAt >= SAVE_EVERY_MS) await save();
         if (now() - renewedAt > CLAIM_TTL_MS / 3) {
           if (!(await store.extendIfEquals(claimKey(id), owner, CLAIM_TTL_MS))) return 'stopped';
           renewedAt = now();
         }
       }
-      await endpoints.putLane(id, state);
+      await save();
     }
   }
 
