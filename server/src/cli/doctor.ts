@@ -1,13 +1,18 @@
 import { parseArgs } from 'node:util';
 import { formatReport } from '../admin/report-format';
+import { usesRedis } from '../config';
 import { createConfiguredDoctor } from '../deps';
+import { createStore } from '../stores';
+import { endpointList } from '../webhooks';
+import { withWebhooksCheck } from '../webhooks/doctor-check';
 import { createWecomHttp } from '../wecom/http';
 import { HELP, parseCli } from './args';
 import { setUpCli } from './setup';
 
 /**
  * `npm run doctor [-- --json]`: checks the configured WeCom credentials and prints one verdict per
- * check with its fix. Never prints a secret or an access token.
+ * check with its fix, the same checks as `GET /api/admin/diagnostics` (the webhook endpoints read
+ * from Redis). Never prints a secret or an access token.
  */
 const USAGE = `Usage: npm run doctor [-- --json]
   --json   print the report as JSON (the same as GET /api/admin/diagnostics)
@@ -27,8 +32,14 @@ async function main(): Promise<void> {
     timeoutMs: settings.wecom.timeoutMs,
     logger,
   });
+  // Without Redis the endpoints live in the server's process: the check says where to look.
+  const store = usesRedis(settings.redis) ? await createStore(settings, logger) : undefined;
   try {
-    const report = await createConfiguredDoctor(settings, http).run();
+    const doctor = withWebhooksCheck(
+      createConfiguredDoctor(settings, http),
+      store ? endpointList(store) : 'in-server-process',
+    );
+    const report = await doctor.run();
     process.stdout.write(
       values.json
         ? `${JSON.stringify(report, null, 2)}\n`
@@ -36,6 +47,7 @@ async function main(): Promise<void> {
     );
     process.exitCode = report.ok ? 0 : 1;
   } finally {
+    await store?.close();
     await http.close();
     await simulator?.close();
   }

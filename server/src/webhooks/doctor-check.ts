@@ -45,11 +45,42 @@ export async function webhooksCheck(webhooks: Pick<Webhooks, 'list'>): Promise<D
   };
 }
 
+/**
+ * Where the doctor reads the endpoints: the server's own webhooks, the store's (`npm run doctor`
+ * with Redis), or nowhere — the CLI without Redis, whose endpoints live in the server's process.
+ */
+export type WebhookEndpointsSource = Pick<Webhooks, 'list'> | 'in-server-process';
+
+async function checkOf(source: WebhookEndpointsSource): Promise<DoctorCheck> {
+  if (source === 'in-server-process')
+    return {
+      id: 'webhooks',
+      status: 'skipped',
+      summary: {
+        zh: '未设置 REDIS_URL：Webhook 端点只存在于服务器进程中，请看管理后台「诊断」页（GET /api/admin/diagnostics）。',
+        en: "REDIS_URL is unset: the webhook endpoints live in the server's process; see the console's diagnostics (GET /api/admin/diagnostics).",
+      },
+    };
+  try {
+    return await webhooksCheck(source);
+  } catch (error) {
+    return {
+      id: 'webhooks',
+      status: 'skipped',
+      blockedBy: 'store',
+      summary: {
+        zh: `读不到 Webhook 端点：${(error as Error).message}`,
+        en: `The webhook endpoints could not be read: ${(error as Error).message}`,
+      },
+    };
+  }
+}
+
 /** The doctor with the `webhooks` check after its own. */
-export function withWebhooksCheck(doctor: Doctor, webhooks: Pick<Webhooks, 'list'>): Doctor {
+export function withWebhooksCheck(doctor: Doctor, source: WebhookEndpointsSource): Doctor {
   return {
     async run() {
-      const [report, check] = await Promise.all([doctor.run(), webhooksCheck(webhooks)]);
+      const [report, check] = await Promise.all([doctor.run(), checkOf(source)]);
       return { ...report, checks: [...report.checks, check] };
     },
   };

@@ -95,6 +95,16 @@ export const ROTATION_GRACE_MS = 24 * 3600 * 1000;
 /** Attempts kept per endpoint at most, within the retention. */
 const ATTEMPTS_KEPT = 10_000;
 
+/** The endpoints as the API lists them, read from the store alone (no lanes, no watcher). */
+export function endpointList(store: Store): Pick<Webhooks, 'list'> {
+  const endpoints = createEndpointStore(store);
+  return {
+    async list() {
+      return Promise.all((await endpoints.all()).map((endpoint) => endpoints.view(endpoint)));
+    },
+  };
+}
+
 export function createWebhooks(deps: WebhooksDeps): Webhooks {
   const { store, sources, logger, now = Date.now, tuning = {} } = deps;
   const timeoutMs = tuning.timeoutMs ?? 10_000;
@@ -103,6 +113,7 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
     allowPrivateNetworks: deps.allowPrivateNetworks,
   };
   const endpoints = createEndpointStore(store);
+  const listed = endpointList(store);
   const agent = createDeliveryAgent({
     allowPrivateNetworks: deps.allowPrivateNetworks,
     connectTimeoutMs: timeoutMs,
@@ -223,9 +234,7 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
   const view = async (id: string) => endpoints.view(await endpoints.require(id));
 
   return {
-    async list() {
-      return Promise.all((await endpoints.all()).map((endpoint) => endpoints.view(endpoint)));
-    },
+    list: listed.list,
     get: view,
     async create(input) {
       await checkResolvedUrl(input.url, rules);

@@ -5,13 +5,19 @@ import { formatReport } from '../../../server/src/admin/report-format';
 import type { WecomConfig } from '../../../server/src/config';
 import type { ScenarioName, Simulator } from '../../../server/src/sandbox/index';
 import { scenarioNames } from '../../../server/src/sandbox/index';
+import { createEndpointStore } from '../../../server/src/webhooks/endpoints';
 import { consolePaths, explainErrcode, wecomErrcodes } from '../../../server/src/wecom/errcodes';
 import { createWecomHttp, type WecomHttp } from '../../../server/src/wecom/http';
 import { createWecomProbe } from '../../../server/src/wecom/probe';
 import { runCli, withoutEnvFile } from '../../helpers/entry-points';
 import { freePort, type RedisProcess, startRedisProcess } from '../../helpers/redis-process';
 import { startTestSimulator } from '../../helpers/simulator';
-import { silentLogger } from '../../helpers/stores';
+import {
+  createTestRedisStore,
+  silentLogger,
+  testRedisUrl,
+  uniquePrefix,
+} from '../../helpers/stores';
 
 /** The in-process store of sandbox mode (the store check's own tests give it a Redis). */
 const SANDBOX_STORE = { redis: { keyPrefix: 'doctor-test:' }, sandbox: true };
@@ -308,6 +314,8 @@ describe('npm run doctor', () => {
     const healthy = await cli('healthy');
     expect(healthy.code).toBe(0);
     expect(healthy.stdout).toMatch(/All well: 12 ok/);
+    // Without Redis the webhook endpoints live in the server's process: the check says so.
+    expect(healthy.stdout).toMatch(/SKIP {2}webhooks\n.*REDIS_URL is unset/);
     // The first line (on stderr, so that stdout holds the report alone) says what it checked.
     expect(healthy.stderr.split('\n')[0]).toBe(
       `沙箱模式 (sandbox): the built-in demo corp, not yours — set WECOM_CORP_ID (configuration: the environment; no .env in ${withoutEnvFile()})`,
@@ -319,6 +327,42 @@ describe('npm run doctor', () => {
       ['directory', 48009],
     ]);
   }, 120_000);
+
+  it('names the webhook endpoints the server disabled, read from Redis, as the diagnostics do', async () => {
+    const prefix = uniquePrefix();
+    const store = await createTestRedisStore({ prefix });
+    try {
+      const endpoints = createEndpointStore(store);
+      await endpoints.put({
+        id: '0123456789abcdef',
+        url: 'https://crm.example.com/hooks/wecom',
+        events: ['org.member.updated'],
+        enabled: false,
+        createdAt: new Date().toISOString(),
+        disabled: { reason: 'failing', at: new Date().toISOString() },
+        secrets: [{ secret: 'whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0dGVzdA==' }],
+      });
+      await endpoints.putLane('0123456789abcdef', {
+        positions: {},
+        failures: 7,
+        lastError: 'HTTP 503',
+      });
+      const run = await runCli('server/src/cli/doctor.ts', ['--json'], {
+        env: {
+          SANDBOX_SCENARIO: 'healthy',
+          ADMIN_USERIDS: 'lisi',
+          REDIS_URL: testRedisUrl(),
+          REDIS_KEY_PREFIX: prefix,
+        },
+      });
+      expect(run.code).toBe(0);
+      const check = byId(JSON.parse(run.stdout) as DoctorReport, 'webhooks');
+      expect(check).toMatchObject({ status: 'warn' });
+      expect(check?.summary.en).toContain('https://crm.example.com/hooks/wecom (HTTP 503)');
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 
   it('a usage error is one line and exit code 2; --help states the exit codes', async () => {
     expect(await cli('healthy', ['--bogus'])).toEqual({
