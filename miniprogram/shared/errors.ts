@@ -271,6 +271,15 @@ const rows = {
         'Webhook 地址必须是 https，且不能指向本机、内网、链路本地、运营商级 NAT、组播或云服务器元数据地址（如确需推送到内网，设置 WEBHOOK_ALLOW_PRIVATE_NETWORKS=true）。',
     },
   },
+  'webhook.limit_reached': {
+    status: 409,
+    message: 'At most 100 webhook endpoints: delete one before adding another.',
+    zh: {
+      miniProgram: RETRY_LATER,
+      page: PAGE_GENERIC,
+      adminConsole: 'Webhook 端点已达上限（100 个），请先删除不用的端点再添加。',
+    },
+  },
   'internal.unknown': {
     status: 500,
     message: 'Something went wrong on our side.',

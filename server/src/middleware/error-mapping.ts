@@ -82,6 +82,7 @@ const JSSDK: Readonly<Record<JssdkFailure, { code: ErrorCode; message?: string }
 const WEBHOOK: Readonly<Record<WebhookFailure, { code: ErrorCode }>> = {
   not_found: { code: 'webhook.not_found' },
   url_not_allowed: { code: 'webhook.url_not_allowed' },
+  limit_reached: { code: 'webhook.limit_reached' },
 };
 
 /**

@@ -9,7 +9,9 @@ export type WebhookFailure =
    * Not https (outside sandbox mode), or the address it resolves to (or connects to) is loopback,
    * private, link-local, CGNAT, multicast or a cloud metadata address.
    */
-  | 'url_not_allowed';
+  | 'url_not_allowed'
+  /** Creating one more endpoint than the most kept (`MAX_ENDPOINTS`). */
+  | 'limit_reached';
 
 export class WebhookError extends Error {
   readonly reason: WebhookFailure;

@@ -237,9 +237,9 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
     list: listed.list,
     get: view,
     async create(input) {
-      await checkResolvedUrl(input.url, rules);
       if ((await endpoints.all()).length >= MAX_ENDPOINTS)
-        throw new WebhookError('url_not_allowed', { detail: `at most ${MAX_ENDPOINTS} endpoints` });
+        throw new WebhookError('limit_reached', { detail: `at most ${MAX_ENDPOINTS} endpoints` });
+      await checkResolvedUrl(input.url, rules);
       const secret = newSecret();
       const endpoint: StoredEndpoint = {
         id: newEndpointId(),

@@ -296,6 +296,31 @@ describe('endpoints and signed deliveries', () => {
     expect(delivery!.attempts.map((attempt) => attempt.outcome)).toEqual([200]);
     expect(target.received).toHaveLength(1);
   });
+
+  it('answer webhook.limit_reached for an endpoint past the 100th, and take one again after a delete', async () => {
+    const { webhooks } = gateway.deps;
+    const added: string[] = [];
+    try {
+      for (let n = (await webhooks.list()).length; n < 100; n++)
+        added.push(
+          (await webhooks.create({ url: 'http://127.0.0.1:9/full', events: [], enabled: false }))
+            .id,
+        );
+      const body = { url: 'http://127.0.0.1:9/one-more', events: ['customer.changed'] };
+      const refused = await gateway.request('POST', '/api/admin/webhooks', { ...admin, body });
+      expect(refused.status).toBe(409);
+      expect(errorBody(refused.body).code).toBe('webhook.limit_reached');
+      await webhooks.remove(added.pop()!);
+      const taken = await gateway.request<Created>('POST', '/api/admin/webhooks', {
+        ...admin,
+        body,
+      });
+      expect(taken.status).toBe(201);
+      added.push(taken.body.id);
+    } finally {
+      for (const id of added) await webhooks.remove(id);
+    }
+  });
 });
 
 describe('URLs that may not be reached (WEBHOOK_ALLOW_PRIVATE_NETWORKS off)', () => {
