@@ -56,8 +56,18 @@ export async function sendMessage(options: {
     .join(' ');
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = options.stop ? AbortSignal.any([timeout, options.stop]) : timeout;
+  // One controller per attempt, its timer cleared when the attempt ends: `AbortSignal.timeout`
+  // cannot be cleared, so at a thousand deliveries a second its timers fired by the thousand ten
+  // seconds later (each building a DOMException on the event loop the callbacks are answered on).
+  const abort = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort.abort();
+  }, timeoutMs);
+  const stopped = () => abort.abort();
+  if (options.stop?.aborted) abort.abort();
+  options.stop?.addEventListener('abort', stopped, { once: true });
   try {
     const response = await request(url, {
       method: 'POST',
@@ -70,7 +80,7 @@ export async function sendMessage(options: {
         'webhook-signature': signature,
       },
       body: message.body,
-      signal,
+      signal: abort.signal,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
@@ -78,9 +88,12 @@ export async function sendMessage(options: {
     const ok = response.statusCode >= 200 && response.statusCode < 300;
     return { ok, durationMs: elapsed(), status: response.statusCode, excerpt };
   } catch (error) {
-    const reason = timeout.aborted
+    const reason = timedOut
       ? `no answer within ${timeoutMs} ms`
       : (error as Error).message || String(error);
     return { ok: false, durationMs: elapsed(), error: reason.slice(0, 300), excerpt: '' };
+  } finally {
+    clearTimeout(timer);
+    options.stop?.removeEventListener('abort', stopped);
   }
 }
