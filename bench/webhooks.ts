@@ -1,4 +1,4 @@
-import http from 'node:http';
+import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +17,8 @@ import { webhookTargets } from './targets';
 
 /**
  * `npm run bench:webhooks`: N org feed records (10,000 by default, appended in batches as a full
- * sync does) delivered to 3 endpoints on loopback while the simulator pushes callbacks; the
+ * sync does) delivered to 3 endpoints on loopback (receivers in a process of their own, as the
+ * systems behind run elsewhere) while the simulator pushes callbacks; the
  * deliveries per second, the delivery latency (append → the receiver has it), the peak RSS, and
  * the callback answer p99 with no endpoint and then with the 3 endpoints busy, in the same run.
  * Deliveries run on the job engine (BullMQ on the bench's own Redis), as with REDIS_URL.
@@ -38,6 +39,7 @@ const { write } = benchCli('bench:webhooks', USAGE);
 const RECORDS = Math.max(1, setting('BENCH_WEBHOOK_RECORDS', 10_000, 1_000_000));
 const EVENTS = Math.max(1, setting('BENCH_CALLBACK_EVENTS', 200, 100_000));
 const ENDPOINTS = 3;
+const WARM_UP = 20;
 const BATCH = 100;
 const KEYS = {
   WECOM_APP_CALLBACK_TOKEN: 'BenchCallbackToken',
@@ -48,41 +50,43 @@ const percentile = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 const sortNumbers = (values: number[]) => values.sort((a, b) => a - b);
 
-interface Receiver {
-  url: string;
-  /** seq → when it first arrived (ms, performance.now()). */
-  arrived: Map<string, number>;
+interface ReceiverReport {
+  /** [seq, when it first arrived (ms since the epoch)] */
+  arrived: [string, number][];
   order: string[];
   duplicates: number;
-  close(): Promise<void>;
 }
 
-async function startReceiver(): Promise<Receiver> {
-  const receiver = { arrived: new Map<string, number>(), order: [] as string[], duplicates: 0 };
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const seq = (JSON.parse(Buffer.concat(chunks).toString()) as { data: { seq?: string } }).data
-        .seq;
-      if (seq && request.headers['webhook-id']?.toString().startsWith('msg_org_')) {
-        if (receiver.arrived.has(seq)) receiver.duplicates += 1;
-        else {
-          receiver.arrived.set(seq, performance.now());
-          receiver.order.push(seq);
-        }
-      }
-      response.writeHead(204).end();
-    });
+/** The 3 receivers in a process of their own (see webhook-receivers.ts). */
+async function startReceivers() {
+  const child = fork(path.join(__dirname, 'webhook-receivers.ts'), [String(ENDPOINTS)], {
+    execArgv: ['--require', 'tsx/cjs'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  let counts: number[] = Array.from({ length: ENDPOINTS }, () => 0);
+  let report: ((value: ReceiverReport[]) => void) | undefined;
+  const urls = await new Promise<string[]>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`receivers exited (${code})`)));
+    child.on(
+      'message',
+      (message: { urls?: string[]; counts?: number[]; report?: ReceiverReport[] }) => {
+        if (message.urls) resolve(message.urls);
+        if (message.counts) counts = message.counts;
+        if (message.report) report?.(message.report);
+      },
+    );
+  });
   return {
-    ...receiver,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+    urls,
+    counts: () => counts,
+    report: () =>
+      new Promise<ReceiverReport[]>((resolve) => {
+        report = resolve;
+        child.send('report');
+      }),
+    stop: () => {
+      if (child.exitCode === null) child.kill();
     },
   };
 }
@@ -116,7 +120,7 @@ async function main() {
   const server = createApp(deps).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const receivers = await Promise.all(Array.from({ length: ENDPOINTS }, startReceiver));
+  const receivers = await startReceivers();
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -145,13 +149,15 @@ async function main() {
       return sortNumbers(times);
     };
 
+    // Warm-up, not counted: the first callbacks of a process pay for compiling its code paths.
+    await callbacks(WARM_UP);
     const without = await callbacks(EVENTS);
-    for (const receiver of receivers)
-      await deps.webhooks.create({ url: receiver.url, events: ['org.member.updated'] });
+    for (const receiverUrl of receivers.urls)
+      await deps.webhooks.create({ url: receiverUrl, events: ['org.member.updated'] });
 
     // The records, appended as a sync writes them, while the callbacks keep coming.
     const appendedAt = new Map<string, number>();
-    const started = performance.now();
+    const started = performance.timeOrigin + performance.now();
     const appending = (async () => {
       for (let i = 0; i < RECORDS; i += BATCH) {
         const batch = Array.from({ length: Math.min(BATCH, RECORDS - i) }, (_, j) => ({
@@ -163,7 +169,7 @@ async function main() {
           after: { position: `new ${i + j}` },
         }));
         const written = await deps.org.feed.append(batch);
-        const now = performance.now();
+        const now = performance.timeOrigin + performance.now();
         for (const record of written) appendedAt.set(record.seq, now);
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -171,20 +177,21 @@ async function main() {
     const withWebhooks = await callbacks(EVENTS);
     await appending;
     const deadline = Date.now() + 10 * 60_000;
-    while (receivers.some((r) => r.arrived.size < RECORDS) && Date.now() < deadline)
+    while (receivers.counts().some((count) => count < RECORDS) && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 100));
-    const finished = Math.max(...receivers.flatMap((r) => [...r.arrived.values()]));
+    const received = await receivers.report();
+    const finished = Math.max(...received.flatMap((r) => r.arrived.map(([, at]) => at)));
     const latencies = sortNumbers(
-      receivers.flatMap((r) => [...r.arrived].map(([seq, at]) => at - (appendedAt.get(seq) ?? at))),
+      received.flatMap((r) => r.arrived.map(([seq, at]) => at - (appendedAt.get(seq) ?? at))),
     );
-    const delivered = receivers.reduce((sum, r) => sum + r.arrived.size, 0);
+    const delivered = received.reduce((sum, r) => sum + r.arrived.length, 0);
     const perSecond = delivered / ((finished - started) / 1000);
     const ms = (value: number) => value.toFixed(0);
     const lines = [
       '# Webhook benchmark (`npm run bench:webhooks`)',
       '',
       `- CPU: ${os.cpus()[0]?.model ?? 'unknown'} × ${os.availableParallelism()}; node ${process.version}; ${new Date().toISOString()}`,
-      '- gateway, simulator and 3 receivers in this process; Redis on loopback; deliveries on BullMQ',
+      '- gateway and simulator in this process, the 3 receivers in another; Redis on loopback; deliveries on BullMQ',
       '',
       `${RECORDS} org feed records (batches of ${BATCH}) to ${ENDPOINTS} endpoints:`,
       '',
@@ -209,8 +216,8 @@ async function main() {
       targets: webhookTargets({
         callbackP99WithMs: percentile(withWebhooks, 99),
         expected: RECORDS,
-        delivered: receivers.map((r) => ({
-          unique: r.arrived.size,
+        delivered: received.map((r) => ({
+          unique: r.arrived.length,
           duplicates: r.duplicates,
           inOrder: r.order.join() === written.join(),
         })),
@@ -223,7 +230,7 @@ async function main() {
     await deps.close();
     await store.close();
     await simulator.close();
-    await Promise.all(receivers.map((r) => r.close()));
+    receivers.stop();
     await redis.stop();
   }
 }
