@@ -28,6 +28,8 @@ export interface LaneDeps {
   sources: readonly WebhookSource[];
   /** Sends one message to an endpoint (one HTTP attempt). */
   send(endpoint: StoredEndpoint, message: Message): Promise<Outcome>;
+  /** Resolves when the event loop has room for another delivery (see pacer.ts). */
+  room(): Promise<void>;
   /** Keeps attempts of one endpoint, in one store write. */
   record(id: string, attempts: readonly Attempt[]): Promise<void>;
   /** Asks for a pump of this lane at `atMs` (the retry). */
@@ -156,6 +158,7 @@ export function createLanes(deps: LaneDeps): Lanes {
       for (const item of items) {
         const type = item.source.typeOf(item.record);
         if (type && endpoint.events.includes(type)) {
+          await deps.room();
           const message = messageOf(item, type);
           const at = new Date(now()).toISOString();
           const outcome = await deps.send(endpoint, message);
