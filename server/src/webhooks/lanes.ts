@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger';
 import { FeedExpiredError } from '../stores/feed';
+import { LockBusyError, withLock } from '../stores/lock';
 import { compareStreamIds, type Store } from '../stores/store';
 import { type Message, messageBody, type Outcome } from './delivery';
 import type { EndpointStore } from './endpoints';
@@ -9,8 +9,7 @@ import type { WebhookSource } from './sources';
 
 /**
  * An endpoint's lane: its messages in feed order, one at a time, by one instance at a time. A
- * pump takes the lane's claim (a store key with an owner and a lifetime, renewed while it
- * delivers), reads the feeds after the lane's positions, merges them in `seq` order and delivers
+ * pump holds the lane's lock (stores/lock.ts) while it delivers, reads the feeds after the lane's positions, merges them in `seq` order and delivers
  * each record the endpoint subscribes to; the next record is sent only after a 2xx. The lane's
  * positions and the attempts are written to the store together, once per batch read or per
  * `SAVE_EVERY_MS` of delivering, and at once on a failure — not per delivery: the deliveries share
@@ -18,7 +17,7 @@ import type { WebhookSource } from './sources';
  * behind two store writes per webhook. At least once: a pump that dies before saving is followed
  * by one that sends those records again, with the same `webhook-id`. A failed attempt stops the
  * lane until the retry is due (the back-off grows with each failure of the same record); when the
- * retries run out the endpoint is disabled. Another pump that finds the claim taken does nothing:
+ * retries run out the endpoint is disabled. Another pump that finds the lock held does nothing:
  * after releasing it, the holder looks once more for records that arrived meanwhile.
  */
 
@@ -44,10 +43,10 @@ export interface LaneDeps {
 const BATCH = 100;
 /** Longest a lane delivers before writing its positions and attempts. */
 const SAVE_EVERY_MS = 1000;
-/** The claim's lifetime: longer than one delivery's deadline; renewed every third of it. */
-const CLAIM_TTL_MS = 30_000;
+/** The lock's lease: longer than one delivery's deadline; renewed every third of it. */
+const LOCK_LEASE_MS = 30_000;
 
-const claimKey = (id: string) => `webhooks:lane:{${id}}`;
+const lockKey = (id: string) => `webhooks:lane:{${id}}`;
 
 export const messageId = (source: string, seq: string) => `msg_${source}_${seq}`;
 
@@ -133,8 +132,7 @@ export function createLanes(deps: LaneDeps): Lanes {
   }
 
   /** Delivers until the lane is empty ('idle') or must wait ('stopped'). */
-  async function drain(id: string, owner: string): Promise<'idle' | 'stopped'> {
-    let renewedAt = now();
+  async function drain(id: string, lost: AbortSignal): Promise<'idle' | 'stopped'> {
     for (;;) {
       const endpoint = await endpoints.get(id);
       if (!endpoint?.enabled) return 'stopped';
@@ -180,17 +178,14 @@ export function createLanes(deps: LaneDeps): Lanes {
           state.lastError = undefined;
         }
         state.positions[item.source.name] = item.record.seq;
+        if (lost.aborted) return 'stopped';
         if (now() - savedAt >= SAVE_EVERY_MS) await save();
-        if (now() - renewedAt > CLAIM_TTL_MS / 3) {
-          if (!(await store.extendIfEquals(claimKey(id), owner, CLAIM_TTL_MS))) return 'stopped';
-          renewedAt = now();
-        }
       }
       await save();
     }
   }
 
-  /** After releasing the claim: has a record arrived since the lane last looked? */
+  /** After releasing the lock: has a record arrived since the lane last looked? */
   async function hasNew(id: string): Promise<boolean> {
     const endpoint = await endpoints.get(id);
     if (!endpoint?.enabled) return false;
@@ -210,13 +205,14 @@ export function createLanes(deps: LaneDeps): Lanes {
     messageOf,
     async pump(id) {
       for (;;) {
-        const owner = randomUUID();
-        if (!(await store.setIfAbsent(claimKey(id), owner, CLAIM_TTL_MS))) return;
         let result: 'idle' | 'stopped';
         try {
-          result = await drain(id, owner);
-        } finally {
-          await store.deleteIfEquals(claimKey(id), owner);
+          result = await withLock(store, lockKey(id), { leaseMs: LOCK_LEASE_MS }, (lost) =>
+            drain(id, lost),
+          );
+        } catch (error) {
+          if (error instanceof LockBusyError) return;
+          throw error;
         }
         if (result === 'stopped' || !(await hasNew(id))) return;
       }
