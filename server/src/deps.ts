@@ -279,6 +279,29 @@ export function createContactsServices(
 }
 
 /**
+ * Where background jobs run: on the job engine (BullMQ, connections made on demand and reporting
+ * to `redisHealth`) when Redis is configured, else in this process.
+ */
+function jobEngine(
+  infra: Infra,
+  settings: Settings,
+  redisHealth: RedisHealth | undefined,
+):
+  | { kind: 'queue'; connect: () => ReturnType<typeof createJobConnection>; prefix: string }
+  | { kind: 'in-process' } {
+  if (!usesRedis(settings.redis)) return { kind: 'in-process' };
+  return {
+    kind: 'queue',
+    connect: () =>
+      createJobConnection(
+        settings.redis,
+        redisHealth ?? createRedisHealth(settings.redis, infra.logger),
+      ),
+    prefix: jobKeyPrefix(settings.redis),
+  };
+}
+
+/**
  * The org snapshot, its change feed and the org sync. Full syncs run as BullMQ jobs when Redis is
  * configured, else in this process; `runner: 'none'` builds an org that runs full syncs only
  * when asked directly (the CLI).
@@ -295,19 +318,7 @@ export function createOrgServices(
   } = {},
 ): Org {
   const runner: OrgDeps['runner'] =
-    options.runner === 'none'
-      ? { kind: 'none' }
-      : usesRedis(settings.redis)
-        ? {
-            kind: 'queue',
-            connect: () =>
-              createJobConnection(
-                settings.redis,
-                options.redisHealth ?? createRedisHealth(settings.redis, infra.logger),
-              ),
-            prefix: jobKeyPrefix(settings.redis),
-          }
-        : { kind: 'in-process' };
+    options.runner === 'none' ? { kind: 'none' } : jobEngine(infra, settings, options.redisHealth);
   return createOrg({
     store: infra.store,
     addressBook: wecom.addressBook,
@@ -550,17 +561,7 @@ export function createWebhooksServices(
     logger: infra.logger.child({ component: 'webhooks' }),
     allowPrivateNetworks: settings.webhookAllowPrivateNetworks,
     retentionDays: settings.orgFeedRetentionDays,
-    engine: usesRedis(settings.redis)
-      ? {
-          kind: 'queue',
-          connect: () =>
-            createJobConnection(
-              settings.redis,
-              options.redisHealth ?? createRedisHealth(settings.redis, infra.logger),
-            ),
-          prefix: jobKeyPrefix(settings.redis),
-        }
-      : { kind: 'in-process' },
+    engine: jobEngine(infra, settings, options.redisHealth),
     now: infra.now,
     tuning: { allowHttp: settings.sandbox, ...options.tuning },
   });

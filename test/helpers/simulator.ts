@@ -56,3 +56,11 @@ export async function tokenFor(
   if (answer.errcode !== 0) throw new Error(`gettoken failed: ${answer.errcode}`);
   return answer.access_token as string;
 }
+
+/** What an entry point started in a process of its own needs to serve the simulator's corp. */
+export const simulatorCorpEnv = (simulator: Simulator): Record<string, string> => ({
+  WECOM_CORP_ID: simulator.corpId,
+  WECOM_APP_SECRET: simulator.seed.miniprogramApp.secret,
+  WECOM_API_BASE: simulator.url,
+  JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
+});

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Simulator } from '../../../server/src/sandbox/index';
 import type { Store } from '../../../server/src/stores/store';
 import { runCli } from '../../helpers/entry-points';
-import { startTestSimulator } from '../../helpers/simulator';
+import { simulatorCorpEnv, startTestSimulator } from '../../helpers/simulator';
 import { createTestRedisStore, testRedisUrl, uniquePrefix } from '../../helpers/stores';
 
 /** `npm run org-sync` as a process against the test simulator and the test Redis. */
@@ -28,10 +28,7 @@ describe('npm run org-sync', () => {
   const orgSyncWith = (env: Record<string, string>, ...args: string[]) =>
     runCli('server/src/cli/org-sync.ts', args, {
       env: {
-        WECOM_CORP_ID: sim.corpId,
-        WECOM_APP_SECRET: sim.seed.miniprogramApp.secret,
-        WECOM_API_BASE: sim.url,
-        JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
+        ...simulatorCorpEnv(sim),
         REDIS_URL: testRedisUrl(),
         REDIS_KEY_PREFIX: prefix,
         ...env,

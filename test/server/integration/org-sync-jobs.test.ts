@@ -7,7 +7,7 @@ import type { Simulator } from '../../../server/src/sandbox/index';
 import type { Store } from '../../../server/src/stores/store';
 import { eventually } from '../../helpers/callbacks';
 import { orgStack } from '../../helpers/org';
-import { startTestSimulator } from '../../helpers/simulator';
+import { simulatorCorpEnv, startTestSimulator } from '../../helpers/simulator';
 import { createTestRedisStore, testRedisUrl, uniquePrefix } from '../../helpers/stores';
 
 /** The org sync's queue on the job engine, as BullMQ keeps it under the store's prefix. */
@@ -133,12 +133,9 @@ describe('full syncs on the job engine: an instance that dies while syncing', ()
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
-        WECOM_CORP_ID: sim.corpId,
-        WECOM_APP_SECRET: sim.seed.miniprogramApp.secret,
-        WECOM_API_BASE: sim.url,
+        ...simulatorCorpEnv(sim),
         // Longer than the test: the sync waits for the hanging WeCom until the process dies.
         WECOM_TIMEOUT_MS: '60000',
-        JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
         REDIS_URL: testRedisUrl(),
         REDIS_KEY_PREFIX: prefix,
         ORG_JOB_TUNING: JSON.stringify({ lockDurationMs: 1000, stalledIntervalMs: 500 }),

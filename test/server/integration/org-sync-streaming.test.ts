@@ -6,7 +6,7 @@ import type { Org } from '../../../server/src/org';
 import { bigCorpUserid, type Simulator } from '../../../server/src/sandbox/index';
 import type { Store } from '../../../server/src/stores/store';
 import { feedOf, orgStack, plain, readSnapshot, truthOf } from '../../helpers/org';
-import { startTestSimulator } from '../../helpers/simulator';
+import { simulatorCorpEnv, startTestSimulator } from '../../helpers/simulator';
 import { createTestRedisStore, testRedisUrl, uniquePrefix } from '../../helpers/stores';
 
 describe('the streamed full sync against a generated corp (Redis store)', () => {
@@ -157,10 +157,7 @@ describe('npm run org-sync under a heap smaller than the corp', () => {
         env: {
           PATH: process.env.PATH ?? '',
           HOME: process.env.HOME ?? '',
-          WECOM_CORP_ID: sim.corpId,
-          WECOM_APP_SECRET: sim.seed.miniprogramApp.secret,
-          WECOM_API_BASE: sim.url,
-          JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
+          ...simulatorCorpEnv(sim),
           REDIS_URL: testRedisUrl(),
           REDIS_KEY_PREFIX: prefix,
         },
