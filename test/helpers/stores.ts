@@ -35,14 +35,23 @@ export function capturingLogger(level: 'info' | 'debug' | 'warn' = 'debug'): {
 
 export const silentLogger = (): Logger => createLogger({ level: 'silent' });
 
+/**
+ * The command deadline of the test stores: the server's 500 ms is for a Redis that hangs, and a
+ * test of something else should not fail because its first command (connect, then EVALSHA and
+ * EVAL) waited half a second while the suite starts a Redis Cluster and Chromium on two cores —
+ * which it once did in a CI run. A test of the deadline passes `commandTimeoutMs` itself.
+ */
+const TEST_COMMAND_TIMEOUT_MS = 3000;
+
 /** A Redis store on the test Redis with a unique prefix; closed by the caller. */
 export function createTestRedisStore(
-  options: { prefix?: string; logger?: Logger; url?: string } = {},
+  options: { prefix?: string; logger?: Logger; url?: string; commandTimeoutMs?: number } = {},
 ): Promise<Store> {
   const redis = { url: options.url ?? testRedisUrl(), keyPrefix: options.prefix ?? uniquePrefix() };
   return createRedisStore({
     ...redis,
     health: createRedisHealth(redis, options.logger ?? silentLogger()),
+    commandTimeoutMs: options.commandTimeoutMs ?? TEST_COMMAND_TIMEOUT_MS,
   });
 }
 

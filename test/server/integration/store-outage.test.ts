@@ -18,7 +18,8 @@ beforeAll(async () => {
   redis = await startRedisProcess();
   gateway = await startTestGateway({
     simulator,
-    store: await createTestRedisStore({ url: redis.url }),
+    // The server's deadline: what these tests are about.
+    store: await createTestRedisStore({ url: redis.url, commandTimeoutMs: 500 }),
   });
 });
 afterAll(async () => {
