@@ -25,8 +25,19 @@ export function createJobConnection(config: RedisConfig, health: RedisHealth): R
         ? new Redis({ ...connection.options, ...waiting })
         : new Redis(connection.url, { ...connection.options, ...waiting });
   health.watch(client, 'job engine');
+  // BullMQ duplicates a worker's connection for its blocking reads; the copies are dropped with
+  // the original (see closeJobEngine).
+  const duplicate = client.duplicate.bind(client) as (...args: unknown[]) => Redis | Cluster;
+  client.duplicate = ((...args: unknown[]) => {
+    const copy = duplicate(...args);
+    copiesOf.set(client, [...(copiesOf.get(client) ?? []), copy]);
+    return copy;
+  }) as typeof client.duplicate;
   return client;
 }
+
+/** The duplicates made of each job connection. */
+const copiesOf = new WeakMap<Redis | Cluster, (Redis | Cluster)[]>();
 
 /** The job engine's key prefix: the store's prefix, in a hash tag. */
 export function jobKeyPrefix(config: RedisConfig): string {
@@ -38,7 +49,11 @@ export function jobKeyPrefix(config: RedisConfig): string {
  * set), then its connections. BullMQ's close waits for the running jobs, and a job's commands wait
  * for a connection that may not come back (a Redis node gone): past the wait the queue and the
  * worker drop their connections, which fails those commands, so that the worker stops its timers
- * (lock renewal) instead of keeping the process alive.
+ * (lock renewal) instead of keeping the process alive. Dropping them is bounded by `waitMs` too:
+ * BullMQ's `disconnect` first waits for its connection to have been set up, which a connection
+ * made while a Sentinel master was down never was (a test saw a close wait for good, and the
+ * copy's reconnect loop kept the process alive): the connections and the copies BullMQ made of
+ * them are then dropped here, whatever BullMQ still waits for.
  */
 export async function closeJobEngine(
   engine: { queue: Queue; worker: Worker; connections: readonly (Redis | Cluster)[] },
@@ -49,19 +64,30 @@ export async function closeJobEngine(
     await options.first;
     await worker.close();
     await queue.close();
-  })().then(
-    () => 'closed' as const,
-    () => 'closed' as const,
-  );
+  })();
+  if ((await within(closed, options.waitMs)) === 'late') {
+    options.onLate();
+    await within(Promise.allSettled([worker.disconnect(), queue.disconnect()]), options.waitMs);
+  }
+  for (const connection of connections) {
+    connection.disconnect();
+    for (const copy of copiesOf.get(connection) ?? []) copy.disconnect();
+  }
+}
+
+/** Waits for `promise` (settled either way) at most `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<'settled' | 'late'> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), options.waitMs);
+    timer = setTimeout(() => resolve('late'), ms);
   });
-  const outcome = await Promise.race([closed, late]);
-  clearTimeout(timer);
-  if (outcome === 'late') {
-    options.onLate();
-    await Promise.allSettled([worker.disconnect(), queue.disconnect()]);
+  const settled = promise.then(
+    () => 'settled' as const,
+    () => 'settled' as const,
+  );
+  try {
+    return await Promise.race([settled, late]);
+  } finally {
+    clearTimeout(timer);
   }
-  for (const connection of connections) connection.disconnect();
 }
