@@ -74,7 +74,11 @@ describe('expiring cache: refreshed ahead of expiry', () => {
     for (const schedule of schedules.splice(0)) schedule.close();
   });
 
-  /** Instances sharing one store; values live 1 s (refreshed at 0.8 s); `fail` fails fetches. */
+  /**
+   * Instances sharing one store; values live 4 s (refreshed at 3.2 s: a loaded machine that runs
+   * the refresh a few hundred ms late still does it while the old value lives); `fail` fails
+   * fetches.
+   */
   function cluster(instances: number, fail: (fetchNo: number) => boolean = () => false) {
     const store = createMemoryStore();
     let fetches = 0;
@@ -93,7 +97,7 @@ describe('expiring cache: refreshed ahead of expiry', () => {
         async fetch() {
           fetches++;
           if (fail(fetches)) throw new Error(`fetch ${fetches} failed`);
-          return { value: `v${fetches}`, expiresIn: 1 };
+          return { value: `v${fetches}`, expiresIn: 4 };
         },
         onBusy: () => new Error('busy'),
       });
@@ -102,9 +106,9 @@ describe('expiring cache: refreshed ahead of expiry', () => {
   }
 
   async function until(check: () => boolean): Promise<void> {
-    const deadline = Date.now() + 3000;
+    const deadline = Date.now() + 10_000;
     while (!check()) {
-      if (Date.now() > deadline) throw new Error('condition not met within 3 s');
+      if (Date.now() > deadline) throw new Error('condition not met within 10 s');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
@@ -138,8 +142,8 @@ describe('expiring cache: refreshed ahead of expiry', () => {
     expect((await cache!.get()).value).toBe('v1');
     expect((await cache!.get()).value).toBe('v1');
     expect(fetches()).toBe(2);
-    // Ended: the next request fetches.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Ended (4 s after the first fetch, 0.8 s after the refresh failed): the next request fetches.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     expect((await cache!.get()).value).toBe('v3');
   });
 });
