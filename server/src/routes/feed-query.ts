@@ -8,14 +8,14 @@ import type { StreamRange } from '../stores/store';
  * 15 digits (a bare `<ms>` reads as `<ms>-0`).
  */
 
-const position = z
+export const feedPosition = z
   .string()
   .regex(/^\d{1,15}(-\d{1,15})?$/, 'must be a seq from a previous answer (0 = from the start)');
 
 export const feedQueryShape = {
   order: z.enum(['asc', 'desc']).optional(),
-  after: position.optional(),
-  before: position.optional(),
+  after: feedPosition.optional(),
+  before: feedPosition.optional(),
 };
 
 export const feedLimit = (max: number) =>

@@ -9,7 +9,7 @@ import {
   endpointViewSchema,
   rotatedSecretSchema,
 } from '../webhooks/schemas';
-import { checkFeedOrder, feedLimit, feedQueryShape, feedRange } from './feed-query';
+import { checkFeedOrder, feedLimit, feedPosition, feedQueryShape, feedRange } from './feed-query';
 
 /**
  * Webhook endpoints for admins (admin router): list, create (the secret is answered once), read,
@@ -22,12 +22,9 @@ const events = z
   .array(z.enum(WEBHOOK_EVENT_TYPES))
   .min(1, 'must name at least one event type')
   .max(WEBHOOK_EVENT_TYPES.length);
-const position = z
-  .string()
-  .regex(/^\d{1,15}(-\d{1,15})?$/, 'must be a seq from a feed (0 = from the oldest kept)');
 
 const createBody = z
-  .object({ url, events, enabled: z.boolean().optional(), from: position.optional() })
+  .object({ url, events, enabled: z.boolean().optional(), from: feedPosition.optional() })
   .strict();
 const patchBody = z
   .object({ url: url.optional(), events: events.optional(), enabled: z.boolean().optional() })
