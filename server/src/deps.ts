@@ -290,13 +290,10 @@ function jobEngine(
   | { kind: 'queue'; connect: () => ReturnType<typeof createJobConnection>; prefix: string }
   | { kind: 'in-process' } {
   if (!usesRedis(settings.redis)) return { kind: 'in-process' };
+  const health = redisHealth ?? createRedisHealth(settings.redis, infra.logger);
   return {
     kind: 'queue',
-    connect: () =>
-      createJobConnection(
-        settings.redis,
-        redisHealth ?? createRedisHealth(settings.redis, infra.logger),
-      ),
+    connect: () => createJobConnection(settings.redis, health),
     prefix: jobKeyPrefix(settings.redis),
   };
 }
