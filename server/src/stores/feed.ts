@@ -19,6 +19,8 @@ export interface Feed<T> {
    * per read: a page may hold fewer than `limit` entries and still have a `next`.
    */
   read(query: FeedQuery<T>): Promise<FeedPage<T>>;
+  /** The `seq` of the newest entry kept (`0` for an empty feed). */
+  newest(): Promise<string>;
 }
 
 export interface FeedQuery<T> {
@@ -51,6 +53,9 @@ export const FILTERED_SCAN = 2000;
 const FILTERED_BATCH = 500;
 const DAY_MS = 24 * 3600 * 1000;
 
+/** The store key of the feed named `name`. */
+export const feedKey = (name: string) => `feed:{${name}}:stream`;
+
 export function createFeed<T>(
   store: Store,
   options: {
@@ -66,7 +71,7 @@ export function createFeed<T>(
 ): Feed<T> {
   const { name, schema, retentionDays, maxLength, now = Date.now } = options;
   if (!/^[a-z0-9-]{1,40}$/.test(name)) throw new Error(`bad feed name ${name}`);
-  const key = `feed:{${name}}:stream`;
+  const key = feedKey(name);
   const parse = (value: string): T | undefined => {
     try {
       const parsed = schema.safeParse(JSON.parse(value));
@@ -78,6 +83,7 @@ export function createFeed<T>(
   const newest = async () => (await store.streamRange(key, {}, 1)).entries[0]?.id ?? '0';
 
   return {
+    newest,
     async append(entries) {
       if (entries.length === 0) return [];
       const ids = await store.streamAppend(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../logger';
-import { createFeed, type Feed, type FeedPage } from '../stores/feed';
+import { createFeed, type Feed, type FeedPage, feedKey } from '../stores/feed';
 import type { Store, StreamRange } from '../stores/store';
 import { checkResolvedUrl, createDeliveryAgent, type UrlRules } from './address-guard';
 import { type Message, messageBody, type Outcome, sendMessage } from './delivery';
@@ -85,8 +85,6 @@ export interface Webhooks {
     id: string,
     query: { range: StreamRange; limit: number; failedOnly?: boolean },
   ): Promise<FeedPage<Attempt>>;
-  /** Endpoints the server disabled after their retries ran out (for the doctor). */
-  failing(): Promise<EndpointView[]>;
   close(): Promise<void>;
 }
 
@@ -122,11 +120,12 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
   });
   const stop = new AbortController();
   const attemptFeeds = new Map<string, Feed<Attempt>>();
+  const attemptsFeedName = (id: string) => `webhook-attempts-${id}`;
   const attemptsOf = (id: string) => {
     let feed = attemptFeeds.get(id);
     if (!feed) {
       feed = createFeed(store, {
-        name: `webhook-attempts-${id}`,
+        name: attemptsFeedName(id),
         schema: attemptSchema,
         retentionDays: deps.retentionDays,
         maxLength: ATTEMPTS_KEPT,
@@ -137,10 +136,11 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
     return feed;
   };
 
+  /** A secret still signs: the newest, or a rotated-out one within its grace. */
+  const live = (entry: StoredEndpoint['secrets'][number]) =>
+    entry.expiresAt === undefined || entry.expiresAt > now();
   const validSecrets = (endpoint: StoredEndpoint) =>
-    endpoint.secrets
-      .filter((entry) => entry.expiresAt === undefined || entry.expiresAt > now())
-      .map((entry) => entry.secret);
+    endpoint.secrets.filter(live).map((entry) => entry.secret);
 
   const send = (endpoint: StoredEndpoint, message: Message): Promise<Outcome> =>
     sendMessage({
@@ -214,12 +214,7 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
         enabled = (await endpoints.all()).filter((e) => e.enabled).map((e) => e.id);
       }
       if (enabled.length === 0) return;
-      const newest = await Promise.all(
-        sources.map(
-          async (source) =>
-            (await source.feed.read({ range: {}, limit: 1 })).entries[0]?.seq ?? '0',
-        ),
-      );
+      const newest = await Promise.all(sources.map((source) => source.feed.newest()));
       const seen = newest.join(' ');
       if (seen === heads && !sweep) return;
       heads = seen;
@@ -291,19 +286,17 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
       await endpoints.remove(id);
       relist();
       // The attempts stream goes with it (the feed's key).
-      await store.delete(`feed:{webhook-attempts-${id}}:stream`);
+      await store.delete(feedKey(attemptsFeedName(id)));
       attemptFeeds.delete(id);
     },
     async rotateSecret(id) {
       const endpoint = await endpoints.require(id);
       const secret = newSecret();
       const until = now() + ROTATION_GRACE_MS;
-      const kept = endpoint.secrets
-        .filter((entry) => entry.expiresAt === undefined || entry.expiresAt > now())
-        .map((entry) => ({
-          secret: entry.secret,
-          expiresAt: Math.min(entry.expiresAt ?? until, until),
-        }));
+      const kept = endpoint.secrets.filter(live).map((entry) => ({
+        secret: entry.secret,
+        expiresAt: Math.min(entry.expiresAt ?? until, until),
+      }));
       await endpoints.put({ ...endpoint, secrets: [{ secret }, ...kept] });
       return { secret, previousValidUntil: new Date(until).toISOString() };
     },
@@ -342,10 +335,6 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
         limit,
         ...(failedOnly && { filter: (attempt: Attempt) => !attempt.ok }),
       });
-    },
-    async failing() {
-      const disabled = (await endpoints.all()).filter((endpoint) => endpoint.disabled);
-      return Promise.all(disabled.map((endpoint) => endpoints.view(endpoint)));
     },
     async close() {
       clearInterval(watcher);

@@ -220,8 +220,7 @@ export function createLanes(deps: LaneDeps): Lanes {
     async startPositions(from) {
       const positions: Record<string, string> = {};
       for (const source of sources) {
-        positions[source.name] =
-          from ?? (await source.feed.read({ range: {}, limit: 1 })).entries[0]?.seq ?? '0';
+        positions[source.name] = from ?? (await source.feed.newest());
       }
       return positions;
     },
