@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../logger';
-import { closeJobEngine } from '../stores/job-connection';
-import { isConnectionTrouble } from '../stores/redis-health';
+import { closeJobEngine, reportJobErrors } from '../stores/job-connection';
 import { StoreUnavailableError } from '../stores/store';
 import { OrgError } from './errors';
 import type { OrgSync } from './sync';
@@ -149,14 +148,7 @@ export function createQueueRunner(
       ...(tuning.stalledIntervalMs && { stalledInterval: tuning.stalledIntervalMs }),
     },
   );
-  // A lost connection is the Redis health's to tell, once per outage; anything else is news.
-  const report = (what: string) => (error: Error) =>
-    logger[isConnectionTrouble(error) ? 'debug' : 'warn'](
-      { err: error.message },
-      `org sync ${what} error`,
-    );
-  queue.on('error', report('queue'));
-  worker.on('error', report('worker'));
+  reportJobErrors(logger, 'org sync', queue, worker);
   const scheduled = (
     intervalSeconds > 0
       ? queue.upsertJobScheduler(

@@ -1,7 +1,8 @@
 import type { Queue, Worker } from 'bullmq';
 import { Cluster, Redis } from 'ioredis';
 import type { RedisConfig } from '../config';
-import type { RedisHealth } from './redis-health';
+import type { Logger } from '../logger';
+import { isConnectionTrouble, type RedisHealth } from './redis-health';
 import { redisConnection } from './redis-options';
 
 /**
@@ -42,6 +43,20 @@ const copiesOf = new WeakMap<Redis | Cluster, (Redis | Cluster)[]>();
 /** The job engine's key prefix: the store's prefix, in a hash tag. */
 export function jobKeyPrefix(config: RedisConfig): string {
   return `{${config.keyPrefix}jobs}`;
+}
+
+/**
+ * Logs a job engine's queue and worker errors as `<label> queue|worker error`: a lost connection
+ * is the Redis health's to tell, once per outage (debug here); anything else is news (warn).
+ */
+export function reportJobErrors(logger: Logger, label: string, queue: Queue, worker: Worker): void {
+  const report = (what: string) => (error: Error) =>
+    logger[isConnectionTrouble(error) ? 'debug' : 'warn'](
+      { err: error.message },
+      `${label} ${what} error`,
+    );
+  queue.on('error', report('queue'));
+  worker.on('error', report('worker'));
 }
 
 /**

@@ -1,8 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../logger';
-import { closeJobEngine } from '../stores/job-connection';
-import { isConnectionTrouble } from '../stores/redis-health';
+import { closeJobEngine, reportJobErrors } from '../stores/job-connection';
 
 /**
  * Where lanes are pumped: on the job engine (BullMQ on Redis) when Redis is configured — any
@@ -76,14 +75,7 @@ export function createQueueEngine(options: {
     prefix,
     concurrency: PUMPS_PER_INSTANCE,
   });
-  // A lost connection is the Redis health's to tell, once per outage; anything else is news.
-  const report = (what: string) => (error: Error) =>
-    logger[isConnectionTrouble(error) ? 'debug' : 'warn'](
-      { err: error.message },
-      `webhook ${what} error`,
-    );
-  queue.on('error', report('queue'));
-  worker.on('error', report('worker'));
+  reportJobErrors(logger, 'webhook', queue, worker);
   const add = (jobId: string, id: string, delay = 0) =>
     queue
       .add('pump', { id }, { jobId, delay, removeOnComplete: true, removeOnFail: true })
