@@ -133,8 +133,10 @@ export function createExpiringCache(options: ExpiringCacheOptions): ExpiringCach
   let planned: string | undefined;
 
   function plan(cached: Cached): void {
+    // Checked before parsing: almost every read is of the value already planned.
+    if (!options.schedule || planned === cached.raw) return;
     const refreshAt = refreshAtOf(cached);
-    if (!options.schedule || refreshAt === undefined || planned === cached.raw) return;
+    if (refreshAt === undefined) return;
     planned = cached.raw;
     options.schedule.plan(key, refreshAt, () => void refreshAhead(cached));
   }
