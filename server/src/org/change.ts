@@ -1,17 +1,12 @@
 import { z } from 'zod';
 import type { Store } from '../stores/store';
 import type { WecomAddressBook } from '../wecom/address-book';
-import {
-  DEPARTMENT_NOT_FOUND,
-  LISTING_REFUSED,
-  RESOURCE_HIDDEN,
-  USER_NOT_FOUND,
-} from '../wecom/errcodes';
+import { DEPARTMENT_NOT_FOUND, RESOURCE_HIDDEN, USER_NOT_FOUND } from '../wecom/errcodes';
 import { WecomApiError } from '../wecom/errors';
 import { type CallGate, type CallGateOptions, createCallGate } from './call-gate';
 import { type Committing, TOUCHED, TOUCHED_TTL_MS } from './commit';
 import { changesOf, stamped } from './diff';
-import { forEachMembershipPage, refusal } from './from-wecom';
+import { forEachMembershipPage, refusal, refusedListing } from './from-wecom';
 import {
   DEPARTMENT_FIELDS,
   departmentFromWecom,
@@ -93,7 +88,7 @@ export function createChangeApplier(deps: ChangeDeps) {
         (USER_NOT_FOUND.has(error.errcode) || RESOURCE_HIDDEN.has(error.errcode))
       )
         return null;
-      if (!(error instanceof WecomApiError && LISTING_REFUSED.has(error.errcode)))
+      if (!refusedListing(error))
         throw error instanceof WecomApiError
           ? refusal(error, { kind: 'member', id: userid })
           : error;
@@ -116,7 +111,7 @@ export function createChangeApplier(deps: ChangeDeps) {
       return departmentFromWecom(await gate.run(() => addressBook.getDepartment(id)));
     } catch (error) {
       if (gone(error)) return null;
-      if (!(error instanceof WecomApiError && LISTING_REFUSED.has(error.errcode)))
+      if (!refusedListing(error))
         throw error instanceof WecomApiError ? refusal(error, { kind: 'department', id }) : error;
     }
     // Ids only: the department's own entry of department/simplelist.

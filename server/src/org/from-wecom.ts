@@ -89,7 +89,8 @@ export function refusal(error: WecomApiError, target?: ErrcodeTarget): OrgError 
   });
 }
 
-const refusedListing = (error: unknown): error is WecomApiError =>
+/** WeCom refused a listing to this secret (the 通讯录同步 secret falls back to ids). */
+export const refusedListing = (error: unknown): error is WecomApiError =>
   error instanceof WecomApiError && LISTING_REFUSED.has(error.errcode);
 
 export async function readDepartments(deps: ReadDeps): Promise<DepartmentsRead> {

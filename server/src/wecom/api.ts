@@ -23,7 +23,7 @@ import {
 
 /**
  * Typed WeCom calls of the app and customer contact; each names the credential it needs (the
- * directory's calls are in directory.ts).
+ * address book's calls are in address-book.ts).
  */
 export interface WecomApi {
   jscode2session(code: string): Promise<Jscode2session>;
