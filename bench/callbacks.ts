@@ -11,7 +11,7 @@ import { createRedisStore } from '../server/src/stores/redis-store';
 import { startRedisProcess } from '../test/helpers/redis-process';
 import { benchCli, finishBench } from './cli';
 import { setting } from './settings';
-import { CALLBACK_ANSWER_BOUND_MS, callbackTargets } from './targets';
+import { CALLBACK_ANSWER_BOUND_MS, callbackTargets, percentile } from './targets';
 
 /**
  * `npm run bench:callbacks`: what callbacks buy, measured against the simulator and a real Redis.
@@ -49,9 +49,6 @@ const FOLLOWERS: Record<string, number[]> = {
   zhangsan: Array.from({ length: 28 }, (_, i) => i + 1),
   lisi: [29, 30, 31, 3, 7, 12, 20],
 };
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 async function gateway(
   redisUrl: string,

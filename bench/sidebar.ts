@@ -14,7 +14,7 @@ import { type NodeWxContext, nodeWx } from '../test/helpers/node-wx';
 import { startRedisProcess } from '../test/helpers/redis-process';
 import { benchCli, finishBench } from './cli';
 import { setting } from './settings';
-import { sidebarTargets } from './targets';
+import { percentile, sidebarTargets } from './targets';
 
 /**
  * `npm run bench:sidebar`: what an employee waits for when opening the mini-program from a chat's
@@ -64,8 +64,6 @@ interface Stats {
   requests: number;
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const stats = (times: number[], requests: number[]): Stats => {
   const sorted = [...times].sort((a, b) => a - b);
   return {

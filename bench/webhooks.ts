@@ -7,13 +7,12 @@ import { loadConfig } from '../server/src/config';
 import { createDeps } from '../server/src/deps';
 import { createLogger } from '../server/src/logger';
 import { customerId, startSimulator } from '../server/src/sandbox';
-import { createRedisHealth } from '../server/src/stores/redis-health';
-import { createRedisStore } from '../server/src/stores/redis-store';
+import { createStore } from '../server/src/stores';
 import { compareStreamIds } from '../server/src/stores/store';
 import { startRedisProcess } from '../test/helpers/redis-process';
 import { benchCli, finishBench } from './cli';
 import { setting } from './settings';
-import { webhookTargets } from './targets';
+import { percentile, webhookTargets } from './targets';
 
 /**
  * `npm run bench:webhooks`: N org feed records (10,000 by default, appended in batches as a full
@@ -46,8 +45,6 @@ const KEYS = {
   WECOM_APP_CALLBACK_AES_KEY: 'BenchCallbackEncodingAesKey0123456789abcdef',
 };
 
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 const sortNumbers = (values: number[]) => values.sort((a, b) => a - b);
 
 interface ReceiverReport {
@@ -105,11 +102,7 @@ async function main() {
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     ...KEYS,
   });
-  const store = await createRedisStore({
-    url: redis.url,
-    keyPrefix: config.redis.keyPrefix,
-    health: createRedisHealth(config.redis, logger),
-  });
+  const store = await createStore(config, logger);
   const deps = createDeps({
     settings: { ...config, wecom: simulator.wecomConfig() },
     logger,
