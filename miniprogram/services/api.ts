@@ -56,13 +56,16 @@ export function createApi({
         cursor: query.cursor,
         limit: query.limit,
       }),
-    async getContact(externalUserId) {
-      await auth.ensureSession();
-      return (
-        sidebar.takeContact(externalUserId) ??
-        get<ContactDetailResponse>(`/api/external-contacts/${encodeURIComponent(externalUserId)}`)
-      );
-    },
+    // The login may bring the sidebar's customer or group: taken once, after the session is sure.
+    getContact: (externalUserId) =>
+      auth.withSession(
+        async () =>
+          sidebar.takeContact(externalUserId) ??
+          request<ContactDetailResponse>({
+            method: 'GET',
+            path: `/api/external-contacts/${encodeURIComponent(externalUserId)}`,
+          }),
+      ),
     async lookupContacts(externalUserIds) {
       const merged: ContactLookupResponse = { contacts: [], denied: [], notFound: [] };
       for (let start = 0; start < externalUserIds.length; start += LOOKUP_BATCH) {
@@ -82,13 +85,15 @@ export function createApi({
     },
     listGroupChats: (query = {}) =>
       get<GroupChatListResponse>('/api/group-chats', { cursor: query.cursor, limit: query.limit }),
-    async getGroupChat(chatId) {
-      await auth.ensureSession();
-      return (
-        sidebar.takeGroupChat(chatId) ??
-        get<GroupChatDetailResponse>(`/api/group-chats/${encodeURIComponent(chatId)}`)
-      );
-    },
+    getGroupChat: (chatId) =>
+      auth.withSession(
+        async () =>
+          sidebar.takeGroupChat(chatId) ??
+          request<GroupChatDetailResponse>({
+            method: 'GET',
+            path: `/api/group-chats/${encodeURIComponent(chatId)}`,
+          }),
+      ),
     async decrypt(body) {
       await auth.ensureSession();
       return request<DecryptResponse>({
