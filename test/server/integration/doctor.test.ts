@@ -35,6 +35,21 @@ const SANDBOX_CALLBACKS = {
   },
 };
 
+/** A doctor on the simulator's corp, probing lisi unless `deps` say otherwise; `close` ends its WeCom client. */
+function doctorOn(sim: Simulator, deps: Partial<DoctorDeps> = {}) {
+  const wecom = sim.wecomConfig();
+  const http = createWecomHttp({ apiBase: wecom.apiBase, timeoutMs: 2000, logger: silentLogger() });
+  const doctor = createDoctor({
+    probe: createWecomProbe({ http, wecom }),
+    wecom,
+    probeUserIds: ['lisi'],
+    store: SANDBOX_STORE,
+    callbacks: SANDBOX_CALLBACKS,
+    ...deps,
+  });
+  return { doctor, close: () => http.close() };
+}
+
 /** Runs the doctor against a simulator in `scenario`; answers the report and its table text. */
 async function diagnose(
   scenario: ScenarioName,
@@ -244,19 +259,9 @@ describe('doctor against the simulator', () => {
 describe('doctor runs', () => {
   it('shares one probe between concurrent runs and reuses a fresh report for reuseMs', async () => {
     const sim = await startTestSimulator();
-    const wecomConfig = sim.wecomConfig();
-    const http = createWecomHttp({
-      apiBase: wecomConfig.apiBase,
-      timeoutMs: 2000,
-      logger: silentLogger(),
-    });
     let clock = 1_000_000;
-    const doctor = createDoctor({
-      probe: createWecomProbe({ http, wecom: wecomConfig }),
-      wecom: wecomConfig,
+    const { doctor, close } = doctorOn(sim, {
       probeUserIds: [],
-      store: SANDBOX_STORE,
-      callbacks: SANDBOX_CALLBACKS,
       reuseMs: 10_000,
       now: () => clock,
     });
@@ -271,34 +276,23 @@ describe('doctor runs', () => {
       expect(fresh).not.toBe(a);
       expect(sim.calls('gettoken')).toBe(2);
     } finally {
-      await http.close();
+      await close();
     }
   });
 
   it("reports WeCom's first answer: a busy errcode -1 is not retried", async () => {
     const sim = await startTestSimulator();
-    const wecomConfig = sim.wecomConfig();
-    const http = createWecomHttp({
-      apiBase: wecomConfig.apiBase,
-      timeoutMs: 2000,
-      logger: silentLogger(),
-    });
+    const { doctor, close } = doctorOn(sim);
     sim.injectFault({ api: 'user/get', times: 1, kind: 'errcode', errcode: -1 });
     try {
-      const report = await createDoctor({
-        probe: createWecomProbe({ http, wecom: wecomConfig }),
-        wecom: wecomConfig,
-        probeUserIds: ['lisi'],
-        store: SANDBOX_STORE,
-        callbacks: SANDBOX_CALLBACKS,
-      }).run();
+      const report = await doctor.run();
       expect(report.checks.find((check) => check.id === 'directory')).toMatchObject({
         status: 'fail',
         errcode: -1,
       });
       expect(sim.calls('user/get')).toBe(1);
     } finally {
-      await http.close();
+      await close();
     }
   });
 });
