@@ -32,7 +32,8 @@ afterEach(async () => {
 });
 
 async function linkUp(client: Redis): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  // Up to 15 s: the first sync forks the master for a snapshot, slow on a loaded machine.
+  for (let i = 0; i < 300; i++) {
     if ((await client.info('replication')).includes('master_link_status:up')) return;
     await sleep(50);
   }
