@@ -120,6 +120,26 @@ const rows = {
       adminConsole: CONSOLE_GENERIC,
     },
   },
+  'auth.corp_switch': {
+    status: 409,
+    message:
+      'This employee belongs to another corp this deployment serves: call wx.qy.login again and log in at /corps/{corpId}/api/sessions (data.corpId).',
+    zh: {
+      miniProgram: '正在切换到你所在的企业，请重新打开小程序',
+      page: PAGE_GENERIC,
+      adminConsole: CONSOLE_GENERIC,
+    },
+  },
+  'corp.unknown': {
+    status: 404,
+    message: 'This deployment does not serve that WeCom corp.',
+    zh: {
+      miniProgram: '当前企业未开通此应用，请联系管理员',
+      page: '此服务没有为该企业开通（企业ID不在 WECOM_CORPS_FILE 中）。',
+      adminConsole:
+        '未找到该企业：WECOM_CORPS_FILE 中没有这个企业ID。(This corp ID is not in WECOM_CORPS_FILE.)',
+    },
+  },
   'auth.forbidden': {
     status: 403,
     message: 'This needs an admin.',
