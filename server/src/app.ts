@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { AppDeps } from './deps';
+import { RequestError } from './errors/request-error';
 import { createAuthentication, createIdentify } from './middleware/auth';
 import { requestContext } from './middleware/request-context';
 import {
@@ -40,7 +41,13 @@ import { webhookRoutes } from './routes/webhooks';
  * and Prometheus ask of the instance itself (a proxy forwarding only `/gate/` keeps them off the
  * public domain), and the verification files, which WeCom fetches at the domain's root.
  */
-export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<AppState> {
+export function createApp(
+  deps: AppDeps & {
+    sandbox?: SandboxLoginCodes;
+    /** Below this path a corp ID names a corp this deployment does not serve (deployment.ts). */
+    unknownCorpsPath?: string;
+  },
+): Koa<AppState> {
   const { infra, auth, contacts, admin, callbacks, web, basePath } = deps;
   const authenticate = createAuthentication({
     identify: createIdentify({
@@ -121,6 +128,12 @@ export function createApp(deps: AppDeps & { sandbox?: SandboxLoginCodes }): Koa<
       renderPage: web?.pages.render.errorPage,
     }),
   );
+  const { unknownCorpsPath } = deps;
+  if (unknownCorpsPath)
+    app.use((ctx, next) => {
+      if (ctx.path.startsWith(unknownCorpsPath)) throw new RequestError('corp.unknown');
+      return next();
+    });
   // Busiest first: a request runs through the routers in order until one matches.
   const routers = [lookups, employee, open, admins, pages, webLogout] as Router<AppState>[];
   if (root !== open) routers.push(root);

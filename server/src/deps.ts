@@ -10,7 +10,7 @@ import {
 } from './auth/admin-token';
 import { createUserDataDecryptor } from './auth/decrypt';
 import { createSessionTokens, type SessionTokens } from './auth/jwt';
-import { createLoginService, type LoginService } from './auth/login';
+import { createLoginService, type LoginService, type LoginServiceDeps } from './auth/login';
 import { createLoginAttempts, type LoginAttempts } from './auth/login-attempts';
 import { createProfiles, type Profiles } from './auth/profile';
 import { createWebLogin, type WebLogin } from './auth/web-login';
@@ -162,7 +162,12 @@ const MIN_LOGIN_SLOT_TTL_MS = 1000;
 /** Logins of one client IP that may wait for a slot in one process (an office is a few hundred). */
 const MAX_LOGINS_WAITING_PER_IP = 1000;
 
-export function createAuth(infra: Infra, settings: Settings, wecom: WecomServices): AuthServices {
+export function createAuth(
+  infra: Infra,
+  settings: Settings,
+  wecom: WecomServices,
+  corps?: LoginServiceDeps['corps'],
+): AuthServices {
   const { logger, store, now } = infra;
   const sessions = createSessionStore({
     store,
@@ -196,6 +201,7 @@ export function createAuth(infra: Infra, settings: Settings, wecom: WecomService
       sessionTokens,
       store,
       corpId: settings.wecom.corpId,
+      corps,
       logger: logger.child({ component: 'login' }),
       attempts: loginAttempts,
       exchanges: createRateLimiter(store, {
@@ -599,6 +605,8 @@ export function createDeps(options: {
   webhooks?: WebhookTuning;
   /** The store's Redis health, for the job engine's connections. */
   redisHealth?: RedisHealth;
+  /** The corps of the deployment (WECOM_CORPS_FILE), for the login (see deployment.ts). */
+  corps?: LoginServiceDeps['corps'];
 }): AppDeps & { wecom: WecomServices; close(): Promise<void> } {
   const { settings } = options;
   const infra: Infra = {
@@ -613,7 +621,7 @@ export function createDeps(options: {
     tuning: options.orgSync,
     redisHealth,
   });
-  const auth = createAuth(infra, settings, wecom);
+  const auth = createAuth(infra, settings, wecom, options.corps);
   const contacts = createContactsServices(infra, settings, wecom);
   const callbacks = createCallbacks(infra, settings, auth, contacts, {
     onDirectoryChange: options.onDirectoryChange ?? directoryChangeHandler(org),

@@ -2,10 +2,9 @@ import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
-import { createApp } from './app';
 import { ConfigError, loadConfig, withSandboxOrigin } from './config';
 import { loadEnvFile } from './config/env-file';
-import { createDeps } from './deps';
+import { createDeployment } from './deployment';
 import { createHttpServer } from './http-server';
 import { createLogger } from './logger';
 import { createStore } from './stores';
@@ -69,16 +68,23 @@ async function main(): Promise<void> {
   // One account of Redis in the log for the store's and the job engine's connections.
   const redisHealth = createRedisHealth(settings.redis, logger);
   const store = await createStore(settings, logger, redisHealth);
-  const deps = createDeps({ settings, logger, store, redisHealth });
-  const app = createApp({
-    ...deps,
+  const deployment = createDeployment({
+    settings,
+    logger,
+    store,
+    redisHealth,
     sandbox: simulator && {
       issueLoginCode: (userid) => simulator.issueLoginCode(userid),
       employees: () => simulator.demoEmployees(),
     },
   });
+  if (settings.corps)
+    logger.info(
+      { corps: deployment.scopes.map(({ corpId, name }) => ({ corpId, name })) },
+      'serving several corps (WECOM_CORPS_FILE): the first at the root, each under /corps/{corpId}',
+    );
 
-  const server: Server = createHttpServer(app.callback());
+  const server: Server = createHttpServer(deployment.handler);
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (server.listening) {
       logger.error({ err: error }, 'server error');
@@ -123,7 +129,7 @@ async function main(): Promise<void> {
     const reaper = setInterval(() => server.closeIdleConnections(), 100);
     server.close(async () => {
       clearInterval(reaper);
-      await deps.close();
+      await deployment.close();
       await store.close();
       await simulator?.close();
       logger.info('stopped');

@@ -1,9 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { ErrorBody } from '../../miniprogram/typings/api';
-import { createApp } from '../../server/src/app';
 import { type Config, loadConfig, type WecomConfig } from '../../server/src/config';
-import { createDeps, type OrgDeps } from '../../server/src/deps';
+import { createDeployment, type Deployment } from '../../server/src/deployment';
+import type { createDeps, OrgDeps } from '../../server/src/deps';
 import { createHttpServer } from '../../server/src/http-server';
 import type { Logger } from '../../server/src/logger';
 import type { Simulator } from '../../server/src/sandbox';
@@ -21,7 +24,9 @@ export interface TestGateway {
   /** `url` and PUBLIC_BASE_URL's path prefix ('' without one): where `request` and `login` go. */
   base: string;
   store: Store;
+  /** The home corp's. */
   deps: ReturnType<typeof createDeps>;
+  deployment: Deployment;
   config: Config;
   /** JSON over real HTTP; answers status, headers and the parsed body. */
   request<T = unknown>(
@@ -37,8 +42,11 @@ export interface TestGateway {
       dispatcher?: Dispatcher;
     },
   ): Promise<{ status: number; headers: Headers; body: T; text: string }>;
-  /** Login code from the simulator → POST /api/sessions → the token. */
-  login(userid: string): Promise<string>;
+  /**
+   * Login code from the simulator → POST /api/sessions → the token; with `corpId` (a corp of
+   * `corps`), the corp's code at `/corps/{corpId}/api/sessions`.
+   */
+  login(userid: string, corpId?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -68,6 +76,44 @@ export interface TestGatewayOptions {
   web?: boolean;
   /** With `web`: a path prefix in PUBLIC_BASE_URL (`/gate`). */
   basePath?: string;
+  /**
+   * Several corps (DESIGN §17): a real WECOM_CORPS_FILE listing these corps of the simulator, the
+   * first being the home corp, their secrets as `env:` references.
+   */
+  corps?: readonly CorpOfSimulator[];
+}
+
+/** What the gateway needs of one simulated corp. */
+type CorpOfSimulator = Pick<Simulator, 'corpId' | 'wecomConfig' | 'issueLoginCode'>;
+
+/** A WECOM_CORPS_FILE for `corps`, and the environment its `env:` references name. */
+function corpsFileEnv(
+  corps: readonly CorpOfSimulator[],
+  simulatorUrl: string,
+  agentIds: boolean,
+): Record<string, string> {
+  const env: Record<string, string> = {
+    WECOM_API_BASE: simulatorUrl,
+    WECOM_OAUTH_BASE: simulatorUrl,
+    WECOM_LOGIN_BASE: simulatorUrl,
+  };
+  const entries = corps.map((corp, index) => {
+    const { secrets, appAgentId, miniprogramAppId } = corp.wecomConfig();
+    for (const [name, value] of Object.entries(secrets))
+      env[`CORP${index}_${name.toUpperCase()}_SECRET`] = value;
+    return {
+      corpId: corp.corpId,
+      kind: 'self-built',
+      appSecret: `env:CORP${index}_APP_SECRET`,
+      contactSecret: `env:CORP${index}_CONTACT_SECRET`,
+      directorySecret: `env:CORP${index}_DIRECTORY_SECRET`,
+      ...(agentIds && appAgentId !== undefined && { appAgentId }),
+      ...(miniprogramAppId !== undefined && { miniprogramAppId }),
+    };
+  });
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'wecom-gate-corps-')), 'corps.json');
+  writeFileSync(file, JSON.stringify({ corps: entries }));
+  return { ...env, WECOM_CORPS_FILE: file };
 }
 
 /** A gateway (createApp) listening on a free loopback port, talking to `simulator` over HTTP. */
@@ -75,13 +121,15 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   const { simulator } = options;
   const logger = options.logger ?? silentLogger();
   const port = options.web ? await freePort() : 0;
+  const { corps } = options;
   const config = loadConfig({
     ...(options.web && {
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}${options.basePath ?? ''}`,
-      WECOM_APP_AGENT_ID: simulator.seed.miniprogramApp.agentid,
+      ...(!corps && { WECOM_APP_AGENT_ID: simulator.seed.miniprogramApp.agentid }),
     }),
-    WECOM_CORP_ID: simulator.corpId,
-    WECOM_APP_SECRET: 'unused-by-tests-see-wecomConfig',
+    ...(corps
+      ? corpsFileEnv(corps, simulator.url, options.web === true)
+      : { WECOM_CORP_ID: simulator.corpId, WECOM_APP_SECRET: 'unused-by-tests-see-wecomConfig' }),
     JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
     LOG_LEVEL: 'silent',
     // Tests log in and look up often from one IP and one employee; the rate-limit tests set
@@ -90,10 +138,13 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     RATE_LIMIT_LOOKUP_PER_MINUTE: '10000',
     ...options.env,
   });
-  const wecomConfig: WecomConfig = {
-    ...simulator.wecomConfig({ timeoutMs: config.wecom!.timeoutMs }),
-    ...options.wecomConfig,
-  };
+  // A corps file names its corps' settings itself; one corp takes the simulator's, as given.
+  const wecomConfig: WecomConfig = corps
+    ? { ...config.wecom!, ...options.wecomConfig }
+    : {
+        ...simulator.wecomConfig({ timeoutMs: config.wecom!.timeoutMs }),
+        ...options.wecomConfig,
+      };
   registerSecret(config.jwtSecret);
   registerSecretSource(() => simulator.issuedSecrets());
   const ownStore = options.store === undefined;
@@ -104,7 +155,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     (config.redis.sentinels || config.redis.clusterNodes
       ? await createStore(config, logger, redisHealth)
       : await createTestRedisStore({ prefix: options.prefix ?? uniquePrefix(), logger }));
-  const deps = createDeps({
+  const deployment = createDeployment({
     settings: { ...config, wecom: wecomConfig },
     logger,
     store,
@@ -112,9 +163,6 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     orgSync: options.orgSync,
     webhooks: options.webhooks,
     redisHealth,
-  });
-  const app = createApp({
-    ...deps,
     sandbox:
       options.sandbox === false
         ? undefined
@@ -125,7 +173,8 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   });
   // The server's own timeouts: with Node's default 5 s keep-alive, a pooled connection closed as
   // idle while a loaded machine reuses it fails a request with ECONNRESET.
-  const server = createHttpServer(app.callback()).listen(port, '127.0.0.1');
+  const { deps } = deployment.scopes[0]!;
+  const server = createHttpServer(deployment.handler).listen(port, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -135,6 +184,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     base,
     store,
     deps,
+    deployment,
     config,
     async request(method, path, requestOptions = {}) {
       const headers: Record<string, string> = { ...requestOptions.headers };
@@ -156,12 +206,15 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       }
       return { status: response.status, headers: response.headers, body: parsed as never, text };
     },
-    async login(userid) {
+    async login(userid, corpId) {
+      const corp = corpId === undefined ? simulator : corps?.find((c) => c.corpId === corpId);
+      if (!corp) throw new Error(`the gateway does not serve ${corpId}`);
+      const at = corpId === undefined ? '' : `/corps/${corpId}`;
       // A 503 store.unavailable — a store command past its deadline on a loaded machine — is
       // tried again with a new code, three times at most, as the mini-program's user would.
       for (let attempt = 1; ; attempt++) {
-        const code = simulator.issueLoginCode(userid);
-        const answer = await gateway.request<{ token: string }>('POST', '/api/sessions', {
+        const code = corp.issueLoginCode(userid);
+        const answer = await gateway.request<{ token: string }>('POST', `${at}/api/sessions`, {
           body: { code },
         });
         if (answer.status === 201) return answer.body.token;
@@ -173,7 +226,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await deps.close();
+      await deployment.close();
       if (ownStore) await store.close();
     },
   };

@@ -13,6 +13,10 @@ export type AuthFailure =
   | 'invalid_code'
   /** The code belongs to an employee of another corp. */
   | 'corp_mismatch'
+  /** The code belongs to an employee of another corp this deployment serves: log in there. */
+  | 'corp_switch'
+  /** The code belongs to an employee of a corp this deployment (of several corps) does not serve. */
+  | 'corp_unknown'
   /** Too many failed logins from this client, or too many code exchanges overall. */
   | 'rate_limited'
   /** Every login slot of this client's IP stayed taken until the deadline: try again shortly. */
@@ -43,6 +47,8 @@ export class AuthError extends Error {
   /** WeCom's errcode when WeCom made the decision (a refused login code). */
   readonly errcode?: number;
   readonly retryAfterSeconds?: number;
+  /** `corp_switch`: the corp to log in at. */
+  readonly corpId?: string;
 
   constructor(
     reason: AuthFailure,
@@ -50,6 +56,7 @@ export class AuthError extends Error {
       message?: string;
       errcode?: number;
       retryAfterSeconds?: number;
+      corpId?: string;
       cause?: unknown;
     } = {},
   ) {
@@ -58,5 +65,6 @@ export class AuthError extends Error {
     this.reason = reason;
     this.errcode = options.errcode;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.corpId = options.corpId;
   }
 }

@@ -44,6 +44,12 @@ export interface LoginServiceDeps {
   sessionTokens: SessionTokens;
   store: Store;
   corpId: string;
+  /**
+   * The corps of WECOM_CORPS_FILE (DESIGN §17): a code answered for another of them is
+   * `corp_switch` (log in again there), for a corp not served `corp_unknown`. Absent (one corp):
+   * any other corp is `corp_mismatch`.
+   */
+  corps?: { serves(corpId: string): boolean };
   logger: Logger;
   /** Failed logins per client IP, and the IP's exchanges in flight. */
   attempts: LoginAttempts;
@@ -65,8 +71,9 @@ const recordSchema = z.discriminatedUnion('state', [
   }),
   z.object({
     state: z.literal('refused'),
-    reason: z.enum(['invalid_code', 'corp_mismatch']),
+    reason: z.enum(['invalid_code', 'corp_mismatch', 'corp_switch', 'corp_unknown']),
     errcode: z.number().optional(),
+    corpId: z.string().optional(),
   }),
   z.object({
     state: z.literal('wecom_refused'),
@@ -88,7 +95,7 @@ const UNAVAILABLE_TTL_MS = 10_000;
 function errorOf(record: Exclude<ExchangeRecord, Done>): Error {
   switch (record.state) {
     case 'refused':
-      return new AuthError(record.reason, { errcode: record.errcode });
+      return new AuthError(record.reason, { errcode: record.errcode, corpId: record.corpId });
     case 'wecom_refused':
       return new WecomApiError({ ...record, errmsg: '' });
     case 'wecom_unavailable':
@@ -98,12 +105,14 @@ function errorOf(record: Exclude<ExchangeRecord, Done>): Error {
 
 /** What to remember of a failed exchange, so that duplicates fail the same way. */
 function recordOf(error: unknown): { record: ExchangeRecord; ttlMs: number } | undefined {
-  if (
-    error instanceof AuthError &&
-    (error.reason === 'invalid_code' || error.reason === 'corp_mismatch')
-  )
+  if (error instanceof AuthError && REFUSALS.has(error.reason))
     return {
-      record: { state: 'refused', reason: error.reason, errcode: error.errcode },
+      record: {
+        state: 'refused',
+        reason: error.reason as Refusal,
+        errcode: error.errcode,
+        corpId: error.corpId,
+      },
       ttlMs: USED_CODE_TTL_MS,
     };
   if (error instanceof WecomApiError)
@@ -116,10 +125,24 @@ function recordOf(error: unknown): { record: ExchangeRecord; ttlMs: number } | u
   return undefined;
 }
 
-/** The caller's own fault: counts against the client IP. */
+/** Refusals a code keeps: a duplicate of the code is refused alike, without asking WeCom. */
+const REFUSALS: ReadonlySet<string> = new Set<Refusal>([
+  'invalid_code',
+  'corp_mismatch',
+  'corp_switch',
+  'corp_unknown',
+]);
+type Refusal = Extract<ExchangeRecord, { state: 'refused' }>['reason'];
+
+/**
+ * The caller's own fault: counts against the client IP. Not `corp_switch`: an employee of
+ * another served corp does it once per device, as WeCom's flow for several corps asks.
+ */
 const isFailedLogin = (error: unknown) =>
   error instanceof AuthError &&
-  (error.reason === 'invalid_code' || error.reason === 'corp_mismatch');
+  (error.reason === 'invalid_code' ||
+    error.reason === 'corp_mismatch' ||
+    error.reason === 'corp_unknown');
 
 export function createLoginService(deps: LoginServiceDeps): LoginService {
   const { wecom, sessions, sessionTokens, store, corpId, logger, timeoutMs, now = Date.now } = deps;
@@ -141,8 +164,13 @@ export function createLoginService(deps: LoginServiceDeps): LoginService {
       throw error;
     }
     if (result.corpid !== corpId) {
+      // WeCom names the employee's own corp; with several corps, the mini-program logs in again
+      // there (a new code, exchanged with that corp's secret: WeCom's flow for one mini-program
+      // associated with several corps). The userid answered here is never used.
+      if (deps.corps?.serves(result.corpid))
+        throw new AuthError('corp_switch', { corpId: result.corpid });
       logger.warn({ corpid: result.corpid }, 'login code answered for another corp');
-      throw new AuthError('corp_mismatch');
+      throw new AuthError(deps.corps ? 'corp_unknown' : 'corp_mismatch');
     }
     const session = await sessions.create({
       userid: result.userid,

@@ -7,15 +7,16 @@ import { endpointList } from '../webhooks';
 import { withWebhooksCheck } from '../webhooks/doctor-check';
 import { createWecomHttp } from '../wecom/http';
 import { HELP, parseCli } from './args';
-import { setUpCli } from './setup';
+import { CORP, setUpCli } from './setup';
 
 /**
  * `npm run doctor [-- --json]`: checks the configured WeCom credentials and prints one verdict per
  * check with its fix, the same checks as `GET /api/admin/diagnostics` (the webhook endpoints read
  * from Redis). Never prints a secret or an access token.
  */
-const USAGE = `Usage: npm run doctor [-- --json]
-  --json   print the report as JSON (the same as GET /api/admin/diagnostics)
+const USAGE = `Usage: npm run doctor [-- --json] [--corp ID]
+  --json     print the report as JSON (the same as GET /api/admin/diagnostics)
+  --corp ID  a corp of WECOM_CORPS_FILE (default: its first corp)
 The first line, on stderr, names the corp and API base checked (or the sandbox) and the .env read.
 Exit code: 0 all well (warnings allowed), 1 a check failed or the doctor could not run,
 2 configuration error (a bad key or .env) or bad arguments.
@@ -23,9 +24,9 @@ Exit code: 0 all well (warnings allowed), 1 a check failed or the doctor could n
 
 async function main(): Promise<void> {
   const values = parseCli('doctor', USAGE, () =>
-    parseArgs({ options: { json: { type: 'boolean' }, ...HELP } }),
+    parseArgs({ options: { json: { type: 'boolean' }, ...CORP, ...HELP } }),
   );
-  const { settings, simulator, logger } = await setUpCli();
+  const { settings, simulator, logger } = await setUpCli('doctor', values.corp);
   const http = createWecomHttp({
     apiBase: settings.wecom.apiBase,
     proxy: settings.wecom.proxy,

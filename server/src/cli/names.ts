@@ -4,19 +4,20 @@ import { InputError, runNamesJob } from '../admin/names-job';
 import { createAdmin } from '../deps';
 import { StoreUnavailableError } from '../stores';
 import { fail, HELP, inputProblem, outputProblem, parseCli, usageError } from './args';
-import { openCliDeps, setUpCli, storeProblem } from './setup';
+import { CORP, openCliDeps, setUpCli, storeProblem } from './setup';
 
 /**
  * `npm run names -- --in ids.txt --out names.csv [--only-unresolved]`: the ID→name mapper over a
  * file. Ctrl-C stops after the ids in flight; rerunning the same command continues where it
  * stopped (see names-job.ts). A progress bar with rate and ETA is drawn when stderr is a terminal.
  */
-const USAGE = `Usage: npm run names -- --in ids.txt --out names.csv [--only-unresolved]
+const USAGE = `Usage: npm run names -- --in ids.txt --out names.csv [--only-unresolved] [--corp ID]
   --in FILE            one id a line: "type:id" (type user, external or groupchat) or a bare id
                        (wm…/wo… = external, wr… = groupchat, else user); # starts a comment
   --out FILE           CSV type,id,name,source (source: org, cache, wecom or
                        unresolved:<reason>[:errcode]), UTF-8 with a byte order mark (Excel
                        shows the Chinese names)
+  --corp ID            a corp of WECOM_CORPS_FILE (default: its first corp)
   --only-unresolved    answer employees from the org snapshot and ids remembered in the store
                        from there; ask WeCom only for the rest
 A run that was interrupted continues when the same command is run again.
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
         in: { type: 'string' },
         out: { type: 'string' },
         'only-unresolved': { type: 'boolean' },
+        ...CORP,
         ...HELP,
       },
     }),
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
   if (!values.in || !values.out) usageError('names', '--in and --out are required');
   const problem = (await inputProblem(values.in)) ?? (await outputProblem(values.out));
   if (problem) fail('names', problem);
-  const cli = await setUpCli();
+  const cli = await setUpCli('names', values.corp);
   const { settings, simulator } = cli;
   const opened = await openCliDeps(
     cli,

@@ -8,7 +8,7 @@ import type { OrgChange } from '../org';
 import { writeDepartmentsCsv, writeMembersCsv, writeSnapshotJson } from '../org/export';
 import type { FullSyncResult, OpCounts, SyncProgress } from '../org/outcome';
 import { fail, HELP, outputProblem, parseCli, usageError } from './args';
-import { openCliDeps, setUpCli } from './setup';
+import { CORP, openCliDeps, setUpCli } from './setup';
 
 /**
  * `npm run org-sync`: one full org sync in this process (it takes the same cluster-wide claim as
@@ -16,7 +16,7 @@ import { openCliDeps, setUpCli } from './setup';
  * run that prints the changes a sync would write; and exports of the snapshot. The outputs are
  * checked before anything is read from WeCom.
  */
-const USAGE = `Usage: npm run org-sync -- [--dry-run] [--json] [--export FILE] [--export-departments FILE] [--skip-sync]
+const USAGE = `Usage: npm run org-sync -- [--dry-run] [--json] [--export FILE] [--export-departments FILE] [--skip-sync] [--corp ID]
   --dry-run                  read WeCom and print the changes a sync would write (the first
                              1,000, and how many of each kind); write nothing
   --json                     print the result as JSON (the outcome, the counts of change records
@@ -24,6 +24,7 @@ const USAGE = `Usage: npm run org-sync -- [--dry-run] [--json] [--export FILE] [
   --export FILE              after the sync, write the snapshot: FILE.csv = members (UTF-8 with a
                              byte order mark, for Excel), FILE.json = departments and members
   --export-departments FILE  after the sync, write the departments as CSV
+  --corp ID                  a corp of WECOM_CORPS_FILE (default: its first corp)
   --skip-sync                only export the snapshot kept in Redis as it is (needs Redis and a
                              snapshot written by an earlier sync)
 The first line, on stderr, names the corp and API base read (or the sandbox) and the .env read.
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
         export: { type: 'string' },
         'export-departments': { type: 'string' },
         'skip-sync': { type: 'boolean' },
+        ...CORP,
         ...HELP,
       },
     }),
@@ -103,7 +105,7 @@ async function main(): Promise<void> {
     const problem = await outputProblem(output);
     if (problem) fail('org-sync', problem);
   }
-  const cli = await setUpCli();
+  const cli = await setUpCli('org-sync', values.corp);
   if (values['skip-sync'] && !usesRedis(cli.settings.redis)) {
     await cli.simulator?.close();
     fail(

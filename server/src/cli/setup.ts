@@ -7,6 +7,7 @@ import {
   usesRedis,
   withoutCredentials,
 } from '../config';
+import { corpSettings } from '../config/corp-settings';
 import { loadEnvFile } from '../config/env-file';
 import { createOrgServices, createWecom, type Infra, type WecomServices } from '../deps';
 import { createLogger, type Logger } from '../logger';
@@ -16,6 +17,7 @@ import type { Simulator } from '../sandbox/types';
 import { createStore, type Store } from '../stores';
 import { describeStoreProblem, probeStore } from '../stores/redis-probe';
 import { resolveSettings } from '../wecom-target';
+import { usageError } from './args';
 
 /**
  * What the admin CLIs share: the settings (the environment, then `.env`; exit 2 on a bad key or
@@ -32,11 +34,13 @@ export interface CliContext {
  * Reads the configuration and writes the first line of every CLI, on stderr (stdout carries the
  * output, JSON included): what it talks to and where its configuration came from.
  */
-export async function setUpCli(): Promise<CliContext> {
+export async function setUpCli(command: string, corpId?: string): Promise<CliContext> {
   try {
     const envFile = loadEnvFile();
     const config = loadConfig();
-    const { settings, simulator } = await resolveSettings(config);
+    const resolved = await resolveSettings(config);
+    const { simulator } = resolved;
+    const settings = chooseCorp(command, resolved.settings, corpId);
     process.stderr.write(`${firstLine(settings, envFile)}\n`);
     const logger = createLogger({ level: 'error' }, pino.destination(2));
     return { settings, simulator, logger };
@@ -49,11 +53,29 @@ export async function setUpCli(): Promise<CliContext> {
   }
 }
 
+/** `--corp` of every CLI: the settings of that corp of WECOM_CORPS_FILE (default: the first). */
+function chooseCorp(command: string, settings: Settings, corpId: string | undefined): Settings {
+  if (corpId === undefined || corpId === settings.wecom.corpId) return settings;
+  const corp = settings.corps?.list.find((entry) => entry.wecom.corpId === corpId);
+  if (!corp)
+    usageError(
+      command,
+      settings.corps
+        ? `--corp ${corpId} is not a corp of WECOM_CORPS_FILE (corp.unknown)`
+        : `--corp ${corpId} is not WECOM_CORP_ID (${settings.wecom.corpId}); several corps need WECOM_CORPS_FILE`,
+    );
+  return corpSettings(settings, corp);
+}
+
+/** The `--corp` flag of every admin CLI. */
+export const CORP = { corp: { type: 'string' } } as const;
+
 /** The corp and API base a CLI talks to, or that it is the sandbox; and the `.env` it read. */
 function firstLine(settings: Settings, envFile: string | undefined): string {
-  const { sandbox, wecom } = settings;
+  const { sandbox, wecom, corps } = settings;
+  const of = corps ? ` (one of ${corps.list.length} in WECOM_CORPS_FILE; choose with --corp)` : '';
   const target = !sandbox
-    ? `WeCom corp ${wecom.corpId} at ${withoutCredentials(wecom.apiBase)}`
+    ? `WeCom corp ${wecom.corpId}${of} at ${withoutCredentials(wecom.apiBase)}`
     : '沙箱模式 (sandbox): the built-in demo corp, not yours — set WECOM_CORP_ID';
   const source = envFile
     ? `the environment, then ${envFile}`

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readCorpsFile } from './corps-file';
 
 /**
  * The only reader of the environment. `loadConfig` validates every key once and
@@ -32,6 +33,18 @@ export interface WecomConfig {
  */
 export interface Settings extends Omit<Config, 'wecom'> {
   wecom: Readonly<WecomConfig>;
+}
+
+/** What is particular to one corp: its WeCom app, its callback receivers' keys, its admins. */
+export interface CorpSettings {
+  /** The corp's name from WECOM_CORPS_FILE (the admin console's corp switcher, logs). */
+  name?: string;
+  wecom: Readonly<WecomConfig>;
+  callbacks: Readonly<{
+    app?: Readonly<CallbackKeysConfig>;
+    directory?: Readonly<CallbackKeysConfig>;
+  }>;
+  adminUserIds: readonly string[];
 }
 
 /** One callback receiver's 接收消息 Token and EncodingAESKey. */
@@ -97,6 +110,12 @@ export interface Config {
     /** Sandbox mode without keys: random ones were made for this process (the simulator's). */
     generated: boolean;
   }>;
+  /**
+   * WECOM_CORPS_FILE (DESIGN §17): every corp this deployment serves, the first being the one of
+   * `wecom`, `callbacks` and `adminUserIds` (served at the root and under `/corps/{corpId}`, the
+   * others under `/corps/{corpId}` only). Absent: the one corp of WECOM_CORP_ID.
+   */
+  corps?: Readonly<{ file: string; list: readonly Readonly<CorpSettings>[] }>;
   /** Domain-ownership files served at the root: name → content. */
   verifyFiles: Readonly<Record<string, string>>;
   /**
@@ -281,6 +300,7 @@ const environmentSchema = z.object({
     message: 'must be an IP address or a host name, such as 127.0.0.1 or 0.0.0.0',
   }),
   WECOM_CORP_ID: optionalString,
+  WECOM_CORPS_FILE: optionalString,
   WECOM_APP_SECRET: optionalString,
   WECOM_APP_AGENT_ID: optionalString.refine((v) => v === undefined || /^\d+$/.test(v), {
     message: 'must be the numeric AgentId',
@@ -359,10 +379,27 @@ export function loadConfig(
     fail(key, issue.message, environment[key]);
   }
   const env = parsed.data;
-  const sandbox = env.WECOM_CORP_ID === undefined;
+  const corps =
+    env.WECOM_CORPS_FILE === undefined
+      ? undefined
+      : loadCorps(env.WECOM_CORPS_FILE, environment, {
+          apiBase: (env.WECOM_API_BASE ?? 'https://qyapi.weixin.qq.com').replace(/\/+$/, ''),
+          proxy: env.WECOM_PROXY,
+          timeoutMs: env.WECOM_TIMEOUT_MS,
+          oauthBase: originOf(env.WECOM_OAUTH_BASE ?? 'https://open.weixin.qq.com'),
+          loginBase: originOf(env.WECOM_LOGIN_BASE ?? 'https://login.work.weixin.qq.com'),
+        });
+  if (corps) {
+    if (env.JWT_SECRET === undefined) fail('JWT_SECRET', 'is required with WECOM_CORPS_FILE');
+    for (const key of CORP_KEYS)
+      if (env[key] !== undefined)
+        fail(key, 'cannot be combined with WECOM_CORPS_FILE: set it per corp in that file');
+  }
+  const home = corps?.list[0];
+  const sandbox = env.WECOM_CORP_ID === undefined && corps === undefined;
 
-  let wecom: WecomConfig | null = null;
-  if (!sandbox) {
+  let wecom: WecomConfig | null = home?.wecom ?? null;
+  if (!sandbox && !corps) {
     if (env.WECOM_APP_SECRET === undefined)
       fail('WECOM_APP_SECRET', 'is required with WECOM_CORP_ID');
     if (env.JWT_SECRET === undefined) fail('JWT_SECRET', 'is required with WECOM_CORP_ID');
@@ -427,8 +464,8 @@ export function loadConfig(
     if (encodingAesKey === undefined) fail(aesKey, `is required with ${tokenKey}`);
     return Object.freeze({ token, encodingAesKey });
   };
-  let app = callbackKeys('APP');
-  let directory = callbackKeys('DIRECTORY');
+  let app = home ? home.callbacks.app : callbackKeys('APP');
+  let directory = home ? home.callbacks.directory : callbackKeys('DIRECTORY');
   const generated = sandbox && app === undefined && directory === undefined;
   if (generated) {
     app = randomCallbackKeys();
@@ -457,12 +494,14 @@ export function loadConfig(
     orgSyncIntervalSeconds: env.ORG_SYNC_INTERVAL_SECONDS,
     orgFeedRetentionDays: env.ORG_FEED_RETENTION_DAYS,
     webhookAllowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
-    adminUserIds: Object.freeze(
-      (env.ADMIN_USERIDS ?? '')
-        .split(',')
-        .map((id) => id.trim())
-        .filter(Boolean),
-    ),
+    adminUserIds:
+      home?.adminUserIds ??
+      Object.freeze(
+        (env.ADMIN_USERIDS ?? '')
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      ),
     adminToken: env.ADMIN_TOKEN,
     logLevel: env.LOG_LEVEL,
     callbacks: Object.freeze({ app, directory, generated }),
@@ -473,7 +512,67 @@ export function loadConfig(
         : new URL(env.PUBLIC_BASE_URL).pathname.replace(/\/$/, ''),
     webSessionTtlSeconds: env.WEB_SESSION_TTL_SECONDS,
     verifyFiles: Object.freeze(env.VERIFY_FILES),
+    ...(corps && { corps: Object.freeze({ file: env.WECOM_CORPS_FILE!, list: corps.list }) }),
   });
+}
+
+/** The §3 keys that name one corp: with WECOM_CORPS_FILE each corp's entry says them. */
+const CORP_KEYS = [
+  'WECOM_CORP_ID',
+  'WECOM_APP_SECRET',
+  'WECOM_APP_AGENT_ID',
+  'WECOM_CONTACT_SECRET',
+  'WECOM_DIRECTORY_SECRET',
+  'WECOM_MINIPROGRAM_APPID',
+  'ADMIN_USERIDS',
+  'WECOM_APP_CALLBACK_TOKEN',
+  'WECOM_APP_CALLBACK_AES_KEY',
+  'WECOM_DIRECTORY_CALLBACK_TOKEN',
+  'WECOM_DIRECTORY_CALLBACK_AES_KEY',
+] as const;
+
+/**
+ * WECOM_CORPS_FILE's corps with the deployment's WeCom settings (API base, proxy, timeout). Every
+ * mistake in the file is one line of the error, each naming the corp and the field.
+ */
+function loadCorps(
+  file: string,
+  environment: Readonly<Record<string, string | undefined>>,
+  wecom: Omit<WecomConfig, 'corpId' | 'secrets' | 'appAgentId' | 'miniprogramAppId'>,
+): { list: readonly Readonly<CorpSettings>[] } {
+  const { corps, problems } = readCorpsFile(file, environment, (kind, value) => {
+    if (kind === 'token' && !TOKEN_PATTERN.test(value))
+      return 'must be the Token from the console: 1 to 32 letters and digits';
+    if (kind === 'encodingAesKey' && !isValidEncodingAesKey(value))
+      return 'must be the 43-character EncodingAESKey from the console (letters and digits)';
+    return undefined;
+  });
+  if (problems.length > 0)
+    throw new ConfigError(
+      problems.map((line) => `Invalid configuration: WECOM_CORPS_FILE ${line}`).join('\n'),
+    );
+  return {
+    list: Object.freeze(
+      corps.map((corp) =>
+        Object.freeze({
+          name: corp.name,
+          wecom: Object.freeze({
+            ...wecom,
+            corpId: corp.corpId,
+            appAgentId: corp.appAgentId,
+            miniprogramAppId: corp.miniprogramAppId,
+            secrets: Object.freeze({
+              app: corp.appSecret,
+              contact: corp.contactSecret ?? corp.appSecret,
+              directory: corp.directorySecret ?? corp.appSecret,
+            }),
+          }),
+          callbacks: Object.freeze(corp.callbacks),
+          adminUserIds: Object.freeze([...corp.adminUserIds]),
+        }),
+      ),
+    ),
+  };
 }
 
 /**

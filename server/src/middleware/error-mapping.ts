@@ -24,6 +24,8 @@ const AUTH: Readonly<Record<AuthFailure, { code: ErrorCode; message?: string }>>
   forbidden: { code: 'auth.forbidden' },
   invalid_code: { code: 'auth.invalid_code' },
   corp_mismatch: { code: 'auth.corp_mismatch' },
+  corp_switch: { code: 'auth.corp_switch' },
+  corp_unknown: { code: 'corp.unknown' },
   rate_limited: { code: 'request.rate_limited' },
   busy: {
     code: 'wecom.unavailable',
@@ -162,6 +164,7 @@ function fromAuth(error: AuthError): RequestError {
     cause: error,
     message,
     ...(error.errcode !== undefined && { data: { errcode: error.errcode } }),
+    ...(error.corpId !== undefined && { data: { corpId: error.corpId } }),
     ...(retryAfter !== undefined && {
       data: { retryAfterSeconds: retryAfter },
       headers: { 'Retry-After': String(retryAfter) },

@@ -1,0 +1,145 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../../../server/src/config';
+
+// WECOM_CORPS_FILE (DESIGN §17): the corps of one deployment, checked at start with one line per
+// mistake, secrets only as env:NAME references.
+
+const dir = mkdtempSync(path.join(tmpdir(), 'corps-file-'));
+let files = 0;
+function corpsFile(content: unknown): string {
+  const file = path.join(dir, `corps-${files++}.json`);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+const A = 'ww0123456789abcdef';
+const B = 'wwfedcba9876543210';
+const AES_KEY = 'a'.repeat(43);
+const secrets = {
+  A_APP: 'a-app-secret-value-0001',
+  B_APP: 'b-app-secret-value-0002',
+  B_CONTACT: 'b-contact-secret-value-0003',
+  B_TOKEN: 'bCallbackToken',
+  B_AES: AES_KEY,
+};
+const twoCorps = {
+  corps: [
+    { corpId: A, kind: 'self-built', appSecret: 'env:A_APP', adminUserIds: ['wangwu'] },
+    {
+      corpId: B,
+      name: '宁波甬江科技有限公司',
+      kind: 'self-built',
+      appSecret: 'env:B_APP',
+      contactSecret: 'env:B_CONTACT',
+      appAgentId: '1000009',
+      callbacks: { app: { token: 'env:B_TOKEN', encodingAesKey: 'env:B_AES' } },
+    },
+  ],
+};
+const env = (file: string, extra: Record<string, string> = {}) => ({
+  WECOM_CORPS_FILE: file,
+  JWT_SECRET: 'j'.repeat(32),
+  ...secrets,
+  ...extra,
+});
+
+function problems(file: string, extra: Record<string, string> = {}): string[] {
+  try {
+    loadConfig(env(file, extra));
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message.split('\n');
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('WECOM_CORPS_FILE', () => {
+  it('serves every corp of the file, the first as the home corp of the §3 settings', () => {
+    const config = loadConfig(env(corpsFile(twoCorps), { WECOM_API_BASE: 'https://proxy.test' }));
+    expect(config.sandbox).toBe(false);
+    expect(config.wecom?.corpId).toBe(A);
+    expect(config.wecom?.secrets).toEqual({
+      app: secrets.A_APP,
+      contact: secrets.A_APP,
+      directory: secrets.A_APP,
+    });
+    expect(config.adminUserIds).toEqual(['wangwu']);
+    expect(config.corps?.list.map((corp) => corp.wecom.corpId)).toEqual([A, B]);
+    const b = config.corps!.list[1]!;
+    expect(b.name).toBe('宁波甬江科技有限公司');
+    expect(b.wecom).toMatchObject({
+      corpId: B,
+      appAgentId: '1000009',
+      apiBase: 'https://proxy.test',
+      secrets: { app: secrets.B_APP, contact: secrets.B_CONTACT, directory: secrets.B_APP },
+    });
+    expect(b.callbacks.app).toEqual({ token: 'bCallbackToken', encodingAesKey: AES_KEY });
+    expect(b.adminUserIds).toEqual([]);
+  });
+
+  it('names every mistake on a line of its own, never a secret', () => {
+    const file = corpsFile({
+      corps: [
+        { corpId: A, kind: 'self-built', appSecret: 'a-literal-secret-in-the-file' },
+        { corpId: 'not-a-corp', kind: 'self-built', appSecret: 'env:B_APP' },
+        { corpId: B, kind: 'self-built', appSecret: 'env:MISSING_SECRET' },
+        { corpId: B, kind: 'custom', appSecret: 'env:B_APP' },
+        {
+          corpId: 'ww99',
+          kind: 'self-built',
+          appSecret: 'env:B_APP',
+          callbacks: { app: { token: 'env:B_TOKEN', encodingAesKey: 'env:B_APP' } },
+        },
+      ],
+    });
+    const lines = problems(file);
+    expect(lines).toEqual([
+      'Invalid configuration: WECOM_CORPS_FILE corps[0].appSecret must be an env:NAME reference, never the secret itself',
+      'Invalid configuration: WECOM_CORPS_FILE corps[1].corpId must be a corp ID such as ww1234567890abcdef',
+      `Invalid configuration: WECOM_CORPS_FILE corps[2] (${B}).appSecret: MISSING_SECRET is not set in the environment or .env`,
+      `Invalid configuration: WECOM_CORPS_FILE corps[3] (${B}) is listed twice`,
+      `Invalid configuration: WECOM_CORPS_FILE corps[3] (${B}).kind "custom" is not served yet: only self-built apps (see docs/corps.md)`,
+      'Invalid configuration: WECOM_CORPS_FILE corps[4] (ww99).callbacks.app.encodingAesKey: B_APP must be the 43-character EncodingAESKey from the console (letters and digits)',
+    ]);
+    for (const value of Object.values(secrets)) expect(lines.join('\n')).not.toContain(value);
+    expect(lines.join('\n')).not.toContain('a-literal-secret-in-the-file');
+  });
+
+  it('refuses a file it cannot read or parse, and an empty list, in one line', () => {
+    expect(problems(path.join(dir, 'missing.json'))).toEqual([
+      'Invalid configuration: WECOM_CORPS_FILE cannot be read (ENOENT)',
+    ]);
+    expect(problems(corpsFile('{"corps": [')).join()).toMatch(
+      /^Invalid configuration: WECOM_CORPS_FILE is not JSON \(/,
+    );
+    expect(problems(corpsFile({ corps: [] }))).toEqual([
+      'Invalid configuration: WECOM_CORPS_FILE corps must list at least one corp',
+    ]);
+    expect(problems(corpsFile({ corps: [], extra: 1 }))).toHaveLength(1);
+  });
+
+  it('takes no key of the §3 one-corp settings beside it, and needs JWT_SECRET', () => {
+    const file = corpsFile(twoCorps);
+    expect(problems(file, { WECOM_CORP_ID: A })).toEqual([
+      'Invalid configuration: WECOM_CORP_ID cannot be combined with WECOM_CORPS_FILE: set it per corp in that file',
+    ]);
+    expect(problems(file, { ADMIN_USERIDS: 'zhangsan' })[0]).toMatch(
+      /^Invalid configuration: ADMIN_USERIDS cannot/,
+    );
+    expect(() => loadConfig({ ...env(file), JWT_SECRET: '' })).toThrow(
+      'JWT_SECRET is required with WECOM_CORPS_FILE',
+    );
+  });
+
+  it('leaves the one-corp configuration as it was: no corps', () => {
+    const config = loadConfig({
+      WECOM_CORP_ID: A,
+      WECOM_APP_SECRET: secrets.A_APP,
+      JWT_SECRET: 'j'.repeat(32),
+    });
+    expect(config.corps).toBeUndefined();
+    expect(config.wecom?.corpId).toBe(A);
+  });
+});
