@@ -64,14 +64,33 @@ export function createAuth({
     return inflight;
   };
 
+  /**
+   * A code exchanged for a session, with a fresh code (never a loop) at most once for each of:
+   * - auth.invalid_code: WeCom rejected the code (expired or reused);
+   * - auth.corp_switch: the employee belongs to another corp this deployment serves, named in
+   *   `data.corpId`: remembered, and the new code goes to `/corps/{corpId}/api/sessions` (a code
+   *   is exchanged with the credentials of the corp it is sent to, so the first one is spent);
+   * - corp.unknown while a corp is remembered: the deployment no longer serves it; forgotten, and
+   *   the new code goes to the root (which may answer auth.corp_switch or auth.corp_mismatch).
+   */
   const exchange = async (): Promise<void> => {
     storage.clearToken();
-    try {
-      await createSession();
-    } catch (error) {
-      // WeCom rejected the code (expired or reused): a fresh code once, never a loop.
-      if (!isApiError(error) || error.code !== 'auth.invalid_code') throw error;
-      await createSession();
+    const retried = new Set<string>();
+    for (;;) {
+      try {
+        await createSession();
+        return;
+      } catch (error) {
+        if (!isApiError(error) || retried.has(error.code)) throw error;
+        retried.add(error.code);
+        if (error.code === 'auth.corp_switch') {
+          if (!storage.setCorp(corpIdOf(error.data))) throw error;
+        } else if (error.code === 'corp.unknown' && storage.getCorp() !== undefined) {
+          storage.clearCorp();
+        } else if (error.code !== 'auth.invalid_code') {
+          throw error;
+        }
+      }
     }
   };
 
@@ -122,10 +141,15 @@ export function createAuth({
       try {
         return await call();
       } catch (error) {
-        if (!isSessionError(error)) throw error;
+        // corp.unknown: the deployment no longer serves the remembered corp, nor its session.
+        const corpGone = isApiError(error) && error.code === 'corp.unknown';
+        if (!corpGone && !isSessionError(error)) throw error;
         // Another caller may already have replaced the token that failed here.
         if (inflight !== undefined) await inflight;
-        else if (storage.getToken() === used) await login();
+        else if (storage.getToken() === used) {
+          if (corpGone) storage.clearCorp();
+          await login();
+        }
         return call();
       }
     },
@@ -158,6 +182,15 @@ export function createAuth({
       }
       storage.clearToken();
       storage.clearDemoUser();
+      // The remembered corp stays: it is the employee's corp, not part of the session, and the
+      // next login (anyone's on this WeCom account) starts there. Should it be wrong by then, the
+      // server answers auth.corp_switch or corp.unknown and the login corrects it.
     },
   };
+}
+
+/** `data.corpId` of an auth.corp_switch answer, if it is a string. */
+function corpIdOf(data: unknown): string {
+  const corpId = (data as { corpId?: unknown } | undefined)?.corpId;
+  return typeof corpId === 'string' ? corpId : '';
 }

@@ -45,7 +45,7 @@ export function createServices({
   const storage = createStorage({ wx });
   const origin = createServerOrigin({ env, storage, fixed: baseUrl });
   const request = createRequest({
-    origin: origin.current,
+    origin: origin.base,
     transport: (option) => wx.request(option),
     getToken: storage.getToken,
     timeoutMs: requestTimeoutMs,

@@ -27,7 +27,10 @@ export function createRequest({
   getToken,
   timeoutMs,
 }: {
-  /** The server's origin (with an optional path prefix), asked on every request. */
+  /**
+   * The server's origin (with an optional path prefix, and a corp's `/corps/{corpId}`), asked on
+   * every request.
+   */
   origin: () => string;
   transport: Transport;
   getToken: () => string | undefined;

@@ -10,12 +10,18 @@ import type { DeviceStorage } from './storage';
  */
 export interface ServerOrigin {
   current(): string;
+  /**
+   * Where every request goes: `current()`, plus `/corps/{corpId}` while a corp is remembered (a
+   * deployment of several corps serves each under that prefix; see auth.ts).
+   */
+  base(): string;
   /** Whether `set` may change it: a develop build whose origin the caller did not fix. */
   changeable(): boolean;
   /**
    * Talks to `origin` from now on (`''`: back to the build's own); false, and nothing changes,
    * when the build may not change it or `origin` is not an http(s) origin with an optional path.
-   * A new server means a new login: the stored session and demo employee are forgotten.
+   * A new server means a new login: the stored session, demo employee and corp are forgotten
+   * (that server may not serve the corp, or serve it at its root).
    */
   set(origin: string): boolean;
 }
@@ -33,11 +39,17 @@ export function createServerOrigin({
   fixed?: string;
 }): ServerOrigin {
   const changeable = () => fixed === undefined && env.envVersion() === 'develop';
+  const current = () =>
+    fixed ??
+    (changeable() ? storage.getDevOrigin() : undefined) ??
+    config.origins[env.envVersion()];
   return {
-    current: () =>
-      fixed ??
-      (changeable() ? storage.getDevOrigin() : undefined) ??
-      config.origins[env.envVersion()],
+    current,
+    base() {
+      const corpId = storage.getCorp();
+      const origin = current().replace(/\/+$/, '');
+      return corpId === undefined ? origin : `${origin}/corps/${corpId}`;
+    },
     changeable,
     set(origin) {
       const trimmed = origin.trim().replace(/\/+$/, '');
@@ -46,6 +58,7 @@ export function createServerOrigin({
       else storage.setDevOrigin(trimmed);
       storage.clearToken();
       storage.clearDemoUser();
+      storage.clearCorp();
       return true;
     },
   };

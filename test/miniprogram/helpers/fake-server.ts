@@ -26,6 +26,12 @@ export interface FakeServerData {
   groupChats: GroupChat[];
   /** Present: the server runs in sandbox mode and offers these demo employees. */
   sandboxEmployees?: SandboxEmployee[];
+  /**
+   * Present: a deployment of several corps, `served[0]` at the root, every one also under
+   * `/corps/{corpId}`; the employee (whoever logs in) belongs to `employeeCorp`. Absent: one
+   * corp, `me.corpid`, at the root and under its `/corps/{corpId}`.
+   */
+  corps?: { served: string[]; employeeCorp: string };
 }
 
 const EXPIRES_AT = '2030-01-01T00:00:00.000Z';
@@ -43,6 +49,9 @@ const contextPath = (context: LoginContext) =>
 export function createFakeServer(data: FakeServerData) {
   /** token → the userid it was issued for. */
   const liveTokens = new Map<string, string>();
+  /** token → the corp whose sessions it belongs to. */
+  const tokenCorps = new Map<string, string>();
+  const served = () => data.corps?.served ?? [data.me.corpid];
   const expiredTokens = new Set<string>();
   /** code → the userid it logs in. */
   const issuedCodes = new Map<string, string>();
@@ -51,6 +60,7 @@ export function createFakeServer(data: FakeServerData) {
   let sessionsCreated = 0;
 
   const route = (
+    corpId: string,
     method: string,
     path: string,
     query: URLSearchParams,
@@ -64,18 +74,33 @@ export function createFakeServer(data: FakeServerData) {
         return errorAnswer(401, 'auth.invalid_code');
       }
       issuedCodes.delete(code);
+      // As WeCom's jscode2session: the code is spent, and the answer names the employee's corp.
+      const employeeCorp = data.corps?.employeeCorp ?? data.me.corpid;
+      if (employeeCorp !== corpId) {
+        return served().length > 1 && served().includes(employeeCorp)
+          ? errorAnswer(409, 'auth.corp_switch', { corpId: employeeCorp })
+          : errorAnswer(403, 'auth.corp_mismatch');
+      }
       sessionsCreated += 1;
       const token = `token-${sessionsCreated}`;
       liveTokens.set(token, userid);
+      tokenCorps.set(token, corpId);
       const answer: LoginResponse = {
         token,
         expiresAt: EXPIRES_AT,
-        user: { userid, corpid: data.me.corpid },
+        user: { userid, corpid: corpId },
       };
       const context = (body as { context?: LoginContext }).context;
       if (context !== undefined) {
         // As the real server: what a read of it would answer, the error in place of the data.
-        const read = route('GET', contextPath(context), new URLSearchParams(), undefined, token);
+        const read = route(
+          corpId,
+          'GET',
+          contextPath(context),
+          new URLSearchParams(),
+          undefined,
+          token,
+        );
         if (!('statusCode' in read)) throw new Error('a read answers with a status');
         const failed = read.data as { code: ErrorCode; message: string };
         answer.context =
@@ -102,7 +127,8 @@ export function createFakeServer(data: FakeServerData) {
         return { statusCode: 201, data: { code: issueCode(userid as string) } };
       }
     }
-    if (token === undefined || (!liveTokens.has(token) && !expiredTokens.has(token))) {
+    const unknown = token === undefined || (!liveTokens.has(token) && !expiredTokens.has(token));
+    if (unknown || tokenCorps.get(token) !== corpId) {
       return errorAnswer(401, 'auth.unauthenticated');
     }
     if (expiredTokens.has(token)) return errorAnswer(401, 'auth.session_expired');
@@ -218,7 +244,10 @@ export function createFakeServer(data: FakeServerData) {
     },
     /** Whether the server still holds this session (logout ends it). */
     isLive: (token: string) => liveTokens.has(token),
-    /** The next request whose "METHOD path" starts with `match` gets `answer` instead. */
+    /**
+     * The next request whose "METHOD path" (`/corps/{corpId}` included) starts with `match` gets
+     * `answer` instead.
+     */
     failNext(match: string, answer: Answer): void {
       overrides.push({ match, answer });
     },
@@ -241,10 +270,16 @@ export function createFakeServer(data: FakeServerData) {
       const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
       const key = `${option.method} ${url.pathname}`;
       const index = overrides.findIndex((o) => key.startsWith(o.match));
+      // `/corps/{corpId}/…`: that corp's paths, 404 corp.unknown if not served; the rest: the root's.
+      const under = /^\/corps\/([^/]+)(\/.*)$/.exec(url.pathname);
+      const corpId = under ? decodeURIComponent(under[1]!) : served()[0]!;
+      const path = under ? under[2]! : url.pathname;
       const answer =
         index >= 0
           ? overrides.splice(index, 1)[0]!.answer
-          : route(option.method, url.pathname, url.searchParams, option.data, token);
+          : !served().includes(corpId)
+            ? errorAnswer(404, 'corp.unknown')
+            : route(corpId, option.method, path, url.searchParams, option.data, token);
       const deliver = () =>
         setTimeout(() => {
           if ('networkError' in answer) option.fail({ errMsg: answer.networkError });
