@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -101,6 +102,13 @@ function corpsFileEnv(
     const { secrets, appAgentId, miniprogramAppId } = corp.wecomConfig();
     for (const [name, value] of Object.entries(secrets))
       env[`CORP${index}_${name.toUpperCase()}_SECRET`] = value;
+    // Each corp's callback receivers with keys of their own.
+    const keys = (receiver: string) => {
+      const name = `CORP${index}_${receiver}_CALLBACK`;
+      env[`${name}_TOKEN`] = randomBytes(12).toString('hex');
+      env[`${name}_AES_KEY`] = randomBytes(48).toString('base64').replace(/[+/=]/g, '').slice(0, 43);
+      return { token: `env:${name}_TOKEN`, encodingAesKey: `env:${name}_AES_KEY` };
+    };
     return {
       corpId: corp.corpId,
       kind: 'self-built',
@@ -109,6 +117,7 @@ function corpsFileEnv(
       directorySecret: `env:CORP${index}_DIRECTORY_SECRET`,
       ...(agentIds && appAgentId !== undefined && { appAgentId }),
       ...(miniprogramAppId !== undefined && { miniprogramAppId }),
+      callbacks: { app: keys('APP'), directory: keys('DIRECTORY') },
     };
   });
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'wecom-gate-corps-')), 'corps.json');
