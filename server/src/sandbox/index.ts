@@ -18,4 +18,10 @@ export {
 } from './seed';
 export type { DemoCorp } from './seed-types';
 export { startSimulator } from './simulator';
-export type { OrgView, ScenarioName, Simulator, StartSimulatorOptions } from './types';
+export type {
+  CorpSimulator,
+  OrgView,
+  ScenarioName,
+  Simulator,
+  StartSimulatorOptions,
+} from './types';
