@@ -2,6 +2,16 @@
 
 export { BIG_CORP_FIRST_DEPARTMENT_ID, bigCorpUserid } from './big-corp';
 export type { OrgChangeEvent } from './org';
+export {
+  GROUP_APP_SECRET,
+  GROUP_CORP_ID,
+  GROUP_DIRECTORY_SYNC_SECRET,
+  GROUP_OTHER_APP_SECRET,
+  groupCorp,
+  groupCustomerId,
+  groupGroupChatId,
+  SHARED_USERID,
+} from './group-corp';
 export { isScenarioName, scenarioDescriptions, scenarioNames } from './scenarios';
 export {
   addGeneratedFollowers,
