@@ -45,13 +45,13 @@ export interface CorpWorld {
   secrets(): string[];
 }
 
-/** Every `secret` field of the seed (app secrets, the other corp's secret). */
+/** Every `…secret` field of the seed (app secrets, the 通讯录同步 secret, the other corp's secret). */
 function secretsOf(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(secretsOf);
   if (value === null || typeof value !== 'object') return [];
   if (value instanceof Map) return [...value.values()].flatMap(secretsOf);
   return Object.entries(value).flatMap(([key, field]) =>
-    key === 'secret' && typeof field === 'string' ? [field] : secretsOf(field),
+    /secret$/i.test(key) && typeof field === 'string' ? [field] : secretsOf(field),
   );
 }
 
