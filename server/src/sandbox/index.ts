@@ -1,7 +1,6 @@
 /** The WeCom simulator: real HTTP, demo corp, scenarios, faults, counters (see README.md here). */
 
 export { BIG_CORP_FIRST_DEPARTMENT_ID, bigCorpUserid } from './big-corp';
-export type { OrgChangeEvent } from './org';
 export {
   GROUP_APP_SECRET,
   GROUP_CORP_ID,
@@ -12,6 +11,7 @@ export {
   groupGroupChatId,
   SHARED_USERID,
 } from './group-corp';
+export type { OrgChangeEvent } from './org';
 export { isScenarioName, scenarioDescriptions, scenarioNames } from './scenarios';
 export {
   addGeneratedFollowers,

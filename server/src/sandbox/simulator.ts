@@ -61,7 +61,10 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     options,
   };
   // The first corp plays the scenario; the others are configured correctly.
-  const setups = [setup, ...(options.moreCorps ?? []).map((seed) => setUpScenario('healthy', seed))];
+  const setups = [
+    setup,
+    ...(options.moreCorps ?? []).map((seed) => setUpScenario('healthy', seed)),
+  ];
   for (const corpSetup of setups) {
     const { corpId } = corpSetup.seed;
     if (corps.has(corpId) || corpId === setup.seed.otherCorp.corpId)
@@ -116,7 +119,9 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   });
   app.use(control.routes()).use(control.allowedMethods());
   // Login pages name their corp (appid, carried on to the approve step); any other: the first's.
-  const loginPages = new Map([...corps].map(([corpId, world]) => [corpId, world.loginPages.routes()]));
+  const loginPages = new Map(
+    [...corps].map(([corpId, world]) => [corpId, world.loginPages.routes()]),
+  );
   const firstLoginPages = loginPages.get(first.corpId)!;
   const loginPagesOf: typeof firstLoginPages = (ctx, next) => {
     const appid = ctx.query.appid;

@@ -15,9 +15,11 @@ export function gettokenRoute(deps: ApiDeps): ApiRoute {
       const secret = query.corpsecret;
       if (!corpid) throw new WecomError(41002);
       if (!secret) throw new WecomError(41004);
-      const elsewhere = (s: string) => deps.corp.appsBySecret.has(s) || deps.isSecretOfAnotherCorp(s);
+      const elsewhere = (s: string) =>
+        deps.corp.appsBySecret.has(s) || deps.isSecretOfAnotherCorp(s);
       if (corpid === seed.otherCorp.corpId) {
-        if (secret !== seed.otherCorp.secret) throw new WecomError(elsewhere(secret) ? 40091 : 40001);
+        if (secret !== seed.otherCorp.secret)
+          throw new WecomError(elsewhere(secret) ? 40091 : 40001);
         return issue(deps, foreignApp(corpid));
       }
       if (corpid !== seed.corpId) throw new WecomError(40013);
