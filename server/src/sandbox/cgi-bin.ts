@@ -12,11 +12,18 @@ import type { TokenStore } from './tokens';
 
 /**
  * Everything below /cgi-bin/: count the call, apply latency and faults, limits, the access token,
- * the IP allow-list (not for gettoken), then the API. Answers always carry errcode and errmsg.
+ * the IP allow-list (not for gettoken), then the API of the token's corp (gettoken: of `corpid`).
+ * Answers always carry errcode and errmsg.
  */
 
 export interface CgiBinDeps {
+  /** The first corp's APIs: what every path is (method, auth, empty fields), and its answers. */
   routes: ReadonlyMap<string, ApiRoute>;
+  /**
+   * The APIs of another corp the simulator plays: a call with its app's token, or gettoken with
+   * its corpid, is answered by it (undefined: the first corp answers).
+   */
+  routesOf?: (corpId: string) => ReadonlyMap<string, ApiRoute> | undefined;
   tokens: TokenStore<AppRuntime>;
   faults: FaultRegistry;
   counters: CallCounters;
@@ -90,7 +97,9 @@ export function cgiBinMiddleware(deps: CgiBinDeps): Middleware {
         if (allowed && !allowed.has(ip)) return fail(60020);
       }
       const body = route.method === 'POST' ? await readJson(ctx.req) : undefined;
-      const answer: Answer = route.handle({ query, body, app: app as AppRuntime });
+      const corpId = app ? app.corpId : query.corpid;
+      const own = (corpId && deps.routesOf?.(corpId)?.get(api)) || route;
+      const answer: Answer = own.handle({ query, body, app: app as AppRuntime });
       ctx.body = { errcode: 0, errmsg: 'ok', ...answer };
     } catch (error) {
       if (error instanceof WecomError) return fail(error.errcode, error.text);

@@ -4,14 +4,34 @@ import { z } from 'zod';
 import { BodyError, readJson } from './body';
 import type { Delivery } from './callbacks';
 import { OrgControlError } from './org';
-import type { Fault, Simulator } from './types';
+import type { CorpSimulator, Fault, Simulator } from './types';
 import type { JsapiSignatureCheck } from './web-auth';
 
-/** The HTTP control surface under /sandbox/ for processes that do not share memory with it. */
+/**
+ * The HTTP control surface under /sandbox/ for processes that do not share memory with it. What
+ * belongs to one corp (org, callbacks, world changes) takes `?corpId=` for another corp the
+ * simulator plays (404 for a corp it does not play); without it, the first corp.
+ */
+
+/** What one corp's endpoints drive. */
+type CorpTarget = Pick<
+  CorpSimulator,
+  | 'org'
+  | 'orgVisibleTo'
+  | 'registerCallback'
+  | 'unregisterCallback'
+  | 'pushEvent'
+  | 'callbackDeliveries'
+  | 'removeFollower'
+  | 'renameCustomer'
+  | 'dismissGroup'
+  | 'deleteEmployee'
+>;
 
 /** What the control surface drives: the simulator's own methods, and its fault registry. */
 export type ControlTarget = Pick<
   Simulator,
+  | 'corp'
   | 'issueLoginCode'
   | 'callCounts'
   | 'resetCalls'
@@ -147,6 +167,18 @@ async function parse<S extends z.ZodType>(
 
 export function controlRouter(target: ControlTarget): Router {
   const router = new Router({ prefix: '/sandbox' });
+  /** The corp named by `?corpId=` (default the first); undefined after answering 404. */
+  const corpOf = (ctx: Context): CorpTarget | undefined => {
+    const corpId = ctx.query.corpId;
+    if (corpId === undefined) return target;
+    try {
+      return target.corp(String(corpId));
+    } catch {
+      ctx.status = 404;
+      ctx.body = { error: `the simulator does not play corp ${JSON.stringify(corpId)}` };
+      return undefined;
+    }
+  };
   router.post('/login-code', async (ctx) => {
     const input = await parse(ctx, loginCodeSchema);
     if (!input) return;
@@ -195,30 +227,37 @@ export function controlRouter(target: ControlTarget): Router {
   };
   const idParam = (ctx: Context) => Number((ctx.params as { id: string }).id);
   router.get('/org', (ctx) => {
-    ctx.body = target.orgVisibleTo();
+    const corp = corpOf(ctx);
+    if (corp) ctx.body = corp.orgVisibleTo();
   });
   router.post('/org/members', async (ctx) => {
-    const input = await parse(ctx, newMemberSchema);
-    if (input) await orgChange(ctx, () => target.org.addMember(input), 201);
+    const corp = corpOf(ctx);
+    const input = corp && (await parse(ctx, newMemberSchema));
+    if (input) await orgChange(ctx, () => corp.org.addMember(input), 201);
   });
   router.patch('/org/members/:userid', async (ctx) => {
-    const input = await parse(ctx, memberPatchSchema);
-    if (input) await orgChange(ctx, () => target.org.updateMember(ctx.params.userid!, input));
+    const corp = corpOf(ctx);
+    const input = corp && (await parse(ctx, memberPatchSchema));
+    if (input) await orgChange(ctx, () => corp.org.updateMember(ctx.params.userid!, input));
   });
-  router.delete('/org/members/:userid', (ctx) =>
-    orgChange(ctx, () => target.org.deleteMember(ctx.params.userid!)),
-  );
+  router.delete('/org/members/:userid', async (ctx) => {
+    const corp = corpOf(ctx);
+    if (corp) await orgChange(ctx, () => corp.org.deleteMember(ctx.params.userid!));
+  });
   router.post('/org/departments', async (ctx) => {
-    const input = await parse(ctx, newDepartmentSchema);
-    if (input) await orgChange(ctx, () => target.org.addDepartment(input), 201);
+    const corp = corpOf(ctx);
+    const input = corp && (await parse(ctx, newDepartmentSchema));
+    if (input) await orgChange(ctx, () => corp.org.addDepartment(input), 201);
   });
   router.patch('/org/departments/:id', async (ctx) => {
-    const input = await parse(ctx, departmentPatchSchema);
-    if (input) await orgChange(ctx, () => target.org.updateDepartment(idParam(ctx), input));
+    const corp = corpOf(ctx);
+    const input = corp && (await parse(ctx, departmentPatchSchema));
+    if (input) await orgChange(ctx, () => corp.org.updateDepartment(idParam(ctx), input));
   });
-  router.delete('/org/departments/:id', (ctx) =>
-    orgChange(ctx, () => target.org.deleteDepartment(idParam(ctx))),
-  );
+  router.delete('/org/departments/:id', async (ctx) => {
+    const corp = corpOf(ctx);
+    if (corp) await orgChange(ctx, () => corp.org.deleteDepartment(idParam(ctx)));
+  });
   router.post('/tickets/invalidate', (ctx) => {
     target.invalidateTickets();
     ctx.status = 204;
@@ -235,35 +274,39 @@ export function controlRouter(target: ControlTarget): Router {
     ctx.status = 204;
   });
   router.put('/callbacks/:receiver', async (ctx) => {
+    const corp = corpOf(ctx);
     const receiver = receiverSchema.safeParse(ctx.params.receiver);
-    const input = await parse(ctx, callbackTargetSchema);
+    const input = corp && (await parse(ctx, callbackTargetSchema));
     if (!input) return;
     if (!receiver.success) {
       ctx.status = 404;
       return;
     }
-    const result = await target.registerCallback(receiver.data, input);
+    const result = await corp.registerCallback(receiver.data, input);
     ctx.status = result.verified ? 200 : 400;
     ctx.body = result;
   });
   router.delete('/callbacks/:receiver', (ctx) => {
+    const corp = corpOf(ctx);
     const receiver = receiverSchema.safeParse(ctx.params.receiver);
-    if (!receiver.success) return;
-    target.unregisterCallback(receiver.data);
+    if (!corp || !receiver.success) return;
+    corp.unregisterCallback(receiver.data);
     ctx.status = 204;
   });
   router.get('/callbacks/deliveries', (ctx) => {
-    ctx.body = { deliveries: target.callbackDeliveries() };
+    const corp = corpOf(ctx);
+    if (corp) ctx.body = { deliveries: corp.callbackDeliveries() };
   });
   router.post('/callbacks/:receiver/events', async (ctx) => {
+    const corp = corpOf(ctx);
     const receiver = receiverSchema.safeParse(ctx.params.receiver);
-    const input = await parse(ctx, eventSchema);
+    const input = corp && (await parse(ctx, eventSchema));
     if (!input) return;
     if (!receiver.success) {
       ctx.status = 404;
       return;
     }
-    const deliveries = await target.pushEvent(receiver.data, input.fields, {
+    const deliveries = await corp.pushEvent(receiver.data, input.fields, {
       copies: input.copies,
     });
     if (!deliveries) {
@@ -276,13 +319,14 @@ export function controlRouter(target: ControlTarget): Router {
   const worldChange = <S extends z.ZodType>(
     path: string,
     schema: S,
-    change: (input: z.infer<S>) => Promise<Delivery[]>,
+    change: (corp: CorpTarget, input: z.infer<S>) => Promise<Delivery[]>,
   ) =>
     router.post(`/world/${path}`, async (ctx) => {
-      const input = await parse(ctx, schema);
+      const corp = corpOf(ctx);
+      const input = corp && (await parse(ctx, schema));
       if (!input) return;
       try {
-        ctx.body = { deliveries: await change(input) };
+        ctx.body = { deliveries: await change(corp, input) };
       } catch (error) {
         ctx.status = 400;
         ctx.body = { error: (error as Error).message };
@@ -291,18 +335,18 @@ export function controlRouter(target: ControlTarget): Router {
   worldChange(
     'remove-follower',
     z.object({ externalUserId: idSchema, userid: idSchema }),
-    (input) => target.removeFollower(input.externalUserId, input.userid),
+    (corp, input) => corp.removeFollower(input.externalUserId, input.userid),
   );
   worldChange(
     'rename-customer',
     z.object({ externalUserId: idSchema, name: z.string().min(1).max(64) }),
-    (input) => target.renameCustomer(input.externalUserId, input.name),
+    (corp, input) => corp.renameCustomer(input.externalUserId, input.name),
   );
-  worldChange('dismiss-group', z.object({ chatId: idSchema }), (input) =>
-    target.dismissGroup(input.chatId),
+  worldChange('dismiss-group', z.object({ chatId: idSchema }), (corp, input) =>
+    corp.dismissGroup(input.chatId),
   );
-  worldChange('delete-employee', z.object({ userid: idSchema }), (input) =>
-    target.deleteEmployee(input.userid),
+  worldChange('delete-employee', z.object({ userid: idSchema }), (corp, input) =>
+    corp.deleteEmployee(input.userid),
   );
   return router;
 }

@@ -1,6 +1,16 @@
 /** The WeCom simulator: real HTTP, demo corp, scenarios, faults, counters (see README.md here). */
 
 export { BIG_CORP_FIRST_DEPARTMENT_ID, bigCorpUserid } from './big-corp';
+export {
+  GROUP_APP_SECRET,
+  GROUP_CORP_ID,
+  GROUP_DIRECTORY_SYNC_SECRET,
+  GROUP_OTHER_APP_SECRET,
+  groupCorp,
+  groupCustomerId,
+  groupGroupChatId,
+  SHARED_USERID,
+} from './group-corp';
 export type { OrgChangeEvent } from './org';
 export { isScenarioName, scenarioDescriptions, scenarioNames } from './scenarios';
 export {
@@ -18,4 +28,10 @@ export {
 } from './seed';
 export type { DemoCorp } from './seed-types';
 export { startSimulator } from './simulator';
-export type { OrgView, ScenarioName, Simulator, StartSimulatorOptions } from './types';
+export type {
+  CorpSimulator,
+  OrgView,
+  ScenarioName,
+  Simulator,
+  StartSimulatorOptions,
+} from './types';

@@ -109,7 +109,9 @@ export function loginPagesRouter(deps: { corp: CorpModel; codes: OauthCodeStore 
   }
 
   function approveLink(request: LoginRequest, as: string): string {
+    // appid: which corp's pages answer the pick when the simulator plays several corps.
     return `${APPROVE_PATH}?${new URLSearchParams({
+      appid: seed.corpId,
       flow: request.flow,
       agentid: request.agentid,
       redirect_uri: request.redirectUri,

@@ -50,6 +50,13 @@ export interface StartSimulatorOptions {
   /** The size of the 'big-corp' scenario's generated world (default 20,000 members, 1,000 departments). */
   bigCorp?: BigCorpOptions;
   seed?: DemoCorp;
+  /**
+   * More corps in the same simulated WeCom (a group of companies sharing the mini-program, each
+   * with its own self-built app), e.g. `groupCorp()`. They share the HTTP server, the access tokens
+   * and the login codes; each has its own directory, customers, session keys and callbacks. The
+   * scenario and `onOrgChange` apply to the first corp only.
+   */
+  moreCorps?: DemoCorp[];
   now?: () => number;
   tokenTtlSeconds?: number;
   /** Lifetime of JS-SDK tickets (WeCom: 7200). */
@@ -61,7 +68,7 @@ export interface StartSimulatorOptions {
   maxConcurrencyPerApi?: number;
   /** Visible-range size above which groupchat/list needs owner_filter (WeCom: 1000). */
   bigCorpThreshold?: number;
-  /** Told of every change to the directory (see `Simulator.onOrgChange`). */
+  /** Told of every change to the first corp's directory (see `Simulator.onOrgChange`). */
   onOrgChange?: (event: OrgChangeEvent) => void;
   /** Callback POSTs not answered 200 within this are retried (WeCom: 5000 ms). */
   callbackDeadlineMs?: number;
@@ -84,47 +91,35 @@ export interface EncryptedPayload {
   iv: string;
 }
 
-export interface Simulator {
-  /** 'http://127.0.0.1:PORT' (no trailing slash). */
-  readonly url: string;
-  /** The demo corp's id. */
+/**
+ * One corp of the simulated WeCom: its seed, directory, login codes, session keys, callbacks and
+ * world changes. `Simulator` is the first corp's handle; `simulator.corp(corpId)` gives each one.
+ */
+export interface CorpSimulator {
+  /** This corp's id. */
   readonly corpId: string;
-  readonly scenario: ScenarioName;
-  /** The effective seed (after the scenario's changes). */
+  /** The effective seed (after the scenario's changes, for the first corp). */
   readonly seed: DemoCorp;
-  /** What the gateway should be configured with in this scenario; apiBase = url. */
+  /** What the gateway should be configured with to serve this corp; apiBase = url. */
   wecomConfig(options?: { timeoutMs?: number }): WecomConfig;
-  /** A fresh login code (5 minutes, single use); `corpId` gives another corp's code. Throws for an unknown demo userid. */
+  /**
+   * A fresh login code (5 minutes, single use) for an employee of this corp; `corpId` gives another
+   * corp's code (checked against that corp's directory when the simulator plays it). Throws for a
+   * userid this corp does not have.
+   */
   issueLoginCode(userid: string, options?: { corpId?: string }): string;
   /**
-   * The demo employees who can open the mini-program (active, within its app's visible range),
-   * in seed order, with the name of their main department.
+   * The employees who can open the mini-program (active, within its app's visible range), in seed
+   * order, with the name of their main department.
    */
   demoEmployees(): Array<{ userid: string; name: string; department?: string }>;
-  /** Calls per API (path below /cgi-bin/) since start or reset; without api: the total. */
-  calls(api?: string): number;
-  callCounts(): Record<string, number>;
-  resetCalls(): void;
-  /** Every token issued so far answers 40014 from now on. */
-  invalidateTokens(): void;
-  /** Every JS-SDK ticket issued so far is refused by pages from now on (42012). */
-  invalidateTickets(): void;
-  /** What WeCom's JS-SDK in a page answers `wx.config` / `wx.agentConfig` with this signature. */
-  verifyJsapiSignature(check: JsapiSignatureCheck): { errcode: 0 | 42012 | 40093; errmsg: string };
   /**
    * A web login code as the authorize or QR page would hand out after a pick (default: for the
    * mini-program's app), for tests that skip the page.
    */
   issueWebLoginCode(identity: OauthIdentity, agentid?: string): string;
-  /** Returns a function that removes this fault. */
-  injectFault(fault: Fault): () => void;
-  clearFaults(): void;
-  /** 企业可信IP; null = no list (everything allowed). gettoken is never gated. */
-  setTrustedIps(ips: string[] | null): void;
   /** The session_key of `userid`'s latest successful jscode2session (base64), if any. */
   lastSessionKey(userid: string): string | undefined;
-  /** App secrets, access tokens and session_keys this simulator knows or issued (leak checks). */
-  issuedSecrets(): string[];
   /** AES-128-CBC with the latest session_key of `userid`, watermark {appid, timestamp} added. */
   encryptForUser(userid: string, payload: object, options?: { appid?: string }): EncryptedPayload;
   /**
@@ -164,6 +159,35 @@ export interface Simulator {
   dismissGroup(chatId: string): Promise<Delivery[]>;
   /** The employee is deleted (change_contact delete_user to the directory receiver). */
   deleteEmployee(userid: string): Promise<Delivery[]>;
+}
+
+/**
+ * The simulated WeCom: the first corp's handle, plus what all corps share (one qyapi host: calls,
+ * faults, tokens, tickets, the IP allow-list).
+ */
+export interface Simulator extends CorpSimulator {
+  /** 'http://127.0.0.1:PORT' (no trailing slash). */
+  readonly url: string;
+  readonly scenario: ScenarioName;
+  /** The handle of one corp the simulator plays (`moreCorps`); throws for any other corp ID. */
+  corp(corpId: string): CorpSimulator;
+  /** Calls per API (path below /cgi-bin/) since start or reset; without api: the total. */
+  calls(api?: string): number;
+  callCounts(): Record<string, number>;
+  resetCalls(): void;
+  /** Every token issued so far (any corp's) answers 40014 from now on. */
+  invalidateTokens(): void;
+  /** Every JS-SDK ticket issued so far is refused by pages from now on (42012). */
+  invalidateTickets(): void;
+  /** What WeCom's JS-SDK in a page answers `wx.config` / `wx.agentConfig` with this signature. */
+  verifyJsapiSignature(check: JsapiSignatureCheck): { errcode: 0 | 42012 | 40093; errmsg: string };
+  /** Returns a function that removes this fault. */
+  injectFault(fault: Fault): () => void;
+  clearFaults(): void;
+  /** 企业可信IP; null = no list (everything allowed). gettoken is never gated. */
+  setTrustedIps(ips: string[] | null): void;
+  /** Every corp's app secrets, access tokens and session_keys this simulator knows or issued (leak checks). */
+  issuedSecrets(): string[];
   /** Stops listening and destroys open connections (hanging requests included); idempotent. */
   close(): Promise<void>;
 }

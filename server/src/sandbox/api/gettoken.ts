@@ -15,16 +15,18 @@ export function gettokenRoute(deps: ApiDeps): ApiRoute {
       const secret = query.corpsecret;
       if (!corpid) throw new WecomError(41002);
       if (!secret) throw new WecomError(41004);
+      const elsewhere = (s: string) =>
+        deps.corp.appsBySecret.has(s) || deps.isSecretOfAnotherCorp(s);
       if (corpid === seed.otherCorp.corpId) {
-        if (secret !== seed.otherCorp.secret) {
-          throw new WecomError(deps.corp.appsBySecret.has(secret) ? 40091 : 40001);
-        }
+        if (secret !== seed.otherCorp.secret)
+          throw new WecomError(elsewhere(secret) ? 40091 : 40001);
         return issue(deps, foreignApp(corpid));
       }
       if (corpid !== seed.corpId) throw new WecomError(40013);
       const app = deps.corp.appsBySecret.get(secret);
       if (app) return issue(deps, app);
-      throw new WecomError(secret === seed.otherCorp.secret ? 40091 : 40001);
+      const foreign = secret === seed.otherCorp.secret || deps.isSecretOfAnotherCorp(secret);
+      throw new WecomError(foreign ? 40091 : 40001);
     },
   };
 }

@@ -17,7 +17,8 @@ export function jscode2sessionRoute(deps: ApiDeps): ApiRoute {
       const code = deps.codes.consume(query.js_code);
       if (!code) throw new WecomError(40029);
       const sessionKey = randomBytes(16).toString('base64');
-      deps.sessionKeys.set(code.userid, sessionKey);
+      // The key is remembered for the employee of the code's corp when the simulator plays it.
+      (deps.sessionKeysOf(code.corpId) ?? deps.sessionKeys).set(code.userid, sessionKey);
       const foreign = code.corpId !== deps.corp.seed.corpId;
       return {
         corpid: code.corpId,

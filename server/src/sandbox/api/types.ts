@@ -29,6 +29,10 @@ export interface ApiDeps {
   now: () => number;
   /** Base64 session_key of each userid's latest login. */
   sessionKeys: Map<string, string>;
+  /** The session keys of another corp the simulator plays (undefined for any other corp). */
+  sessionKeysOf(corpId: string): Map<string, string> | undefined;
+  /** True for the secret of an app of another corp the simulator plays (40091, not 40001). */
+  isSecretOfAnotherCorp(secret: string): boolean;
   contactPermission: boolean;
   bigCorpThreshold: number;
 }

@@ -1,4 +1,5 @@
 import { createCorpModel } from '../../../../server/src/sandbox/corp';
+import { groupCorp, SHARED_USERID } from '../../../../server/src/sandbox/group-corp';
 import { setUpScenario } from '../../../../server/src/sandbox/scenarios';
 import {
   addGeneratedFollowers,
@@ -53,5 +54,46 @@ describe('sandbox demo corp', () => {
     const setup = setUpScenario('narrow-visible-range', mine);
     expect(setup.seed.miniprogramApp.visibleRange.users).toEqual(['zhangsan']);
     expect(mine.miniprogramApp.visibleRange.departments).toEqual([2, 4, 5, 6]);
+  });
+});
+
+describe('sandbox group corp (a sister company of the demo corp)', () => {
+  const demo = demoCorp();
+  const seed = groupCorp();
+  const corp = createCorpModel(seed, 0);
+
+  it('is another corp with its own secrets and agents, sharing the mini-program', () => {
+    expect(seed.corpId).toMatch(/^ww[0-9a-f]{16}$/);
+    expect([demo.corpId, demo.otherCorp.corpId]).not.toContain(seed.corpId);
+    expect(seed.miniprogramAppId).toBe(demo.miniprogramAppId);
+    const secrets = (c: typeof seed) => [
+      c.miniprogramApp.secret,
+      c.otherApp.secret,
+      c.directorySyncSecret,
+    ];
+    expect(new Set([...secrets(seed), ...secrets(demo)]).size).toBe(6);
+    expect([demo.miniprogramApp.agentid, demo.otherApp.agentid]).not.toContain(
+      seed.miniprogramApp.agentid,
+    );
+  });
+
+  it('has another person under a userid the demo corp has, following only its own customers', () => {
+    const mine = seed.employees.find((e) => e.userid === SHARED_USERID)!;
+    const theirs = demo.employees.find((e) => e.userid === SHARED_USERID)!;
+    expect(mine.name).not.toBe(theirs.name);
+    const demoIds = new Set([
+      ...demo.customers.map((c) => c.external_userid),
+      ...demo.groupChats.map((g) => g.chat_id),
+    ]);
+    for (const id of [...corp.customers.keys(), ...corp.groups.keys()])
+      expect(demoIds.has(id)).toBe(false);
+    expect(corp.followsByUser.get(SHARED_USERID)!.length).toBeGreaterThan(0);
+    for (const c of seed.customers)
+      for (const f of c.follow) expect(corp.employees.has(f.userid)).toBe(true);
+    for (const g of seed.groupChats)
+      for (const m of g.members)
+        expect(m.type === 1 ? corp.employees.has(m.userid) : corp.customers.has(m.userid)).toBe(
+          true,
+        );
   });
 });
