@@ -106,7 +106,10 @@ function corpsFileEnv(
     const keys = (receiver: string) => {
       const name = `CORP${index}_${receiver}_CALLBACK`;
       env[`${name}_TOKEN`] = randomBytes(12).toString('hex');
-      env[`${name}_AES_KEY`] = randomBytes(48).toString('base64').replace(/[+/=]/g, '').slice(0, 43);
+      env[`${name}_AES_KEY`] = randomBytes(48)
+        .toString('base64')
+        .replace(/[+/=]/g, '')
+        .slice(0, 43);
       return { token: `env:${name}_TOKEN`, encodingAesKey: `env:${name}_AES_KEY` };
     };
     return {
