@@ -10,6 +10,7 @@ import {
   securityHeaderValues,
 } from './middleware/security-headers';
 import type { AdminState, AppState, EmployeeState, WebTokenState } from './middleware/state';
+import type { ProviderAccess } from './routes/provider';
 import { adminRoutes } from './routes/admin';
 import { callbackRoutes } from './routes/callbacks';
 import { consoleRoutes } from './routes/console';
@@ -21,6 +22,7 @@ import { jssdkRoutes } from './routes/jssdk';
 import { meRoutes } from './routes/me';
 import { metricsRoutes } from './routes/metrics';
 import { orgRoutes } from './routes/org';
+import { providerAdminRoutes, providerRoutes } from './routes/provider';
 import { type SandboxLoginCodes, sandboxRoutes } from './routes/sandbox';
 import { loginRoutes, logoutRoutes } from './routes/sessions';
 import { verifyFileRoutes } from './routes/verify-files';
@@ -46,6 +48,8 @@ export function createApp(
     sandbox?: SandboxLoginCodes;
     /** Below this path a corp ID names a corp this deployment does not serve (deployment.ts). */
     unknownCorpsPath?: string;
+    /** The service provider's suites and their corps (the home corp's app serves their routes). */
+    provider?: ProviderAccess;
   },
 ): Koa<AppState> {
   const { infra, auth, contacts, admin, callbacks, web, basePath } = deps;
@@ -76,6 +80,7 @@ export function createApp(
   loginRoutes(open, { login: auth.login, contexts: contacts.loginContexts });
   metricsRoutes(root, { metrics: infra.metrics });
   callbackRoutes(open, { receivers: callbacks.receivers });
+  if (deps.provider) providerRoutes(open, { provider: deps.provider.current, basePath });
   verifyFileRoutes(root, { files: deps.verifyFiles });
   if (deps.sandbox) sandboxRoutes(open, { sandbox: deps.sandbox });
 
@@ -119,6 +124,12 @@ export function createApp(
   eventRoutes(admins, { eventsLog: callbacks.eventsLog });
   orgRoutes(admins, { org: deps.org });
   webhookRoutes(admins, { webhooks: deps.webhooks });
+  if (deps.provider)
+    providerAdminRoutes(admins, {
+      provider: deps.provider.current,
+      publicBaseUrl: deps.provider.publicBaseUrl,
+      basePath,
+    });
 
   app.use(
     requestContext({

@@ -1,22 +1,30 @@
 import type { RequestListener } from 'node:http';
 import { createApp } from './app';
+import type { CorpSettings } from './config';
 import { corpSettings, corpStorePrefix } from './config/corp-settings';
-import { createDeps } from './deps';
+import { createDeps, type SuiteApp } from './deps';
 import { createMetrics } from './metrics';
+import { createProvider, type InstalledCorp, type Provider } from './provider';
 import type { SandboxLoginCodes } from './routes/sandbox';
 import { scopeStore } from './stores/scoped-store';
+import { createProviderApi, type ProviderApi } from './wecom/provider-api';
 
 /**
  * What one process serves: the corp of the settings, or with WECOM_CORPS_FILE every corp of it
- * (DESIGN §17). Each corp is served by its own app, built by `createDeps` from that corp's
- * settings, over its own view of the one store (every key under `corp:{corpId}:`) and with its
- * own background jobs; logs, metrics and the store's connections are shared.
+ * and every corp that installed one of its suites (DESIGN §17). Each corp is served by its own
+ * app, built by `createDeps` from that corp's settings, over its own view of the one store (every
+ * key under `corp:{corpId}:`) and with its own background jobs; logs, metrics and the store's
+ * connections are shared.
  *
  * Paths: the first corp (the home corp) answers at the root as a deployment of one corp does, and
  * its keys keep their names, so that moving a deployment to a corps file keeps its sessions,
  * snapshots and feeds. Every corp answers under `/corps/{corpId}` (after PUBLIC_BASE_URL's path
  * prefix): its API, callback receivers, web login and admin console. A corp ID not served there
  * is `corp.unknown`.
+ *
+ * The corps of a suite come and go while the deployment runs: they are kept in the store
+ * (provider/registry.ts) and every instance serves them as the registry's changes arrive; a corp
+ * that removes the suite stops being served and its keys are deleted.
  */
 
 type DepsOptions = Parameters<typeof createDeps>[0];
@@ -28,31 +36,42 @@ export interface CorpScope {
 }
 
 export interface Deployment {
-  /** The home corp first. */
-  scopes: readonly CorpScope[];
+  /** The corps served now, the home corp first. */
+  scopes(): CorpScope[];
   /** Node's request listener: the home corp's app, or the corp the path names. */
   handler: RequestListener;
+  /** Absent without suites in WECOM_CORPS_FILE. */
+  provider?: Provider;
   close(): Promise<void>;
 }
 
-export function createDeployment(
-  options: DepsOptions & { sandbox?: SandboxLoginCodes },
-): Deployment {
-  const { settings, sandbox, ...shared } = options;
+/** Where WeCom's install page for suites is. */
+const INSTALL_BASE = 'https://open.work.weixin.qq.com';
+
+export async function createDeployment(
+  options: DepsOptions & { sandbox?: SandboxLoginCodes; installBase?: string },
+): Promise<Deployment> {
+  const { settings, sandbox, installBase, ...shared } = options;
   const metrics = options.metrics ?? createMetrics();
-  const corps = settings.corps?.list ?? [];
-  const served = new Set(corps.map((corp) => corp.wecom.corpId));
+  const corps = settings.corps;
+  const served = new Map<string, CorpScope & { handler: RequestListener }>();
   const serves = { serves: (corpId: string) => served.has(corpId) };
-  const home = createDeps({ ...shared, settings, metrics, corps: settings.corps && serves });
-  const homeScope: CorpScope = { corpId: settings.wecom.corpId, name: corps[0]?.name, deps: home };
-  const scopes: CorpScope[] = [homeScope];
-  const handlers = new Map<string, RequestListener>();
+  let provider: Provider | undefined;
+  const home = createDeps({
+    ...shared,
+    settings,
+    metrics,
+    corps: corps && serves,
+  });
+  const homeScope: CorpScope = { corpId: settings.wecom.corpId, name: corps?.list[0]?.name, deps: home };
   const homeHandler = createApp({
     ...home,
     sandbox,
-    unknownCorpsPath: settings.corps && `${settings.basePath}/corps/`,
+    unknownCorpsPath: corps && `${settings.basePath}/corps/`,
+    provider: { current: () => provider, publicBaseUrl: settings.publicBaseUrl },
   }).callback();
-  for (const corp of corps.slice(1)) {
+
+  const serve = (corp: Readonly<CorpSettings>, suiteApp?: SuiteApp) => {
     const deps = createDeps({
       ...shared,
       settings: corpSettings(settings, corp),
@@ -60,14 +79,82 @@ export function createDeployment(
       logger: options.logger.child({ corpId: corp.wecom.corpId }),
       metrics,
       corps: serves,
+      suiteApp,
     });
-    scopes.push({ corpId: corp.wecom.corpId, name: corp.name, deps });
-    handlers.set(corp.wecom.corpId, createApp(deps).callback());
+    served.set(corp.wecom.corpId, {
+      corpId: corp.wecom.corpId,
+      name: corp.name,
+      deps,
+      handler: createApp(deps).callback(),
+    });
+  };
+  for (const corp of corps?.list.slice(1) ?? []) serve(corp);
+
+  let stopWatching: (() => Promise<void>) | undefined;
+  if (corps && corps.suites.length > 0) {
+    const api = createProviderApi(home.wecom.http);
+    const made = createProvider({
+      suites: corps.suites,
+      api,
+      store: options.store,
+      secretsKey: corps.secretsKey!,
+      logger: options.logger.child({ component: 'provider' }),
+      timeoutMs: settings.wecom.timeoutMs,
+      installBase: installBase ?? INSTALL_BASE,
+      schedule: home.wecom.refreshSchedule,
+      now: options.now,
+      onCancelled: async (corpId) => {
+        await options.store.deletePrefix(`corp:${corpId}:`);
+      },
+    });
+    provider = made;
+    const installedSettings = (corp: InstalledCorp): CorpSettings => ({
+      name: corp.corpName,
+      wecom: {
+        ...settings.wecom,
+        corpId: corp.corpId,
+        appAgentId: corp.agentId,
+        // A 代开发 app's permanent code is its secret in the corp; a third-party app's names it
+        // to the suite (and keys its cached token).
+        secrets: { app: corp.permanentCode, contact: corp.permanentCode, directory: corp.permanentCode },
+      },
+      callbacks: {},
+      adminUserIds: [],
+    });
+    const serveInstalled = (corp: InstalledCorp) =>
+      serve(
+        installedSettings(corp),
+        corp.kind === 'third-party' ? thirdPartyApp(api, made, corp) : undefined,
+      );
+    // One change of a corp at a time: a close finishes before the corp is served again.
+    const changes = new Map<string, Promise<void>>();
+    const refresh = (corpId: string) => {
+      const next = (changes.get(corpId) ?? Promise.resolve())
+        .then(async () => {
+          const current = served.get(corpId);
+          if (current) {
+            served.delete(corpId);
+            await current.deps.close();
+          }
+          const corp = await made.registry.get(corpId);
+          if (corp) serveInstalled(corp);
+        })
+        .catch((error: unknown) =>
+          options.logger.error({ err: error, corpId }, 'an installed corp could not be served'),
+        );
+      changes.set(corpId, next);
+      void next.finally(() => {
+        if (changes.get(corpId) === next) changes.delete(corpId);
+      });
+    };
+    stopWatching = await made.registry.onChange(refresh);
+    for (const corp of await made.registry.list())
+      if (!served.has(corp.corpId) && corp.corpId !== homeScope.corpId) serveInstalled(corp);
   }
 
   const corpsPrefix = `${settings.basePath}/corps/`;
   const handler: RequestListener =
-    settings.corps === undefined
+    corps === undefined
       ? homeHandler
       : (request, response) => {
           const url = request.url ?? '/';
@@ -75,8 +162,8 @@ export function createDeployment(
             const rest = url.slice(corpsPrefix.length);
             const end = rest.search(/[/?#]/);
             const corpId = end < 0 ? rest : rest.slice(0, end);
-            const corpHandler = handlers.get(corpId);
-            if (corpHandler) return corpHandler(request, response);
+            const corp = served.get(corpId);
+            if (corp) return corp.handler(request, response);
             if (corpId === homeScope.corpId) {
               // The home corp under its corp path too: the same app, at the root.
               const tail = end < 0 ? '' : rest.slice(end);
@@ -86,10 +173,28 @@ export function createDeployment(
           return homeHandler(request, response);
         };
   return {
-    scopes,
+    scopes: () => [homeScope, ...served.values()],
     handler,
+    provider,
     async close() {
-      await Promise.all(scopes.map((scope) => scope.deps.close()));
+      await stopWatching?.();
+      await Promise.all([home, ...[...served.values()].map((scope) => scope.deps)].map((deps) => deps.close()));
     },
   };
 }
+
+/** A third-party app's corp: its token from the suite, its mini-program login with the suite. */
+function thirdPartyApp(api: ProviderApi, provider: Provider, corp: InstalledCorp): SuiteApp {
+  const suite = provider.suites.get(corp.suiteId)!;
+  return {
+    async requestToken() {
+      const { token, expiresIn } = await api.getCorpToken(await suite.token(), corp);
+      return { access_token: token, expires_in: expiresIn };
+    },
+    async jscode2session(code) {
+      const answer = await api.jscode2session(await suite.token(), code);
+      return { corpid: answer.corpid, userid: answer.userid, session_key: answer.session_key };
+    },
+  };
+}
+

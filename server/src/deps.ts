@@ -91,10 +91,20 @@ export interface WecomServices {
   close(): Promise<void>;
 }
 
+/**
+ * A third-party app's corp (DESIGN §17): its tokens and its mini-program login go through the
+ * provider's suite instead of gettoken and the app's secret.
+ */
+export interface SuiteApp {
+  requestToken(): Promise<{ access_token: string; expires_in: number }>;
+  jscode2session: WecomApi['jscode2session'];
+}
+
 export function createWecom(
   infra: Infra,
   settings: Pick<Settings, 'wecom'>,
   onCall?: (event: WecomCallEvent) => void,
+  suiteApp?: SuiteApp,
 ): WecomServices {
   const { logger, store, metrics, now } = infra;
   const http = createWecomHttp({
@@ -120,12 +130,13 @@ export function createWecom(
     timeoutMs: settings.wecom.timeoutMs,
     now,
     onRefresh: metrics.tokenRefresh,
+    request: suiteApp && (() => suiteApp.requestToken()),
   });
   const client = createWecomClient({ http, accessTokens });
   return {
     http,
     refreshSchedule,
-    api: createWecomApi({ client }),
+    api: createWecomApi({ client, jscode2session: suiteApp?.jscode2session }),
     addressBook: createWecomAddressBook({ client }),
     names: createNameCache({ store, onLookup: (hit) => metrics.cacheLookup('names', hit) }),
     close() {
@@ -607,6 +618,8 @@ export function createDeps(options: {
   redisHealth?: RedisHealth;
   /** The corps of the deployment (WECOM_CORPS_FILE), for the login (see deployment.ts). */
   corps?: LoginServiceDeps['corps'];
+  /** A third-party app's corp: tokens and login through the provider's suite. */
+  suiteApp?: SuiteApp;
 }): AppDeps & { wecom: WecomServices; close(): Promise<void> } {
   const { settings } = options;
   const infra: Infra = {
@@ -615,7 +628,7 @@ export function createDeps(options: {
     metrics: options.metrics ?? createMetrics(),
     now: options.now,
   };
-  const wecom = createWecom(infra, settings, options.onWecomCall);
+  const wecom = createWecom(infra, settings, options.onWecomCall, options.suiteApp);
   const redisHealth = options.redisHealth ?? createRedisHealth(settings.redis, infra.logger);
   const org = createOrgServices(infra, settings, wecom, {
     tuning: options.orgSync,

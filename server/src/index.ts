@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   // One account of Redis in the log for the store's and the job engine's connections.
   const redisHealth = createRedisHealth(settings.redis, logger);
   const store = await createStore(settings, logger, redisHealth);
-  const deployment = createDeployment({
+  const deployment = await createDeployment({
     settings,
     logger,
     store,
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   });
   if (settings.corps)
     logger.info(
-      { corps: deployment.scopes.map(({ corpId, name }) => ({ corpId, name })) },
+      { corps: deployment.scopes().map(({ corpId, name }) => ({ corpId, name })) },
       'serving several corps (WECOM_CORPS_FILE): the first at the root, each under /corps/{corpId}',
     );
 

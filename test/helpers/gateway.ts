@@ -167,7 +167,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     (config.redis.sentinels || config.redis.clusterNodes
       ? await createStore(config, logger, redisHealth)
       : await createTestRedisStore({ prefix: options.prefix ?? uniquePrefix(), logger }));
-  const deployment = createDeployment({
+  const deployment = await createDeployment({
     settings: { ...config, wecom: wecomConfig },
     logger,
     store,
@@ -185,7 +185,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   });
   // The server's own timeouts: with Node's default 5 s keep-alive, a pooled connection closed as
   // idle while a loaded machine reuses it fails a request with ECONNRESET.
-  const { deps } = deployment.scopes[0]!;
+  const { deps } = deployment.scopes()[0]!;
   const server = createHttpServer(deployment.handler).listen(port, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -13,8 +13,14 @@ import { z } from 'zod';
  *                "contactSecret": "env:…", "directorySecret": "env:…",
  *                "miniprogramAppId": "wx…", "adminUserIds": ["…"],
  *                "callbacks": { "app": { "token": "env:…", "encodingAesKey": "env:…" },
- *                               "directory": { … } } } ] }
+ *                               "directory": { … } } } ],
+ *   "suites": [ { "suiteId": "…", "kind": "third-party", "secret": "env:…",
+ *                 "callback": { "token": "env:…", "encodingAesKey": "env:…" } } ] }
  * ```
+ *
+ * `corps` are the self-built apps (the first is served at the root); the corps of a suite — a
+ * 代开发 template or a third-party app — are not listed: they arrive with the suite's create_auth
+ * and are kept in the store.
  */
 
 /** One corp of the file, its secrets resolved. */
@@ -32,6 +38,18 @@ export interface CorpEntry {
     app?: { token: string; encodingAesKey: string };
     directory?: { token: string; encodingAesKey: string };
   };
+}
+
+/**
+ * A service provider's suite (DESIGN §17): a third-party app (第三方应用) or a 代开发 template,
+ * whose 指令回调 hands the deployment its suite tickets and the corps that install it.
+ */
+export interface SuiteEntry {
+  suiteId: string;
+  kind: 'custom' | 'third-party';
+  name?: string;
+  secret: string;
+  callback: { token: string; encodingAesKey: string };
 }
 
 /** Corps one deployment serves at most: each costs its own background jobs (docs/corps.md). */
@@ -66,11 +84,22 @@ const corpSchema = z.strictObject({
     .optional(),
 });
 
+const suiteSchema = z.strictObject({
+  suiteId: z.string().regex(/^[A-Za-z0-9]{1,64}$/, { message: 'must be the suite ID' }),
+  kind: z.enum(['custom', 'third-party'], {
+    message: 'must be "custom" (a 代开发 template) or "third-party"',
+  }),
+  name: z.string().min(1).max(100).optional(),
+  secret,
+  callback: callbackKeys,
+});
+
 const fileSchema = z.strictObject({
   corps: z
     .array(z.unknown())
-    .min(1, { message: 'must list at least one corp' })
+    .min(1, { message: 'must list at least one corp (a self-built app, served at the root)' })
     .max(MAX_CORPS, { message: `must list at most ${MAX_CORPS} corps` }),
+  suites: z.array(z.unknown()).max(20, { message: 'must list at most 20 suites' }).optional(),
 });
 
 /** Where a zod issue is, as `corps[1].callbacks.app.token`. */
@@ -90,7 +119,7 @@ export function readCorpsFile(
   file: string,
   environment: Readonly<Record<string, string | undefined>>,
   validKey: (kind: 'token' | 'encodingAesKey', value: string) => string | undefined,
-): { corps: CorpEntry[]; problems: string[] } {
+): { corps: CorpEntry[]; suites: SuiteEntry[]; problems: string[] } {
   const problems: string[] = [];
   let json: unknown;
   try {
@@ -100,12 +129,16 @@ export function readCorpsFile(
       error instanceof SyntaxError
         ? `is not JSON (${error.message})`
         : `cannot be read (${(error as NodeJS.ErrnoException).code})`;
-    return { corps: [], problems: [reason] };
+    return { corps: [], suites: [], problems: [reason] };
   }
   const outer = fileSchema.safeParse(json);
   if (!outer.success) {
     const issue = outer.error.issues[0]!;
-    return { corps: [], problems: [`${where(issue.path) || '(top level)'} ${issue.message}`] };
+    return {
+      corps: [],
+      suites: [],
+      problems: [`${where(issue.path) || '(top level)'} ${issue.message}`],
+    };
   }
   const corps: CorpEntry[] = [];
   const seen = new Set<string>();
@@ -122,31 +155,12 @@ export function readCorpsFile(
     seen.add(corp.corpId);
     if (corp.kind !== 'self-built')
       problems.push(
-        `${at}.kind "${corp.kind}" is not served yet: only self-built apps (see docs/corps.md)`,
+        `${at}.kind "${corp.kind}": a corp of a 代开发 template or a third-party app is not listed here; it comes from the suite's create_auth once its admin installs it (list the suite under "suites", see docs/corps.md)`,
       );
-    const resolve = (field: string, reference: string, kind?: 'token' | 'encodingAesKey') => {
-      const name = ENV_REFERENCE.exec(reference)![1]!;
-      const value = environment[name]?.trim();
-      if (value === undefined || value === '') {
-        problems.push(`${at}.${field}: ${name} is not set in the environment or .env`);
-        return '';
-      }
-      const invalid = kind && validKey(kind, value);
-      if (invalid) problems.push(`${at}.${field}: ${name} ${invalid}`);
-      return value;
-    };
+    const resolve = resolver(at, environment, validKey, problems);
     const keys = (receiver: 'app' | 'directory') => {
       const given = corp.callbacks?.[receiver];
-      return (
-        given && {
-          token: resolve(`callbacks.${receiver}.token`, given.token, 'token'),
-          encodingAesKey: resolve(
-            `callbacks.${receiver}.encodingAesKey`,
-            given.encodingAesKey,
-            'encodingAesKey',
-          ),
-        }
-      );
+      return given && resolveKeys(resolve, `callbacks.${receiver}`, given);
     };
     corps.push({
       corpId: corp.corpId,
@@ -161,5 +175,59 @@ export function readCorpsFile(
       callbacks: { app: keys('app'), directory: keys('directory') },
     });
   });
-  return { corps, problems };
+  const suites: SuiteEntry[] = [];
+  (outer.data.suites ?? []).forEach((raw, index) => {
+    const parsed = suiteSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        problems.push(`suites[${index}].${where(issue.path)} ${issue.message}`);
+      return;
+    }
+    const suite = parsed.data;
+    const at = `suites[${index}] (${suite.suiteId})`;
+    if (suites.some((other) => other.suiteId === suite.suiteId))
+      problems.push(`${at} is listed twice`);
+    const resolve = resolver(at, environment, validKey, problems);
+    suites.push({
+      suiteId: suite.suiteId,
+      kind: suite.kind,
+      name: suite.name,
+      secret: resolve('secret', suite.secret),
+      callback: resolveKeys(resolve, 'callback', suite.callback),
+    });
+  });
+  return { corps, suites, problems };
+}
+
+type Resolve = (field: string, reference: string, kind?: 'token' | 'encodingAesKey') => string;
+
+/** Reads `env:NAME` references for the entry `at`, adding a line to `problems` per mistake. */
+function resolver(
+  at: string,
+  environment: Readonly<Record<string, string | undefined>>,
+  validKey: (kind: 'token' | 'encodingAesKey', value: string) => string | undefined,
+  problems: string[],
+): Resolve {
+  return (field, reference, kind) => {
+    const name = ENV_REFERENCE.exec(reference)![1]!;
+    const value = environment[name]?.trim();
+    if (value === undefined || value === '') {
+      problems.push(`${at}.${field}: ${name} is not set in the environment or .env`);
+      return '';
+    }
+    const invalid = kind && validKey(kind, value);
+    if (invalid) problems.push(`${at}.${field}: ${name} ${invalid}`);
+    return value;
+  };
+}
+
+function resolveKeys(
+  resolve: Resolve,
+  field: string,
+  given: { token: string; encodingAesKey: string },
+): { token: string; encodingAesKey: string } {
+  return {
+    token: resolve(`${field}.token`, given.token, 'token'),
+    encodingAesKey: resolve(`${field}.encodingAesKey`, given.encodingAesKey, 'encodingAesKey'),
+  };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { readCorpsFile } from './corps-file';
+import { readCorpsFile, type SuiteEntry } from './corps-file';
 
 /**
  * The only reader of the environment. `loadConfig` validates every key once and
@@ -115,7 +115,14 @@ export interface Config {
    * `wecom`, `callbacks` and `adminUserIds` (served at the root and under `/corps/{corpId}`, the
    * others under `/corps/{corpId}` only). Absent: the one corp of WECOM_CORP_ID.
    */
-  corps?: Readonly<{ file: string; list: readonly Readonly<CorpSettings>[] }>;
+  corps?: Readonly<{
+    file: string;
+    list: readonly Readonly<CorpSettings>[];
+    /** The provider's suites (代开发 templates, third-party apps) whose corps are in the store. */
+    suites: readonly Readonly<SuiteEntry>[];
+    /** CORP_SECRETS_KEY, 32 bytes: encrypts the permanent codes kept in the store. */
+    secretsKey?: Buffer;
+  }>;
   /** Domain-ownership files served at the root: name → content. */
   verifyFiles: Readonly<Record<string, string>>;
   /**
@@ -171,6 +178,7 @@ const SECRET_KEYS = new Set([
   'WECOM_CONTACT_SECRET',
   'WECOM_DIRECTORY_SECRET',
   'JWT_SECRET',
+  'CORP_SECRETS_KEY',
   'ADMIN_TOKEN',
   'WECOM_APP_CALLBACK_TOKEN',
   'WECOM_APP_CALLBACK_AES_KEY',
@@ -301,6 +309,10 @@ const environmentSchema = z.object({
   }),
   WECOM_CORP_ID: optionalString,
   WECOM_CORPS_FILE: optionalString,
+  CORP_SECRETS_KEY: optionalString.refine(
+    (v) => v === undefined || secretsKeyBytes(v) !== undefined,
+    { message: 'must be 32 random bytes as base64 (44 characters) or hex (64 characters)' },
+  ),
   WECOM_APP_SECRET: optionalString,
   WECOM_APP_AGENT_ID: optionalString.refine((v) => v === undefined || /^\d+$/.test(v), {
     message: 'must be the numeric AgentId',
@@ -391,6 +403,11 @@ export function loadConfig(
         });
   if (corps) {
     if (env.JWT_SECRET === undefined) fail('JWT_SECRET', 'is required with WECOM_CORPS_FILE');
+    if (corps.suites.length > 0 && env.CORP_SECRETS_KEY === undefined)
+      fail(
+        'CORP_SECRETS_KEY',
+        'is required with suites in WECOM_CORPS_FILE: it encrypts their corps’ permanent codes in the store (openssl rand -base64 32)',
+      );
     for (const key of CORP_KEYS)
       if (env[key] !== undefined)
         fail(key, 'cannot be combined with WECOM_CORPS_FILE: set it per corp in that file');
@@ -512,7 +529,15 @@ export function loadConfig(
         : new URL(env.PUBLIC_BASE_URL).pathname.replace(/\/$/, ''),
     webSessionTtlSeconds: env.WEB_SESSION_TTL_SECONDS,
     verifyFiles: Object.freeze(env.VERIFY_FILES),
-    ...(corps && { corps: Object.freeze({ file: env.WECOM_CORPS_FILE!, list: corps.list }) }),
+    ...(corps && {
+      corps: Object.freeze({
+        file: env.WECOM_CORPS_FILE!,
+        list: corps.list,
+        suites: corps.suites,
+        secretsKey:
+          env.CORP_SECRETS_KEY === undefined ? undefined : secretsKeyBytes(env.CORP_SECRETS_KEY),
+      }),
+    }),
   });
 }
 
@@ -539,8 +564,8 @@ function loadCorps(
   file: string,
   environment: Readonly<Record<string, string | undefined>>,
   wecom: Omit<WecomConfig, 'corpId' | 'secrets' | 'appAgentId' | 'miniprogramAppId'>,
-): { list: readonly Readonly<CorpSettings>[] } {
-  const { corps, problems } = readCorpsFile(file, environment, (kind, value) => {
+): { list: readonly Readonly<CorpSettings>[]; suites: readonly Readonly<SuiteEntry>[] } {
+  const { corps, suites, problems } = readCorpsFile(file, environment, (kind, value) => {
     if (kind === 'token' && !TOKEN_PATTERN.test(value))
       return 'must be the Token from the console: 1 to 32 letters and digits';
     if (kind === 'encodingAesKey' && !isValidEncodingAesKey(value))
@@ -552,6 +577,7 @@ function loadCorps(
       problems.map((line) => `Invalid configuration: WECOM_CORPS_FILE ${line}`).join('\n'),
     );
   return {
+    suites: Object.freeze(suites.map((suite) => Object.freeze(suite))),
     list: Object.freeze(
       corps.map((corp) =>
         Object.freeze({
@@ -626,6 +652,16 @@ export function withSandboxOrigin(config: Config): Config {
         ? `[${host}]`
         : host;
   return Object.freeze({ ...config, publicBaseUrl: `http://${origin}:${config.port}` });
+}
+
+/** CORP_SECRETS_KEY's 32 bytes (base64 or hex), or undefined when it is neither. */
+function secretsKeyBytes(value: string): Buffer | undefined {
+  const bytes = /^[0-9a-fA-F]{64}$/.test(value)
+    ? Buffer.from(value, 'hex')
+    : /^[A-Za-z0-9+/]{43}=$/.test(value)
+      ? Buffer.from(value, 'base64')
+      : undefined;
+  return bytes?.length === 32 ? bytes : undefined;
 }
 
 /** `https://host[:port]` of a configured URL (a path or trailing slash is dropped). */

@@ -12,7 +12,7 @@ export const CALLBACK_BODY_LIMIT_BYTES = 64 * 1024;
  * here and only once the receiver and the query have passed. A compressed body is refused:
  * WeCom does not send one.
  */
-async function readCallbackBody(req: IncomingMessage): Promise<string> {
+export async function readCallbackBody(req: IncomingMessage): Promise<string> {
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity') throw new CallbackError('malformed');
   try {

@@ -48,6 +48,11 @@ export interface AccessTokenProviderDeps {
   pollMs?: number;
   failureTtlMs?: number;
   onRefresh?: (credential: CredentialName) => void;
+  /**
+   * How a token is fetched when not with gettoken and the credential's secret: a third-party
+   * app's corp token comes from its suite (`service/get_corp_token`, wecom/provider-api.ts).
+   */
+  request?: (credential: CredentialName) => Promise<{ access_token: string; expires_in: number }>;
 }
 
 const storedFailureSchema = z.object({ errcode: z.number(), errmsg: z.string() });
@@ -93,11 +98,9 @@ export function createAccessTokenProvider(deps: AccessTokenProviderDeps): Access
       now: deps.now,
       async fetch() {
         onRefresh(credential);
-        const answer = await requestAccessToken(http, {
-          corpId,
-          credential,
-          secret: secrets[credential],
-        });
+        const answer = deps.request
+          ? await deps.request(credential)
+          : await requestAccessToken(http, { corpId, credential, secret: secrets[credential] });
         logger.info({ credential, expiresIn: answer.expires_in }, 'access token refreshed');
         return { value: answer.access_token, expiresIn: answer.expires_in };
       },

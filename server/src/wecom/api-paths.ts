@@ -22,6 +22,13 @@ export const apiPaths = {
   listFollowUsers: 'externalcontact/get_follow_user_list',
   listGroupChats: 'externalcontact/groupchat/list',
   getGroupChat: 'externalcontact/groupchat/get',
+  // A service provider's suite (代开发 templates, third-party apps): suite_access_token calls.
+  getSuiteToken: 'service/get_suite_token',
+  getPreAuthCode: 'service/get_pre_auth_code',
+  getPermanentCode: 'service/get_permanent_code',
+  getAuthInfo: 'service/get_auth_info',
+  getCorpToken: 'service/get_corp_token',
+  suiteJscode2session: 'service/miniprogram/jscode2session',
 } as const;
 
 export type ApiPath = (typeof apiPaths)[keyof typeof apiPaths];

@@ -64,7 +64,11 @@ export interface WecomApi {
   getAgentConfigTicket(): Promise<WecomJsapiTicket>;
 }
 
-export function createWecomApi(deps: { client: WecomClient }): WecomApi {
+export function createWecomApi(deps: {
+  client: WecomClient;
+  /** The mini-program login of a third-party app (with its suite's token), instead of the app's. */
+  jscode2session?: WecomApi['jscode2session'];
+}): WecomApi {
   const { client } = deps;
   const groupChatList = (owner: string | undefined, page: { cursor?: string; limit: number }) =>
     client.call('contact', {
@@ -79,12 +83,14 @@ export function createWecomApi(deps: { client: WecomClient }): WecomApi {
       schema: groupChatListSchema,
     });
   return {
-    jscode2session: (code) =>
-      client.call('app', {
-        api: apiPaths.jscode2session,
-        query: { js_code: code, grant_type: 'authorization_code' },
-        schema: jscode2sessionSchema,
-      }),
+    jscode2session:
+      deps.jscode2session ??
+      ((code) =>
+        client.call('app', {
+          api: apiPaths.jscode2session,
+          query: { js_code: code, grant_type: 'authorization_code' },
+          schema: jscode2sessionSchema,
+        })),
     getAgent: (agentId) =>
       client.call('app', {
         api: apiPaths.getAgent,
