@@ -43,8 +43,10 @@ export function describeStoreContract(kind: string, create: () => Promise<Store>
     it('should delete and answer ping', async () => {
       await store.set('k', 'v', 5000);
       await store.set('k2', 'v', 5000);
-      await store.delete('k', 'k2', 'never-written');
+      await store.streamAppend('k3', ['e']);
+      await store.delete('k', 'k2', 'k3', 'never-written');
       expect(await store.getMany(['k', 'k2'])).toEqual([null, null]);
+      expect((await store.streamRange('k3', { after: '0' }, 10)).entries).toEqual([]);
       await expect(store.ping()).resolves.toBeUndefined();
     });
 

@@ -79,6 +79,7 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
         entries.delete(key);
         hashes.delete(key);
         slots.delete(key);
+        streams.delete(key);
         sortedSets.delete(key);
       }
     },
