@@ -1,3 +1,4 @@
+import { scopeStore } from '../../server/src/stores/scoped-store';
 import { compareStreamIds, type Store } from '../../server/src/stores/store';
 import { expectIncreasing } from './stores';
 
@@ -42,9 +43,54 @@ export function describeStoreContract(kind: string, create: () => Promise<Store>
     it('should delete and answer ping', async () => {
       await store.set('k', 'v', 5000);
       await store.set('k2', 'v', 5000);
-      await store.delete('k', 'k2', 'never-written');
+      await store.streamAppend('k3', ['e']);
+      await store.delete('k', 'k2', 'k3', 'never-written');
       expect(await store.getMany(['k', 'k2'])).toEqual([null, null]);
+      expect((await store.streamRange('k3', { after: '0' }, 10)).entries).toEqual([]);
       await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    it('should delete every kind of key under a prefix, glob characters and all, and only those', async () => {
+      // A SCAN pattern made of this prefix unescaped would match every key of `lookalikes` too.
+      const prefix = 'corp*?[1]\\:';
+      const lookalikes = ['corpXY1:', 'corp*?1\\:', 'corp*?[1]'];
+      const inside = await writeEveryKind(store, prefix);
+      const outside = (
+        await Promise.all(
+          ['corp:b:', '', ...lookalikes].map((other) => writeEveryKind(store, other)),
+        )
+      ).flat();
+      expect(await store.deletePrefix(prefix)).toBe(inside.length);
+      for (const key of inside) expect(await holds(store, key)).toBe(false);
+      for (const key of outside) expect(await holds(store, key)).toBe(true);
+      expect(await store.deletePrefix(prefix)).toBe(0);
+      expect(await store.deletePrefix('no-such-prefix:')).toBe(0);
+    });
+
+    it('should delete by prefix more keys than one batch holds', async () => {
+      const keys = Array.from({ length: 1200 }, (_, i) => `many:${i}:{${i % 40}}`);
+      for (let i = 0; i < keys.length; i += 200)
+        await Promise.all(keys.slice(i, i + 200).map((key) => store.set(key, 'v', 60_000)));
+      await store.set('many-more', 'kept', 60_000);
+      expect(await store.deletePrefix('many:')).toBe(1200);
+      for (let i = 0; i < keys.length; i += 200)
+        expect(new Set(await store.getMany(keys.slice(i, i + 200)))).toEqual(new Set([null]));
+      expect(await store.get('many-more')).toBe('kept');
+    });
+
+    it("should delete a scoped view's keys, and only them, when the view deletes ''", async () => {
+      const one = scopeStore(store, 'corp:a:');
+      const other = scopeStore(store, 'corp:ab:');
+      const ours = await writeEveryKind(one, '');
+      const theirs = await writeEveryKind(other, '');
+      await store.set('corp:a', 'unscoped', 60_000);
+      await one.set('x:1', 'v', 60_000);
+      expect(await one.deletePrefix('x:')).toBe(1);
+      expect(await one.get('x:1')).toBeNull();
+      expect(await one.deletePrefix('')).toBe(ours.length);
+      for (const key of ours) expect(await holds(one, key)).toBe(false);
+      for (const key of theirs) expect(await holds(other, key)).toBe(true);
+      expect(await store.get('corp:a')).toBe('unscoped');
     });
 
     it('should count in a fixed window that the first increment starts', async () => {
@@ -275,3 +321,46 @@ export function describeStoreContract(kind: string, create: () => Promise<Store>
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The kinds of key a store holds, one of each under `prefix`: answers their names. */
+async function writeEveryKind(store: Store, prefix: string): Promise<string[]> {
+  await store.set(`${prefix}string`, 'v', 60_000);
+  await store.increment(`${prefix}counter`, 60_000);
+  await store.addToSet(`${prefix}set`, 'm', 60_000);
+  await store.streamAppend(`${prefix}stream:{s}`, ['e']);
+  await store.hashSet(`${prefix}hash`, { f: 'v' });
+  await store.sortedAdd(`${prefix}sorted`, ['m']);
+  await store.takeSlots(`${prefix}slots:{t}`, ['h'], {
+    counterKey: `${prefix}fails:{t}`,
+    limit: 1,
+    ttlMs: 60_000,
+  });
+  return ['string', 'counter', 'set', 'stream:{s}', 'hash', 'sorted', 'slots:{t}'].map(
+    (name) => prefix + name,
+  );
+}
+
+/** Whether a key `writeEveryKind` wrote still holds what it wrote. */
+async function holds(store: Store, key: string): Promise<boolean> {
+  const is = (name: string) => key.endsWith(name);
+  if (is('string')) return (await store.get(key)) === 'v';
+  if (is('counter')) return (await store.readCounter(key)).count === 1;
+  if (is('set')) return (await store.setMembers(key)).includes('m');
+  if (is('stream:{s}'))
+    return (await store.streamRange(key, { after: '0' }, 1)).entries.length === 1;
+  if (is('hash')) return (await store.hashGet(key, ['f']))[0] === 'v';
+  if (is('sorted')) return (await store.sortedHas(key, ['m']))[0] === true;
+  if (is('slots:{t}')) {
+    // Its one slot still held: another holder gets none.
+    const counterKey = `${key.slice(0, -'slots:{t}'.length)}fails:{t}`;
+    const { taken } = await store.takeSlots(key, ['other'], {
+      counterKey,
+      limit: 1,
+      ttlMs: 60_000,
+    });
+    // Taken: the slot was gone; give it back so that the key is gone again.
+    if (taken === 1) await store.releaseSlot(key, 'other');
+    return taken === 0;
+  }
+  throw new Error(`not a key writeEveryKind wrote: ${key}`);
+}

@@ -79,8 +79,31 @@ export function createMemoryStore(options: { now?: () => number } = {}): Store {
         entries.delete(key);
         hashes.delete(key);
         slots.delete(key);
+        streams.delete(key);
         sortedSets.delete(key);
       }
+    },
+    deletePrefix: async (prefix) => {
+      // Every kind of value, each in its own map; a key counts once, and only while it would
+      // still exist in Redis (a value whose lifetime ended, slots that all ended, do not).
+      const deleted = new Set<string>();
+      for (const key of [...entries.keys()])
+        if (key.startsWith(prefix)) {
+          if (live(key)) deleted.add(key);
+          entries.delete(key);
+        }
+      for (const key of [...slots.keys()])
+        if (key.startsWith(prefix)) {
+          if (liveSlots(key).size > 0) deleted.add(key);
+          slots.delete(key);
+        }
+      for (const map of [hashes, streams, sortedSets])
+        for (const key of [...map.keys()])
+          if (key.startsWith(prefix)) {
+            deleted.add(key);
+            map.delete(key);
+          }
+      return deleted.size;
     },
     deleteIfEquals: async (key, expected) => read(key) === expected && entries.delete(key),
     extendIfEquals: async (key, expected, ttlMs) => {

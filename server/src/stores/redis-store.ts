@@ -193,6 +193,12 @@ type RedisWithCommands = (Redis | Cluster) & {
 
 const ms = (value: number) => Math.max(1, Math.ceil(value));
 
+/** How many keys one SCAN looks at while deleting by prefix: about one UNLINK batch's worth. */
+const DELETE_PREFIX_BATCH = 500;
+
+/** A SCAN MATCH pattern for the keys that start with `prefix`, its glob characters taken literally. */
+const startsWithPattern = (prefix: string) => `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+
 /** The owner of every key of a standalone or Sentinel Redis: its one master. */
 const THE_SERVER = 'the server';
 
@@ -283,6 +289,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     .catch(() => undefined)
     .finally(() => clearTimeout(startTimer));
 
+  /** The cluster hash slot of `key` (given without the key prefix, as callers name keys). */
+  const slotOf = (key: string): number => new Command('get', [keyPrefix + key]).getSlot() ?? 0;
   /**
    * The server that answers for `key`: its slot's master in a cluster (none for a command
    * without a key, which goes to any node), else the one server.
@@ -290,8 +298,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   const ownerOf = (key: string | null): string | undefined => {
     if (!cluster) return THE_SERVER;
     if (key === null) return undefined;
-    const slot = new Command('get', [keyPrefix + key]).getSlot();
-    return (redis as Cluster).slots[slot ?? 0]?.[0] ?? 'an unknown node';
+    return (redis as Cluster).slots[slotOf(key)]?.[0] ?? 'an unknown node';
   };
   const servesSlots = (owner: string) =>
     (redis as Cluster).slots.some((nodes) => nodes?.[0] === owner);
@@ -368,12 +375,15 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   };
 
   /** One store call whose commands touch `key` (and keys of its hash tag), or no key. */
-  async function run<T>(
+  function run<T>(operation: string, key: string | null, command: () => Promise<T>): Promise<T> {
+    return runOn(operation, ownerOf(key), command);
+  }
+  /** One store call whose commands go to `owner` (undefined: any cluster node). */
+  async function runOn<T>(
     operation: string,
-    key: string | null,
+    owner: string | undefined,
     command: () => Promise<T>,
   ): Promise<T> {
-    const owner = ownerOf(key);
     if (owner !== undefined && troubled.has(owner))
       throw new StoreUnavailableError(
         `redis ${operation} not sent: ${sourceOf(owner)} did not answer an earlier command and has not answered since`,
@@ -397,6 +407,71 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
       ? Promise.all(keys.map((key) => run(operation, key, () => command(key))))
       : run(operation, null, () => Promise.all(keys.map(command)));
 
+  /**
+   * Deletes `keys` (named without the key prefix) and answers how many existed. In a cluster one
+   * UNLINK per hash slot (keys of one command must share a slot), all sent at once; else one.
+   */
+  const unlinkBatch = async (keys: readonly string[]): Promise<number> => {
+    if (keys.length === 0) return 0;
+    if (!cluster) return run('delete prefix', null, () => redis.unlink(...keys));
+    const bySlot = new Map<number, string[]>();
+    for (const key of keys) {
+      const slot = slotOf(key);
+      const group = bySlot.get(slot);
+      if (group) group.push(key);
+      else bySlot.set(slot, [key]);
+    }
+    const counts = await Promise.all(
+      [...bySlot.values()].map((group) =>
+        run('delete prefix', group[0]!, () => redis.unlink(...group)),
+      ),
+    );
+    return counts.reduce((sum, count) => sum + count, 0);
+  };
+  /**
+   * One SCAN walk of one server (`scanner`: the client, or a cluster master's own connection),
+   * deleting what each SCAN finds before the next: every SCAN and every UNLINK is a call of its
+   * own, bounded by the deadline, so a walk of any length never waits long for one answer.
+   */
+  const deleteMatching = async (
+    scanner: Redis | Cluster,
+    owner: string,
+    pattern: string,
+  ): Promise<number> => {
+    let cursor = '0';
+    let deleted = 0;
+    do {
+      const [next, found] = await runOn('delete prefix scan', owner, () =>
+        scanner.scan(cursor, 'MATCH', pattern, 'COUNT', DELETE_PREFIX_BATCH),
+      );
+      cursor = next;
+      // ioredis prefixes neither SCAN's pattern nor its answer: keys come back as stored, the key
+      // prefix included, and UNLINK through the client adds it again.
+      deleted += await unlinkBatch(
+        found.filter((key) => key.startsWith(keyPrefix)).map((key) => key.slice(keyPrefix.length)),
+      );
+    } while (cursor !== '0');
+    return deleted;
+  };
+  /** Every master that serves a slot, each with its own connection (no key prefix on it). */
+  const mastersToWalk = (): [string, Redis][] => {
+    const owners = new Set<string>();
+    for (const nodes of (redis as Cluster).slots) if (nodes?.[0]) owners.add(nodes[0]);
+    if (owners.size === 0)
+      throw new StoreUnavailableError('redis delete prefix failed: no cluster slot table yet');
+    const connected = new Map(
+      (redis as Cluster).nodes('master').map((node) => [nodeKey(node), node] as const),
+    );
+    return [...owners].map((owner) => {
+      const node = connected.get(owner);
+      if (!node)
+        throw new StoreUnavailableError(
+          `redis delete prefix failed: node ${owner} serves slots but is not connected`,
+        );
+      return [owner, node];
+    });
+  };
+
   return {
     get: (key) => run('get', key, () => redis.get(key)),
     getMany: (keys) =>
@@ -413,6 +488,15 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
       // One UNLINK per key: keys of one command must share a hash slot in a cluster. UNLINK frees
       // a large hash or sorted set (an org snapshot's) in the background.
       await eachKey('del', keys, (key) => redis.unlink(key));
+    },
+    deletePrefix: async (prefix) => {
+      const pattern = startsWithPattern(keyPrefix + prefix);
+      if (!cluster) return deleteMatching(redis, THE_SERVER, pattern);
+      // Each master holds only its own slots' keys: walk them one after the other.
+      let deleted = 0;
+      for (const [owner, node] of mastersToWalk())
+        deleted += await deleteMatching(node, owner, pattern);
+      return deleted;
     },
     deleteIfEquals: (key, expected) =>
       run('delete if equals', key, async () => (await redis.deleteIfEquals(key, expected)) === 1),

@@ -16,6 +16,8 @@ export function scopeStore(store: Store, prefix: string): Store {
     set: (name, value, ttlMs) => store.set(key(name), value, ttlMs),
     setIfAbsent: (name, value, ttlMs) => store.setIfAbsent(key(name), value, ttlMs),
     delete: (...names) => store.delete(...keys(names)),
+    // The view's own keys only: `deletePrefix('')` drops the whole corp.
+    deletePrefix: (namePrefix) => store.deletePrefix(key(namePrefix)),
     deleteIfEquals: (name, expected) => store.deleteIfEquals(key(name), expected),
     extendIfEquals: (name, expected, ttlMs) => store.extendIfEquals(key(name), expected, ttlMs),
     increment: (name, windowMs, by) => store.increment(key(name), windowMs, by),

@@ -18,6 +18,14 @@ export interface Store {
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   /** Deletes the keys (a missing key is not an error). */
   delete(...keys: string[]): Promise<void>;
+  /**
+   * Deletes every key whose name starts with `prefix` (a corp's keys when it leaves the
+   * deployment), in bounded batches, and answers how many were deleted. Keys written while it runs
+   * may survive. In a Redis Cluster it walks every master. The deadline bounds each batch, not the
+   * whole walk; when the store cannot be reached it rejects with `StoreUnavailableError`, and what
+   * it deleted stays deleted (calling it again finishes the work).
+   */
+  deletePrefix(prefix: string): Promise<number>;
   /** Deletes the key only while it still holds `expected` (compare-and-delete). */
   deleteIfEquals(key: string, expected: string): Promise<boolean>;
   /** Sets a new lifetime only while the key still holds `expected` (a claim's heartbeat). */
