@@ -10,7 +10,6 @@ import {
   securityHeaderValues,
 } from './middleware/security-headers';
 import type { AdminState, AppState, EmployeeState, WebTokenState } from './middleware/state';
-import type { ProviderAccess } from './routes/provider';
 import { adminRoutes } from './routes/admin';
 import { callbackRoutes } from './routes/callbacks';
 import { consoleRoutes } from './routes/console';
@@ -22,6 +21,7 @@ import { jssdkRoutes } from './routes/jssdk';
 import { meRoutes } from './routes/me';
 import { metricsRoutes } from './routes/metrics';
 import { orgRoutes } from './routes/org';
+import type { ProviderAccess } from './routes/provider';
 import { providerAdminRoutes, providerRoutes } from './routes/provider';
 import { type SandboxLoginCodes, sandboxRoutes } from './routes/sandbox';
 import { loginRoutes, logoutRoutes } from './routes/sessions';

@@ -63,7 +63,11 @@ export async function createDeployment(
     metrics,
     corps: corps && serves,
   });
-  const homeScope: CorpScope = { corpId: settings.wecom.corpId, name: corps?.list[0]?.name, deps: home };
+  const homeScope: CorpScope = {
+    corpId: settings.wecom.corpId,
+    name: corps?.list[0]?.name,
+    deps: home,
+  };
   const homeHandler = createApp({
     ...home,
     sandbox,
@@ -116,7 +120,11 @@ export async function createDeployment(
         appAgentId: corp.agentId,
         // A 代开发 app's permanent code is its secret in the corp; a third-party app's names it
         // to the suite (and keys its cached token).
-        secrets: { app: corp.permanentCode, contact: corp.permanentCode, directory: corp.permanentCode },
+        secrets: {
+          app: corp.permanentCode,
+          contact: corp.permanentCode,
+          directory: corp.permanentCode,
+        },
       },
       callbacks: {},
       adminUserIds: [],
@@ -178,7 +186,9 @@ export async function createDeployment(
     provider,
     async close() {
       await stopWatching?.();
-      await Promise.all([home, ...[...served.values()].map((scope) => scope.deps)].map((deps) => deps.close()));
+      await Promise.all(
+        [home, ...[...served.values()].map((scope) => scope.deps)].map((deps) => deps.close()),
+      );
     },
   };
 }
@@ -197,4 +207,3 @@ function thirdPartyApp(api: ProviderApi, provider: Provider, corp: InstalledCorp
     },
   };
 }
-

@@ -82,6 +82,18 @@ export interface TestGatewayOptions {
    * first being the home corp, their secrets as `env:` references.
    */
   corps?: readonly CorpOfSimulator[];
+  /**
+   * With `corps`: the simulator's service provider suites in the corps file (their secrets and
+   * 指令回调 keys as `env:` references, a CORP_SECRETS_KEY), the install page at the simulator.
+   */
+  suites?: readonly SuiteOfSimulator[];
+}
+
+/** What the corps file says of one simulated suite. */
+interface SuiteOfSimulator {
+  suiteId: string;
+  kind: 'custom' | 'third-party';
+  suiteSecret: string;
 }
 
 /** What the gateway needs of one simulated corp. */
@@ -92,6 +104,7 @@ function corpsFileEnv(
   corps: readonly CorpOfSimulator[],
   simulatorUrl: string,
   agentIds: boolean,
+  suites: readonly SuiteOfSimulator[] = [],
 ): Record<string, string> {
   const env: Record<string, string> = {
     WECOM_API_BASE: simulatorUrl,
@@ -123,8 +136,23 @@ function corpsFileEnv(
       callbacks: { app: keys('APP'), directory: keys('DIRECTORY') },
     };
   });
+  const suiteEntries = suites.map((suite, index) => {
+    env[`SUITE${index}_SECRET`] = suite.suiteSecret;
+    env[`SUITE${index}_TOKEN`] = randomBytes(12).toString('hex');
+    env[`SUITE${index}_AES_KEY`] = randomBytes(48)
+      .toString('base64')
+      .replace(/[+/=]/g, '')
+      .slice(0, 43);
+    return {
+      suiteId: suite.suiteId,
+      kind: suite.kind,
+      secret: `env:SUITE${index}_SECRET`,
+      callback: { token: `env:SUITE${index}_TOKEN`, encodingAesKey: `env:SUITE${index}_AES_KEY` },
+    };
+  });
+  if (suites.length > 0) env.CORP_SECRETS_KEY = randomBytes(32).toString('base64');
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'wecom-gate-corps-')), 'corps.json');
-  writeFileSync(file, JSON.stringify({ corps: entries }));
+  writeFileSync(file, JSON.stringify({ corps: entries, suites: suiteEntries }));
   return { ...env, WECOM_CORPS_FILE: file };
 }
 
@@ -140,7 +168,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       ...(!corps && { WECOM_APP_AGENT_ID: simulator.seed.miniprogramApp.agentid }),
     }),
     ...(corps
-      ? corpsFileEnv(corps, simulator.url, options.web === true)
+      ? corpsFileEnv(corps, simulator.url, options.web === true, options.suites)
       : { WECOM_CORP_ID: simulator.corpId, WECOM_APP_SECRET: 'unused-by-tests-see-wecomConfig' }),
     JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
     LOG_LEVEL: 'silent',
@@ -175,6 +203,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     orgSync: options.orgSync,
     webhooks: options.webhooks,
     redisHealth,
+    installBase: simulator.url,
     sandbox:
       options.sandbox === false
         ? undefined

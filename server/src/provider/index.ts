@@ -126,7 +126,10 @@ export function createProvider(deps: ProviderDeps): Provider {
         if (corp?.suiteId !== suite.entry.suiteId) return;
         await registry.remove(corpId);
         await deps.onCancelled(corpId);
-        logger.info({ suiteId: corp.suiteId, corpId }, 'a corp removed the suite; its data is gone');
+        logger.info(
+          { suiteId: corp.suiteId, corpId },
+          'a corp removed the suite; its data is gone',
+        );
       },
     },
   });

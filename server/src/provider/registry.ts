@@ -55,7 +55,8 @@ export function createCorpRegistry(deps: { store: Store; box: SecretBox }): Corp
       let cursor = '0';
       do {
         const page = await store.hashScan(KEY, cursor, 200);
-        for (const [, raw] of page.entries) if (corps.length < MAX_INSTALLED) corps.push(unseal(raw));
+        for (const [, raw] of page.entries)
+          if (corps.length < MAX_INSTALLED) corps.push(unseal(raw));
         cursor = page.cursor;
       } while (cursor !== '0' && corps.length < MAX_INSTALLED);
       // hashScan may answer a field twice.

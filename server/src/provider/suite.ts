@@ -2,17 +2,15 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { SuiteEntry } from '../config/corps-file';
 import type { Store } from '../stores/store';
-import { apiPaths } from '../wecom/api-paths';
-import { WecomUnavailableError } from '../wecom/errors';
-import { createExpiringCache } from '../wecom/expiring-cache';
 import type { ProviderApi } from '../wecom/provider-api';
 import type { RefreshSchedule } from '../wecom/refresh-schedule';
+import { createSuiteToken } from '../wecom/suite-token';
 
 /**
  * One suite of the provider: its latest suite_ticket and its suite_access_token, both in the
  * store. The ticket WeCom pushes every 10 minutes is kept under the suite's own key (a restart
  * keeps it, two suites never overwrite each other's); the token is fetched with it at most once
- * at a time across every instance and refreshed ahead of its end (wecom/expiring-cache.ts).
+ * at a time across every instance and refreshed ahead of its end (wecom/suite-token.ts).
  */
 export interface Suite {
   readonly entry: Readonly<SuiteEntry>;
@@ -52,34 +50,17 @@ export function createSuite(deps: SuiteDeps): Suite {
     const raw = await store.get(ticketKey);
     return raw === null ? undefined : ticketSchema.parse(JSON.parse(raw));
   };
-  const tokens = createExpiringCache({
+  const token = createSuiteToken({
+    suiteId: entry.suiteId,
+    secret: entry.secret,
+    ticket: async () => (await readTicket())?.ticket,
+    api,
     store,
-    key: `suite:${entry.suiteId}:token`,
-    fetchTimeoutMs: deps.timeoutMs * 2,
     schedule: deps.schedule,
+    logger,
+    timeoutMs: deps.timeoutMs,
     now: deps.now,
-    onRefreshFailed: (error) =>
-      logger.warn({ suiteId: entry.suiteId, err: error }, 'suite token refresh ahead failed'),
-    async fetch() {
-      const kept = await readTicket();
-      if (!kept)
-        throw new WecomUnavailableError(
-          apiPaths.getSuiteToken,
-          'busy',
-          'no suite_ticket yet: WeCom pushes one to the suite’s 指令回调 URL every 10 minutes',
-        );
-      const { token, expiresIn } = await api.getSuiteToken({
-        suiteId: entry.suiteId,
-        secret: entry.secret,
-        ticket: kept.ticket,
-      });
-      logger.info({ suiteId: entry.suiteId, expiresIn }, 'suite access token refreshed');
-      return { value: token, expiresIn };
-    },
-    onBusy: () =>
-      new WecomUnavailableError(apiPaths.getSuiteToken, 'busy', 'another instance holds the lock'),
   });
-  const token = async () => (await tokens.get()).value;
   return {
     entry,
     async recordTicket(ticket, at) {

@@ -96,18 +96,15 @@ export function providerAdminRoutes(
 ): void {
   router.post(
     '/api/admin/provider/install-url',
-    guard(
-      { body: installUrlBody, response: z.object({ url: z.string() }) },
-      async ({ body }) => {
-        const suite = required(deps.provider, body.suiteId).suites.get(body.suiteId)!;
-        if (deps.publicBaseUrl === undefined)
-          throw new RequestError('guard.invalid_input', {
-            message: 'The install link comes back to PUBLIC_BASE_URL: set it.',
-          });
-        const back = `${deps.publicBaseUrl}/provider/suites/${body.suiteId}/installed`;
-        return { url: await suite.installUrl(back, 'install') };
-      },
-    ),
+    guard({ body: installUrlBody, response: z.object({ url: z.string() }) }, async ({ body }) => {
+      const suite = required(deps.provider, body.suiteId).suites.get(body.suiteId)!;
+      if (deps.publicBaseUrl === undefined)
+        throw new RequestError('guard.invalid_input', {
+          message: 'The install link comes back to PUBLIC_BASE_URL: set it.',
+        });
+      const back = `${deps.publicBaseUrl}/provider/suites/${body.suiteId}/installed`;
+      return { url: await suite.installUrl(back, 'install') };
+    }),
   );
   router.get(
     '/api/admin/provider/corps',

@@ -40,7 +40,10 @@ const permanentCodeSchema = z.object({
   auth_info: authInfoSchema,
 });
 
-const authInfoAnswerSchema = z.object({ auth_corp_info: authCorpSchema, auth_info: authInfoSchema });
+const authInfoAnswerSchema = z.object({
+  auth_corp_info: authCorpSchema,
+  auth_info: authInfoSchema,
+});
 
 const suiteSessionSchema = z.object({
   corpid: z.string().min(1),

@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type {
+  ContactListResponse,
+  LoginResponse,
+  MeResponse,
+} from '../../../miniprogram/typings/api';
+import type { Simulator } from '../../../server/src/sandbox';
+import { GROUP_CORP_ID, groupCorp, SHARED_USERID } from '../../../server/src/sandbox/group-corp';
+import {
+  CUSTOM_SUITE_ID,
+  demoSuites,
+  THIRD_PARTY_SUITE_ID,
+} from '../../../server/src/sandbox/suites';
+import { errorBody, startTestGateway, type TestGateway } from '../../helpers/gateway';
+import { startTestSimulator } from '../../helpers/simulator';
+import { testRedisUrl, uniquePrefix } from '../../helpers/stores';
+
+// The service provider's side (DESIGN §17) over real HTTP: the simulator plays WeCom with the
+// provider's two suites (a 代开发 template and a third-party app); the deployment's home corp is
+// the demo corp, and the sister corp B installs the suites in turn. Pushes arrive encrypted at
+// the suites' 指令回调; everything is kept in a real Redis.
+
+const B = GROUP_CORP_ID;
+const atB = `/corps/${B}`;
+const ADMIN_TOKEN = 'provider-admin-token-0123456789';
+/** The same keys for every instance of the deployment (a restart, a second instance). */
+const env: Record<string, string> = {
+  CORP_SECRETS_KEY: randomBytes(32).toString('base64'),
+  SUITE0_TOKEN: 'suiteToken0',
+  SUITE0_AES_KEY: randomBytes(32).toString('base64').replace(/[+/=]/g, 'a').slice(0, 43),
+  SUITE1_TOKEN: 'suiteToken1',
+  SUITE1_AES_KEY: randomBytes(32).toString('base64').replace(/[+/=]/g, 'b').slice(0, 43),
+  ADMIN_TOKEN,
+};
+
+let simulator: Simulator;
+const prefix = uniquePrefix();
+const gateways: TestGateway[] = [];
+
+async function startGateway(): Promise<TestGateway> {
+  const gateway = await startTestGateway({
+    simulator,
+    prefix,
+    corps: [simulator],
+    suites: demoSuites(),
+    env,
+  });
+  gateways.push(gateway);
+  return gateway;
+}
+
+const provider = () => simulator.provider!;
+const suiteIndex = (suiteId: string) => demoSuites().findIndex((s) => s.suiteId === suiteId);
+
+async function saveSuiteCallbacks(gateway: TestGateway): Promise<void> {
+  for (const suite of demoSuites()) {
+    const i = suiteIndex(suite.suiteId);
+    const result = await provider().registerSuiteCallback(suite.suiteId, {
+      url: `${gateway.base}/wecom/suites/${suite.suiteId}/callback`,
+      token: env[`SUITE${i}_TOKEN`]!,
+      encodingAesKey: env[`SUITE${i}_AES_KEY`]!,
+    });
+    expect(result).toMatchObject({ verified: true });
+  }
+}
+
+const loginB = (gateway: TestGateway, userid = SHARED_USERID) =>
+  gateway.request<LoginResponse>('POST', `${atB}/api/sessions`, {
+    body: { code: simulator.corp(B).issueLoginCode(userid) },
+  });
+
+/** Polls until `check` passes or `ms` pass (a change reaches every instance by pub/sub). */
+async function within(ms: number, check: () => Promise<boolean>): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return check();
+}
+
+async function keysOf(pattern: string): Promise<string[]> {
+  const redis = new Redis(testRedisUrl());
+  try {
+    return await redis.keys(pattern);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+beforeAll(async () => {
+  simulator = await startTestSimulator({
+    moreCorps: [groupCorp()],
+    provider: { suites: demoSuites() },
+  });
+});
+afterAll(async () => {
+  for (const gateway of gateways.splice(0)) await gateway.close();
+});
+
+describe('a service provider’s suites', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startGateway();
+    await saveSuiteCallbacks(gateway);
+  });
+
+  it('serves a corp that installs the 代开发 template, with its permanent code as the app secret', async () => {
+    const push = await provider().install(CUSTOM_SUITE_ID, B);
+    expect(push.delivery?.delivered).toBe(true);
+    expect(await within(2000, async () => (await loginB(gateway)).status === 201)).toBe(true);
+    const login = await loginB(gateway);
+    expect(login.body.user).toEqual({ userid: SHARED_USERID, corpid: B });
+    const me = await gateway.request<MeResponse>('GET', `${atB}/api/me`, {
+      token: login.body.token,
+    });
+    expect(me.body.user).toMatchObject({ corpid: B, name: '张珊' });
+    const list = await gateway.request<ContactListResponse>('GET', `${atB}/api/external-contacts`, {
+      token: login.body.token,
+    });
+    expect(list.status).toBe(200);
+    expect(list.body.contacts.length).toBe(2);
+  });
+
+  it('keeps the permanent code only sealed in the store, and lists the corp for admins', async () => {
+    const raw = await keysOf(`${prefix}provider:corps`);
+    expect(raw).toHaveLength(1);
+    const redis = new Redis(testRedisUrl());
+    const stored = await redis.hgetall(raw[0]!);
+    redis.disconnect();
+    expect(Object.keys(stored)).toEqual([B]);
+    for (const secret of simulator.issuedSecrets())
+      expect(stored[B]).not.toContain(secret);
+    const status = await gateway.request<{ corps: { corpId: string; kind: string }[] }>(
+      'GET',
+      '/api/admin/provider/corps',
+      { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } },
+    );
+    expect(status.status).toBe(200);
+    expect(status.body.corps).toEqual([
+      expect.objectContaining({ corpId: B, kind: 'custom', path: `${atB}/` }),
+    ]);
+    expect(JSON.stringify(status.body)).not.toMatch(/permanent/i);
+  });
+
+  it('keeps the suite ticket and the installed corps across a restart', async () => {
+    await gateway.close();
+    gateways.splice(gateways.indexOf(gateway), 1);
+    simulator.resetCalls();
+    gateway = await startGateway();
+    // The install link needs the suite token: with the cached one gone, it is made from the
+    // ticket kept in the store (no push has reached the new instance).
+    const redis = new Redis(testRedisUrl());
+    await redis.del(`${prefix}suite:${THIRD_PARTY_SUITE_ID}:token`);
+    redis.disconnect();
+    const link = await gateway.request<{ url: string }>('POST', '/api/admin/provider/install-url', {
+      body: { suiteId: THIRD_PARTY_SUITE_ID },
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(link.status).toBe(200);
+    expect(new URL(link.body.url).searchParams.get('suite_id')).toBe(THIRD_PARTY_SUITE_ID);
+    expect(simulator.calls('service/get_suite_token')).toBe(1);
+    expect((await loginB(gateway)).status).toBe(201);
+    await saveSuiteCallbacks(gateway);
+  });
+
+  it('removes a corp that cancels, with its data and sessions, within a second', async () => {
+    const login = await loginB(gateway);
+    expect(login.status).toBe(201);
+    expect((await keysOf(`${prefix}corp:${B}:*`)).length).toBeGreaterThan(0);
+    const started = Date.now();
+    await provider().cancelAuth(CUSTOM_SUITE_ID, B);
+    const gone = await within(1000, async () => {
+      const me = await gateway.request('GET', `${atB}/api/me`, { token: login.body.token });
+      return me.status === 404 && errorBody(me.body).code === 'corp.unknown';
+    });
+    expect(gone).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(await keysOf(`${prefix}corp:${B}:*`)).toEqual([]);
+  });
+
+  it('serves a corp that installs the third-party app, with tokens and the login from the suite', async () => {
+    simulator.resetCalls();
+    await provider().install(THIRD_PARTY_SUITE_ID, B);
+    expect(await within(2000, async () => (await loginB(gateway)).status === 201)).toBe(true);
+    const login = await loginB(gateway);
+    const list = await gateway.request<ContactListResponse>('GET', `${atB}/api/external-contacts`, {
+      token: login.body.token,
+    });
+    expect(list.status).toBe(200);
+    expect(simulator.calls('service/miniprogram/jscode2session')).toBeGreaterThan(0);
+    expect(simulator.calls('service/get_corp_token')).toBeGreaterThan(0);
+    expect(simulator.calls('miniprogram/jscode2session')).toBe(0);
+  });
+});
