@@ -10,6 +10,8 @@ import { encrypt, getSignature } from '@wecom/crypto';
  */
 
 export type CallbackReceiver = 'app' | 'directory';
+/** A corp's receivers, or a provider's 指令回调 URL of one suite (`suite`). */
+export type PushReceiver = CallbackReceiver | 'suite';
 
 export interface CallbackTarget {
   /** The receiver URL, e.g. `http://127.0.0.1:3000/wecom/callback/app`. */
@@ -27,14 +29,18 @@ export interface VerificationResult {
 }
 
 export interface DeliveryAttempt {
-  /** HTTP status, or what happened instead. */
-  outcome: number | 'timeout' | 'unreachable';
+  /**
+   * HTTP status, or what happened instead; `not success`: a 200 whose body is not the `success`
+   * a suite's 指令回调 must answer.
+   */
+  outcome: number | 'timeout' | 'unreachable' | 'not success';
   ms: number;
 }
 
 export interface Delivery {
   id: number;
-  receiver: CallbackReceiver;
+  receiver: PushReceiver;
+  /** The Event, or a suite message's InfoType. */
   event: string;
   changeType?: string;
   attempts: DeliveryAttempt[];
@@ -43,9 +49,12 @@ export interface Delivery {
 }
 
 export interface CallbackPusherOptions {
+  /** The receiveid and the envelope's ToUserName: the corp ID, or a suite's ID. */
   corpId: string;
-  /** The app's AgentID in the app receiver's envelope. */
+  /** The app's AgentID in the envelope (app and suite receivers; a suite's is empty). */
   agentId: string;
+  /** The plain body an answer must have to count as delivered (a suite's: `success`). */
+  expectAnswer?: string;
   now: () => number;
   /** An event POST must be answered 200 within this (WeCom: 5000 ms). */
   deadlineMs?: number;
@@ -60,21 +69,26 @@ export interface CallbackPusherOptions {
 
 export type EventFields = Readonly<Record<string, string | readonly string[]>>;
 
-export interface CallbackPusher {
+export interface CallbackPusher<R extends PushReceiver = CallbackReceiver> {
   /** The WeCom admin's 保存: verifies the URL; only a verified target is kept. */
-  register(receiver: CallbackReceiver, target: CallbackTarget): Promise<VerificationResult>;
-  unregister(receiver: CallbackReceiver): void;
-  registered(receiver: CallbackReceiver): boolean;
+  register(receiver: R, target: CallbackTarget): Promise<VerificationResult>;
+  unregister(receiver: R): void;
+  registered(receiver: R): boolean;
   /**
    * Sends an event (fields after the common ToUserName/FromUserName/CreateTime/MsgType) to the
    * receiver, retrying as WeCom does; `copies` sends the same message that many times (a
    * duplicate delivery). Answers undefined when no URL is registered for the receiver.
    */
   push(
-    receiver: CallbackReceiver,
+    receiver: R,
     fields: EventFields,
     options?: { copies?: number },
   ): Promise<Delivery[] | undefined>;
+  /**
+   * Sends a plain XML message built by the caller (a suite's `<xml><SuiteId>…`), labelled
+   * `event` in the log; undefined when no URL is registered for the receiver.
+   */
+  pushMessage(receiver: R, message: string, event: string): Promise<Delivery | undefined>;
   /** The most recent deliveries, oldest first (bounded). */
   deliveries(): Delivery[];
 }
@@ -94,13 +108,15 @@ function eventXml(corpId: string, createTime: number, fields: EventFields): stri
   return `<xml><ToUserName>${cdata(corpId)}</ToUserName><FromUserName>${cdata('sys')}</FromUserName><CreateTime>${createTime}</CreateTime><MsgType>${cdata('event')}</MsgType>${body}</xml>`;
 }
 
-export function createCallbackPusher(options: CallbackPusherOptions): CallbackPusher {
+export function createCallbackPusher<R extends PushReceiver = CallbackReceiver>(
+  options: CallbackPusherOptions,
+): CallbackPusher<R> {
   const { corpId, now } = options;
   const deadlineMs = options.deadlineMs ?? 5000;
   const retries = options.retries ?? 3;
   const retryDelayMs = options.retryDelayMs ?? 1000;
   const verifyDeadlineMs = options.verifyDeadlineMs ?? 1000;
-  const targets = new Map<CallbackReceiver, CallbackTarget>();
+  const targets = new Map<R, CallbackTarget>();
   const log: Delivery[] = [];
   let nextId = 1;
 
@@ -118,12 +134,12 @@ export function createCallbackPusher(options: CallbackPusherOptions): CallbackPu
 
   async function attempt(
     target: CallbackTarget,
-    receiver: CallbackReceiver,
+    receiver: R,
     message: string,
   ): Promise<DeliveryAttempt> {
     const ciphertext = encrypt(target.encodingAesKey, message, corpId);
     const envelope = `<xml><ToUserName>${cdata(corpId)}</ToUserName><Encrypt>${cdata(ciphertext)}</Encrypt>${
-      receiver === 'app' ? `<AgentID>${cdata(options.agentId)}</AgentID>` : ''
+      receiver === 'directory' ? '' : `<AgentID>${cdata(options.agentId)}</AgentID>`
     }</xml>`;
     const started = performance.now();
     const ms = () => Math.round(performance.now() - started);
@@ -134,7 +150,13 @@ export function createCallbackPusher(options: CallbackPusherOptions): CallbackPu
         body: envelope,
         signal: AbortSignal.timeout(deadlineMs),
       });
-      await response.arrayBuffer();
+      const text = await response.text();
+      if (
+        response.status === 200 &&
+        options.expectAnswer !== undefined &&
+        text !== options.expectAnswer
+      )
+        return { outcome: 'not success', ms: ms() };
       return { outcome: response.status, ms: ms() };
     } catch (error) {
       const name = (error as Error).name;
@@ -144,15 +166,14 @@ export function createCallbackPusher(options: CallbackPusherOptions): CallbackPu
 
   async function deliver(
     target: CallbackTarget,
-    receiver: CallbackReceiver,
+    receiver: R,
     message: string,
-    fields: EventFields,
+    label: Pick<Delivery, 'event' | 'changeType'>,
   ): Promise<Delivery> {
     const delivery: Delivery = {
       id: nextId++,
       receiver,
-      event: String(fields.Event ?? ''),
-      changeType: typeof fields.ChangeType === 'string' ? fields.ChangeType : undefined,
+      ...label,
       attempts: [],
       delivered: false,
     };
@@ -217,8 +238,17 @@ export function createCallbackPusher(options: CallbackPusherOptions): CallbackPu
       const message = eventXml(corpId, Math.floor(now() / 1000), fields);
       const deliveries: Delivery[] = [];
       for (let copy = 0; copy < Math.max(1, pushOptions.copies ?? 1); copy++)
-        deliveries.push(await deliver(target, receiver, message, fields));
+        deliveries.push(
+          await deliver(target, receiver, message, {
+            event: String(fields.Event ?? ''),
+            changeType: typeof fields.ChangeType === 'string' ? fields.ChangeType : undefined,
+          }),
+        );
       return deliveries;
+    },
+    async pushMessage(receiver, message, event) {
+      const target = targets.get(receiver);
+      return target ? deliver(target, receiver, message, { event }) : undefined;
     },
     deliveries: () => log.map((delivery) => ({ ...delivery, attempts: [...delivery.attempts] })),
   };

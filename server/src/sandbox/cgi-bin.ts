@@ -11,10 +11,13 @@ import type { ApiLimits } from './limits';
 import type { TokenStore } from './tokens';
 
 /**
- * Everything below /cgi-bin/: count the call, apply latency and faults, limits, the access token,
- * the IP allow-list (not for gettoken), then the API of the token's corp (gettoken: of `corpid`).
- * Answers always carry errcode and errmsg.
+ * Everything below /cgi-bin/: count the call, apply latency and faults, limits, the access token
+ * (service/*: the suite_access_token), the IP allow-list (not for gettoken and get_suite_token),
+ * then the API of the token's corp (gettoken: of `corpid`). Answers always carry errcode and errmsg.
  */
+
+/** A suite_access_token's check, with the provider's errcodes (41022, 40082, 42009). */
+export type SuiteTokenCheck = { ok: true; suiteId: string } | { ok: false; errcode: number };
 
 export interface CgiBinDeps {
   /** The first corp's APIs: what every path is (method, auth, empty fields), and its answers. */
@@ -25,6 +28,8 @@ export interface CgiBinDeps {
    */
   routesOf?: (corpId: string) => ReadonlyMap<string, ApiRoute> | undefined;
   tokens: TokenStore<AppRuntime>;
+  /** Checks the suite_access_token of routes with `auth: 'suite'` (none: every one is invalid). */
+  checkSuiteToken?: (token: string | undefined) => SuiteTokenCheck;
   faults: FaultRegistry;
   counters: CallCounters;
   limits: ApiLimits;
@@ -89,17 +94,27 @@ export function cgiBinMiddleware(deps: CgiBinDeps): Middleware {
       const query: Record<string, string | undefined> = {};
       for (const [key, value] of Object.entries(ctx.query)) query[key] = firstString(value);
       let app: AppRuntime | undefined;
-      if (route.auth) {
+      let suiteId: string | undefined;
+      if (route.auth === 'suite') {
+        const check = deps.checkSuiteToken?.(query.suite_access_token) ?? {
+          ok: false,
+          errcode: 40082,
+        };
+        if (!check.ok) return fail(check.errcode);
+        suiteId = check.suiteId;
+      } else if (route.auth) {
         const check = deps.tokens.check(query.access_token);
         if (!check.ok) return fail(check.errcode);
         app = check.app;
+      }
+      if (route.auth) {
         const allowed = deps.trustedIps();
         if (allowed && !allowed.has(ip)) return fail(60020);
       }
       const body = route.method === 'POST' ? await readJson(ctx.req) : undefined;
       const corpId = app ? app.corpId : query.corpid;
       const own = (corpId && deps.routesOf?.(corpId)?.get(api)) || route;
-      const answer: Answer = own.handle({ query, body, app: app as AppRuntime });
+      const answer: Answer = own.handle({ query, body, app: app as AppRuntime, suiteId });
       ctx.body = { errcode: 0, errmsg: 'ok', ...answer };
     } catch (error) {
       if (error instanceof WecomError) return fail(error.errcode, error.text);

@@ -13,7 +13,14 @@ import type {
  * while the simulator runs (`org`); the apps' visible ranges follow each change.
  */
 
-export type AppKey = 'miniprogram' | 'other' | 'directory-sync' | 'other-corp';
+/** `custom` and `third-party`: apps a provider's suite installed (代开发 / 第三方). */
+export type AppKey =
+  | 'miniprogram'
+  | 'other'
+  | 'directory-sync'
+  | 'other-corp'
+  | 'custom'
+  | 'third-party';
 
 export interface AppRuntime {
   key: AppKey;
@@ -59,6 +66,15 @@ export interface CorpModel {
   removeGroup(chatId: string): boolean;
   /** The employee leaves the corp (their customers keep the follow entry, as in WeCom). */
   removeEmployee(userid: string): boolean;
+  /**
+   * An app a provider's suite installed: visible to the whole corp (following its changes),
+   * associated with the mini-program, in 可调用接口的应用. No secret until `setAppSecret`.
+   */
+  addSuiteApp(key: 'custom' | 'third-party', agentid: string): AppRuntime;
+  /** The app's secret for gettoken (a 代开发 app: its permanent code); undefined: none any more. */
+  setAppSecret(app: AppRuntime, secret: string | undefined): void;
+  /** The app is uninstalled: no secret, no longer follows the directory. */
+  removeApp(app: AppRuntime): void;
 }
 
 function departmentClosure(org: OrgModel, roots: readonly number[]): Set<number> {
@@ -104,6 +120,7 @@ function appRuntime(
 
 export function createCorpModel(seed: DemoCorp, extraVisibleMembers: number): CorpModel {
   const selfBuilt: [DemoApp, Mutable<AppRuntime>][] = [];
+  const suiteApps = new Set<Mutable<AppRuntime>>();
   let directorySync: Mutable<AppRuntime> | undefined;
   const everyone = (): Pick<
     AppRuntime,
@@ -118,6 +135,7 @@ export function createCorpModel(seed: DemoCorp, extraVisibleMembers: number): Co
     for (const [app, runtime] of selfBuilt)
       Object.assign(runtime, visibleRange(org, app, extraVisibleMembers));
     if (directorySync) Object.assign(directorySync, everyone());
+    for (const app of suiteApps) Object.assign(app, everyone());
   });
   const callable = (app: DemoApp) => seed.contactCallableAgentIds.includes(app.agentid);
   for (const [app, key] of [
@@ -197,6 +215,27 @@ export function createCorpModel(seed: DemoCorp, extraVisibleMembers: number): Co
       // The directory model keeps the indexes and the apps' visible ranges, and tells its listeners.
       org.deleteMember(userid);
       return true;
+    },
+    addSuiteApp(key, agentid) {
+      const app: Mutable<AppRuntime> = {
+        key,
+        corpId: seed.corpId,
+        agentid,
+        associated: true,
+        contactCallable: true,
+        readsDirectory: true,
+        ...everyone(),
+      };
+      suiteApps.add(app);
+      return app;
+    },
+    setAppSecret(app, secret) {
+      for (const [key, value] of apps) if (value === app) apps.delete(key);
+      if (secret !== undefined) apps.set(secret, app);
+    },
+    removeApp(app) {
+      for (const [key, value] of apps) if (value === app) apps.delete(key);
+      suiteApps.delete(app);
     },
   };
 }

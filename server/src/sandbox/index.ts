@@ -28,10 +28,20 @@ export {
 } from './seed';
 export type { DemoCorp } from './seed-types';
 export { startSimulator } from './simulator';
+export {
+  CUSTOM_SUITE_ID,
+  CUSTOM_SUITE_SECRET,
+  type DemoSuite,
+  demoSuites,
+  THIRD_PARTY_SUITE_ID,
+  THIRD_PARTY_SUITE_SECRET,
+} from './suites';
 export type {
   CorpSimulator,
   OrgView,
+  ProviderSimulator,
   ScenarioName,
   Simulator,
   StartSimulatorOptions,
+  SuitePush,
 } from './types';

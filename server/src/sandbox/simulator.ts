@@ -1,14 +1,17 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
-import { cgiBinMiddleware } from './cgi-bin';
+import { serviceRoutes } from './api/service';
+import { cgiBinMiddleware, type SuiteTokenCheck } from './cgi-bin';
 import { createCodeStore } from './codes';
 import { controlRouter } from './control';
 import type { AppRuntime } from './corp';
 import { type CorpWorld, createCorpWorld, type SharedWecom } from './corp-world';
 import { createCallCounters } from './counters';
 import { createFaultRegistry } from './faults';
+import { installPagesRouter } from './install-pages';
 import { createApiLimits } from './limits';
+import { createProvider } from './provider';
 import { setUpScenario } from './scenarios';
 import { demoCorp } from './seed';
 import { createTokenStore } from './tokens';
@@ -73,6 +76,25 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   }
   const first = corps.get(setup.seed.corpId)!;
   if (options.onOrgChange) first.corp.org.onChange(options.onOrgChange);
+  // The service provider's side: its APIs join the first corp's table (they name no corp).
+  const provider = options.provider && createProvider(options.provider.suites, shared);
+  const routes = provider
+    ? new Map([
+        ...first.routes,
+        ...serviceRoutes({ provider, codes: shared.codes, corps, tokens }).map(
+          (route) => [route.api, route] as const,
+        ),
+      ])
+    : first.routes;
+  const checkSuiteToken = (token: string | undefined): SuiteTokenCheck => {
+    const check = provider?.suiteTokens.check(token);
+    if (check?.ok) return { ok: true, suiteId: check.app.suiteId };
+    // The provider's errcodes: suite_access_token missing, invalid, expired.
+    return {
+      ok: false,
+      errcode: { 41001: 41022, 40014: 40082, 42001: 42009 }[check?.errcode ?? 40014],
+    };
+  };
 
   const faults = createFaultRegistry();
   const counters = createCallCounters();
@@ -89,7 +111,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const app = new Koa();
   app.use(
     cgiBinMiddleware({
-      routes: first.routes,
+      routes,
+      checkSuiteToken,
       routesOf: (corpId) => corps.get(corpId)?.routes,
       tokens,
       faults,
@@ -127,6 +150,10 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     const appid = ctx.query.appid;
     return ((typeof appid === 'string' && loginPages.get(appid)) || firstLoginPages)(ctx, next);
   };
+  if (provider) {
+    const installPages = installPagesRouter({ provider, corps });
+    app.use(installPages.routes());
+  }
   app.use(loginPagesOf);
 
   const server = createServer(app.callback());
@@ -147,6 +174,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     url,
     scenario,
     corp,
+    ...(provider ? { provider: provider.handle } : {}),
     calls: counters.get,
     callCounts: counters.all,
     resetCalls: counters.reset,
@@ -163,6 +191,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       ...new Set([...[...corps.values()].flatMap((world) => world.secrets()), ...issued]),
     ],
     close() {
+      provider?.close();
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();

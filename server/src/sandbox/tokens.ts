@@ -15,6 +15,8 @@ export interface TokenStore<App> {
   issue(app: App): { token: string; expiresIn: number };
   check(token: string | undefined): TokenCheck<App>;
   invalidateAll(): void;
+  /** Every live token of `app` answers 40014 from now on (an app uninstalled). */
+  revoke(app: App): void;
 }
 
 const MAX_TOKENS = 10_000;
@@ -59,6 +61,9 @@ export function createTokenStore<App>(deps: {
     invalidateAll() {
       tokens.clear();
       expired.clear();
+    },
+    revoke(app) {
+      for (const [token, record] of tokens) if (record.app === app) tokens.delete(token);
     },
   };
 }

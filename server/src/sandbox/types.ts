@@ -9,6 +9,7 @@ import type {
 } from './callbacks';
 import type { OrgChangeEvent, OrgControl } from './org';
 import type { DemoCorp, DemoDepartment, DemoEmployee } from './seed-types';
+import type { DemoSuite } from './suites';
 import type { JsapiSignatureCheck, OauthIdentity } from './web-auth';
 
 export type ScenarioName =
@@ -57,6 +58,12 @@ export interface StartSimulatorOptions {
    * scenario and `onOrgChange` apply to the first corp only.
    */
   moreCorps?: DemoCorp[];
+  /**
+   * Plays a service provider's side of WeCom too: its suites (third-party apps, 代开发
+   * templates, e.g. `demoSuites()`), their 指令回调, the /cgi-bin/service/* APIs and the install
+   * page, over the corps the simulator plays.
+   */
+  provider?: { suites: DemoSuite[] };
   now?: () => number;
   tokenTtlSeconds?: number;
   /** Lifetime of JS-SDK tickets (WeCom: 7200). */
@@ -161,6 +168,48 @@ export interface CorpSimulator {
   deleteEmployee(userid: string): Promise<Delivery[]>;
 }
 
+/** What a push to a suite's 指令回调 carried: the code it told of, and how it went. */
+export interface SuitePush {
+  /** The suite_ticket or auth_code the message carried. */
+  code: string;
+  /** Undefined when the suite has no verified 指令回调 URL. */
+  delivery?: Delivery;
+}
+
+/**
+ * The service provider's side of WeCom (`startSimulator({provider})`): the provider admin's
+ * 指令回调 setting, the pushes WeCom sends to it, and the corp admins' installs. Every call
+ * throws for a suite the simulator does not play; `changeAuth`, `cancelAuth` and
+ * `resetPermanentCode` also for a corp that has not installed the suite.
+ */
+export interface ProviderSimulator {
+  readonly suites: readonly DemoSuite[];
+  /**
+   * The provider admin saves the suite's 指令回调 URL: WeCom verifies it (echostr, receiveid =
+   * the suite ID) and, once verified, pushes a suite_ticket at once and every 10 minutes.
+   */
+  registerSuiteCallback(suiteId: string, target: CallbackTarget): Promise<VerificationResult>;
+  /** Pushes a new suite_ticket (valid 30 minutes; the latest two are valid). */
+  pushSuiteTicket(suiteId: string): Promise<SuitePush>;
+  /**
+   * A corp admin authorises the suite (what the install page's 授权 does, without a pre_auth_code):
+   * a new auth_code, pushed in create_auth with `state`.
+   */
+  install(suiteId: string, corpId: string, options?: { state?: string }): Promise<SuitePush>;
+  /** The corp admin changes the authorisation: change_auth is pushed. */
+  changeAuth(suiteId: string, corpId: string): Promise<Delivery | undefined>;
+  /** The corp admin uninstalls: cancel_auth; the permanent code and the app's tokens stop working. */
+  cancelAuth(suiteId: string, corpId: string): Promise<Delivery | undefined>;
+  /** The permanent code is reset: it stops working; the pushed auth_code gets a new one. */
+  resetPermanentCode(suiteId: string, corpId: string): Promise<SuitePush>;
+  /** The install page (`/3rdapp/install`) at the simulator's origin. */
+  installUrl(suiteId: string, preAuthCode: string, redirectUri: string, state?: string): string;
+  /** Recent pushes to the suite's 指令回调 (event = InfoType). */
+  suiteDeliveries(suiteId: string): Delivery[];
+  /** The corps where the suite is installed. */
+  installed(suiteId: string): string[];
+}
+
 /**
  * The simulated WeCom: the first corp's handle, plus what all corps share (one qyapi host: calls,
  * faults, tokens, tickets, the IP allow-list).
@@ -186,7 +235,12 @@ export interface Simulator extends CorpSimulator {
   clearFaults(): void;
   /** 企业可信IP; null = no list (everything allowed). gettoken is never gated. */
   setTrustedIps(ips: string[] | null): void;
-  /** Every corp's app secrets, access tokens and session_keys this simulator knows or issued (leak checks). */
+  /** The service provider's side, when started with `provider`. */
+  readonly provider?: ProviderSimulator;
+  /**
+   * Every corp's app secrets, access tokens and session_keys this simulator knows or issued, and
+   * the provider's suite secrets, suite_tickets, suite_access_tokens and permanent codes (leak checks).
+   */
   issuedSecrets(): string[];
   /** Stops listening and destroys open connections (hanging requests included); idempotent. */
   close(): Promise<void>;

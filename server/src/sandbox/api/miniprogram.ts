@@ -31,6 +31,6 @@ export function jscode2sessionRoute(deps: ApiDeps): ApiRoute {
 }
 
 /** What WeCom shows for a user of a corp that has not installed the mini-program: `wo…`. */
-function encryptedUserid(corpId: string, userid: string): string {
+export function encryptedUserid(corpId: string, userid: string): string {
   return `wo${createHash('sha256').update(`${corpId}:${userid}`).digest('base64url').slice(0, 30)}`;
 }

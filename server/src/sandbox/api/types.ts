@@ -40,16 +40,21 @@ export interface ApiDeps {
 export interface ApiRequest {
   query: Readonly<Record<string, string | undefined>>;
   body: unknown;
-  /** The token's app (undefined only for routes without `auth`). */
+  /** The token's app (undefined for routes without `auth: true`). */
   app: AppRuntime;
+  /** The suite of the suite_access_token (routes with `auth: 'suite'` only). */
+  suiteId?: string;
 }
 
 export interface ApiRoute {
   /** Path below /cgi-bin/. */
   api: string;
   method: 'GET' | 'POST';
-  /** Needs `access_token` (everything but gettoken). */
-  auth: boolean;
+  /**
+   * `true`: needs an `access_token` (everything but gettoken); `'suite'`: a provider's
+   * `suite_access_token` (service/*); `false`: none.
+   */
+  auth: boolean | 'suite';
   /** Data fields that error answers still carry, empty, as WeCom's do. */
   empty?: Answer;
   handle(request: ApiRequest): Answer;
