@@ -258,6 +258,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   // key prefix by hand (ioredis prefixes keys, not channels).
   let subscriber: Redis | Cluster | undefined;
   const handlers = new Map<string, Set<(message: string) => void>>();
+  let subscriberConnecting: Promise<void> | undefined;
   const subscriberConnection = (): Redis | Cluster => {
     if (subscriber) return subscriber;
     const made: Redis | Cluster = (redis as Redis).duplicate();
@@ -583,13 +584,15 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
       }),
     subscribe: async (channel, handler) => {
       const connection = subscriberConnection();
-      // Connecting (to a cluster: its slot table and nodes) has its own timeouts, not a command's.
-      if (connection.status === 'wait')
-        await connection.connect().catch((error: Error) => {
-          throw new StoreUnavailableError(`redis subscribe failed: ${error.message}`, {
-            cause: error,
-          });
+      // Connecting (to a cluster: its slot table and nodes) has its own timeouts, not a command's;
+      // subscriptions asked for while it connects wait for the same connect.
+      if (connection.status === 'wait') subscriberConnecting = connection.connect();
+      await subscriberConnecting?.catch((error: Error) => {
+        subscriberConnecting = undefined;
+        throw new StoreUnavailableError(`redis subscribe failed: ${error.message}`, {
+          cause: error,
         });
+      });
       return run('subscribe', null, async () => {
         const name = `${keyPrefix}${channel}`;
         const set = handlers.get(name) ?? new Set();

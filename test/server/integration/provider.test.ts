@@ -45,6 +45,7 @@ async function startGateway(): Promise<TestGateway> {
     corps: [simulator],
     suites: demoSuites(),
     env,
+    web: true,
   });
   gateways.push(gateway);
   return gateway;
@@ -130,8 +131,7 @@ describe('a service provider’s suites', () => {
     const stored = await redis.hgetall(raw[0]!);
     redis.disconnect();
     expect(Object.keys(stored)).toEqual([B]);
-    for (const secret of simulator.issuedSecrets())
-      expect(stored[B]).not.toContain(secret);
+    for (const secret of simulator.issuedSecrets()) expect(stored[B]).not.toContain(secret);
     const status = await gateway.request<{ corps: { corpId: string; kind: string }[] }>(
       'GET',
       '/api/admin/provider/corps',
