@@ -4,7 +4,7 @@ import type { CorpSettings } from './config';
 import { corpSettings, corpStorePrefix } from './config/corp-settings';
 import { createDeps, type SuiteApp } from './deps';
 import { createMetrics } from './metrics';
-import { createProvider, type InstalledCorp, type Provider } from './provider';
+import { createProvider, type InstalledCorp, type Provider, type Suite } from './provider';
 import type { SandboxLoginCodes } from './routes/sandbox';
 import { scopeStore } from './stores/scoped-store';
 import { createProviderApi, type ProviderApi } from './wecom/provider-api';
@@ -57,11 +57,20 @@ export async function createDeployment(
   const served = new Map<string, CorpScope & { handler: RequestListener }>();
   const serves = { serves: (corpId: string) => served.has(corpId) };
   let provider: Provider | undefined;
+  // With a third-party suite the mini-program is the suite's: a login at the root is exchanged
+  // with the suite (its answer names the employee's corp, where the mini-program logs in again).
+  const frontDoor = corps?.suites.find((suite) => suite.kind === 'third-party');
   const home = createDeps({
     ...shared,
     settings,
     metrics,
     corps: corps && serves,
+    suiteApp: frontDoor && {
+      jscode2session: async (code) => {
+        if (!provider) throw new Error('the provider is not ready');
+        return suiteLogin(providerApi!, provider.suites.get(frontDoor.suiteId)!, code);
+      },
+    },
   });
   const homeScope: CorpScope = {
     corpId: settings.wecom.corpId,
@@ -95,8 +104,10 @@ export async function createDeployment(
   for (const corp of corps?.list.slice(1) ?? []) serve(corp);
 
   let stopWatching: (() => Promise<void>) | undefined;
-  if (corps && corps.suites.length > 0) {
-    const api = createProviderApi(home.wecom.http);
+  const providerApi =
+    corps && corps.suites.length > 0 ? createProviderApi(home.wecom.http) : undefined;
+  if (corps && providerApi) {
+    const api = providerApi;
     const made = createProvider({
       suites: corps.suites,
       api,
@@ -201,9 +212,12 @@ function thirdPartyApp(api: ProviderApi, provider: Provider, corp: InstalledCorp
       const { token, expiresIn } = await api.getCorpToken(await suite.token(), corp);
       return { access_token: token, expires_in: expiresIn };
     },
-    async jscode2session(code) {
-      const answer = await api.jscode2session(await suite.token(), code);
-      return { corpid: answer.corpid, userid: answer.userid, session_key: answer.session_key };
-    },
+    jscode2session: (code) => suiteLogin(api, suite, code),
   };
+}
+
+/** The mini-program login of a third-party app, with its suite's token. */
+async function suiteLogin(api: ProviderApi, suite: Suite, code: string) {
+  const answer = await api.jscode2session(await suite.token(), code);
+  return { corpid: answer.corpid, userid: answer.userid, session_key: answer.session_key };
 }

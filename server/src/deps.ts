@@ -96,7 +96,8 @@ export interface WecomServices {
  * provider's suite instead of gettoken and the app's secret.
  */
 export interface SuiteApp {
-  requestToken(): Promise<{ access_token: string; expires_in: number }>;
+  /** Absent: tokens from gettoken and the app's secret (the home corp whose logins the suite takes). */
+  requestToken?(): Promise<{ access_token: string; expires_in: number }>;
   jscode2session: WecomApi['jscode2session'];
 }
 
@@ -130,7 +131,7 @@ export function createWecom(
     timeoutMs: settings.wecom.timeoutMs,
     now,
     onRefresh: metrics.tokenRefresh,
-    request: suiteApp && (() => suiteApp.requestToken()),
+    request: suiteApp?.requestToken && (() => suiteApp.requestToken!()),
   });
   const client = createWecomClient({ http, accessTokens });
   return {

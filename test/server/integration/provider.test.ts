@@ -192,5 +192,45 @@ describe('a service provider’s suites', () => {
     expect(simulator.calls('service/miniprogram/jscode2session')).toBeGreaterThan(0);
     expect(simulator.calls('service/get_corp_token')).toBeGreaterThan(0);
     expect(simulator.calls('miniprogram/jscode2session')).toBe(0);
+    // The mini-program is the suite's: a first login at the root is exchanged with the suite,
+    // whose answer names the corp to log in at.
+    const root = await gateway.request('POST', '/api/sessions', {
+      body: { code: simulator.corp(B).issueLoginCode(SHARED_USERID) },
+    });
+    expect(root.status).toBe(409);
+    expect(errorBody(root.body)).toMatchObject({ code: 'auth.corp_switch', data: { corpId: B } });
+    expect(simulator.calls('miniprogram/jscode2session')).toBe(0);
+  });
+});
+
+describe('two instances of one deployment', () => {
+  it('fetch the suite token once between them, with the ticket one of them received', async () => {
+    const shared = uniquePrefix();
+    const start = () =>
+      startTestGateway({
+        simulator,
+        prefix: shared,
+        corps: [simulator],
+        suites: demoSuites(),
+        env,
+        web: true,
+      }).then((gateway) => {
+        gateways.push(gateway);
+        return gateway;
+      });
+    const [one, two] = [await start(), await start()];
+    await saveSuiteCallbacks(one);
+    simulator.resetCalls();
+    const links = await Promise.all(
+      [one, two, one, two].map((gateway) =>
+        gateway.request<{ url: string }>('POST', '/api/admin/provider/install-url', {
+          body: { suiteId: THIRD_PARTY_SUITE_ID },
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        }),
+      ),
+    );
+    expect(links.map((link) => link.status)).toEqual([200, 200, 200, 200]);
+    expect(simulator.calls('service/get_suite_token')).toBe(1);
+    expect(simulator.calls('service/get_pre_auth_code')).toBe(4);
   });
 });
