@@ -13,6 +13,7 @@ import type { AdminState, AppState, EmployeeState, WebTokenState } from './middl
 import { adminRoutes } from './routes/admin';
 import { callbackRoutes } from './routes/callbacks';
 import { consoleRoutes } from './routes/console';
+import { type CorpListing, corpRoutes } from './routes/corps';
 import { eventRoutes } from './routes/events';
 import { externalContactRoutes } from './routes/external-contacts';
 import { groupChatRoutes } from './routes/group-chats';
@@ -50,6 +51,8 @@ export function createApp(
     unknownCorpsPath?: string;
     /** The service provider's suites and their corps (the home corp's app serves their routes). */
     provider?: ProviderAccess;
+    /** The corps of the deployment, for the admin console's corp switcher (deployment.ts). */
+    corps?: { current: string; list: () => CorpListing[] };
   },
 ): Koa<AppState> {
   const { infra, auth, contacts, admin, callbacks, web, basePath } = deps;
@@ -124,6 +127,7 @@ export function createApp(
   eventRoutes(admins, { eventsLog: callbacks.eventsLog });
   orgRoutes(admins, { org: deps.org });
   webhookRoutes(admins, { webhooks: deps.webhooks });
+  if (deps.corps) corpRoutes(admins, { current: deps.corps.current, corps: deps.corps.list });
   if (deps.provider)
     providerAdminRoutes(admins, {
       provider: deps.provider.current,

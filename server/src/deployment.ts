@@ -5,6 +5,7 @@ import { corpSettings, corpStorePrefix } from './config/corp-settings';
 import { createDeps, type SuiteApp } from './deps';
 import { createMetrics } from './metrics';
 import { createProvider, type InstalledCorp, type Provider, type Suite } from './provider';
+import type { CorpListing } from './routes/corps';
 import type { SandboxLoginCodes } from './routes/sandbox';
 import { scopeStore } from './stores/scoped-store';
 import { createProviderApi, type ProviderApi } from './wecom/provider-api';
@@ -32,6 +33,7 @@ type DepsOptions = Parameters<typeof createDeps>[0];
 export interface CorpScope {
   corpId: string;
   name?: string;
+  kind: CorpListing['kind'];
   deps: ReturnType<typeof createDeps>;
 }
 
@@ -55,7 +57,9 @@ export async function createDeployment(
   const metrics = options.metrics ?? createMetrics();
   const corps = settings.corps;
   const served = new Map<string, CorpScope & { handler: RequestListener }>();
-  const serves = { serves: (corpId: string) => served.has(corpId) };
+  const serves = {
+    serves: (corpId: string) => corpId === settings.wecom.corpId || served.has(corpId),
+  };
   let provider: Provider | undefined;
   // With a third-party suite the mini-program is the suite's: a login at the root is exchanged
   // with the suite (its answer names the employee's corp, where the mini-program logs in again).
@@ -75,6 +79,7 @@ export async function createDeployment(
   const homeScope: CorpScope = {
     corpId: settings.wecom.corpId,
     name: corps?.list[0]?.name,
+    kind: 'self-built',
     deps: home,
   };
   const homeHandler = createApp({
@@ -82,9 +87,10 @@ export async function createDeployment(
     sandbox,
     unknownCorpsPath: corps && `${settings.basePath}/corps/`,
     provider: { current: () => provider, publicBaseUrl: settings.publicBaseUrl },
+    corps: corps && { current: settings.wecom.corpId, list: () => listing() },
   }).callback();
 
-  const serve = (corp: Readonly<CorpSettings>, suiteApp?: SuiteApp) => {
+  const serve = (corp: Readonly<CorpSettings>, kind: CorpListing['kind'], suiteApp?: SuiteApp) => {
     const deps = createDeps({
       ...shared,
       settings: corpSettings(settings, corp),
@@ -97,11 +103,22 @@ export async function createDeployment(
     served.set(corp.wecom.corpId, {
       corpId: corp.wecom.corpId,
       name: corp.name,
+      kind,
       deps,
-      handler: createApp(deps).callback(),
+      handler: createApp({
+        ...deps,
+        corps: { current: corp.wecom.corpId, list: () => listing() },
+      }).callback(),
     });
   };
-  for (const corp of corps?.list.slice(1) ?? []) serve(corp);
+  for (const corp of corps?.list.slice(1) ?? []) serve(corp, 'self-built');
+  const listing = (): CorpListing[] =>
+    [homeScope, ...served.values()].map((scope) => ({
+      corpId: scope.corpId,
+      name: scope.name,
+      kind: scope.kind,
+      consolePath: `${settings.basePath}${scope === homeScope ? '' : `/corps/${scope.corpId}`}/admin/`,
+    }));
 
   let stopWatching: (() => Promise<void>) | undefined;
   const providerApi =
@@ -143,6 +160,7 @@ export async function createDeployment(
     const serveInstalled = (corp: InstalledCorp) =>
       serve(
         installedSettings(corp),
+        corp.kind,
         corp.kind === 'third-party' ? thirdPartyApp(api, made, corp) : undefined,
       );
     // One change of a corp at a time: a close finishes before the corp is served again.

@@ -87,6 +87,8 @@ export interface TestGatewayOptions {
    * 指令回调 keys as `env:` references, a CORP_SECRETS_KEY), the install page at the simulator.
    */
   suites?: readonly SuiteOfSimulator[];
+  /** With `corps`: each corp's `adminUserIds` in the corps file, by corp ID. */
+  corpAdmins?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** What the corps file says of one simulated suite. */
@@ -105,6 +107,7 @@ function corpsFileEnv(
   simulatorUrl: string,
   agentIds: boolean,
   suites: readonly SuiteOfSimulator[] = [],
+  admins: Readonly<Record<string, readonly string[]>> = {},
 ): Record<string, string> {
   const env: Record<string, string> = {
     WECOM_API_BASE: simulatorUrl,
@@ -134,6 +137,7 @@ function corpsFileEnv(
       ...(agentIds && appAgentId !== undefined && { appAgentId }),
       ...(miniprogramAppId !== undefined && { miniprogramAppId }),
       callbacks: { app: keys('APP'), directory: keys('DIRECTORY') },
+      ...(admins[corp.corpId] && { adminUserIds: admins[corp.corpId] }),
     };
   });
   const suiteEntries = suites.map((suite, index) => {
@@ -168,7 +172,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       ...(!corps && { WECOM_APP_AGENT_ID: simulator.seed.miniprogramApp.agentid }),
     }),
     ...(corps
-      ? corpsFileEnv(corps, simulator.url, options.web === true, options.suites)
+      ? corpsFileEnv(corps, simulator.url, options.web === true, options.suites, options.corpAdmins)
       : { WECOM_CORP_ID: simulator.corpId, WECOM_APP_SECRET: 'unused-by-tests-see-wecomConfig' }),
     JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
     LOG_LEVEL: 'silent',

@@ -26,6 +26,7 @@ const prefix = uniquePrefix();
 const B = GROUP_CORP_ID;
 const atB = `/corps/${B}`;
 let A: string;
+const ADMIN_TOKEN = 'corps-admin-token-0123456789';
 
 beforeAll(async () => {
   simulator = await startTestSimulator({ moreCorps: [groupCorp()] });
@@ -34,6 +35,8 @@ beforeAll(async () => {
     simulator,
     prefix,
     corps: [simulator, simulator.corp(B)],
+    corpAdmins: { [B]: ['zhoujie'] },
+    env: { ADMIN_TOKEN },
   });
   // Each corp's admin saves its own callback URL, with its own keys, in its own WeCom admin.
   for (const [corp, at, keys] of [
@@ -157,6 +160,25 @@ describe('a deployment of two corps', () => {
     const login = await loginAt('', simulator.issueLoginCode('someone', { corpId: foreign }));
     expect(login.status).toBe(404);
     expect(errorBody(login.body).code).toBe('corp.unknown');
+  });
+
+  it('lets the deployment’s admin switch between corps, and a corp’s admin see only theirs', async () => {
+    type Corps = { current: string; corps: { corpId: string; consolePath: string }[] };
+    const all = await gateway.request<Corps>('GET', `${atB}/api/admin/corps`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(all.body.current).toBe(B);
+    expect(all.body.corps.map((corp) => [corp.corpId, corp.consolePath])).toEqual([
+      [A, '/admin/'],
+      [B, `${atB}/admin/`],
+    ]);
+    // zhoujie is an admin of B only: B's list is B, and A's admin routes refuse him.
+    const adminB = await gateway.login('zhoujie', B);
+    const own = await gateway.request<Corps>('GET', `${atB}/api/admin/corps`, { token: adminB });
+    expect(own.body.corps.map((corp) => corp.corpId)).toEqual([B]);
+    const atA = await gateway.login('lisi');
+    const refused = await gateway.request('GET', '/api/admin/corps', { token: atA });
+    expect(refused.status).toBe(403);
   });
 
   it('serves the home corp under its corp path too', async () => {
