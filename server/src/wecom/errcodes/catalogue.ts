@@ -950,8 +950,8 @@ const entries: ReadonlyArray<readonly [number, CatalogueEntry]> = [
         'The mini-program is associated with several corps; the employee belongs to another corp than the one in WECOM_CORP_ID, whose token was used.',
       ),
       action: t(
-        '本系统只服务 WECOM_CORP_ID 所在的企业：确认该员工属于这个企业；其他企业需要单独部署。',
-        'This system serves only the corp in WECOM_CORP_ID: make sure the employee belongs to it; other corps need their own deployment.',
+        '用 WECOM_CORPS_FILE 列出关联了小程序的每个企业（见 docs/corps.md）：服务器会让员工在自己的企业重新登录（auth.corp_switch），每次调用都用该企业的凭证。',
+        'List every corp associated with the mini-program in WECOM_CORPS_FILE (docs/corps.md): the server then has the employee log in again at their own corp (auth.corp_switch), and every call uses that corp’s credentials.',
       ),
     },
   ],
