@@ -1,10 +1,12 @@
 import type { RequestListener } from 'node:http';
+import type { DoctorCheck } from './admin/doctor';
 import { createApp } from './app';
 import type { CorpSettings } from './config';
 import { corpSettings, corpStorePrefix } from './config/corp-settings';
 import { createDeps, type SuiteApp } from './deps';
 import { createMetrics } from './metrics';
 import { createProvider, type InstalledCorp, type Provider, type Suite } from './provider';
+import { permanentCodeCheck, suiteTicketChecks } from './provider/doctor-checks';
 import type { CorpListing } from './routes/corps';
 import type { SandboxLoginCodes } from './routes/sandbox';
 import { scopeStore } from './stores/scoped-store';
@@ -69,6 +71,12 @@ export async function createDeployment(
     settings,
     metrics,
     corps: corps && serves,
+    moreChecks: corps?.suites.length
+      ? () =>
+          provider
+            ? suiteTicketChecks(provider.suites.values(), settings.publicBaseUrl, options.now)
+            : Promise.resolve([])
+      : undefined,
     suiteApp: frontDoor && {
       jscode2session: async (code) => {
         if (!provider) throw new Error('the provider is not ready');
@@ -90,7 +98,11 @@ export async function createDeployment(
     corps: corps && { current: settings.wecom.corpId, list: () => listing() },
   }).callback();
 
-  const serve = (corp: Readonly<CorpSettings>, kind: CorpListing['kind'], suiteApp?: SuiteApp) => {
+  const serve = (
+    corp: Readonly<CorpSettings>,
+    kind: CorpListing['kind'],
+    installed?: { suiteApp?: SuiteApp; moreChecks: () => Promise<DoctorCheck[]> },
+  ) => {
     const deps = createDeps({
       ...shared,
       settings: corpSettings(settings, corp),
@@ -98,7 +110,8 @@ export async function createDeployment(
       logger: options.logger.child({ corpId: corp.wecom.corpId }),
       metrics,
       corps: serves,
-      suiteApp,
+      suiteApp: installed?.suiteApp,
+      moreChecks: installed?.moreChecks,
     });
     served.set(corp.wecom.corpId, {
       corpId: corp.wecom.corpId,
@@ -158,11 +171,12 @@ export async function createDeployment(
       adminUserIds: [],
     });
     const serveInstalled = (corp: InstalledCorp) =>
-      serve(
-        installedSettings(corp),
-        corp.kind,
-        corp.kind === 'third-party' ? thirdPartyApp(api, made, corp) : undefined,
-      );
+      serve(installedSettings(corp), corp.kind, {
+        suiteApp: corp.kind === 'third-party' ? thirdPartyApp(api, made, corp) : undefined,
+        moreChecks: async () => [
+          await permanentCodeCheck(api, made.suites.get(corp.suiteId)!, corp),
+        ],
+      });
     // One change of a corp at a time: a close finishes before the corp is served again.
     const changes = new Map<string, Promise<void>>();
     const refresh = (corpId: string) => {

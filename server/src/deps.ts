@@ -1,4 +1,10 @@
-import { createDoctor, type Doctor, type DoctorDeps } from './admin/doctor';
+import {
+  createDoctor,
+  type Doctor,
+  type DoctorCheck,
+  type DoctorDeps,
+  withChecks,
+} from './admin/doctor';
 import { createNameLookups } from './admin/name-lookups';
 import { createNameMapper, type NameMapper } from './admin/name-mapper';
 import {
@@ -530,12 +536,17 @@ export function createConfiguredDoctor(
   });
 }
 
+const withMore = (doctor: Doctor, more?: () => Promise<DoctorCheck[]>) =>
+  more ? withChecks(doctor, more) : doctor;
+
 export function createAdmin(
   infra: Infra,
   settings: Settings,
   wecom: WecomServices,
   org?: Pick<Org, 'memberNames' | 'lastSyncSize'>,
   webhooks?: Pick<Webhooks, 'list'>,
+  /** Checks of other modules after the doctor's own (the provider's, deployment.ts). */
+  moreChecks?: () => Promise<DoctorCheck[]>,
 ): AdminServices {
   const doctor = createConfiguredDoctor(settings, wecom.http, {
     reuseMs: DIAGNOSTICS_REUSE_MS,
@@ -545,7 +556,7 @@ export function createAdmin(
   });
   return {
     // The doctor probes WeCom itself (no token cache, no retry); the mapper shares the name cache.
-    doctor: webhooks ? withWebhooksCheck(doctor, webhooks) : doctor,
+    doctor: withMore(webhooks ? withWebhooksCheck(doctor, webhooks) : doctor, moreChecks),
     nameMapper: createNameMapper({
       lookups: createNameLookups(wecom),
       names: wecom.names,
@@ -621,6 +632,8 @@ export function createDeps(options: {
   corps?: LoginServiceDeps['corps'];
   /** A third-party app's corp: tokens and login through the provider's suite. */
   suiteApp?: SuiteApp;
+  /** The doctor's checks of the provider for this corp (deployment.ts). */
+  moreChecks?: () => Promise<DoctorCheck[]>;
 }): AppDeps & { wecom: WecomServices; close(): Promise<void> } {
   const { settings } = options;
   const infra: Infra = {
@@ -652,7 +665,7 @@ export function createDeps(options: {
     auth,
     web: createWeb(infra, settings, wecom, auth),
     contacts,
-    admin: createAdmin(infra, settings, wecom, org, webhooks),
+    admin: createAdmin(infra, settings, wecom, org, webhooks, options.moreChecks),
     org,
     callbacks,
     webhooks,

@@ -1,4 +1,4 @@
-import type { Doctor } from '../admin/doctor';
+import { type Doctor, withChecks } from '../admin/doctor';
 import type { DoctorCheck } from '../admin/doctor/types';
 import type { Webhooks } from '.';
 
@@ -78,10 +78,5 @@ async function checkOf(source: WebhookEndpointsSource): Promise<DoctorCheck> {
 
 /** The doctor with the `webhooks` check after its own. */
 export function withWebhooksCheck(doctor: Doctor, source: WebhookEndpointsSource): Doctor {
-  return {
-    async run() {
-      const [report, check] = await Promise.all([doctor.run(), checkOf(source)]);
-      return { ...report, checks: [...report.checks, check] };
-    },
-  };
+  return withChecks(doctor, async () => [await checkOf(source)]);
 }

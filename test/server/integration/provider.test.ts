@@ -201,6 +201,21 @@ describe('a service provider’s suites', () => {
     expect(errorBody(root.body)).toMatchObject({ code: 'auth.corp_switch', data: { corpId: B } });
     expect(simulator.calls('miniprogram/jscode2session')).toBe(0);
   });
+
+  it('has the doctor check the suites’ tickets, and each installed corp’s permanent code', async () => {
+    const asAdmin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
+    type Report = { checks: { id: string; status: string }[] };
+    const home = await gateway.request<Report>('GET', '/api/admin/diagnostics', asAdmin);
+    const suiteChecks = home.body.checks.filter((check) => check.id.startsWith('suite-ticket:'));
+    expect(suiteChecks).toEqual([
+      expect.objectContaining({ id: `suite-ticket:${THIRD_PARTY_SUITE_ID}`, status: 'ok' }),
+      expect.objectContaining({ id: `suite-ticket:${CUSTOM_SUITE_ID}`, status: 'ok' }),
+    ]);
+    const corp = await gateway.request<Report>('GET', `${atB}/api/admin/diagnostics`, asAdmin);
+    expect(corp.body.checks).toContainEqual(
+      expect.objectContaining({ id: 'permanent-code', status: 'ok' }),
+    );
+  });
 });
 
 describe('two instances of one deployment', () => {
@@ -219,6 +234,16 @@ describe('two instances of one deployment', () => {
         return gateway;
       });
     const [one, two] = [await start(), await start()];
+    // Before the provider admin saves the 指令回调 URL: no ticket, and the doctor says where to.
+    const doctor = await one.request<{ ok: boolean; checks: { id: string; status: string }[] }>(
+      'GET',
+      '/api/admin/diagnostics',
+      { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } },
+    );
+    expect(doctor.body.ok).toBe(false);
+    expect(doctor.body.checks).toContainEqual(
+      expect.objectContaining({ id: `suite-ticket:${CUSTOM_SUITE_ID}`, status: 'fail' }),
+    );
     await saveSuiteCallbacks(one);
     simulator.resetCalls();
     const links = await Promise.all(

@@ -20,7 +20,7 @@ import type {
   Verdict,
 } from './types';
 
-export type { CheckStatus, DoctorDeps, DoctorReport } from './types';
+export type { CheckStatus, DoctorCheck, DoctorDeps, DoctorReport } from './types';
 
 /**
  * The doctor (`npm run doctor`, `GET /api/admin/diagnostics`): a table of checks (checks.ts) run
@@ -37,6 +37,23 @@ export type { CheckStatus, DoctorDeps, DoctorReport } from './types';
 
 export interface Doctor {
   run(): Promise<DoctorReport>;
+}
+
+/**
+ * The doctor with checks of other modules after its own (webhooks, the provider's suites): they
+ * run beside it, and a failed one makes the report not ok.
+ */
+export function withChecks(doctor: Doctor, more: () => Promise<DoctorCheck[]>): Doctor {
+  return {
+    async run() {
+      const [report, checks] = await Promise.all([doctor.run(), more()]);
+      return {
+        ...report,
+        ok: report.ok && checks.every((check) => check.status !== 'fail'),
+        checks: [...report.checks, ...checks],
+      };
+    },
+  };
 }
 
 const t = (zh: string, en: string): Bilingual => ({ zh, en });
