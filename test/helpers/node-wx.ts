@@ -18,7 +18,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * real HTTP (each counted in `requests`, after `rttMs` of client round trip), storage is a Map,
  * and `wx.qy.login` asks the sandbox for a login code as WeCom would give one (not counted).
  */
-export function nodeWx(baseUrl: string, context: NodeWxContext, options: { rttMs?: number } = {}) {
+export function nodeWx(
+  baseUrl: string,
+  context: NodeWxContext,
+  options: {
+    rttMs?: number;
+    /** Where wx.qy.login's codes come from (default: the sandbox server's /sandbox/login-code). */
+    loginCode?: () => Promise<string>;
+  } = {},
+) {
   const rttMs = options.rttMs ?? 0;
   const storage = new Map<string, string>();
   /** "METHOD /path" of every request to the server, in order. */
@@ -33,13 +41,17 @@ export function nodeWx(baseUrl: string, context: NodeWxContext, options: { rttMs
   const qy = {
     login(option: WechatMiniprogram.Qy.LoginOption) {
       logins += 1;
-      fetch(`${baseUrl}/sandbox/login-code`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ userid: context.userid }),
-      })
-        .then((response) => response.json() as Promise<{ code: string }>)
-        .then(({ code }) => option.success?.({ ...ok, code }))
+      const code =
+        options.loginCode?.() ??
+        fetch(`${baseUrl}/sandbox/login-code`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ userid: context.userid }),
+        })
+          .then((response) => response.json() as Promise<{ code: string }>)
+          .then((answer) => answer.code);
+      code
+        .then((issued) => option.success?.({ ...ok, code: issued }))
         .catch(() => option.fail?.({ errMsg: 'qy.login:fail' }));
     },
     checkSession: (option: WechatMiniprogram.Qy.CheckSessionOption) => option.success?.(ok),
