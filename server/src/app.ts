@@ -83,7 +83,12 @@ export function createApp(
   loginRoutes(open, { login: auth.login, contexts: contacts.loginContexts });
   metricsRoutes(root, { metrics: infra.metrics });
   callbackRoutes(open, { receivers: callbacks.receivers });
-  if (deps.provider) providerRoutes(open, { provider: deps.provider.current, basePath });
+  if (deps.provider)
+    providerRoutes(open, {
+      provider: deps.provider.current,
+      basePath,
+      attempts: auth.loginAttempts,
+    });
   verifyFileRoutes(root, { files: deps.verifyFiles });
   if (deps.sandbox) sandboxRoutes(open, { sandbox: deps.sandbox });
 

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { SuiteEntry } from '../config/corps-file';
+import { onceAcrossInstances } from '../stores/once';
 import type { Store } from '../stores/store';
-import { WecomApiError } from '../wecom/errors';
+import { apiPaths } from '../wecom/api-paths';
+import { WecomUnavailableError } from '../wecom/errors';
 import type { ProviderApi } from '../wecom/provider-api';
 import type { RefreshSchedule } from '../wecom/refresh-schedule';
 import { createInstructions, type Instructions } from './instructions';
@@ -45,8 +47,6 @@ export interface ProviderDeps {
 
 /** An auth code's corp is remembered this long (WeCom: an auth code lives 10 minutes). */
 const AUTH_CODE_TTL_MS = 10 * 60_000;
-/** errcode of an auth code already used or unknown. */
-const AUTH_CODE_USED = 40078;
 
 export function createProvider(deps: ProviderDeps): Provider {
   const { api, store, logger, now = Date.now } = deps;
@@ -69,37 +69,48 @@ export function createProvider(deps: ProviderDeps): Provider {
   const codeKey = (authCode: string) =>
     `suite:auth-code:${createHash('sha256').update(authCode).digest('base64url')}`;
 
-  /** Exchanges an auth code once (create_auth and the install redirect race for it). */
-  async function authorise(suite: Suite, authCode: string): Promise<InstalledCorp> {
-    const known = await store.get(codeKey(authCode));
-    const installed = known === null ? undefined : await registry.get(known);
-    if (installed) return installed;
-    let answer: Awaited<ReturnType<ProviderApi['getPermanentCode']>>;
-    try {
-      answer = await api.getPermanentCode(await suite.token(), authCode);
-    } catch (error) {
-      // The other path exchanged it a moment ago: its corp is recorded.
-      const winner = await store.get(codeKey(authCode));
-      const corp = winner === null ? undefined : await registry.get(winner);
-      if (corp && error instanceof WecomApiError && error.errcode === AUTH_CODE_USED) return corp;
-      throw error;
-    }
-    const corp: InstalledCorp = {
-      corpId: answer.auth_corp_info.corpid,
-      suiteId: suite.entry.suiteId,
-      kind: suite.entry.kind,
-      corpName: answer.auth_corp_info.corp_name,
-      agentId: answer.auth_info?.agent?.[0]?.agentid,
-      permanentCode: answer.permanent_code,
-      installedAt: now(),
-    };
-    await registry.put(corp);
-    await store.set(codeKey(authCode), corp.corpId, AUTH_CODE_TTL_MS);
-    logger.info(
-      { suiteId: corp.suiteId, corpId: corp.corpId, kind: corp.kind },
-      'a corp installed the suite',
-    );
-    return corp;
+  /**
+   * Exchanges an auth code once across every instance: create_auth and the install link's
+   * redirect both bring it, to any instance, and WeCom takes it once.
+   */
+  function authorise(suite: Suite, authCode: string): Promise<InstalledCorp> {
+    const key = codeKey(authCode);
+    return onceAcrossInstances<InstalledCorp>({
+      store,
+      lockKey: `${key}:claim`,
+      lockTtlMs: deps.timeoutMs * 4,
+      waitMs: deps.timeoutMs * 4 + 1000,
+      now,
+      async read() {
+        const corpId = await store.get(key);
+        return corpId === null ? undefined : registry.get(corpId);
+      },
+      async produce() {
+        const answer = await api.getPermanentCode(await suite.token(), authCode);
+        const corp: InstalledCorp = {
+          corpId: answer.auth_corp_info.corpid,
+          suiteId: suite.entry.suiteId,
+          kind: suite.entry.kind,
+          corpName: answer.auth_corp_info.corp_name,
+          agentId: answer.auth_info?.agent?.[0]?.agentid,
+          permanentCode: answer.permanent_code,
+          installedAt: now(),
+        };
+        await registry.put(corp);
+        await store.set(key, corp.corpId, AUTH_CODE_TTL_MS);
+        logger.info(
+          { suiteId: corp.suiteId, corpId: corp.corpId, kind: corp.kind },
+          'a corp installed the suite',
+        );
+        return corp;
+      },
+      onTimeout: () =>
+        new WecomUnavailableError(
+          apiPaths.getPermanentCode,
+          'busy',
+          'another instance holds the auth code',
+        ),
+    });
   }
 
   const instructions = createInstructions({

@@ -1,9 +1,11 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
+import type { LoginAttempts } from '../auth/login-attempts';
 import { RequestError } from '../errors/request-error';
 import { guard } from '../middleware/guard';
 import type { AdminState, AppState } from '../middleware/state';
 import type { Provider } from '../provider';
+import { WecomApiError } from '../wecom/errors';
 import { readCallbackBody } from './callbacks';
 
 /**
@@ -63,7 +65,7 @@ function required(provider: ProviderOf, suiteId?: string): Provider {
 
 export function providerRoutes(
   router: Router<AppState>,
-  deps: { provider: ProviderOf; basePath: string },
+  deps: { provider: ProviderOf; basePath: string; attempts: LoginAttempts },
 ): void {
   router.get('/wecom/suites/:suiteId/callback', (ctx) => {
     const suiteId = ctx.params.suiteId!;
@@ -80,13 +82,19 @@ export function providerRoutes(
   });
   router.get(
     '/provider/suites/:suiteId/installed',
-    guard({ params: suiteParams, query: installedQuery }, async ({ params, query }, ctx) => {
-      const corp = await required(deps.provider, params.suiteId).installed(
-        params.suiteId,
-        query.auth_code,
-      );
-      ctx.redirect(`${deps.basePath}/corps/${corp.corpId}/admin/`);
-    }),
+    guard(
+      { params: suiteParams, query: installedQuery, status: 302 },
+      async ({ params, query }, ctx) => {
+        // Each auth code costs a WeCom call: refused ones count as failed logins of the IP.
+        const provider = required(deps.provider, params.suiteId);
+        const corp = await deps.attempts.run(
+          ctx.ip,
+          () => provider.installed(params.suiteId, query.auth_code),
+          (error) => error instanceof WecomApiError,
+        );
+        ctx.redirect(`${deps.basePath}/corps/${corp.corpId}/admin/`);
+      },
+    ),
   );
 }
 

@@ -257,5 +257,49 @@ describe('two instances of one deployment', () => {
     expect(links.map((link) => link.status)).toEqual([200, 200, 200, 200]);
     expect(simulator.calls('service/get_suite_token')).toBe(1);
     expect(simulator.calls('service/get_pre_auth_code')).toBe(4);
+
+    // A corp's admin follows the link: WeCom's install page, 授权 for corp B, back to the
+    // deployment, which sends the admin on to B's console (B is served from then on).
+    const page = await fetch(links[0]!.body.url).then((answer) => answer.text());
+    const approve = new RegExp(`href="([^"]+)"[^>]*>授权[^<]*<span[^>]*>${B}<`).exec(
+      page.replaceAll('&amp;', '&'),
+    );
+    expect(approve).not.toBeNull();
+    const back = await fetch(new URL(approve![1]!, simulator.url), { redirect: 'manual' });
+    const landing = back.headers.get('location')!;
+    expect(
+      landing.startsWith(`${one.base}/provider/suites/${THIRD_PARTY_SUITE_ID}/installed?`),
+    ).toBe(true);
+    const console = await fetch(landing.replace(one.base, two.base), { redirect: 'manual' });
+    expect(console.status).toBe(302);
+    expect(console.headers.get('location')).toBe(`${atB}/admin/`);
+    expect(
+      await within(1000, async () => {
+        const login = await loginB(one);
+        return login.status === 201;
+      }),
+    ).toBe(true);
+    // The same auth code again, or one WeCom never gave: refused, and counted for the IP.
+    for (const code of [new URL(landing).searchParams.get('auth_code')!, 'forged-auth-code']) {
+      const again = await fetch(
+        `${two.base}/provider/suites/${THIRD_PARTY_SUITE_ID}/installed?auth_code=${code}`,
+        { redirect: 'manual' },
+      );
+      expect(again.status).toBe(code === 'forged-auth-code' ? 502 : 302);
+    }
+  });
+
+  it('refuses a push that is not signed with the suite’s keys, and a suite it does not have', async () => {
+    const gateway = gateways[gateways.length - 1]!;
+    const forged = await gateway.request(
+      'POST',
+      `/wecom/suites/${CUSTOM_SUITE_ID}/callback?msg_signature=${'0'.repeat(40)}&timestamp=${Math.floor(Date.now() / 1000)}&nonce=abc`,
+      { rawBody: '<xml><Encrypt><![CDATA[AAAA]]></Encrypt></xml>' },
+    );
+    expect(forged.status).toBeGreaterThanOrEqual(400);
+    expect(forged.status).toBeLessThan(500);
+    expect(forged.text).not.toBe('success');
+    const unknown = await gateway.request('GET', '/wecom/suites/wwnosuchsuite/callback');
+    expect(unknown.status).toBe(404);
   });
 });

@@ -100,7 +100,7 @@ describe('WECOM_CORPS_FILE', () => {
       'Invalid configuration: WECOM_CORPS_FILE corps[1].corpId must be a corp ID such as ww1234567890abcdef',
       `Invalid configuration: WECOM_CORPS_FILE corps[2] (${B}).appSecret: MISSING_SECRET is not set in the environment or .env`,
       `Invalid configuration: WECOM_CORPS_FILE corps[3] (${B}) is listed twice`,
-      `Invalid configuration: WECOM_CORPS_FILE corps[3] (${B}).kind "custom" is not served yet: only self-built apps (see docs/corps.md)`,
+      `Invalid configuration: WECOM_CORPS_FILE corps[3] (${B}).kind "custom": a corp of a 代开发 template or a third-party app is not listed here; it comes from the suite's create_auth once its admin installs it (list the suite under "suites", see docs/corps.md)`,
       'Invalid configuration: WECOM_CORPS_FILE corps[4] (ww99).callbacks.app.encodingAesKey: B_APP must be the 43-character EncodingAESKey from the console (letters and digits)',
     ]);
     for (const value of Object.values(secrets)) expect(lines.join('\n')).not.toContain(value);
@@ -115,7 +115,7 @@ describe('WECOM_CORPS_FILE', () => {
       /^Invalid configuration: WECOM_CORPS_FILE is not JSON \(/,
     );
     expect(problems(corpsFile({ corps: [] }))).toEqual([
-      'Invalid configuration: WECOM_CORPS_FILE corps must list at least one corp',
+      'Invalid configuration: WECOM_CORPS_FILE corps must list at least one corp (a self-built app, served at the root)',
     ]);
     expect(problems(corpsFile({ corps: [], extra: 1 }))).toHaveLength(1);
   });
@@ -131,6 +131,42 @@ describe('WECOM_CORPS_FILE', () => {
     expect(() => loadConfig({ ...env(file), JWT_SECRET: '' })).toThrow(
       'JWT_SECRET is required with WECOM_CORPS_FILE',
     );
+  });
+
+  it('reads the provider’s suites, and needs CORP_SECRETS_KEY with them', () => {
+    const withSuites = corpsFile({
+      ...twoCorps,
+      suites: [
+        {
+          suiteId: 'dk3c4d5e6f7a8b9c0d',
+          kind: 'custom',
+          secret: 'env:B_APP',
+          callback: { token: 'env:B_TOKEN', encodingAesKey: 'env:B_AES' },
+        },
+      ],
+    });
+    const key = Buffer.alloc(32, 7);
+    const config = loadConfig(env(withSuites, { CORP_SECRETS_KEY: key.toString('base64') }));
+    expect(config.corps?.suites).toEqual([
+      {
+        suiteId: 'dk3c4d5e6f7a8b9c0d',
+        kind: 'custom',
+        secret: secrets.B_APP,
+        callback: { token: 'bCallbackToken', encodingAesKey: AES_KEY },
+      },
+    ]);
+    expect(config.corps?.secretsKey).toEqual(key);
+    expect(problems(withSuites)[0]).toMatch(
+      /^Invalid configuration: CORP_SECRETS_KEY is required with suites in WECOM_CORPS_FILE/,
+    );
+    expect(problems(withSuites, { CORP_SECRETS_KEY: 'too-short' })[0]).toMatch(
+      /^Invalid configuration: CORP_SECRETS_KEY must be 32 random bytes/,
+    );
+    const broken = corpsFile({
+      ...twoCorps,
+      suites: [{ suiteId: 'x', kind: 'other', secret: 'plain', callback: {} }],
+    });
+    expect(problems(broken, { CORP_SECRETS_KEY: key.toString('hex') })).toHaveLength(4);
   });
 
   it('leaves the one-corp configuration as it was: no corps', () => {
