@@ -179,7 +179,17 @@ export async function createDeployment(
       });
     // One change of a corp at a time: a close finishes before the corp is served again.
     const changes = new Map<string, Promise<void>>();
+    // A corp of the corps file stays served as the file says (its admins, its callback keys)
+    // even when it installs a suite too: the install is recorded, and said once, not served.
+    const listed = new Set(corps.list.map((corp) => corp.wecom.corpId));
     const refresh = (corpId: string) => {
+      if (listed.has(corpId)) {
+        options.logger.warn(
+          { corpId },
+          'a corp of WECOM_CORPS_FILE installed a suite: it stays served as the file says',
+        );
+        return;
+      }
       const next = (changes.get(corpId) ?? Promise.resolve())
         .then(async () => {
           const current = served.get(corpId);
@@ -200,7 +210,7 @@ export async function createDeployment(
     };
     stopWatching = await made.registry.onChange(refresh);
     for (const corp of await made.registry.list())
-      if (!served.has(corp.corpId) && corp.corpId !== homeScope.corpId) serveInstalled(corp);
+      if (!listed.has(corp.corpId)) serveInstalled(corp);
   }
 
   const corpsPrefix = `${settings.basePath}/corps/`;

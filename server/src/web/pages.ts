@@ -3,6 +3,7 @@ import escapeHtml from 'escape-html';
 import type { HelmetOptions } from 'helmet';
 import { type ErrorCode, errorTexts } from '../errors/codes';
 import { API_SECURITY_HEADERS } from '../middleware/security-headers';
+import { TICKET_LIFETIME_MS } from '../provider/suite';
 import { VENDOR_MODULES } from './assets';
 
 /**
@@ -28,7 +29,10 @@ export interface PageRenderer {
   webLoginUrl(returnTo?: string): string;
   /** The admin console pages' own headers (the import map's hash depends on the base path). */
   securityHeaders: HelmetOptions;
-  /** The admin console: an empty shell that `assets/app.mjs` renders into, naming who is signed in. */
+  /**
+   * The admin console: an empty shell that `assets/app.mjs` renders into, naming who is signed in
+   * and how long a suite_ticket lives (服务商 warns past it; the console keeps no copy).
+   */
   consoleShell(who: string): string;
   /** Someone signed in who is not in ADMIN_USERIDS. */
   refusalPage(userid: string): string;
@@ -134,7 +138,7 @@ ${body}
     consoleShell: (who) =>
       document(
         '管理后台',
-        `<div id="app" data-userid="${escapeHtml(who)}"><p class="loading">正在加载…</p></div>
+        `<div id="app" data-userid="${escapeHtml(who)}" data-ticket-lifetime-ms="${TICKET_LIFETIME_MS}"><p class="loading">正在加载…</p></div>
 <noscript><p class="notice">管理后台需要启用 JavaScript。</p></noscript>`,
         `<script type="importmap">${importMap}</script>\n${script('app.mjs')}`,
       ),

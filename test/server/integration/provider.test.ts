@@ -303,3 +303,29 @@ describe('two instances of one deployment', () => {
     expect(unknown.status).toBe(404);
   });
 });
+
+describe('a corp of the corps file that installs a suite too', () => {
+  it('stays served as the file says: self-built, with its own admins', async () => {
+    const gateway = await startTestGateway({
+      simulator,
+      prefix: uniquePrefix(),
+      corps: [simulator, simulator.corp(B)],
+      corpAdmins: { [B]: ['zhoujie'] },
+      suites: demoSuites(),
+      env,
+      web: true,
+    });
+    gateways.push(gateway);
+    await saveSuiteCallbacks(gateway);
+    const push = await provider().install(CUSTOM_SUITE_ID, B);
+    expect(push.delivery?.delivered).toBe(true);
+    const admin = await gateway.login('zhoujie', B);
+    const corps = await gateway.request<{ corps: { corpId: string; kind: string }[] }>(
+      'GET',
+      `${atB}/api/admin/corps`,
+      { token: admin },
+    );
+    expect(corps.status).toBe(200);
+    expect(corps.body.corps).toEqual([expect.objectContaining({ corpId: B, kind: 'self-built' })]);
+  });
+});

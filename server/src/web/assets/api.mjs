@@ -5,7 +5,7 @@ import { ERROR_TEXT } from './error-texts.mjs';
 
 // The server's base path ('' at the root of the origin, '/gate' under PUBLIC_BASE_URL's path
 // prefix): this file is served at <base>/admin/assets/api.mjs. Every path below is under it.
-const BASE = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+export const BASE = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 
 export class ApiError extends Error {
   constructor(status, body) {
