@@ -3,12 +3,13 @@ import type { DoctorCheck } from './admin/doctor';
 import { createApp } from './app';
 import type { CorpSettings } from './config';
 import { corpSettings, corpStorePrefix } from './config/corp-settings';
-import { createDeps, type SuiteApp } from './deps';
+import { createDeps, createJobEngine, type SuiteApp } from './deps';
 import { createMetrics } from './metrics';
 import { createProvider, type InstalledCorp, type Provider, type Suite } from './provider';
 import { permanentCodeCheck, suiteTicketChecks } from './provider/doctor-checks';
 import type { CorpListing } from './routes/corps';
 import type { SandboxLoginCodes } from './routes/sandbox';
+import { HOME_SCOPE } from './stores/job-queue';
 import { scopeStore } from './stores/scoped-store';
 import { createProviderApi, type ProviderApi } from './wecom/provider-api';
 
@@ -16,8 +17,11 @@ import { createProviderApi, type ProviderApi } from './wecom/provider-api';
  * What one process serves: the corp of the settings, or with WECOM_CORPS_FILE every corp of it
  * and every corp that installed one of its suites (DESIGN §17). Each corp is served by its own
  * app, built by `createDeps` from that corp's settings, over its own view of the one store (every
- * key under `corp:{corpId}:`) and with its own background jobs; logs, metrics and the store's
- * connections are shared.
+ * key under `corp:{corpId}:`); logs, metrics, the store's connections and the job engine are
+ * shared: one BullMQ queue and worker for org syncs and one for webhook deliveries per process,
+ * on which each corp's services run their jobs as the corp's scope (stores/job-queue.ts), so a
+ * corp served costs no Redis connection. The engine starts taking jobs once the corps served at
+ * start are registered, stops taking them before the corps close at shutdown, and closes last.
  *
  * Paths: the first corp (the home corp) answers at the root as a deployment of one corp does, and
  * its keys keep their names, so that moving a deployment to a corps file keeps its sessions,
@@ -58,6 +62,12 @@ export async function createDeployment(
   const { settings, sandbox, installBase, ...shared } = options;
   const metrics = options.metrics ?? createMetrics();
   const corps = settings.corps;
+  // Under the home corp's job prefix: the corps' jobs are told apart by their scope.
+  const jobs = createJobEngine(options, settings, {
+    redisHealth: options.redisHealth,
+    orgTuning: options.orgSync?.jobs,
+  });
+  const jobScope = (scope: string) => jobs && { engine: jobs, scope };
   const served = new Map<string, CorpScope & { handler: RequestListener }>();
   const serves = {
     serves: (corpId: string) => corpId === settings.wecom.corpId || served.has(corpId),
@@ -70,6 +80,7 @@ export async function createDeployment(
     ...shared,
     settings,
     metrics,
+    jobs: jobScope(HOME_SCOPE),
     corps: corps && serves,
     moreChecks: corps?.suites.length
       ? () =>
@@ -109,6 +120,7 @@ export async function createDeployment(
       store: scopeStore(options.store, corpStorePrefix(corp)),
       logger: options.logger.child({ corpId: corp.wecom.corpId }),
       metrics,
+      jobs: jobScope(corp.wecom.corpId),
       corps: serves,
       suiteApp: installed?.suiteApp,
       moreChecks: installed?.moreChecks,
@@ -150,6 +162,8 @@ export async function createDeployment(
       now: options.now,
       onCancelled: async (corpId) => {
         await options.store.deletePrefix(`corp:${corpId}:`);
+        // Its periodic syncs go too (a shutdown keeps them: the other instances serve the corp).
+        await jobs?.forget(corpId);
       },
     });
     provider = made;
@@ -213,6 +227,8 @@ export async function createDeployment(
       if (!listed.has(corp.corpId)) serveInstalled(corp);
   }
 
+  jobs?.start();
+
   const corpsPrefix = `${settings.basePath}/corps/`;
   const handler: RequestListener =
     corps === undefined
@@ -239,9 +255,12 @@ export async function createDeployment(
     provider,
     async close() {
       await stopWatching?.();
+      // No job is taken for a corp whose services closed (it would be skipped as not served).
+      await jobs?.stopTaking();
       await Promise.all(
         [home, ...[...served.values()].map((scope) => scope.deps)].map((deps) => deps.close()),
       );
+      await jobs?.close();
     },
   };
 }

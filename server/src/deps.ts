@@ -43,9 +43,18 @@ import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { toRequestError } from './middleware/error-mapping';
 import { createWebCookies, type WebCookies } from './middleware/web-session';
-import { createOrg, directoryChangeHandler, type Org, type OrgDeps } from './org';
+import {
+  createOrg,
+  createOrgJobs,
+  directoryChangeHandler,
+  type JobTuning,
+  type Org,
+  type OrgDeps,
+  type OrgJobs,
+} from './org';
 import type { Feed } from './stores/feed';
 import { createJobConnection, jobKeyPrefix } from './stores/job-connection';
+import { HOME_SCOPE } from './stores/job-queue';
 import { createNameCache, type NameCache } from './stores/name-cache';
 import { createAttemptLimiter, createRateLimiter, type RateLimiter } from './stores/rate-limiter';
 import { createRedisHealth, type RedisHealth } from './stores/redis-health';
@@ -54,9 +63,11 @@ import type { Store } from './stores/store';
 import { type ConsoleAssets, loadConsoleAssets } from './web/assets';
 import { type ConsolePages, createConsolePages } from './web/console';
 import {
+  createWebhookJobs,
   createWebhooks,
   eventsSource,
   orgSource,
+  type WebhookJobs,
   type Webhooks,
   type WebhookTuning,
 } from './webhooks';
@@ -303,29 +314,99 @@ export function createContactsServices(
 }
 
 /**
- * Where background jobs run: on the job engine (BullMQ, connections made on demand and reporting
- * to `redisHealth`) when Redis is configured, else in this process.
+ * The process's job engine (BullMQ, when Redis is configured): one queue and worker for org syncs
+ * and one for webhook deliveries, each made on first use, over connections of its own that report
+ * to the store's Redis health, under the home corp's job prefix. Every corp the process serves
+ * runs its jobs on them as its scope (stores/job-queue.ts), so a corp costs no connection. The
+ * deployment makes one for all its corps; `createDeps`, `createOrgServices` and
+ * `createWebhooksServices` used alone (the CLIs, tests) make their own.
  */
-function jobEngine(
-  infra: Infra,
-  settings: Settings,
-  redisHealth: RedisHealth | undefined,
-):
-  | { kind: 'queue'; connect: () => ReturnType<typeof createJobConnection>; prefix: string }
-  | { kind: 'in-process' } {
-  if (!usesRedis(settings.redis)) return { kind: 'in-process' };
-  const health = redisHealth ?? createRedisHealth(settings.redis, infra.logger);
-  return {
-    kind: 'queue',
+export interface JobEngine {
+  org(): OrgJobs;
+  webhooks(): WebhookJobs;
+  /** The workers take jobs from now on (once the scopes served at start are registered). */
+  start(): void;
+  /** A corp removed for good (cancel_auth): its periodic org syncs go, on every instance. */
+  forget(scope: string): Promise<void>;
+  /** Takes no more jobs: a shutdown's first step, before the scopes' services close. */
+  stopTaking(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A corp's place on a job engine. */
+export interface JobScope {
+  engine: JobEngine;
+  /** The corp ID; `HOME_SCOPE` for the home corp (and a deployment of one). */
+  scope: string;
+}
+
+/** Undefined without Redis: jobs then run in this process. */
+export function createJobEngine(
+  infra: Pick<Infra, 'logger'>,
+  settings: Pick<Settings, 'redis'>,
+  options: { redisHealth?: RedisHealth; orgTuning?: JobTuning } = {},
+): JobEngine | undefined {
+  if (!usesRedis(settings.redis)) return undefined;
+  const health = options.redisHealth ?? createRedisHealth(settings.redis, infra.logger);
+  const engine = {
     connect: () => createJobConnection(settings.redis, health),
     prefix: jobKeyPrefix(settings.redis),
   };
+  let org: OrgJobs | undefined;
+  let webhooks: WebhookJobs | undefined;
+  let started = false;
+  const made = () => [org?.jobs, webhooks].filter((jobs) => jobs !== undefined);
+  const startIfStarted = <T extends { start(): void }>(jobs: T) => {
+    if (started) jobs.start();
+    return jobs;
+  };
+  const orgJobs = () => {
+    org ??= createOrgJobs({
+      ...engine,
+      logger: infra.logger.child({ component: 'org' }),
+      tuning: options.orgTuning,
+    });
+    startIfStarted(org.jobs);
+    return org;
+  };
+  return {
+    org: orgJobs,
+    webhooks() {
+      webhooks ??= startIfStarted(
+        createWebhookJobs({ ...engine, logger: infra.logger.child({ component: 'webhooks' }) }),
+      );
+      return webhooks;
+    },
+    start() {
+      started = true;
+      for (const jobs of made()) jobs.start();
+    },
+    forget: (scope) => orgJobs().forget(scope),
+    async stopTaking() {
+      await Promise.all(made().map((jobs) => jobs.stopTaking()));
+    },
+    async close() {
+      await Promise.all(made().map((jobs) => jobs.close()));
+    },
+  };
+}
+
+/** A corp's services on `jobs` (given), or on an engine of their own (made here, closed with them). */
+function ownEngine(
+  infra: Infra,
+  settings: Settings,
+  jobs: JobScope | undefined,
+  options: { redisHealth?: RedisHealth; orgTuning?: JobTuning },
+): { scope?: JobScope; own?: JobEngine } {
+  if (jobs) return { scope: jobs };
+  const own = createJobEngine(infra, settings, options);
+  return { scope: own && { engine: own, scope: HOME_SCOPE }, own };
 }
 
 /**
  * The org snapshot, its change feed and the org sync. Full syncs run as BullMQ jobs when Redis is
- * configured, else in this process; `runner: 'none'` builds an org that runs full syncs only
- * when asked directly (the CLI).
+ * configured (on `jobs`, or on an engine of their own), else in this process; `runner: 'none'`
+ * builds an org that runs full syncs only when asked directly (the CLI).
  */
 export function createOrgServices(
   infra: Infra,
@@ -336,20 +417,46 @@ export function createOrgServices(
     tuning?: OrgDeps['tuning'];
     /** Where the job engine's connections report (the store's, so that one outage is one account). */
     redisHealth?: RedisHealth;
+    /** The process's job engine and this corp's scope on it (default: an engine of its own). */
+    jobs?: JobScope;
   } = {},
 ): Org {
-  const runner: OrgDeps['runner'] =
-    options.runner === 'none' ? { kind: 'none' } : jobEngine(infra, settings, options.redisHealth);
-  return createOrg({
+  const { scope, own } =
+    options.runner === 'none'
+      ? {}
+      : ownEngine(infra, settings, options.jobs, {
+          redisHealth: options.redisHealth,
+          orgTuning: options.tuning?.jobs,
+        });
+  const org = createOrg({
     store: infra.store,
     addressBook: wecom.addressBook,
     logger: infra.logger.child({ component: 'org' }),
     now: infra.now,
     intervalSeconds: settings.orgSyncIntervalSeconds,
     feedRetentionDays: settings.orgFeedRetentionDays,
-    runner,
+    runner:
+      options.runner === 'none'
+        ? { kind: 'none' }
+        : scope
+          ? { kind: 'queue', jobs: scope.engine.org(), scope: scope.scope }
+          : { kind: 'in-process' },
     tuning: options.tuning,
   });
+  return own ? withOwnEngine(org, own) : org;
+}
+
+/** `services` on an engine made for them alone: it starts now, and closes after them. */
+function withOwnEngine<T extends { close(): Promise<void> }>(services: T, engine: JobEngine): T {
+  engine.start();
+  return {
+    ...services,
+    async close() {
+      await engine.stopTaking();
+      await services.close();
+      await engine.close();
+    },
+  };
 }
 
 /**
@@ -579,18 +686,26 @@ export function createWebhooksServices(
     tuning?: WebhookTuning;
     /** Where the job engine's connections report (the store's, so that one outage is one account). */
     redisHealth?: RedisHealth;
+    /** The process's job engine and this corp's scope on it (default: an engine of its own). */
+    jobs?: JobScope;
   } = {},
 ): Webhooks {
-  return createWebhooks({
+  const { scope, own } = ownEngine(infra, settings, options.jobs, {
+    redisHealth: options.redisHealth,
+  });
+  const webhooks = createWebhooks({
     store: infra.store,
     sources: [orgSource(feeds.org.feed), eventsSource(feeds.callbacks.eventsLog)],
     logger: infra.logger.child({ component: 'webhooks' }),
     allowPrivateNetworks: settings.webhookAllowPrivateNetworks,
     retentionDays: settings.orgFeedRetentionDays,
-    engine: jobEngine(infra, settings, options.redisHealth),
+    engine: scope
+      ? { kind: 'queue', jobs: scope.engine.webhooks(), scope: scope.scope }
+      : { kind: 'in-process' },
     now: infra.now,
     tuning: { allowHttp: settings.sandbox, ...options.tuning },
   });
+  return own ? withOwnEngine(webhooks, own) : webhooks;
 }
 
 /** Everything `createApp` needs. */
@@ -634,6 +749,11 @@ export function createDeps(options: {
   suiteApp?: SuiteApp;
   /** The doctor's checks of the provider for this corp (deployment.ts). */
   moreChecks?: () => Promise<DoctorCheck[]>;
+  /**
+   * The process's job engine and this corp's scope on it (deployment.ts); default: with Redis, an
+   * engine of its own for the settings' corp, started here and closed with the rest.
+   */
+  jobs?: JobScope;
 }): AppDeps & { wecom: WecomServices; close(): Promise<void> } {
   const { settings } = options;
   const infra: Infra = {
@@ -644,9 +764,14 @@ export function createDeps(options: {
   };
   const wecom = createWecom(infra, settings, options.onWecomCall, options.suiteApp);
   const redisHealth = options.redisHealth ?? createRedisHealth(settings.redis, infra.logger);
+  const { scope: jobs, own: ownJobs } = ownEngine(infra, settings, options.jobs, {
+    redisHealth,
+    orgTuning: options.orgSync?.jobs,
+  });
   const org = createOrgServices(infra, settings, wecom, {
     tuning: options.orgSync,
     redisHealth,
+    jobs,
   });
   const auth = createAuth(infra, settings, wecom, options.corps);
   const contacts = createContactsServices(infra, settings, wecom);
@@ -657,8 +782,9 @@ export function createDeps(options: {
     infra,
     settings,
     { org, callbacks },
-    { tuning: options.webhooks, redisHealth },
+    { tuning: options.webhooks, redisHealth, jobs },
   );
+  ownJobs?.start();
   return {
     infra,
     wecom,
@@ -673,10 +799,13 @@ export function createDeps(options: {
     basePath: settings.basePath,
     trustedProxyHops: settings.trustedProxyHops,
     async close() {
+      // A shared engine goes on for the other corps (the deployment closes it last).
+      await ownJobs?.stopTaking();
       await webhooks.close();
       await callbacks.close();
       await org.close();
       await wecom.close();
+      await ownJobs?.close();
     },
   };
 }

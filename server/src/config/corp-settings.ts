@@ -9,7 +9,7 @@ import type { CorpSettings, Settings } from './index';
 /** Where a corp other than the home corp is served, below PUBLIC_BASE_URL's path prefix. */
 const corpPath = (corpId: string) => `/corps/${corpId}`;
 
-/** A corp's own settings: its WeCom app, keys and admins; its paths; its jobs' key prefix. */
+/** A corp's own settings: its WeCom app, keys and admins; its paths; its store's key prefix. */
 export function corpSettings(settings: Settings, corp: Readonly<CorpSettings>): Settings {
   const path = corpPath(corp.wecom.corpId);
   return {
@@ -19,8 +19,10 @@ export function corpSettings(settings: Settings, corp: Readonly<CorpSettings>): 
     adminUserIds: corp.adminUserIds,
     publicBaseUrl: settings.publicBaseUrl && settings.publicBaseUrl + path,
     basePath: settings.basePath + path,
-    // Its keys and its job queues under the corp's prefix: a CLI's store made from these settings
-    // holds the corp's keys, as the server's view of its one store does (`corpStorePrefix`).
+    // Its keys under the corp's prefix: a CLI's store made from these settings holds the corp's
+    // keys, as the server's view of its one store does (`corpStorePrefix`). The server's job
+    // engine is not made from these: it is the deployment's, under the home corp's prefix, where a
+    // corp's jobs carry its scope (deployment.ts).
     redis: { ...settings.redis, keyPrefix: `${settings.redis.keyPrefix}${corpStorePrefix(corp)}` },
   };
 }

@@ -1,4 +1,3 @@
-import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import { createFeed, type Feed } from '../stores/feed';
 import type { Store } from '../stores/store';
@@ -11,6 +10,7 @@ import {
   createInProcessRunner,
   createQueueRunner,
   type JobTuning,
+  type OrgJobs,
   type SyncRunner,
 } from './runner';
 import { createOrgSync, type OrgSync, type OrgSyncDeps, type SyncStatus } from './sync';
@@ -25,6 +25,7 @@ export { directoryChangeHandler } from './callback-changes';
 export type { ChangeResult, OrgChangeRequest } from './change';
 export type { ChangesQuery } from './change-filter';
 export type { OrgChange, OrgChangeRecord } from './model';
+export { createOrgJobs, type JobTuning, type OrgJobs } from './runner';
 export type { SyncStatus } from './sync';
 export type { DepartmentNode, MembersPage } from './to-admin';
 
@@ -53,7 +54,8 @@ export interface Org {
 }
 
 export type RunnerKind =
-  | { kind: 'queue'; connect: () => Redis | Cluster; prefix: string }
+  /** The process's org jobs, shared by every corp it serves; `scope` is this corp's. */
+  | { kind: 'queue'; jobs: OrgJobs; scope: string }
   | { kind: 'in-process' }
   /** Full syncs only through `sync.runClaimed` (the CLI). */
   | { kind: 'none' };
@@ -98,11 +100,7 @@ export function createOrg(deps: OrgDeps): Org {
   const runnerDeps = { sync, logger, intervalSeconds, tuning: deps.tuning?.jobs };
   const runner: SyncRunner | undefined =
     deps.runner.kind === 'queue'
-      ? createQueueRunner({
-          ...runnerDeps,
-          connect: deps.runner.connect,
-          prefix: deps.runner.prefix,
-        })
+      ? createQueueRunner({ ...runnerDeps, jobs: deps.runner.jobs, scope: deps.runner.scope })
       : deps.runner.kind === 'in-process'
         ? createInProcessRunner(runnerDeps)
         : undefined;

@@ -1,16 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { type JobsOptions, UnrecoverableError } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../logger';
-import { closeJobEngine, reportJobErrors } from '../stores/job-connection';
+import {
+  createScopedQueue,
+  HOME_SCOPE,
+  type ScopedJobData,
+  type ScopedQueue,
+  scopedName,
+} from '../stores/job-queue';
 import { StoreUnavailableError } from '../stores/store';
 import { OrgError } from './errors';
 import type { OrgSync } from './sync';
 
 /**
  * Where full syncs run: on the job engine (BullMQ on Redis) when Redis is configured — one
- * worker per instance, periodic syncs from a job scheduler — or else in this process. Either way
- * one sync runs at a time cluster-wide: a request takes the sync's claim before it queues the job
+ * queue and worker per instance shared by every corp it serves (`OrgJobs`), periodic syncs from a
+ * job scheduler per corp — or else in this process. Either way one sync of a corp runs at a time
+ * cluster-wide: a request takes the sync's claim before it queues the job
  * (a second request meets the claim: `sync_running`), and a periodic job that finds the claim
  * taken does nothing. On the job engine a failed sync is tried again a bounded number of times
  * with a growing pause (not when WeCom refused: that needs an admin), and a job whose instance
@@ -65,7 +72,7 @@ function within<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Pro
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-interface JobData {
+export interface OrgJobData extends ScopedJobData {
   /** The claim a request took for this job; absent for periodic jobs. */
   claim?: string;
 }
@@ -101,13 +108,82 @@ export function createInProcessRunner(deps: RunnerDeps): SyncRunner {
   };
 }
 
-/** On BullMQ: `connect()` makes one new Redis connection per call (queue, worker). */
-export function createQueueRunner(
-  deps: RunnerDeps & { connect: () => Redis | Cluster; prefix: string },
-): SyncRunner {
-  const { sync, logger, intervalSeconds, prefix, tuning = {} } = deps;
-  const connections = [deps.connect(), deps.connect()];
-  const [queueConnection, workerConnection] = connections as [Redis | Cluster, Redis | Cluster];
+/** Full syncs running at once per instance, whatever the corp (each corp's own claim makes it one per corp). */
+export const ORG_SYNCS_PER_INSTANCE = 2;
+
+/**
+ * The org sync's job queue and worker, shared by every corp of the process (stores/job-queue.ts):
+ * each corp's runner serves its scope on it, and its periodic syncs come from a job scheduler per
+ * scope (`org-sync-every`, `org-sync-every:{corpId}`). Two syncs at a time per instance: a sync
+ * mostly waits for WeCom (its own calls bounded by the sync's concurrency) and streams what it
+ * reads, so a second one — another corp's, as one corp's syncs never run together — costs little,
+ * while a long sync of one corp no longer holds back every other corp of the instance; the other
+ * instances' workers take the rest. A job of a corp not served here is skipped (info): a periodic
+ * one comes again, and a requested one's claim ends with its lease (a new request is then taken).
+ */
+export interface OrgJobs {
+  jobs: ScopedQueue<OrgJobData>;
+  /** The scope's periodic syncs every `intervalSeconds` (0: none). */
+  schedule(scope: string, intervalSeconds: number, options: JobsOptions): void;
+  /** A corp removed for good: its scheduler goes (not at a mere shutdown: other instances keep it). */
+  forget(scope: string): Promise<void>;
+}
+
+export function createOrgJobs(options: {
+  connect: () => Redis | Cluster;
+  prefix: string;
+  logger: Logger;
+  tuning?: Pick<JobTuning, 'lockDurationMs' | 'stalledIntervalMs'>;
+}): OrgJobs {
+  const { logger, tuning = {} } = options;
+  const jobs = createScopedQueue<OrgJobData>({
+    name: QUEUE,
+    label: 'org sync',
+    connect: options.connect,
+    prefix: options.prefix,
+    logger,
+    worker: {
+      concurrency: ORG_SYNCS_PER_INSTANCE,
+      maxStalledCount: MAX_STALLED_RUNS,
+      ...(tuning.lockDurationMs && { lockDuration: tuning.lockDurationMs }),
+      ...(tuning.stalledIntervalMs && { stalledInterval: tuning.stalledIntervalMs }),
+    },
+    async unserved(job, scope) {
+      logger.info({ job: job.id, corpId: scope }, 'org sync skipped: its corp is not served here');
+      return { skipped: true };
+    },
+    closeWaitMs: JOB_ENGINE_WAIT_MS,
+  });
+  const schedulerOf = (scope: string) => scopedName(SCHEDULER, scope);
+  return {
+    jobs,
+    schedule(scope, intervalSeconds, jobOptions) {
+      const name = schedulerOf(scope);
+      jobs.track(
+        (intervalSeconds > 0
+          ? jobs.queue.upsertJobScheduler(
+              name,
+              { every: intervalSeconds * 1000 },
+              { name: JOB, data: scope === HOME_SCOPE ? {} : { scope }, opts: jobOptions },
+            )
+          : jobs.queue.removeJobScheduler(name)
+        ).catch((error: unknown) => logger.warn({ err: error }, 'org sync schedule not set')),
+      );
+    },
+    async forget(scope) {
+      await within(
+        jobs.queue.removeJobScheduler(schedulerOf(scope)),
+        JOB_ENGINE_WAIT_MS,
+        () => new StoreUnavailableError('the job queue did not answer within 5 s'),
+      );
+    },
+  };
+}
+
+/** On BullMQ: this corp's syncs on the process's org jobs, as `scope`. */
+export function createQueueRunner(deps: RunnerDeps & { jobs: OrgJobs; scope: string }): SyncRunner {
+  const { sync, logger, intervalSeconds, scope, tuning = {} } = deps;
+  const { jobs } = deps.jobs;
   const stop = new AbortController();
   const jobOptions: JobsOptions = {
     removeOnComplete: KEEP_JOBS,
@@ -115,49 +191,29 @@ export function createQueueRunner(
     attempts: tuning.attempts ?? 3,
     backoff: { type: 'exponential', delay: tuning.backoffMs ?? 60_000 },
   };
-  const queue = new Queue<JobData>(QUEUE, { connection: queueConnection, prefix });
-  const worker = new Worker<JobData>(
-    QUEUE,
-    async (job) => {
-      // BullMQ fails a stalled job past maxStalledCount, but not one its job scheduler made.
-      if (job.stalledCounter > MAX_STALLED_RUNS)
-        throw new UnrecoverableError(
-          `stalled ${job.stalledCounter} times: the instances running it stopped while it ran`,
-        );
-      const owner = job.data.claim ?? `scheduled:${job.id}`;
-      const result = await sync.runClaimed(owner, { signal: stop.signal });
-      if (result === 'busy') {
-        logger.info({ job: job.id }, 'org sync skipped: another sync holds the claim');
-        return { skipped: true };
-      }
-      if (result.error) {
-        const message = `${result.error.reason}: ${result.error.message}`;
-        // A refusal needs an admin; the claim lost means another sync runs.
-        if (result.error.reason === 'refused' || result.error.reason === 'claim_lost')
-          throw new UnrecoverableError(message);
-        throw new Error(message);
-      }
-      return { ok: result.ok, changes: result.changes };
-    },
-    {
-      connection: workerConnection,
-      prefix,
-      concurrency: 1,
-      maxStalledCount: MAX_STALLED_RUNS,
-      ...(tuning.lockDurationMs && { lockDuration: tuning.lockDurationMs }),
-      ...(tuning.stalledIntervalMs && { stalledInterval: tuning.stalledIntervalMs }),
-    },
-  );
-  reportJobErrors(logger, 'org sync', queue, worker);
-  const scheduled = (
-    intervalSeconds > 0
-      ? queue.upsertJobScheduler(
-          SCHEDULER,
-          { every: intervalSeconds * 1000 },
-          { name: JOB, data: {}, opts: jobOptions },
-        )
-      : queue.removeJobScheduler(SCHEDULER)
-  ).catch((error: unknown) => logger.warn({ err: error }, 'org sync schedule not set'));
+  const served = jobs.serve(scope, async (job) => {
+    // BullMQ fails a stalled job past maxStalledCount, but not one its job scheduler made.
+    if (job.stalledCounter > MAX_STALLED_RUNS)
+      throw new UnrecoverableError(
+        `stalled ${job.stalledCounter} times: the instances running it stopped while it ran`,
+      );
+    const owner = job.data.claim ?? `scheduled:${job.id}`;
+    const result = await sync.runClaimed(owner, { signal: stop.signal });
+    if (result === 'busy') {
+      logger.info({ job: job.id }, 'org sync skipped: another sync holds the claim');
+      return { skipped: true };
+    }
+    if (result.error) {
+      const message = `${result.error.reason}: ${result.error.message}`;
+      // A refusal needs an admin; the claim lost means another sync runs.
+      if (result.error.reason === 'refused' || result.error.reason === 'claim_lost')
+        throw new UnrecoverableError(message);
+      throw new Error(message);
+    }
+    return { ok: result.ok, changes: result.changes };
+  });
+  deps.jobs.schedule(scope, intervalSeconds, jobOptions);
+  const data = (claim: string): OrgJobData => (scope === HOME_SCOPE ? { claim } : { claim, scope });
 
   return {
     async request() {
@@ -165,7 +221,7 @@ export function createQueueRunner(
       if (!(await sync.claim(owner))) throw new OrgError('sync_running');
       try {
         await within(
-          queue.add(JOB, { claim: owner }, jobOptions),
+          jobs.queue.add(JOB, data(owner), jobOptions),
           JOB_ENGINE_WAIT_MS,
           () => new StoreUnavailableError('the job queue did not answer within 5 s'),
         );
@@ -175,15 +231,10 @@ export function createQueueRunner(
       }
     },
     async close() {
+      // The shared engine goes on for the other corps; this corp's running sync stops.
       stop.abort(new Error('shutting down'));
-      await closeJobEngine(
-        { queue, worker, connections },
-        {
-          waitMs: JOB_ENGINE_WAIT_MS,
-          first: scheduled,
-          onLate: () => logger.warn('org sync job engine did not close within 5 s'),
-        },
-      );
+      if ((await served.close(JOB_ENGINE_WAIT_MS)) === 'late')
+        logger.warn('org sync did not stop within 5 s');
     },
   };
 }

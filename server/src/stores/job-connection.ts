@@ -91,7 +91,7 @@ export async function closeJobEngine(
 }
 
 /** Waits for `promise` (settled either way) at most `ms`. */
-async function within(promise: Promise<unknown>, ms: number): Promise<'settled' | 'late'> {
+export async function within(promise: Promise<unknown>, ms: number): Promise<'settled' | 'late'> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), ms);

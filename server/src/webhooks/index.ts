@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import { createFeed, type Feed, type FeedPage, feedKey } from '../stores/feed';
 import type { Store, StreamRange } from '../stores/store';
 import { checkResolvedUrl, createDeliveryAgent, type UrlRules } from './address-guard';
 import { type Message, messageBody, type Outcome, sendMessage } from './delivery';
 import { createEndpointStore, MAX_ENDPOINTS, newEndpointId, newSecret } from './endpoints';
-import { createInProcessEngine, createQueueEngine, type DeliveryEngine } from './engine';
+import {
+  createInProcessEngine,
+  createQueueEngine,
+  type DeliveryEngine,
+  type WebhookJobs,
+} from './engine';
 import { WebhookError } from './errors';
 import { createLanes } from './lanes';
 import {
@@ -29,6 +33,7 @@ import type { WebhookSource } from './sources';
  * code that appends to the feeds — the callback receivers among them — never waits for a webhook.
  */
 
+export { createWebhookJobs, type WebhookJobs } from './engine';
 export { WEBHOOK_EVENT_TYPES } from './model';
 export { eventsSource, orgSource } from './sources';
 export type { AttemptRecord, EndpointView, WebhookEventType };
@@ -54,9 +59,8 @@ export interface WebhooksDeps {
   allowPrivateNetworks: boolean;
   /** Days the attempts are kept: the feeds' retention. */
   retentionDays: number;
-  engine:
-    | { kind: 'queue'; connect: () => Redis | Cluster; prefix: string }
-    | { kind: 'in-process' };
+  /** The process's webhook jobs, shared by every corp it serves; `scope` is this corp's. */
+  engine: { kind: 'queue'; jobs: WebhookJobs; scope: string } | { kind: 'in-process' };
   now?: () => number;
   tuning?: WebhookTuning;
 }
@@ -190,8 +194,8 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
     deps.engine.kind === 'queue'
       ? createQueueEngine({
           pump: lanes.pump,
-          connect: deps.engine.connect,
-          prefix: deps.engine.prefix,
+          jobs: deps.engine.jobs,
+          scope: deps.engine.scope,
           logger,
         })
       : createInProcessEngine(lanes.pump, logger);

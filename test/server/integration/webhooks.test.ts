@@ -3,12 +3,15 @@ import { Webhook } from 'standardwebhooks';
 import type { Simulator } from '../../../server/src/sandbox';
 import { customerId } from '../../../server/src/sandbox';
 import { createJobConnection } from '../../../server/src/stores/job-connection';
+import { HOME_SCOPE } from '../../../server/src/stores/job-queue';
 import { createRedisHealth } from '../../../server/src/stores/redis-health';
 import type { Store } from '../../../server/src/stores/store';
 import {
+  createWebhookJobs,
   createWebhooks,
   eventsSource,
   orgSource,
+  type WebhookJobs,
   type Webhooks,
 } from '../../../server/src/webhooks';
 import { APP_CALLBACK, CALLBACK_ENV, eventually } from '../../helpers/callbacks';
@@ -367,8 +370,10 @@ describe('URLs that may not be reached (WEBHOOK_ALLOW_PRIVATE_NETWORKS off)', ()
 describe('two instances', () => {
   let store: Store;
   const instances: Webhooks[] = [];
+  const engines: WebhookJobs[] = [];
   afterAll(async () => {
     await Promise.all(instances.map((instance) => instance.close()));
+    await Promise.all(engines.map((engine) => engine.close()));
     await store?.close();
   });
 
@@ -378,7 +383,17 @@ describe('two instances', () => {
     const directoryFeed = gateway.deps.org.feed;
     const eventsLog = gateway.deps.callbacks.eventsLog;
     // Both instances read the gateway's feeds (another prefix: the feeds are the gateway's).
-    for (let i = 0; i < 2; i++)
+    for (let i = 0; i < 2; i++) {
+      // Each instance's webhook jobs (its process's, shared by the corps it would serve).
+      const jobs = createWebhookJobs({
+        connect: () => {
+          const redis = { url: testRedisUrl(), keyPrefix: prefix };
+          return createJobConnection(redis, createRedisHealth(redis, silentLogger()));
+        },
+        prefix: `{${prefix}jobs}`,
+        logger: silentLogger(),
+      });
+      engines.push(jobs);
       instances.push(
         createWebhooks({
           store,
@@ -386,17 +401,12 @@ describe('two instances', () => {
           logger: silentLogger(),
           allowPrivateNetworks: true,
           retentionDays: 30,
-          engine: {
-            kind: 'queue',
-            connect: () => {
-              const redis = { url: testRedisUrl(), keyPrefix: prefix };
-              return createJobConnection(redis, createRedisHealth(redis, silentLogger()));
-            },
-            prefix: `{${prefix}jobs}`,
-          },
+          engine: { kind: 'queue', jobs, scope: HOME_SCOPE },
           tuning: { ...FAST, pollMs: 10 },
         }),
       );
+      jobs.start();
+    }
     const target = await receiver();
     const created = await instances[0]!.create({ url: target.url, events: ['org.member.updated'] });
     target.secret = created.secret;
