@@ -122,6 +122,7 @@ export async function createDeployment(
       metrics,
       jobs: jobScope(corp.wecom.corpId),
       corps: serves,
+      wecomTransport: home.wecom,
       suiteApp: installed?.suiteApp,
       moreChecks: installed?.moreChecks,
     });

@@ -118,26 +118,36 @@ export interface SuiteApp {
   jscode2session: WecomApi['jscode2session'];
 }
 
+/**
+ * What the corps of one process share to reach WeCom (deployment.ts): the HTTP layer — one
+ * connection pool to WECOM_API_BASE — and the timers of the refreshes ahead. Their owner, the home
+ * corp's services, closes them.
+ */
+export type WecomTransport = Pick<WecomServices, 'http' | 'refreshSchedule'>;
+
 export function createWecom(
   infra: Infra,
   settings: Pick<Settings, 'wecom'>,
   onCall?: (event: WecomCallEvent) => void,
   suiteApp?: SuiteApp,
+  transport?: WecomTransport,
 ): WecomServices {
   const { logger, store, metrics, now } = infra;
-  const http = createWecomHttp({
-    apiBase: settings.wecom.apiBase,
-    proxy: settings.wecom.proxy,
-    timeoutMs: settings.wecom.timeoutMs,
-    logger: logger.child({ component: 'wecom' }),
-    onCall: (event) => {
-      metrics.wecomCall(event);
-      onCall?.(event);
-    },
-    onDefault: metrics.wecomAnswerDefault,
-    onConnect: metrics.wecomConnection,
-  });
-  const refreshSchedule = createRefreshSchedule(now);
+  const http =
+    transport?.http ??
+    createWecomHttp({
+      apiBase: settings.wecom.apiBase,
+      proxy: settings.wecom.proxy,
+      timeoutMs: settings.wecom.timeoutMs,
+      logger: logger.child({ component: 'wecom' }),
+      onCall: (event) => {
+        metrics.wecomCall(event);
+        onCall?.(event);
+      },
+      onDefault: metrics.wecomAnswerDefault,
+      onConnect: metrics.wecomConnection,
+    });
+  const refreshSchedule = transport?.refreshSchedule ?? createRefreshSchedule(now);
   const accessTokens = createAccessTokenProvider({
     http,
     schedule: refreshSchedule,
@@ -158,6 +168,7 @@ export function createWecom(
     addressBook: createWecomAddressBook({ client }),
     names: createNameCache({ store, onLookup: (hit) => metrics.cacheLookup('names', hit) }),
     close() {
+      if (transport) return Promise.resolve();
       refreshSchedule.close();
       return http.close();
     },
@@ -747,6 +758,8 @@ export function createDeps(options: {
   corps?: LoginServiceDeps['corps'];
   /** A third-party app's corp: tokens and login through the provider's suite. */
   suiteApp?: SuiteApp;
+  /** Another corp's HTTP layer and refresh timers, shared (deployment.ts); default: its own. */
+  wecomTransport?: WecomTransport;
   /** The doctor's checks of the provider for this corp (deployment.ts). */
   moreChecks?: () => Promise<DoctorCheck[]>;
   /**
@@ -762,7 +775,13 @@ export function createDeps(options: {
     metrics: options.metrics ?? createMetrics(),
     now: options.now,
   };
-  const wecom = createWecom(infra, settings, options.onWecomCall, options.suiteApp);
+  const wecom = createWecom(
+    infra,
+    settings,
+    options.onWecomCall,
+    options.suiteApp,
+    options.wecomTransport,
+  );
   const redisHealth = options.redisHealth ?? createRedisHealth(settings.redis, infra.logger);
   const { scope: jobs, own: ownJobs } = ownEngine(infra, settings, options.jobs, {
     redisHealth,

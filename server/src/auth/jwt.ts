@@ -1,6 +1,7 @@
 import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { createMemo } from '../stores/memo';
 import { AuthError } from './errors';
 
 /**
@@ -44,7 +45,7 @@ export function createSessionTokens(deps: { secret: string; now?: () => number }
   // One memo per audience, keyed by the whole token string: a string that verified once for an
   // audience verifies again with the same key, so only the expiry needs checking on a hit, and a
   // token of one audience is never found in the other's. Failures are never remembered.
-  const memo = () => new LRUCache<string, SessionClaims>({ max: VERIFIED_TOKENS });
+  const memo = () => createMemo<string, SessionClaims>(VERIFIED_TOKENS);
   const verified: Readonly<Record<TokenAudience, LRUCache<string, SessionClaims>>> = {
     miniprogram: memo(),
     web: memo(),

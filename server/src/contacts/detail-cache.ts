@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
+import { createMemo } from '../stores/memo';
 import { createSingleFlight } from '../stores/once';
 import type { Store } from '../stores/store';
 import { WecomUnavailableError } from '../wecom/errors';
@@ -75,10 +75,10 @@ export function createDetailCache<T>(deps: DetailCacheDeps<T>): DetailCache<T> {
   const entrySchema = z.union([absentSchema, schema]);
   const memo =
     ttlSeconds > 0
-      ? new LRUCache<string, { value: Lookup<T> }>({
-          max: MEMO_SIZE,
-          ttl: Math.min(ttlSeconds * 1000, MEMO_TTL_MS),
-        })
+      ? createMemo<string, { value: Lookup<T> }>(
+          MEMO_SIZE,
+          Math.min(ttlSeconds * 1000, MEMO_TTL_MS),
+        )
       : undefined;
   const loads = createSingleFlight<Lookup<T>>();
   const slots = createSlots(deps);
@@ -86,7 +86,7 @@ export function createDetailCache<T>(deps: DetailCacheDeps<T>): DetailCache<T> {
   // load may have read WeCom before the change, so it answers its caller but remembers nothing.
   const inFlight = new Set<string>();
   const droppedWhileLoading = new Set<string>();
-  const recentlyStored = new LRUCache<string, true>({ max: MEMO_SIZE, ttl: RECENT_STORE_MS });
+  const recentlyStored = createMemo<string, true>(MEMO_SIZE, RECENT_STORE_MS);
 
   const decode = (raw: string | null): Lookup<T> | undefined => {
     if (raw === null) return undefined;

@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import { createMemo } from './memo';
 import type { Store } from './store';
 
 /**
@@ -39,7 +39,7 @@ export function createNameCache(deps: {
   const keyOf = (kind: NameKind, id: string) => `name:${kind}:${id}`;
   // In the store and the memo, '' stands for "looked up, no name" and REFUSED + errcode for
   // "looked up, WeCom refused with that errcode" (no name starts with a NUL character).
-  const memo = new LRUCache<string, string>({ max: MEMO_SIZE, ttl: MEMO_TTL_MS });
+  const memo = createMemo<string, string>(MEMO_SIZE, MEMO_TTL_MS);
   const decode = (raw: string | null | undefined): RememberedName | undefined => {
     onLookup(raw != null);
     if (raw == null) return undefined;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
+import { createMemo } from './memo';
 import type { RateLimitDecision, RateLimiter } from './rate-limiter';
 import type { Store } from './store';
 
@@ -94,7 +94,7 @@ export function createSessionStore(deps: {
   const { store, ttlSeconds, webTtlSeconds = ttlSeconds, now = Date.now } = deps;
 
   // The same stored value decodes to the same session: a busy employee's requests parse it once.
-  const decoded = new LRUCache<string, StoredSession | false>({ max: DECODED_SESSIONS });
+  const decoded = createMemo<string, StoredSession | false>(DECODED_SESSIONS);
   const decode = (ref: SessionRef, raw: string | null): Session | null => {
     if (raw === null) return null;
     let stored = decoded.get(raw);
