@@ -291,7 +291,7 @@ async function keysUnder(
       .replace(prefix, '')
       .replace(/corp:ww[0-9a-f]{16}:/, '')
       .replace(/ww[0-9a-f]{16}/g, '{corp}')
-      .replace(/[0-9a-f]{16,}|[A-Za-z0-9_-]{32,}/g, '…'),
+      .replace(/[A-Za-z0-9_-]{20,}/g, '…'),
   );
   return { count: all.length, bytes, names: countBy(names) };
 }
