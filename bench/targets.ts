@@ -237,3 +237,64 @@ export function webhookTargets(run: {
     },
   ];
 }
+
+/**
+ * `npm run bench:corps`: the hot path's ratios to the Redis floor kept with many corps configured,
+ * and what each added corp costs, within bounds a regression would break.
+ */
+export const CORPS_TARGETS = {
+  ratioKept: 0.9,
+  rssMbPerCorp: 3,
+  keysPerCorp: 12,
+  connectionsPerCorp: 6,
+};
+
+/** One read of the hot path: its ratio to the Redis floor in each round, with 1 and with many corps. */
+export interface CorpsHotPath {
+  name: string;
+  ratiosOne: readonly number[];
+  ratiosMany: readonly number[];
+}
+
+/**
+ * Each read's ratio with many corps ≥ 0.9 × its ratio with 1, as the median of the rounds' paired
+ * ratios (both measured within one round, against the same floor: the machine's drift from round
+ * to round cancels); no non-2xx; per added corp RSS, keys and connections within their bounds.
+ */
+export function corpsTargets(run: {
+  corps: number;
+  hotPath: readonly CorpsHotPath[];
+  failedReads: number;
+  /** Slopes from 1 to `corps` corps; rssMb undefined where /proc is missing. */
+  perCorp: { rssMb: number | undefined; keys: number; connections: number };
+}): Target[] {
+  const { ratioKept, rssMbPerCorp, keysPerCorp, connectionsPerCorp } = CORPS_TARGETS;
+  const { perCorp } = run;
+  return [
+    ...run.hotPath.map((path): Target => {
+      const paired = path.ratiosMany.map((many, i) => many / path.ratiosOne[i]!);
+      const kept = median(paired);
+      return {
+        text: `${path.name}: ratio with ${run.corps} corps ≥ ${ratioKept} × with 1`,
+        measured: `${kept.toFixed(2)} × (${median(path.ratiosMany).toFixed(2)} against ${median(path.ratiosOne).toFixed(2)}; rounds ${paired.map((r) => r.toFixed(2)).join(', ')})`,
+        met: kept >= ratioKept,
+      };
+    }),
+    { text: 'non-2xx = 0', measured: String(run.failedReads), met: run.failedReads === 0 },
+    {
+      text: `RSS per added corp ≤ ${rssMbPerCorp} MB`,
+      measured: perCorp.rssMb === undefined ? 'n/a' : `${perCorp.rssMb.toFixed(2)} MB`,
+      met: perCorp.rssMb === undefined ? undefined : perCorp.rssMb <= rssMbPerCorp,
+    },
+    {
+      text: `Redis keys per added corp ≤ ${keysPerCorp}`,
+      measured: perCorp.keys.toFixed(1),
+      met: perCorp.keys <= keysPerCorp,
+    },
+    {
+      text: `Redis connections per added corp ≤ ${connectionsPerCorp}`,
+      measured: perCorp.connections.toFixed(2),
+      met: perCorp.connections <= connectionsPerCorp,
+    },
+  ];
+}

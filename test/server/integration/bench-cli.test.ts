@@ -11,6 +11,7 @@ const BENCHES = [
   { file: 'bench/run.ts', command: 'bench', results: 'bench/results.md' },
   { file: 'bench/org.ts', command: 'bench:org', results: 'bench/org-results.md' },
   { file: 'bench/callbacks.ts', command: 'bench:callbacks', results: 'bench/results-callbacks.md' },
+  { file: 'bench/corps.ts', command: 'bench:corps', results: 'bench/results-corps.md' },
   { file: 'bench/webhooks.ts', command: 'bench:webhooks', results: 'bench/results-webhooks.md' },
 ];
 

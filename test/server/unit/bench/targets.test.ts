@@ -5,6 +5,7 @@ import { finishBench } from '../../../../bench/cli';
 import {
   apiTargets,
   callbackTargets,
+  corpsTargets,
   formatTargets,
   missedTargets,
   orgTargets,
@@ -196,5 +197,49 @@ describe('npm run bench:sidebar: the targets', () => {
 
   it('should count an open after the lifetime that waited for gettoken as missed', () => {
     expect(missedTargets(run({ maxMs: 700 }))).toHaveLength(1);
+  });
+});
+
+describe('npm run bench:corps: the targets', () => {
+  const hot = (ratiosOne: number[], ratiosMany: number[]) => [
+    { name: 'GET /api/me, home corp', ratiosOne, ratiosMany },
+  ];
+  const run = {
+    corps: 100,
+    hotPath: hot([0.5, 0.4, 0.6], [0.48, 0.41, 0.5]),
+    failedReads: 0,
+    perCorp: { rssMb: 2.2, keys: 9, connections: 6 },
+  };
+
+  it('the ratio with 100 corps holds when the median of the rounds’ paired ratios is ≥ 0.9', () => {
+    // Paired by round: 0.96, 1.02, 0.83 → median 0.96; one round below 0.9 does not miss it.
+    expect(missedTargets(corpsTargets(run))).toEqual([]);
+    expect(formatTargets(corpsTargets(run)).split('\n')[0]).toBe(
+      '- GET /api/me, home corp: ratio with 100 corps ≥ 0.9 × with 1: 0.96 × (0.48 against 0.50; rounds 0.96, 1.02, 0.83) → met',
+    );
+    const slower = corpsTargets({ ...run, hotPath: hot([0.5, 0.4, 0.6], [0.4, 0.3, 0.6]) });
+    expect(missedTargets(slower).map((t) => t.text)).toEqual([
+      'GET /api/me, home corp: ratio with 100 corps ≥ 0.9 × with 1',
+    ]);
+  });
+
+  it('errors, and a corp costing more RSS, keys or connections than the bounds, are missed', () => {
+    const costly = corpsTargets({
+      ...run,
+      failedReads: 1,
+      perCorp: { rssMb: 3.1, keys: 12.5, connections: 7 },
+    });
+    expect(missedTargets(costly).map((t) => t.text)).toEqual([
+      'non-2xx = 0',
+      'RSS per added corp ≤ 3 MB',
+      'Redis keys per added corp ≤ 12',
+      'Redis connections per added corp ≤ 6',
+    ]);
+  });
+
+  it('RSS without /proc is n/a, not missed', () => {
+    const targets = corpsTargets({ ...run, perCorp: { ...run.perCorp, rssMb: undefined } });
+    expect(missedTargets(targets)).toEqual([]);
+    expect(formatTargets(targets)).toMatch(/- RSS per added corp ≤ 3 MB: n\/a → n\/a/);
   });
 });
