@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon, { type Result } from 'autocannon';
@@ -14,6 +14,7 @@ import {
   type Simulator,
   startSimulator,
 } from '../server/src/sandbox';
+import { corpsFileEnv } from '../test/helpers/corps-file';
 import { entryPoint, TSX_HOOK, withoutEnvFile } from '../test/helpers/entry-points';
 import { freePort, startRedisProcess } from '../test/helpers/redis-process';
 import { benchCli, finishBench } from './cli';
@@ -305,40 +306,6 @@ async function deleteUnder(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
-/** A WECOM_CORPS_FILE of `corps` and the environment its `env:` references name. */
-function corpsFile(corps: readonly CorpSimulator[], dir: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  const entries = corps.map((corp, index) => {
-    const { secrets, appAgentId, miniprogramAppId } = corp.wecomConfig();
-    env[`CORP${index}_APP_SECRET`] = secrets.app;
-    env[`CORP${index}_CONTACT_SECRET`] = secrets.contact ?? secrets.app;
-    env[`CORP${index}_DIRECTORY_SECRET`] = secrets.directory ?? secrets.app;
-    const keys = (receiver: string) => {
-      const name = `CORP${index}_${receiver}_CALLBACK`;
-      env[`${name}_TOKEN`] = randomBytes(12).toString('hex');
-      env[`${name}_AES_KEY`] = randomBytes(48)
-        .toString('base64')
-        .replace(/[+/=]/g, '')
-        .slice(0, 43);
-      return { token: `env:${name}_TOKEN`, encodingAesKey: `env:${name}_AES_KEY` };
-    };
-    return {
-      corpId: corp.corpId,
-      name: corp.seed.corpName,
-      kind: 'self-built',
-      appSecret: `env:CORP${index}_APP_SECRET`,
-      contactSecret: `env:CORP${index}_CONTACT_SECRET`,
-      directorySecret: `env:CORP${index}_DIRECTORY_SECRET`,
-      ...(appAgentId !== undefined && { appAgentId }),
-      ...(miniprogramAppId !== undefined && { miniprogramAppId }),
-      callbacks: { app: keys('APP'), directory: keys('DIRECTORY') },
-    };
-  });
-  const file = path.join(dir, `corps-${corps.length}.json`);
-  writeFileSync(file, JSON.stringify({ corps: entries }));
-  return { ...env, WECOM_CORPS_FILE: file };
-}
-
 interface Gateway {
   corps: number;
   url: string;
@@ -363,10 +330,7 @@ async function startGateway(
     'server/src/index.ts',
     {
       PORT: String(port),
-      ...corpsFile(served, dir),
-      WECOM_API_BASE: simulator.url,
-      WECOM_OAUTH_BASE: simulator.url,
-      WECOM_LOGIN_BASE: simulator.url,
+      ...corpsFileEnv(served, simulator.url, { agentIds: true, dir }),
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: prefix,
       JWT_SECRET: randomBytes(32).toString('base64url'),

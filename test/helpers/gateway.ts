@@ -1,8 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { ErrorBody } from '../../miniprogram/typings/api';
 import { type Config, loadConfig, type WecomConfig } from '../../server/src/config';
@@ -15,6 +11,7 @@ import { createStore } from '../../server/src/stores';
 import { createRedisHealth } from '../../server/src/stores/redis-health';
 import type { Store } from '../../server/src/stores/store';
 import type { WebhookTuning } from '../../server/src/webhooks';
+import { type CorpOfSimulator, corpsFileEnv, type SuiteOfSimulator } from './corps-file';
 import { recordResponse, registerSecret, registerSecretSource } from './leak-check';
 import { freePort } from './redis-process';
 import { createTestRedisStore, silentLogger, uniquePrefix } from './stores';
@@ -81,7 +78,7 @@ export interface TestGatewayOptions {
    * Several corps (DESIGN §17): a real WECOM_CORPS_FILE listing these corps of the simulator, the
    * first being the home corp, their secrets as `env:` references.
    */
-  corps?: readonly CorpOfSimulator[];
+  corps?: readonly (CorpOfSimulator & Pick<Simulator, 'issueLoginCode'>)[];
   /**
    * With `corps`: the simulator's service provider suites in the corps file (their secrets and
    * 指令回调 keys as `env:` references, a CORP_SECRETS_KEY), the install page at the simulator.
@@ -89,75 +86,6 @@ export interface TestGatewayOptions {
   suites?: readonly SuiteOfSimulator[];
   /** With `corps`: each corp's `adminUserIds` in the corps file, by corp ID. */
   corpAdmins?: Readonly<Record<string, readonly string[]>>;
-}
-
-/** What the corps file says of one simulated suite. */
-interface SuiteOfSimulator {
-  suiteId: string;
-  kind: 'custom' | 'third-party';
-  suiteSecret: string;
-}
-
-/** What the gateway needs of one simulated corp. */
-type CorpOfSimulator = Pick<Simulator, 'corpId' | 'wecomConfig' | 'issueLoginCode'>;
-
-/** A WECOM_CORPS_FILE for `corps`, and the environment its `env:` references name. */
-function corpsFileEnv(
-  corps: readonly CorpOfSimulator[],
-  simulatorUrl: string,
-  agentIds: boolean,
-  suites: readonly SuiteOfSimulator[] = [],
-  admins: Readonly<Record<string, readonly string[]>> = {},
-): Record<string, string> {
-  const env: Record<string, string> = {
-    WECOM_API_BASE: simulatorUrl,
-    WECOM_OAUTH_BASE: simulatorUrl,
-    WECOM_LOGIN_BASE: simulatorUrl,
-  };
-  const entries = corps.map((corp, index) => {
-    const { secrets, appAgentId, miniprogramAppId } = corp.wecomConfig();
-    for (const [name, value] of Object.entries(secrets))
-      env[`CORP${index}_${name.toUpperCase()}_SECRET`] = value;
-    // Each corp's callback receivers with keys of their own.
-    const keys = (receiver: string) => {
-      const name = `CORP${index}_${receiver}_CALLBACK`;
-      env[`${name}_TOKEN`] = randomBytes(12).toString('hex');
-      env[`${name}_AES_KEY`] = randomBytes(48)
-        .toString('base64')
-        .replace(/[+/=]/g, '')
-        .slice(0, 43);
-      return { token: `env:${name}_TOKEN`, encodingAesKey: `env:${name}_AES_KEY` };
-    };
-    return {
-      corpId: corp.corpId,
-      kind: 'self-built',
-      appSecret: `env:CORP${index}_APP_SECRET`,
-      contactSecret: `env:CORP${index}_CONTACT_SECRET`,
-      directorySecret: `env:CORP${index}_DIRECTORY_SECRET`,
-      ...(agentIds && appAgentId !== undefined && { appAgentId }),
-      ...(miniprogramAppId !== undefined && { miniprogramAppId }),
-      callbacks: { app: keys('APP'), directory: keys('DIRECTORY') },
-      ...(admins[corp.corpId] && { adminUserIds: admins[corp.corpId] }),
-    };
-  });
-  const suiteEntries = suites.map((suite, index) => {
-    env[`SUITE${index}_SECRET`] = suite.suiteSecret;
-    env[`SUITE${index}_TOKEN`] = randomBytes(12).toString('hex');
-    env[`SUITE${index}_AES_KEY`] = randomBytes(48)
-      .toString('base64')
-      .replace(/[+/=]/g, '')
-      .slice(0, 43);
-    return {
-      suiteId: suite.suiteId,
-      kind: suite.kind,
-      secret: `env:SUITE${index}_SECRET`,
-      callback: { token: `env:SUITE${index}_TOKEN`, encodingAesKey: `env:SUITE${index}_AES_KEY` },
-    };
-  });
-  if (suites.length > 0) env.CORP_SECRETS_KEY = randomBytes(32).toString('base64');
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'wecom-gate-corps-')), 'corps.json');
-  writeFileSync(file, JSON.stringify({ corps: entries, suites: suiteEntries }));
-  return { ...env, WECOM_CORPS_FILE: file };
 }
 
 /** A gateway (createApp) listening on a free loopback port, talking to `simulator` over HTTP. */
@@ -172,7 +100,11 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       ...(!corps && { WECOM_APP_AGENT_ID: simulator.seed.miniprogramApp.agentid }),
     }),
     ...(corps
-      ? corpsFileEnv(corps, simulator.url, options.web === true, options.suites, options.corpAdmins)
+      ? corpsFileEnv(corps, simulator.url, {
+          agentIds: options.web === true,
+          suites: options.suites,
+          admins: options.corpAdmins,
+        })
       : { WECOM_CORP_ID: simulator.corpId, WECOM_APP_SECRET: 'unused-by-tests-see-wecomConfig' }),
     JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
     LOG_LEVEL: 'silent',
