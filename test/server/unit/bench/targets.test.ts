@@ -208,7 +208,7 @@ describe('npm run bench:corps: the targets', () => {
     corps: 100,
     hotPath: hot([0.5, 0.4, 0.6], [0.48, 0.41, 0.5]),
     failedReads: 0,
-    perCorp: { rssMb: 2.2, keys: 9, connections: 6 },
+    perCorp: { rssMb: 0.2, keys: 5, connections: 0 },
   };
 
   it('the ratio with 100 corps holds when the median of the rounds’ paired ratios is ≥ 0.9', () => {
@@ -227,19 +227,19 @@ describe('npm run bench:corps: the targets', () => {
     const costly = corpsTargets({
       ...run,
       failedReads: 1,
-      perCorp: { rssMb: 3.1, keys: 12.5, connections: 7 },
+      perCorp: { rssMb: 0.6, keys: 6.5, connections: 1 },
     });
     expect(missedTargets(costly).map((t) => t.text)).toEqual([
       'non-2xx = 0',
-      'RSS per added corp ≤ 3 MB',
-      'Redis keys per added corp ≤ 12',
-      'Redis connections per added corp ≤ 6',
+      'RSS per added corp ≤ 0.5 MB',
+      'Redis keys per added corp ≤ 6',
+      'Redis connections per added corp ≤ 0.1',
     ]);
   });
 
   it('RSS without /proc is n/a, not missed', () => {
     const targets = corpsTargets({ ...run, perCorp: { ...run.perCorp, rssMb: undefined } });
     expect(missedTargets(targets)).toEqual([]);
-    expect(formatTargets(targets)).toMatch(/- RSS per added corp ≤ 3 MB: n\/a → n\/a/);
+    expect(formatTargets(targets)).toMatch(/- RSS per added corp ≤ 0.5 MB: n\/a → n\/a/);
   });
 });
