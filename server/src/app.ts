@@ -44,16 +44,6 @@ import { webhookRoutes } from './routes/webhooks';
  * and Prometheus ask of the instance itself (a proxy forwarding only `/gate/` keeps them off the
  * public domain), and the verification files, which WeCom fetches at the domain's root.
  */
-/**
- * A Koa application as the server runs them: the client IP from `X-Forwarded-For` behind
- * `trustedProxyHops` proxies, errors answered (and logged) by the request context, not by Koa.
- */
-export function createKoa(trustedProxyHops: number): Koa<AppState> {
-  const app = new Koa<AppState>({ proxy: trustedProxyHops > 0, maxIpsCount: trustedProxyHops });
-  app.silent = true;
-  return app;
-}
-
 export function createApp(
   deps: AppDeps & {
     sandbox?: SandboxLoginCodes;
@@ -76,7 +66,11 @@ export function createApp(
     adminRule: auth.admins.rule,
     lookupLimit: contacts.lookupLimit,
   });
-  const app = createKoa(deps.trustedProxyHops);
+  const app = new Koa<AppState>({
+    proxy: deps.trustedProxyHops > 0,
+    maxIpsCount: deps.trustedProxyHops,
+  });
+  app.silent = true;
   // Case-sensitive under a prefix: @koa/router matches a route's path in any case but runs a
   // router's `use()` checks only when the prefix matches as written, so `/GATE/api/admin/…`
   // would reach an admin route without its check.

@@ -1,13 +1,10 @@
 import type { RequestListener } from 'node:http';
-import type { Middleware } from 'koa';
-import compose from 'koa-compose';
 import type { DoctorCheck } from './admin/doctor';
-import { createApp, createKoa } from './app';
+import { createApp } from './app';
 import type { CorpSettings } from './config';
 import { corpSettings, corpStorePrefix } from './config/corp-settings';
 import { createDeps, createJobEngine, type SuiteApp } from './deps';
 import { createMetrics } from './metrics';
-import type { AppState } from './middleware/state';
 import { createProvider, type InstalledCorp, type Provider, type Suite } from './provider';
 import { permanentCodeCheck, suiteTicketChecks } from './provider/doctor-checks';
 import type { CorpListing } from './routes/corps';
@@ -71,7 +68,7 @@ export async function createDeployment(
     orgTuning: options.orgSync?.jobs,
   });
   const jobScope = (scope: string) => jobs && { engine: jobs, scope };
-  const served = new Map<string, CorpScope & { handle: Middleware<AppState> }>();
+  const served = new Map<string, CorpScope & { handler: RequestListener }>();
   const serves = {
     serves: (corpId: string) => corpId === settings.wecom.corpId || served.has(corpId),
   };
@@ -104,13 +101,13 @@ export async function createDeployment(
     kind: 'self-built',
     deps: home,
   };
-  const homeApp = createApp({
+  const homeHandler = createApp({
     ...home,
     sandbox,
     unknownCorpsPath: corps && `${settings.basePath}/corps/`,
     provider: { current: () => provider, publicBaseUrl: settings.publicBaseUrl },
     corps: corps && { current: settings.wecom.corpId, list: () => listing() },
-  });
+  }).callback();
 
   const serve = (
     corp: Readonly<CorpSettings>,
@@ -134,10 +131,10 @@ export async function createDeployment(
       name: corp.name,
       kind,
       deps,
-      handle: compose(
-        createApp({ ...deps, corps: { current: corp.wecom.corpId, list: () => listing() } })
-          .middleware,
-      ),
+      handler: createApp({
+        ...deps,
+        corps: { current: corp.wecom.corpId, list: () => listing() },
+      }).callback(),
     });
   };
   for (const corp of corps?.list.slice(1) ?? []) serve(corp, 'self-built');
@@ -233,33 +230,26 @@ export async function createDeployment(
 
   jobs?.start();
 
-  // One Koa application for every corp, each corp's middleware composed into it: requests of all
-  // corps then share one shape of context, so the code they run together stays fast (a Koa
-  // application per corp gives each its own context prototype, and the shared middleware sees as
-  // many shapes as there are corps).
-  let handler: RequestListener = homeApp.callback();
-  if (corps) {
-    const home = compose(homeApp.middleware);
-    const corpsPrefix = `${settings.basePath}/corps/`;
-    const outer = createKoa(settings.trustedProxyHops);
-    outer.use((ctx, next) => {
-      const url = ctx.url;
-      if (url.startsWith(corpsPrefix)) {
-        const rest = url.slice(corpsPrefix.length);
-        const end = rest.search(/[/?#]/);
-        const corpId = end < 0 ? rest : rest.slice(0, end);
-        const corp = served.get(corpId);
-        if (corp) return corp.handle(ctx, next);
-        if (corpId === homeScope.corpId) {
-          // The home corp under its corp path too: the same routes, at the root.
-          const tail = end < 0 ? '' : rest.slice(end);
-          ctx.url = settings.basePath + (tail.startsWith('/') ? tail : `/${tail}`);
-        }
-      }
-      return home(ctx, next);
-    });
-    handler = outer.callback();
-  }
+  const corpsPrefix = `${settings.basePath}/corps/`;
+  const handler: RequestListener =
+    corps === undefined
+      ? homeHandler
+      : (request, response) => {
+          const url = request.url ?? '/';
+          if (url.startsWith(corpsPrefix)) {
+            const rest = url.slice(corpsPrefix.length);
+            const end = rest.search(/[/?#]/);
+            const corpId = end < 0 ? rest : rest.slice(0, end);
+            const corp = served.get(corpId);
+            if (corp) return corp.handler(request, response);
+            if (corpId === homeScope.corpId) {
+              // The home corp under its corp path too: the same app, at the root.
+              const tail = end < 0 ? '' : rest.slice(end);
+              request.url = settings.basePath + (tail.startsWith('/') ? tail : `/${tail}`);
+            }
+          }
+          return homeHandler(request, response);
+        };
   return {
     scopes: () => [homeScope, ...served.values()],
     handler,
