@@ -101,10 +101,20 @@ describe('the corp switcher', () => {
     await signInWithToken(page, `${gateway.url}/admin/`);
     await switcher(page).waitFor();
     await expect(page.locator('label[for="corp-switch"]').textContent()).resolves.toBe('企业');
-    // The corps file of the test names no corp: each is shown by its corp ID.
+    // Each corp by the name its corps file gives, with its ID beside it.
     await expect(options(page)).resolves.toEqual([
-      { value: A(), text: `${A()} · 自建应用`, kind: 'self-built', selected: true },
-      { value: B, text: `${B} · 自建应用`, kind: 'self-built', selected: false },
+      {
+        value: A(),
+        text: `${simulator.seed.corpName}（${A()}） · 自建应用`,
+        kind: 'self-built',
+        selected: true,
+      },
+      {
+        value: B,
+        text: `宁波甬江科技有限公司（${B}） · 自建应用`,
+        kind: 'self-built',
+        selected: false,
+      },
     ]);
     await expect(page.locator('.corp-switch').getAttribute('data-current-corp')).resolves.toBe(A());
   });
