@@ -40,20 +40,11 @@ export type ControlTarget = Pick<
   | 'invalidateTickets'
   | 'verifyJsapiSignature'
   | 'setTrustedIps'
-  | 'org'
-  | 'orgVisibleTo'
-  | 'registerCallback'
-  | 'unregisterCallback'
-  | 'pushEvent'
-  | 'callbackDeliveries'
-  | 'removeFollower'
-  | 'renameCustomer'
-  | 'dismissGroup'
-  | 'deleteEmployee'
-> & {
-  addFault(fault: Fault): string;
-  removeFault(id: string): boolean;
-};
+> &
+  CorpTarget & {
+    addFault(fault: Fault): string;
+    removeFault(id: string): boolean;
+  };
 
 const api = z.string().min(1).max(200).optional();
 const times = z.number().int().min(1).optional();
