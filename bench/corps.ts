@@ -23,10 +23,10 @@ import { setting } from './settings';
 import { type CorpsHotPath, corpsTargets, median } from './targets';
 
 /**
- * `npm run bench:corps`: what each corp costs a deployment serving several (WECOM_CORPS_FILE,
- * DESIGN §17). The simulator plays 100 corps of the same shape (groupCorp() with its own corp
- * ID, secrets and AgentIds); gateways as `npm run bench` starts them (child processes, node
- * --max-old-space-size=96, a folder without `.env`) serve the first 1, 10 and 100 of them from a
+ * `npm run bench:corps`: what each corp costs a deployment serving several (WECOM_CORPS_FILE).
+ * The simulator plays 100 corps of the same shape (groupCorp() with its own corp ID, secrets and
+ * AgentIds); gateways as `npm run bench` starts them (child processes, node
+ * --max-old-space-size=512, a folder without `.env`) serve the first 1, 10 and 100 of them from a
  * real corps file, each under its own Redis key prefix. Per gateway, after its start and a login
  * in every corp: its memory after a full GC (bench/corps-probe.ts), its keys, their memory and
  * its connections in Redis, and its CPU and Redis commands while idle; each figure per added

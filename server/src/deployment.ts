@@ -15,7 +15,7 @@ import { createProviderApi, type ProviderApi } from './wecom/provider-api';
 
 /**
  * What one process serves: the corp of the settings, or with WECOM_CORPS_FILE every corp of it
- * and every corp that installed one of its suites (DESIGN §17). Each corp is served by its own
+ * and every corp that installed one of its suites. Each corp is served by its own
  * app, built by `createDeps` from that corp's settings, over its own view of the one store (every
  * key under `corp:{corpId}:`); logs, metrics, the store's connections and the job engine are
  * shared: one BullMQ queue and worker for org syncs and one for webhook deliveries per process,

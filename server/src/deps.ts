@@ -109,7 +109,7 @@ export interface WecomServices {
 }
 
 /**
- * A third-party app's corp (DESIGN §17): its tokens and its mini-program login go through the
+ * A third-party app's corp: its tokens and its mini-program login go through the
  * provider's suite instead of gettoken and the app's secret.
  */
 export interface SuiteApp {

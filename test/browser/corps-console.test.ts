@@ -9,7 +9,7 @@ import { registerSecret } from '../helpers/leak-check';
 import { startTestSimulator } from '../helpers/simulator';
 import { phoneLayout } from './layout';
 
-// The admin console of a deployment of two corps (DESIGN §17) in Chromium: the home corp A (the
+// The admin console of a deployment of two corps in Chromium: the home corp A (the
 // simulator's demo corp, at /admin/) and its sister corp B (at /corps/B/admin/), with the service
 // provider's two suites. The ADMIN_TOKEN admin switches between the corps' consoles in the header
 // and, in A's console, sees the suites (服务商), makes an install link and, once B installs the

@@ -5,7 +5,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { nodeWx } from '../helpers/node-wx';
 import { startTestSimulator } from '../helpers/simulator';
 
-// The mini-program's real services against a real server that serves two corps (DESIGN §17):
+// The mini-program's real services against a real server that serves two corps:
 // an employee of the second corp opens the mini-program for the first time. Only `wx` is stood
 // in for: `wx.qy.login` gives a code of the employee's corp as WeCom would, requests are real HTTP.
 

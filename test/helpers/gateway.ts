@@ -75,7 +75,7 @@ export interface TestGatewayOptions {
   /** With `web`: a path prefix in PUBLIC_BASE_URL (`/gate`). */
   basePath?: string;
   /**
-   * Several corps (DESIGN §17): a real WECOM_CORPS_FILE listing these corps of the simulator, the
+   * Several corps: a real WECOM_CORPS_FILE listing these corps of the simulator, the
    * first being the home corp, their secrets as `env:` references.
    */
   corps?: readonly (CorpOfSimulator & Pick<Simulator, 'issueLoginCode'>)[];

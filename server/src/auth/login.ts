@@ -45,7 +45,7 @@ export interface LoginServiceDeps {
   store: Store;
   corpId: string;
   /**
-   * The corps of WECOM_CORPS_FILE (DESIGN §17): a code answered for another of them is
+   * The corps of WECOM_CORPS_FILE: a code answered for another of them is
    * `corp_switch` (log in again there), for a corp not served `corp_unknown`. Absent (one corp):
    * any other corp is `corp_mismatch`.
    */

@@ -1,7 +1,7 @@
 import type { CorpSettings, Settings } from './index';
 
 /**
- * One corp of WECOM_CORPS_FILE as the settings of a deployment of that corp alone (DESIGN §17):
+ * One corp of WECOM_CORPS_FILE as the settings of a deployment of that corp alone:
  * what the server builds each corp's services from, and what the admin CLIs work with after
  * `--corp`.
  */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
- * WECOM_CORPS_FILE: the corps one deployment serves (DESIGN §17). JSON, checked once at start;
+ * WECOM_CORPS_FILE: the corps one deployment serves. JSON, checked once at start;
  * every mistake is one line naming the corp and the field, never a secret's value. Secrets are
  * never written in the file: each is an `env:NAME` reference to an environment variable (or a
  * key of `.env`), so the file can be kept with the deployment's other configuration.
@@ -41,7 +41,7 @@ export interface CorpEntry {
 }
 
 /**
- * A service provider's suite (DESIGN §17): a third-party app (第三方应用) or a 代开发 template,
+ * A service provider's suite: a third-party app (第三方应用) or a 代开发 template,
  * whose 指令回调 hands the deployment its suite tickets and the corps that install it.
  */
 export interface SuiteEntry {

@@ -111,7 +111,7 @@ export interface Config {
     generated: boolean;
   }>;
   /**
-   * WECOM_CORPS_FILE (DESIGN §17): every corp this deployment serves, the first being the one of
+   * WECOM_CORPS_FILE: every corp this deployment serves, the first being the one of
    * `wecom`, `callbacks` and `adminUserIds` (served at the root and under `/corps/{corpId}`, the
    * others under `/corps/{corpId}` only). Absent: the one corp of WECOM_CORP_ID.
    */
@@ -541,7 +541,10 @@ export function loadConfig(
   });
 }
 
-/** The §3 keys that name one corp: with WECOM_CORPS_FILE each corp's entry says them. */
+/**
+ * The keys of one corp (WECOM_CORP_ID, its secrets, admins and callback keys): with
+ * WECOM_CORPS_FILE each corp's entry says them.
+ */
 const CORP_KEYS = [
   'WECOM_CORP_ID',
   'WECOM_APP_SECRET',

@@ -5,7 +5,7 @@ import type { InstalledCorp } from './registry';
 import { type Suite, TICKET_LIFETIME_MS } from './suite';
 
 /**
- * The doctor's checks of the service provider (DESIGN §17): with the home corp, each suite's
+ * The doctor's checks of the service provider: with the home corp, each suite's
  * latest suite_ticket (WeCom pushes one every 10 minutes; one older than 30 minutes makes no
  * token); with an installed corp, whether its permanent code still opens it (get_auth_info).
  */

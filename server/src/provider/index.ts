@@ -16,7 +16,7 @@ export type { InstalledCorp } from './registry';
 export type { Suite } from './suite';
 
 /**
- * The service provider's side (DESIGN §17): its suites (代开发 templates and third-party apps),
+ * The service provider's side: its suites (代开发 templates and third-party apps),
  * their 指令回调, the install link, and the registry of the corps that installed them. Knows
  * nothing of HTTP; the deployment serves each installed corp (deployment.ts).
  */

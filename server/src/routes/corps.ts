@@ -6,7 +6,7 @@ import type { Admin, AdminState } from '../middleware/state';
 
 /**
  * `GET /api/admin/corps`: the corps of the deployment an admin may switch between in the admin
- * console (DESIGN §17). The ADMIN_TOKEN admin, who runs the deployment, sees every corp served;
+ * console. The ADMIN_TOKEN admin, who runs the deployment, sees every corp served;
  * a corp's own admin sees that corp only — one corp's admins never learn which other corps the
  * deployment serves.
  */

@@ -9,7 +9,7 @@ import { WecomApiError } from '../wecom/errors';
 import { readCallbackBody } from './callbacks';
 
 /**
- * The service provider's routes (DESIGN §17), served with the home corp: each suite's 指令回调
+ * The service provider's routes, served with the home corp: each suite's 指令回调
  * (`/wecom/suites/:suiteId/callback`, answered `success` as WeCom asks), the install link's
  * redirect (a corp's admin back from WeCom's install page: on to that corp's admin console), and
  * for admins the install link and the installed corps.

@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import { closeJobEngine, reportJobErrors, within } from './job-connection';
 
 /**
- * One BullMQ queue and its worker, shared by every corp a process serves (DESIGN §17): one set of
+ * One BullMQ queue and its worker, shared by every corp a process serves: one set of
  * connections per process whatever the number of corps. Every job names its scope (the corp ID;
  * `HOME_SCOPE` for the home corp, whose jobs — like a one-corp deployment's — name none), and the
  * worker runs it with the handler registered for that scope here. Registering and unregistering a

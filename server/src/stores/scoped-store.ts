@@ -1,7 +1,7 @@
 import type { Store } from './store';
 
 /**
- * One corp's view of the deployment's store (DESIGN §17): every key and channel it names gets
+ * One corp's view of the deployment's store: every key and channel it names gets
  * `prefix` in front, so that a corp's sessions, caches, locks, limits, feeds and snapshots never
  * meet another corp's — a userid that exists in two corps included. The prefix goes before the
  * key, outside any `{…}` hash tag, so keys that must share a Redis Cluster slot still do. The view

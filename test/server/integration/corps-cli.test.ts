@@ -5,7 +5,7 @@ import { corpsFileEnv } from '../../helpers/corps-file';
 import { runCli } from '../../helpers/entry-points';
 import { startTestSimulator } from '../../helpers/simulator';
 
-// The admin CLIs with WECOM_CORPS_FILE (DESIGN §17): `--corp` chooses the corp they work with
+// The admin CLIs with WECOM_CORPS_FILE: `--corp` chooses the corp they work with
 // (default: the first of the file), and their first line says which.
 
 let simulator: Simulator;

@@ -12,7 +12,7 @@ import { plain, readSnapshot, TEST_ORG_TUNING, truthOf } from '../../helpers/org
 import { startTestSimulator } from '../../helpers/simulator';
 import { testRedisUrl, uniquePrefix } from '../../helpers/stores';
 
-// One job engine per process (DESIGN §17): a deployment of several corps runs every corp's org
+// One job engine per process: a deployment of several corps runs every corp's org
 // syncs and webhook deliveries on one BullMQ queue and worker each, so the Redis connections of
 // the process do not grow with its corps; each job names its corp, whose services run it.
 

@@ -16,7 +16,7 @@ import { errorBody, startTestGateway, type TestGateway } from '../../helpers/gat
 import { startTestSimulator } from '../../helpers/simulator';
 import { testRedisUrl, uniquePrefix } from '../../helpers/stores';
 
-// One deployment serving two corps of one simulated WeCom (DESIGN §17): the demo corp A (the home
+// One deployment serving two corps of one simulated WeCom: the demo corp A (the home
 // corp, at the root) and its sister corp B (under /corps/B), both with an employee `zhangsan` who
 // is a different person in each. Real HTTP, a real corps file, a real Redis.
 

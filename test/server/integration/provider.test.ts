@@ -16,7 +16,7 @@ import { errorBody, startTestGateway, type TestGateway } from '../../helpers/gat
 import { startTestSimulator } from '../../helpers/simulator';
 import { testRedisUrl, uniquePrefix } from '../../helpers/stores';
 
-// The service provider's side (DESIGN §17) over real HTTP: the simulator plays WeCom with the
+// The service provider's side over real HTTP: the simulator plays WeCom with the
 // provider's two suites (a 代开发 template and a third-party app); the deployment's home corp is
 // the demo corp, and the sister corp B installs the suites in turn. Pushes arrive encrypted at
 // the suites' 指令回调; everything is kept in a real Redis.

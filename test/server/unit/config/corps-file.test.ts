@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../../../server/src/config';
 
-// WECOM_CORPS_FILE (DESIGN §17): the corps of one deployment, checked at start with one line per
+// WECOM_CORPS_FILE: the corps of one deployment, checked at start with one line per
 // mistake, secrets only as env:NAME references.
 
 const dir = mkdtempSync(path.join(tmpdir(), 'corps-file-'));
@@ -56,7 +56,7 @@ function problems(file: string, extra: Record<string, string> = {}): string[] {
 }
 
 describe('WECOM_CORPS_FILE', () => {
-  it('serves every corp of the file, the first as the home corp of the §3 settings', () => {
+  it('serves every corp of the file, the first as the home corp, as WECOM_CORP_ID would be', () => {
     const config = loadConfig(env(corpsFile(twoCorps), { WECOM_API_BASE: 'https://proxy.test' }));
     expect(config.sandbox).toBe(false);
     expect(config.wecom?.corpId).toBe(A);
@@ -120,7 +120,7 @@ describe('WECOM_CORPS_FILE', () => {
     expect(problems(corpsFile({ corps: [], extra: 1 }))).toHaveLength(1);
   });
 
-  it('takes no key of the §3 one-corp settings beside it, and needs JWT_SECRET', () => {
+  it('takes no key of the one-corp settings (WECOM_CORP_ID …) beside it, and needs JWT_SECRET', () => {
     const file = corpsFile(twoCorps);
     expect(problems(file, { WECOM_CORP_ID: A })).toEqual([
       'Invalid configuration: WECOM_CORP_ID cannot be combined with WECOM_CORPS_FILE: set it per corp in that file',
