@@ -91,7 +91,7 @@ export async function createDeployment(
     suiteApp: frontDoor && {
       jscode2session: async (code) => {
         if (!provider) throw new Error('the provider is not ready');
-        return suiteLogin(providerApi!, provider.suites.get(frontDoor.suiteId)!, code);
+        return suiteLogin(provider.api, provider.suites.get(frontDoor.suiteId)!, code);
       },
     },
   });
@@ -117,7 +117,7 @@ export async function createDeployment(
     const deps = createDeps({
       ...shared,
       settings: corpSettings(settings, corp),
-      store: scopeStore(options.store, corpStorePrefix(corp)),
+      store: scopeStore(options.store, corpStorePrefix(corp.wecom.corpId)),
       logger: options.logger.child({ corpId: corp.wecom.corpId }),
       metrics,
       jobs: jobScope(corp.wecom.corpId),
@@ -147,10 +147,8 @@ export async function createDeployment(
     }));
 
   let stopWatching: (() => Promise<void>) | undefined;
-  const providerApi =
-    corps && corps.suites.length > 0 ? createProviderApi(home.wecom.http) : undefined;
-  if (corps && providerApi) {
-    const api = providerApi;
+  if (corps && corps.suites.length > 0) {
+    const api = createProviderApi(home.wecom.http);
     const made = createProvider({
       suites: corps.suites,
       api,
@@ -162,7 +160,7 @@ export async function createDeployment(
       schedule: home.wecom.refreshSchedule,
       now: options.now,
       onCancelled: async (corpId) => {
-        await options.store.deletePrefix(`corp:${corpId}:`);
+        await options.store.deletePrefix(corpStorePrefix(corpId));
         // Its periodic syncs go too (a shutdown keeps them: the other instances serve the corp).
         await jobs?.forget(corpId);
       },

@@ -23,9 +23,12 @@ export function corpSettings(settings: Settings, corp: Readonly<CorpSettings>): 
     // keys, as the server's view of its one store does (`corpStorePrefix`). The server's job
     // engine is not made from these: it is the deployment's, under the home corp's prefix, where a
     // corp's jobs carry its scope (deployment.ts).
-    redis: { ...settings.redis, keyPrefix: `${settings.redis.keyPrefix}${corpStorePrefix(corp)}` },
+    redis: {
+      ...settings.redis,
+      keyPrefix: `${settings.redis.keyPrefix}${corpStorePrefix(corp.wecom.corpId)}`,
+    },
   };
 }
 
 /** The corp's keys in the deployment's store (outside any hash tag). */
-export const corpStorePrefix = (corp: Readonly<CorpSettings>) => `corp:${corp.wecom.corpId}:`;
+export const corpStorePrefix = (corpId: string) => `corp:${corpId}:`;

@@ -21,6 +21,8 @@ export type { Suite } from './suite';
  * nothing of HTTP; the deployment serves each installed corp (deployment.ts).
  */
 export interface Provider {
+  /** WeCom's calls of the provider's suites. */
+  readonly api: ProviderApi;
   readonly suites: ReadonlyMap<string, Suite>;
   readonly registry: CorpRegistry;
   readonly instructions: Instructions;
@@ -146,6 +148,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   });
 
   return {
+    api,
     suites,
     registry,
     instructions,

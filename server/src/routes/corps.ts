@@ -1,8 +1,8 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
-import { TOKEN_ADMIN_USERID } from '../auth/admin-token';
+import { isTokenAdmin } from '../auth/admin-token';
 import { guard } from '../middleware/guard';
-import type { Admin, AdminState } from '../middleware/state';
+import type { AdminState } from '../middleware/state';
 
 /**
  * `GET /api/admin/corps`: the corps of the deployment an admin may switch between in the admin
@@ -31,7 +31,9 @@ const corpsAnswer = z.object({
   ),
 });
 
-const isTokenAdmin = (admin: Admin) => admin.via === 'token' || admin.userid === TOKEN_ADMIN_USERID;
+/** The ADMIN_TOKEN admin: with the token as bearer, or in a web session made with it. */
+const runsTheDeployment = (state: AdminState) =>
+  state.admin.via === 'token' || (state.session !== undefined && isTokenAdmin(state.session));
 
 export function corpRoutes(
   router: Router<AdminState>,
@@ -45,7 +47,7 @@ export function corpRoutes(
         const all = deps.corps();
         return {
           current: deps.current,
-          corps: isTokenAdmin(ctx.state.admin)
+          corps: runsTheDeployment(ctx.state)
             ? all
             : all.filter((corp) => corp.corpId === deps.current),
         };
