@@ -17,6 +17,18 @@ import { createOauthCodeStore, type TicketStore } from './web-auth';
  * callbacks and world changes, over what every corp shares (tokens, login codes, tickets).
  */
 
+/** How the simulator pushes callbacks: WeCom's deadlines and retries unless a test shortens them. */
+export function pushing({ now, remember, options }: SharedWecom) {
+  return {
+    now,
+    remember,
+    deadlineMs: options.callbackDeadlineMs,
+    retries: options.callbackRetries,
+    retryDelayMs: options.callbackRetryDelayMs,
+    verifyDeadlineMs: options.callbackVerifyDeadlineMs,
+  };
+}
+
 /** What all corps of one simulator share: WeCom's one qyapi host. */
 export interface SharedWecom {
   tokens: TokenStore<AppRuntime>;
@@ -141,12 +153,7 @@ export function createCorpWorld(setup: ScenarioSetup, shared: SharedWecom): Corp
   const pusher = createCallbackPusher({
     corpId: seed.corpId,
     agentId: seed.miniprogramApp.agentid,
-    now,
-    deadlineMs: options.callbackDeadlineMs,
-    retries: options.callbackRetries,
-    retryDelayMs: options.callbackRetryDelayMs,
-    verifyDeadlineMs: options.callbackVerifyDeadlineMs,
-    remember,
+    ...pushing(shared),
   });
   // Every directory change goes to the directory receiver, as WeCom's 通讯录同步 callback would
   // send it (fields of a callback configured after 2022-08-15: ids only).

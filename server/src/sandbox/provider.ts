@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type CallbackPusher, createCallbackPusher, type Delivery } from './callbacks';
 import type { AppRuntime } from './corp';
-import type { SharedWecom } from './corp-world';
+import { pushing, type SharedWecom } from './corp-world';
 import { createOneTimeCodes } from './one-time-codes';
 import type { DemoSuite } from './suites';
 import { createTokenStore, type TokenStore } from './tokens';
@@ -102,12 +102,7 @@ export function createProvider(suites: readonly DemoSuite[], shared: SharedWecom
         corpId: suite.suiteId,
         agentId: '',
         expectAnswer: 'success',
-        now,
-        deadlineMs: options.callbackDeadlineMs,
-        retries: options.callbackRetries,
-        retryDelayMs: options.callbackRetryDelayMs,
-        verifyDeadlineMs: options.callbackVerifyDeadlineMs,
-        remember,
+        ...pushing(shared),
       }),
       tickets: [],
       authorizations: new Map(),
