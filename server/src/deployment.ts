@@ -122,7 +122,7 @@ export async function createDeployment(
       metrics,
       jobs: jobScope(corp.wecom.corpId),
       corps: serves,
-      wecomTransport: home.wecom,
+      transports: home.transports,
       suiteApp: installed?.suiteApp,
       moreChecks: installed?.moreChecks,
     });
@@ -256,9 +256,9 @@ export async function createDeployment(
       await stopWatching?.();
       // No job is taken for a corp whose services closed (it would be skipped as not served).
       await jobs?.stopTaking();
-      await Promise.all(
-        [home, ...[...served.values()].map((scope) => scope.deps)].map((deps) => deps.close()),
-      );
+      // The home corp's last: its transports serve the others until they close.
+      await Promise.all([...served.values()].map((scope) => scope.deps.close()));
+      await home.close();
       await jobs?.close();
     },
   };

@@ -65,10 +65,12 @@ import { type ConsolePages, createConsolePages } from './web/console';
 import {
   createWebhookJobs,
   createWebhooks,
+  createWebhookTransport,
   eventsSource,
   orgSource,
   type WebhookJobs,
   type Webhooks,
+  type WebhookTransport,
   type WebhookTuning,
 } from './webhooks';
 import { withWebhooksCheck } from './webhooks/doctor-check';
@@ -124,6 +126,15 @@ export interface SuiteApp {
  * corp's services, closes them.
  */
 export type WecomTransport = Pick<WecomServices, 'http' | 'refreshSchedule'>;
+
+/**
+ * What the corps of one process share to reach out (deployment.ts): WeCom's HTTP layer and
+ * refresh timers, and the webhooks' connections and pacer. The home corp's services own them.
+ */
+export interface Transports {
+  wecom: WecomTransport;
+  webhooks: WebhookTransport;
+}
 
 export function createWecom(
   infra: Infra,
@@ -699,6 +710,8 @@ export function createWebhooksServices(
     redisHealth?: RedisHealth;
     /** The process's job engine and this corp's scope on it (default: an engine of its own). */
     jobs?: JobScope;
+    /** The process's deliveries' connections and pacer (default: its own). */
+    transport?: WebhookTransport;
   } = {},
 ): Webhooks {
   const { scope, own } = ownEngine(infra, settings, options.jobs, {
@@ -715,6 +728,7 @@ export function createWebhooksServices(
       : { kind: 'in-process' },
     now: infra.now,
     tuning: { allowHttp: settings.sandbox, ...options.tuning },
+    transport: options.transport,
   });
   return own ? withOwnEngine(webhooks, own) : webhooks;
 }
@@ -758,8 +772,8 @@ export function createDeps(options: {
   corps?: LoginServiceDeps['corps'];
   /** A third-party app's corp: tokens and login through the provider's suite. */
   suiteApp?: SuiteApp;
-  /** Another corp's HTTP layer and refresh timers, shared (deployment.ts); default: its own. */
-  wecomTransport?: WecomTransport;
+  /** The home corp's transports, shared (deployment.ts); default: its own. */
+  transports?: Transports;
   /** The doctor's checks of the provider for this corp (deployment.ts). */
   moreChecks?: () => Promise<DoctorCheck[]>;
   /**
@@ -767,7 +781,7 @@ export function createDeps(options: {
    * engine of its own for the settings' corp, started here and closed with the rest.
    */
   jobs?: JobScope;
-}): AppDeps & { wecom: WecomServices; close(): Promise<void> } {
+}): AppDeps & { wecom: WecomServices; transports: Transports; close(): Promise<void> } {
   const { settings } = options;
   const infra: Infra = {
     logger: options.logger,
@@ -780,8 +794,14 @@ export function createDeps(options: {
     settings,
     options.onWecomCall,
     options.suiteApp,
-    options.wecomTransport,
+    options.transports?.wecom,
   );
+  const webhookTransport =
+    options.transports?.webhooks ??
+    createWebhookTransport({
+      allowPrivateNetworks: settings.webhookAllowPrivateNetworks,
+      tuning: options.webhooks,
+    });
   const redisHealth = options.redisHealth ?? createRedisHealth(settings.redis, infra.logger);
   const { scope: jobs, own: ownJobs } = ownEngine(infra, settings, options.jobs, {
     redisHealth,
@@ -801,12 +821,13 @@ export function createDeps(options: {
     infra,
     settings,
     { org, callbacks },
-    { tuning: options.webhooks, redisHealth, jobs },
+    { tuning: options.webhooks, redisHealth, jobs, transport: webhookTransport },
   );
   ownJobs?.start();
   return {
     infra,
     wecom,
+    transports: options.transports ?? { wecom, webhooks: webhookTransport },
     auth,
     web: createWeb(infra, settings, wecom, auth),
     contacts,
@@ -821,6 +842,7 @@ export function createDeps(options: {
       // A shared engine goes on for the other corps (the deployment closes it last).
       await ownJobs?.stopTaking();
       await webhooks.close();
+      if (!options.transports) await webhookTransport.close();
       await callbacks.close();
       await org.close();
       await wecom.close();

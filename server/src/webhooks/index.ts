@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Agent } from 'undici';
 import type { Logger } from '../logger';
 import { createFeed, type Feed, type FeedPage, feedKey } from '../stores/feed';
 import type { Store, StreamRange } from '../stores/store';
@@ -21,7 +22,7 @@ import {
   type StoredEndpoint,
   type WebhookEventType,
 } from './model';
-import { createPacer } from './pacer';
+import { createPacer, type Pacer } from './pacer';
 import type { WebhookSource } from './sources';
 
 /**
@@ -37,6 +38,9 @@ export { createWebhookJobs, type WebhookJobs } from './engine';
 export { WEBHOOK_EVENT_TYPES } from './model';
 export { eventsSource, orgSource } from './sources';
 export type { AttemptRecord, EndpointView, WebhookEventType };
+
+/** A delivery's deadline, and its connection's, unless tuned. */
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 export interface WebhookTuning {
   /** A 2xx within this counts (10 s). */
@@ -63,6 +67,42 @@ export interface WebhooksDeps {
   engine: { kind: 'queue'; jobs: WebhookJobs; scope: string } | { kind: 'in-process' };
   now?: () => number;
   tuning?: WebhookTuning;
+  /** Another corp's deliveries' connections and pacer, shared (deployment.ts); default: its own. */
+  transport?: WebhookTransport;
+}
+
+/**
+ * What the webhooks of every corp one process serves share: the connection pool of deliveries,
+ * and the pacer, which samples the process's one event loop (one pacer per corp sampled the same
+ * loop once per corp: 5,000 timer callbacks a second with 100 corps). Its owner closes it.
+ */
+export interface WebhookTransport {
+  agent: Agent;
+  pacer: Pacer;
+  close(): Promise<void>;
+}
+
+export function createWebhookTransport(options: {
+  allowPrivateNetworks: boolean;
+  tuning?: Pick<WebhookTuning, 'timeoutMs'>;
+}): WebhookTransport {
+  const agent = createDeliveryAgent({
+    allowPrivateNetworks: options.allowPrivateNetworks,
+    connectTimeoutMs: options.tuning?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    connections: 4,
+  });
+  // Lanes deliver while the event loop was idle at least half of the last 20 ms: in
+  // bench:webhooks this halves what the lanes add to the callback answers' p99 (and halves the
+  // deliveries per second, still 2-3 times what they were with a store write per delivery).
+  const pacer = createPacer({ busyAbove: 0.5, sampleMs: 20 });
+  return {
+    agent,
+    pacer,
+    async close() {
+      pacer.close();
+      await agent.close();
+    },
+  };
 }
 
 export interface EndpointInput {
@@ -110,18 +150,17 @@ export function endpointList(store: Store): Pick<Webhooks, 'list'> {
 
 export function createWebhooks(deps: WebhooksDeps): Webhooks {
   const { store, sources, logger, now = Date.now, tuning = {} } = deps;
-  const timeoutMs = tuning.timeoutMs ?? 10_000;
+  const timeoutMs = tuning.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const rules: UrlRules = {
     allowHttp: tuning.allowHttp ?? false,
     allowPrivateNetworks: deps.allowPrivateNetworks,
   };
   const endpoints = createEndpointStore(store);
   const listed = endpointList(store);
-  const agent = createDeliveryAgent({
-    allowPrivateNetworks: deps.allowPrivateNetworks,
-    connectTimeoutMs: timeoutMs,
-    connections: 4,
-  });
+  const transport =
+    deps.transport ??
+    createWebhookTransport({ allowPrivateNetworks: deps.allowPrivateNetworks, tuning });
+  const { agent, pacer } = transport;
   const stop = new AbortController();
   const attemptFeeds = new Map<string, Feed<Attempt>>();
   const attemptsFeedName = (id: string) => `webhook-attempts-${id}`;
@@ -171,17 +210,13 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
     return record!;
   }
 
-  // Lanes deliver while the event loop was idle at least half of the last 20 ms: in
-  // bench:webhooks this halves what the lanes add to the callback answers' p99 (and halves the
-  // deliveries per second, still 2-3 times what they were with a store write per delivery).
-  const pacer = createPacer({ busyAbove: 0.5, sampleMs: 20 });
   let engine: DeliveryEngine;
   const lanes = createLanes({
     store,
     endpoints,
     sources,
     send,
-    room: pacer.room,
+    room: () => pacer.room(stop.signal),
     async record(id, attempts) {
       if (attempts.length > 0) await attemptsOf(id).append(attempts);
     },
@@ -342,10 +377,10 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
     },
     async close() {
       clearInterval(watcher);
-      pacer.close();
+      // Lanes waiting for room go on, and find the engine closing.
       stop.abort();
       await engine.close();
-      await agent.close();
+      if (!deps.transport) await transport.close();
     },
   };
 }

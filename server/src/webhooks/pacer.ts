@@ -9,8 +9,8 @@ import { performance } from 'node:perf_hooks';
  * what the loop has to spare and requests still find it idle often enough to be answered at once.
  */
 export interface Pacer {
-  /** Resolves once the event loop has room (at once when it has). */
-  room(): Promise<void>;
+  /** Resolves once the event loop has room (at once when it has), or once `signal` aborts. */
+  room(signal?: AbortSignal): Promise<void>;
   close(): void;
 }
 
@@ -25,8 +25,9 @@ export function createPacer(options: { busyAbove: number; sampleMs: number }): P
   }, sampleMs);
   sampler.unref();
   return {
-    async room() {
-      while (busy > busyAbove) await new Promise((resolve) => setTimeout(resolve, sampleMs));
+    async room(signal) {
+      while (busy > busyAbove && !signal?.aborted)
+        await new Promise((resolve) => setTimeout(resolve, sampleMs));
     },
     close() {
       clearInterval(sampler);

@@ -103,6 +103,23 @@ it('holds as many Redis connections with four corps as with one', async () => {
   expect(withFour).toBe(withOne);
 }, 90_000);
 
+it('shares one HTTP layer to WeCom, and one pool and pacer for webhook deliveries, among its corps', async () => {
+  const { gateway } = await deployment([simulator, { corpId: B }, { corpId: MORE[0]! }]);
+  const scopes = gateway.deployment.scopes();
+  expect(scopes.map((scope) => scope.corpId)).toEqual([simulator.corpId, B, MORE[0]]);
+  const [home, ...others] = scopes.map((scope) => scope.deps.transports);
+  for (const transports of others) {
+    expect(transports.wecom.http).toBe(home!.wecom.http);
+    expect(transports.webhooks).toBe(home!.webhooks);
+  }
+  // A corp that closes leaves them open for the others.
+  await scopes[1]!.deps.close();
+  expect(home!.webhooks.agent.closed).toBe(false);
+  await synced(scopes[0]!.deps.org);
+  await close(gateway);
+  expect(home!.webhooks.agent.closed).toBe(true);
+});
+
 describe('org syncs of two corps on the shared queue', () => {
   const prefix = uniquePrefix();
   let orgOf: (corpId: string) => Org;

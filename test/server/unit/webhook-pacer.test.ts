@@ -43,6 +43,25 @@ describe('the webhook pacer', () => {
     await expect(waiting).resolves.toBeUndefined();
   });
 
+  it('lets a waiting delivery go when its signal aborts, and goes on pacing the others', async () => {
+    const pacer = createPacer({ busyAbove: 0.5, sampleMs: 10 });
+    try {
+      const spinning = spin(300);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      const stop = new AbortController();
+      const stopped = pacer.room(stop.signal).then(() => performance.now());
+      const other = pacer.room().then(() => performance.now());
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      stop.abort();
+      const spunAt = await spinning;
+      // The aborted one went while the loop was still busy; the other waited for it to be idle.
+      expect(await stopped).toBeLessThan(spunAt);
+      expect(await other).toBeGreaterThanOrEqual(spunAt);
+    } finally {
+      pacer.close();
+    }
+  });
+
   it('holds a delivery back while the loop is busy, and lets it go once the loop is idle', async () => {
     const pacer = createPacer({ busyAbove: 0.5, sampleMs: 10 });
     try {
