@@ -67,7 +67,10 @@ export interface WebhooksDeps {
   engine: { kind: 'queue'; jobs: WebhookJobs; scope: string } | { kind: 'in-process' };
   now?: () => number;
   tuning?: WebhookTuning;
-  /** Another corp's deliveries' connections and pacer, shared (deployment.ts); default: its own. */
+  /**
+   * The connections and pacer of deliveries, made by deps.ts for every corp of the process and
+   * closed by it; default: its own.
+   */
   transport?: WebhookTransport;
 }
 
