@@ -710,9 +710,9 @@ export function createWebhooksServices(
     redisHealth?: RedisHealth;
     /** The process's job engine and this corp's scope on it (default: an engine of its own). */
     jobs?: JobScope;
-    /** The process's deliveries' connections and pacer (default: its own). */
-    transport?: WebhookTransport;
-  } = {},
+    /** The process's connections and pacer of deliveries (closed by whoever made them). */
+    transport: WebhookTransport;
+  },
 ): Webhooks {
   const { scope, own } = ownEngine(infra, settings, options.jobs, {
     redisHealth: options.redisHealth,

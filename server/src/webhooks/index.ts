@@ -67,11 +67,8 @@ export interface WebhooksDeps {
   engine: { kind: 'queue'; jobs: WebhookJobs; scope: string } | { kind: 'in-process' };
   now?: () => number;
   tuning?: WebhookTuning;
-  /**
-   * The connections and pacer of deliveries, made by deps.ts for every corp of the process and
-   * closed by it; default: its own.
-   */
-  transport?: WebhookTransport;
+  /** The connections and pacer of deliveries: the process's, closed by whoever made them. */
+  transport: WebhookTransport;
 }
 
 /**
@@ -160,10 +157,7 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
   };
   const endpoints = createEndpointStore(store);
   const listed = endpointList(store);
-  const transport =
-    deps.transport ??
-    createWebhookTransport({ allowPrivateNetworks: deps.allowPrivateNetworks, tuning });
-  const { agent, pacer } = transport;
+  const { agent, pacer } = deps.transport;
   const stop = new AbortController();
   const attemptFeeds = new Map<string, Feed<Attempt>>();
   const attemptsFeedName = (id: string) => `webhook-attempts-${id}`;
@@ -383,7 +377,6 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
       // Lanes waiting for room go on, and find the engine closing.
       stop.abort();
       await engine.close();
-      if (!deps.transport) await transport.close();
     },
   };
 }

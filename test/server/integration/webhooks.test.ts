@@ -9,10 +9,12 @@ import type { Store } from '../../../server/src/stores/store';
 import {
   createWebhookJobs,
   createWebhooks,
+  createWebhookTransport,
   eventsSource,
   orgSource,
   type WebhookJobs,
   type Webhooks,
+  type WebhookTransport,
 } from '../../../server/src/webhooks';
 import { APP_CALLBACK, CALLBACK_ENV, eventually } from '../../helpers/callbacks';
 import { errorBody, startTestGateway, type TestGateway } from '../../helpers/gateway';
@@ -371,9 +373,11 @@ describe('two instances', () => {
   let store: Store;
   const instances: Webhooks[] = [];
   const engines: WebhookJobs[] = [];
+  const transports: WebhookTransport[] = [];
   afterAll(async () => {
     await Promise.all(instances.map((instance) => instance.close()));
     await Promise.all(engines.map((engine) => engine.close()));
+    await Promise.all(transports.map((transport) => transport.close()));
     await store?.close();
   });
 
@@ -394,6 +398,8 @@ describe('two instances', () => {
         logger: silentLogger(),
       });
       engines.push(jobs);
+      const transport = createWebhookTransport({ allowPrivateNetworks: true });
+      transports.push(transport);
       instances.push(
         createWebhooks({
           store,
@@ -403,6 +409,7 @@ describe('two instances', () => {
           retentionDays: 30,
           engine: { kind: 'queue', jobs, scope: HOME_SCOPE },
           tuning: { ...FAST, pollMs: 10 },
+          transport,
         }),
       );
       jobs.start();
