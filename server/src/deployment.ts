@@ -6,7 +6,7 @@ import { corpSettings, corpStorePrefix } from './config/corp-settings';
 import { createDeps, createJobEngine, type SuiteApp } from './deps';
 import { createMetrics } from './metrics';
 import { createProvider, type InstalledCorp, type Provider, type Suite } from './provider';
-import { permanentCodeCheck, suiteTicketChecks } from './provider/doctor-checks';
+import { licenceCheck, permanentCodeCheck, suiteTicketChecks } from './provider/doctor-checks';
 import type { CorpListing } from './routes/corps';
 import type { SandboxLoginCodes } from './routes/sandbox';
 import { HOME_SCOPE } from './stores/job-queue';
@@ -151,6 +151,7 @@ export async function createDeployment(
     const api = createProviderApi(home.wecom.http);
     const made = createProvider({
       suites: corps.suites,
+      provider: corps.provider,
       api,
       store: options.store,
       secretsKey: corps.secretsKey!,
@@ -186,9 +187,11 @@ export async function createDeployment(
     const serveInstalled = (corp: InstalledCorp) =>
       serve(installedSettings(corp), corp.kind, {
         suiteApp: corp.kind === 'third-party' ? thirdPartyApp(api, made, corp) : undefined,
-        moreChecks: async () => [
-          await permanentCodeCheck(api, made.suites.get(corp.suiteId)!, corp),
-        ],
+        moreChecks: () =>
+          Promise.all([
+            permanentCodeCheck(api, made.suites.get(corp.suiteId)!, corp),
+            licenceCheck(made, corp, options.now),
+          ]),
       });
     // One change of a corp at a time: a close finishes before the corp is served again.
     const changes = new Map<string, Promise<void>>();

@@ -35,6 +35,8 @@ export function corpsFileEnv(
     /** Each corp's AgentId (the web login and the console need it). */
     agentIds?: boolean;
     suites?: readonly SuiteOfSimulator[];
+    /** The provider's corp ID and ProviderSecret (written as `env:PROVIDER_SECRET`). */
+    provider?: { corpId: string; secret: string };
     /** Each corp's `adminUserIds`, by corp ID. */
     admins?: Readonly<Record<string, readonly string[]>>;
     /** Where to write the file (default: a new temporary folder). */
@@ -76,8 +78,13 @@ export function corpsFileEnv(
     };
   });
   if (suites.length > 0) env.CORP_SECRETS_KEY = randomBytes(32).toString('base64');
+  if (options.provider) env.PROVIDER_SECRET = options.provider.secret;
+  const provider = options.provider && {
+    corpId: options.provider.corpId,
+    secret: 'env:PROVIDER_SECRET',
+  };
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'wecom-gate-corps-'));
   const file = path.join(dir, `corps-${corps.length}.json`);
-  writeFileSync(file, JSON.stringify({ corps: entries, suites }));
+  writeFileSync(file, JSON.stringify({ corps: entries, suites, provider }));
   return { ...env, WECOM_CORPS_FILE: file };
 }

@@ -84,6 +84,8 @@ export interface TestGatewayOptions {
    * 指令回调 keys as `env:` references, a CORP_SECRETS_KEY), the install page at the simulator.
    */
   suites?: readonly SuiteOfSimulator[];
+  /** With `suites`: the provider's corp ID and ProviderSecret in the corps file (`env:` reference). */
+  provider?: { corpId: string; secret: string };
   /** With `corps`: each corp's `adminUserIds` in the corps file, by corp ID. */
   corpAdmins?: Readonly<Record<string, readonly string[]>>;
 }
@@ -103,6 +105,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
       ? corpsFileEnv(corps, simulator.url, {
           agentIds: options.web === true,
           suites: options.suites,
+          provider: options.provider,
           admins: options.corpAdmins,
         })
       : { WECOM_CORP_ID: simulator.corpId, WECOM_APP_SECRET: 'unused-by-tests-see-wecomConfig' }),

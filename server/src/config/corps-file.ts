@@ -15,12 +15,14 @@ import { z } from 'zod';
  *                "callbacks": { "app": { "token": "env:…", "encodingAesKey": "env:…" },
  *                               "directory": { … } } } ],
  *   "suites": [ { "suiteId": "…", "kind": "third-party", "secret": "env:…",
- *                 "callback": { "token": "env:…", "encodingAesKey": "env:…" } } ] }
+ *                 "callback": { "token": "env:…", "encodingAesKey": "env:…" } } ],
+ *   "provider": { "corpId": "ww…", "secret": "env:PROVIDER_SECRET" } }
  * ```
  *
  * `corps` are the self-built apps (the first is served at the root); the corps of a suite — a
  * 代开发 template or a third-party app — are not listed: they arrive with the suite's create_auth
- * and are kept in the store.
+ * and are kept in the store. `provider` (optional, with suites) is the provider itself: its corp
+ * ID and ProviderSecret, for the interface licences (接口许可) of those corps.
  */
 
 /** One corp of the file, its secrets resolved. */
@@ -50,6 +52,15 @@ export interface SuiteEntry {
   name?: string;
   secret: string;
   callback: { token: string; encodingAesKey: string };
+}
+
+/**
+ * The service provider itself (服务商): its own corp ID and its ProviderSecret (服务商管理后台 →
+ * 应用管理 → 通用开发参数), which make the provider_access_token of the license/* APIs.
+ */
+export interface ProviderEntry {
+  corpId: string;
+  secret: string;
 }
 
 /** Corps one deployment serves at most: each costs its own background jobs (docs/corps.md). */
@@ -94,12 +105,20 @@ const suiteSchema = z.strictObject({
   callback: callbackKeys,
 });
 
+const providerSchema = z.strictObject({
+  corpId: z
+    .string()
+    .regex(CORP_ID, { message: 'must be the provider’s own corp ID such as ww1234567890abcdef' }),
+  secret,
+});
+
 const fileSchema = z.strictObject({
   corps: z
     .array(z.unknown())
     .min(1, { message: 'must list at least one corp (a self-built app, served at the root)' })
     .max(MAX_CORPS, { message: `must list at most ${MAX_CORPS} corps` }),
   suites: z.array(z.unknown()).max(20, { message: 'must list at most 20 suites' }).optional(),
+  provider: z.unknown().optional(),
 });
 
 /** Where a zod issue is, as `corps[1].callbacks.app.token`. */
@@ -119,7 +138,7 @@ export function readCorpsFile(
   file: string,
   environment: Readonly<Record<string, string | undefined>>,
   validKey: (kind: 'token' | 'encodingAesKey', value: string) => string | undefined,
-): { corps: CorpEntry[]; suites: SuiteEntry[]; problems: string[] } {
+): { corps: CorpEntry[]; suites: SuiteEntry[]; provider?: ProviderEntry; problems: string[] } {
   const problems: string[] = [];
   let json: unknown;
   try {
@@ -196,7 +215,34 @@ export function readCorpsFile(
       callback: resolveKeys(resolve, 'callback', suite.callback),
     });
   });
-  return { corps, suites, problems };
+  return {
+    corps,
+    suites,
+    provider: readProvider(outer.data.provider, suites, environment, validKey, problems),
+    problems,
+  };
+}
+
+function readProvider(
+  raw: unknown,
+  suites: readonly SuiteEntry[],
+  environment: Readonly<Record<string, string | undefined>>,
+  validKey: (kind: 'token' | 'encodingAesKey', value: string) => string | undefined,
+  problems: string[],
+): ProviderEntry | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = providerSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues)
+      problems.push(`provider.${where(issue.path)} ${issue.message}`);
+    return undefined;
+  }
+  if (suites.length === 0)
+    problems.push(
+      'provider is for the corps of the provider’s suites: list them under "suites", or remove it',
+    );
+  const resolve = resolver('provider', environment, validKey, problems);
+  return { corpId: parsed.data.corpId, secret: resolve('secret', parsed.data.secret) };
 }
 
 type Resolve = (field: string, reference: string, kind?: 'token' | 'encodingAesKey') => string;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { readCorpsFile, type SuiteEntry } from './corps-file';
+import { type ProviderEntry, readCorpsFile, type SuiteEntry } from './corps-file';
 
 /**
  * The only reader of the environment. `loadConfig` validates every key once and
@@ -120,6 +120,8 @@ export interface Config {
     list: readonly Readonly<CorpSettings>[];
     /** The provider's suites (代开发 templates, third-party apps) whose corps are in the store. */
     suites: readonly Readonly<SuiteEntry>[];
+    /** The provider's corp ID and ProviderSecret: the interface licence (接口许可) check. */
+    provider?: Readonly<ProviderEntry>;
     /** CORP_SECRETS_KEY, 32 bytes: encrypts the permanent codes kept in the store. */
     secretsKey?: Buffer;
   }>;
@@ -534,6 +536,7 @@ export function loadConfig(
         file: env.WECOM_CORPS_FILE!,
         list: corps.list,
         suites: corps.suites,
+        provider: corps.provider,
         secretsKey:
           env.CORP_SECRETS_KEY === undefined ? undefined : secretsKeyBytes(env.CORP_SECRETS_KEY),
       }),
@@ -567,8 +570,12 @@ function loadCorps(
   file: string,
   environment: Readonly<Record<string, string | undefined>>,
   wecom: Omit<WecomConfig, 'corpId' | 'secrets' | 'appAgentId' | 'miniprogramAppId'>,
-): { list: readonly Readonly<CorpSettings>[]; suites: readonly Readonly<SuiteEntry>[] } {
-  const { corps, suites, problems } = readCorpsFile(file, environment, (kind, value) => {
+): {
+  list: readonly Readonly<CorpSettings>[];
+  suites: readonly Readonly<SuiteEntry>[];
+  provider?: Readonly<ProviderEntry>;
+} {
+  const { corps, suites, provider, problems } = readCorpsFile(file, environment, (kind, value) => {
     if (kind === 'token' && !TOKEN_PATTERN.test(value))
       return 'must be the Token from the console: 1 to 32 letters and digits';
     if (kind === 'encodingAesKey' && !isValidEncodingAesKey(value))
@@ -581,6 +588,7 @@ function loadCorps(
     );
   return {
     suites: Object.freeze(suites.map((suite) => Object.freeze(suite))),
+    provider: provider && Object.freeze(provider),
     list: Object.freeze(
       corps.map((corp) =>
         Object.freeze({

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { SuiteEntry } from '../config/corps-file';
+import type { ProviderEntry, SuiteEntry } from '../config/corps-file';
 import { onceAcrossInstances } from '../stores/once';
 import type { Store } from '../stores/store';
 import { apiPaths } from '../wecom/api-paths';
 import { WecomUnavailableError } from '../wecom/errors';
 import type { ProviderApi } from '../wecom/provider-api';
 import type { RefreshSchedule } from '../wecom/refresh-schedule';
+import { createProviderToken } from '../wecom/suite-token';
 import { createInstructions, type Instructions } from './instructions';
 import { type CorpRegistry, createCorpRegistry, type InstalledCorp } from './registry';
 import { createSecretBox } from './secret-box';
@@ -26,6 +27,8 @@ export interface Provider {
   readonly suites: ReadonlyMap<string, Suite>;
   readonly registry: CorpRegistry;
   readonly instructions: Instructions;
+  /** The provider_access_token, with the provider's ProviderSecret (else undefined). */
+  readonly providerToken?: () => Promise<string>;
   /**
    * A corp's admin came back from WeCom's install page with `authCode` (the install link's
    * redirect): the corp it installed, exchanging the code unless create_auth already did.
@@ -35,6 +38,8 @@ export interface Provider {
 
 export interface ProviderDeps {
   suites: readonly Readonly<SuiteEntry>[];
+  /** The provider's own corp ID and ProviderSecret (the corps file's `provider`), if given. */
+  provider?: Readonly<ProviderEntry>;
   api: ProviderApi;
   store: Store;
   secretsKey: Buffer;
@@ -147,11 +152,24 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
   });
 
+  const own = deps.provider;
   return {
     api,
     suites,
     registry,
     instructions,
+    providerToken:
+      own &&
+      createProviderToken({
+        corpId: own.corpId,
+        secret: own.secret,
+        api,
+        store,
+        schedule: deps.schedule,
+        logger,
+        timeoutMs: deps.timeoutMs,
+        now,
+      }),
     async installed(suiteId, authCode) {
       const suite = suites.get(suiteId);
       if (!suite) throw new Error(`no suite ${suiteId}`);

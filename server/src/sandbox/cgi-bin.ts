@@ -12,12 +12,15 @@ import type { TokenStore } from './tokens';
 
 /**
  * Everything below /cgi-bin/: count the call, apply latency and faults, limits, the access token
- * (service/*: the suite_access_token), the IP allow-list (not for gettoken and get_suite_token),
+ * (service/*: the suite_access_token; license/*: the provider_access_token), the IP allow-list (not for gettoken and get_suite_token),
  * then the API of the token's corp (gettoken: of `corpid`). Answers always carry errcode and errmsg.
  */
 
-/** A suite_access_token's check, with the provider's errcodes (41022, 40082, 42009). */
-export type SuiteTokenCheck = { ok: true; suiteId: string } | { ok: false; errcode: number };
+/**
+ * A suite_access_token's or provider_access_token's check, with the provider's errcodes (41022,
+ * 40082, 42009); `suiteId` for a suite's.
+ */
+export type ServiceTokenCheck = { ok: true; suiteId?: string } | { ok: false; errcode: number };
 
 export interface CgiBinDeps {
   /** The first corp's APIs: what every path is (method, auth, empty fields), and its answers. */
@@ -28,8 +31,11 @@ export interface CgiBinDeps {
    */
   routesOf?: (corpId: string) => ReadonlyMap<string, ApiRoute> | undefined;
   tokens: TokenStore<AppRuntime>;
-  /** Checks the suite_access_token of routes with `auth: 'suite'` (none: every one is invalid). */
-  checkSuiteToken?: (token: string | undefined) => SuiteTokenCheck;
+  /**
+   * Checks the suite_access_token of routes with `auth: 'suite'` and the provider_access_token
+   * of those with `auth: 'provider'` (none: every one is invalid).
+   */
+  checkServiceToken?: (kind: 'suite' | 'provider', token: string | undefined) => ServiceTokenCheck;
   faults: FaultRegistry;
   counters: CallCounters;
   limits: ApiLimits;
@@ -95,8 +101,8 @@ export function cgiBinMiddleware(deps: CgiBinDeps): Middleware {
       for (const [key, value] of Object.entries(ctx.query)) query[key] = firstString(value);
       let app: AppRuntime | undefined;
       let suiteId: string | undefined;
-      if (route.auth === 'suite') {
-        const check = deps.checkSuiteToken?.(query.suite_access_token) ?? {
+      if (route.auth === 'suite' || route.auth === 'provider') {
+        const check = deps.checkServiceToken?.(route.auth, query[`${route.auth}_access_token`]) ?? {
           ok: false,
           errcode: 40082,
         };

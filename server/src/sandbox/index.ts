@@ -33,6 +33,8 @@ export {
   CUSTOM_SUITE_SECRET,
   type DemoSuite,
   demoSuites,
+  PROVIDER_CORP_ID,
+  PROVIDER_SECRET,
   THIRD_PARTY_SUITE_ID,
   THIRD_PARTY_SUITE_SECRET,
 } from './suites';

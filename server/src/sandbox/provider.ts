@@ -3,7 +3,7 @@ import { type CallbackPusher, createCallbackPusher, type Delivery } from './call
 import type { AppRuntime } from './corp';
 import { pushing, type SharedWecom } from './corp-world';
 import { createOneTimeCodes } from './one-time-codes';
-import type { DemoSuite } from './suites';
+import { type DemoSuite, PROVIDER_CORP_ID, PROVIDER_SECRET } from './suites';
 import { createTokenStore, type TokenStore } from './tokens';
 import type { ProviderSimulator, SuitePush } from './types';
 
@@ -11,7 +11,8 @@ import type { ProviderSimulator, SuitePush } from './types';
  * The service provider's side of WeCom: its suites, their 指令回调 (URL verification and the
  * pushes: suite_ticket, create_auth, change_auth, cancel_auth, reset_permanent_code), the
  * suite_tickets, suite_access_tokens, pre_auth_codes, auth_codes and the authorisations of each
- * suite in the corps the simulator plays. The APIs are in api/service.ts, the page in
+ * suite in the corps the simulator plays; the provider_access_token and the interface licences
+ * (接口许可) of each corp. The APIs are in api/service.ts and api/license.ts, the page in
  * install-pages.ts.
  */
 
@@ -24,6 +25,25 @@ export interface Authorization {
   permanentCode?: string;
   /** The corp admin who authorised it. */
   installer: string;
+  /** license/get_app_license_info: whether WeCom checks licences, and the app's free trial. */
+  licence: AppLicence;
+}
+
+/** Whether WeCom checks interface licences for an app in a corp (license_status 1), and its trial. */
+export interface AppLicence {
+  checked: boolean;
+  /** The free trial (ms): 90 days from the first install; none for a provider's test corp. */
+  trial?: { start: number; end: number };
+  /** When calls without a licence start being refused (ms). */
+  checkFrom?: number;
+}
+
+/** An activated interface licence account of a member (type 1 基础账号, 2 互通账号). */
+export interface LicenceAccount {
+  userid: string;
+  type: 1 | 2;
+  activeTime: number;
+  expireTime: number;
 }
 
 export interface Provider {
@@ -31,6 +51,10 @@ export interface Provider {
   suite(suiteId: string): DemoSuite | undefined;
   /** suite_access_tokens (any suite's). */
   suiteTokens: TokenStore<DemoSuite>;
+  /** provider_access_tokens (service/get_provider_token with the ProviderSecret). */
+  providerTokens: TokenStore<'provider'>;
+  /** The activated licence accounts of a corp (by this provider). */
+  accounts(corpId: string): readonly LicenceAccount[];
   /** One of the suite's latest two tickets, pushed less than 30 minutes ago. */
   ticketValid(suiteId: string, ticket: string): boolean;
   issuePreAuthCode(suiteId: string): string;
@@ -60,8 +84,8 @@ const TICKET_INTERVAL_MS = 10 * 60 * 1000;
 const TICKET_TTL_MS = 30 * 60 * 1000;
 const PRE_AUTH_CODE_TTL_MS = 1200 * 1000;
 const AUTH_CODE_TTL_MS = 10 * 60 * 1000;
-/** The provider's own corp ID, the salt of its open_userids. */
-const PROVIDER_CORP_ID = 'ww0f1e2d3c4b5a6978';
+/** WeCom: an interface licence's free trial lasts 90 days from a corp's first install. */
+const TRIAL_MS = 90 * 24 * 60 * 60 * 1000;
 
 type Field = readonly [name: string, value: string];
 /** Where InfoType and TimeStamp go in a message (the order of WeCom's samples). */
@@ -92,6 +116,7 @@ interface SuiteState {
 export function createProvider(suites: readonly DemoSuite[], shared: SharedWecom): Provider {
   const { now, remember, options } = shared;
   const states = new Map<string, SuiteState>();
+  remember(PROVIDER_SECRET);
   suites.forEach((suite, index) => {
     if (states.has(suite.suiteId)) throw new Error(`suite ${suite.suiteId} is played twice`);
     remember(suite.suiteSecret);
@@ -108,18 +133,22 @@ export function createProvider(suites: readonly DemoSuite[], shared: SharedWecom
       authorizations: new Map(),
     });
   });
-  const tokenStore = createTokenStore<DemoSuite>({
-    now,
-    ttlSeconds: options.tokenTtlSeconds ?? 7200,
-  });
-  const suiteTokens: TokenStore<DemoSuite> = {
-    ...tokenStore,
-    issue(suite) {
-      const answer = tokenStore.issue(suite);
-      remember(answer.token);
-      return answer;
-    },
-  };
+  /** Tokens whose every issue is remembered (the leak checks look for them). */
+  function rememberedTokens<Holder>(): TokenStore<Holder> {
+    const store = createTokenStore<Holder>({ now, ttlSeconds: options.tokenTtlSeconds ?? 7200 });
+    return {
+      ...store,
+      issue(holder) {
+        const answer = store.issue(holder);
+        remember(answer.token);
+        return answer;
+      },
+    };
+  }
+  const suiteTokens = rememberedTokens<DemoSuite>();
+  const providerTokens = rememberedTokens<'provider'>();
+  /** The licence accounts activated in each corp, by corp ID. */
+  const accounts = new Map<string, LicenceAccount[]>();
   const preAuthCodes = createOneTimeCodes<string>({ now, ttlMs: PRE_AUTH_CODE_TTL_MS });
   const authCodes = createOneTimeCodes<{ suiteId: string; corpId: string }>({
     now,
@@ -178,11 +207,17 @@ export function createProvider(suites: readonly DemoSuite[], shared: SharedWecom
     const world = worldOf(corpId);
     if (!suiteState.authorizations.has(corpId)) {
       const installer = world.corp.seed.employees.find((e) => e.status === 1)?.userid ?? '';
+      const start = now();
       suiteState.authorizations.set(corpId, {
         suite: suiteState.suite,
         corpId,
         app: world.corp.addSuiteApp(suiteState.suite.kind, suiteState.agentid),
         installer,
+        licence: {
+          checked: true,
+          trial: { start, end: start + TRIAL_MS },
+          checkFrom: start + TRIAL_MS,
+        },
       });
     }
     const code = authCodes.issue({ suiteId, corpId });
@@ -244,6 +279,18 @@ export function createProvider(suites: readonly DemoSuite[], shared: SharedWecom
         state,
       })}`;
     },
+    setLicence(suiteId, corpId, licence) {
+      installedOrThrow(stateOf(suiteId), corpId).licence = { ...licence };
+    },
+    activateLicence(corpId, userid, type, days) {
+      worldOf(corpId);
+      const activeTime = now();
+      const list = (accounts.get(corpId) ?? []).filter(
+        (account) => !(account.userid === userid && account.type === type),
+      );
+      list.push({ userid, type, activeTime, expireTime: activeTime + days * 24 * 60 * 60 * 1000 });
+      accounts.set(corpId, list);
+    },
     suiteDeliveries: (suiteId) => stateOf(suiteId).pusher.deliveries(),
     installed: (suiteId) => [...stateOf(suiteId).authorizations.keys()],
   };
@@ -252,6 +299,8 @@ export function createProvider(suites: readonly DemoSuite[], shared: SharedWecom
     handle,
     suite: (suiteId) => states.get(suiteId)?.suite,
     suiteTokens,
+    providerTokens,
+    accounts: (corpId) => accounts.get(corpId) ?? [],
     ticketValid(suiteId, ticket) {
       const found = states.get(suiteId)?.tickets.find((t) => t.ticket === ticket);
       return found !== undefined && now() - found.pushedAt < TICKET_TTL_MS;

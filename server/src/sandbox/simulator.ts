@@ -1,8 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
+import { licenseRoutes } from './api/license';
 import { serviceRoutes } from './api/service';
-import { cgiBinMiddleware, type SuiteTokenCheck } from './cgi-bin';
+import { cgiBinMiddleware, type ServiceTokenCheck } from './cgi-bin';
 import { createCodeStore } from './codes';
 import { controlRouter } from './control';
 import type { AppRuntime } from './corp';
@@ -81,15 +82,21 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const routes = provider
     ? new Map([
         ...first.routes,
-        ...serviceRoutes({ provider, codes: shared.codes, corps, tokens }).map(
-          (route) => [route.api, route] as const,
-        ),
+        ...[
+          ...serviceRoutes({ provider, codes: shared.codes, corps, tokens }),
+          ...licenseRoutes(provider),
+        ].map((route) => [route.api, route] as const),
       ])
     : first.routes;
-  const checkSuiteToken = (token: string | undefined): SuiteTokenCheck => {
-    const check = provider?.suiteTokens.check(token);
-    if (check?.ok) return { ok: true, suiteId: check.app.suiteId };
-    // The provider's errcodes: suite_access_token missing, invalid, expired.
+  const checkServiceToken = (
+    kind: 'suite' | 'provider',
+    token: string | undefined,
+  ): ServiceTokenCheck => {
+    const check =
+      kind === 'suite' ? provider?.suiteTokens.check(token) : provider?.providerTokens.check(token);
+    if (check?.ok)
+      return { ok: true, suiteId: check.app === 'provider' ? undefined : check.app.suiteId };
+    // The provider's errcodes: its token missing, invalid, expired.
     return {
       ok: false,
       errcode: { 41001: 41022, 40014: 40082, 42001: 42009 }[check?.errcode ?? 40014],
@@ -112,7 +119,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   app.use(
     cgiBinMiddleware({
       routes,
-      checkSuiteToken,
+      checkServiceToken,
       routesOf: (corpId) => corps.get(corpId)?.routes,
       tokens,
       faults,

@@ -11,6 +11,13 @@ export interface DemoSuite {
   suiteSecret: string;
 }
 
+/**
+ * The provider's own corp ID (服务商的corpid, also the salt of its open_userids) and its
+ * ProviderSecret (服务商管理后台 → 应用管理 → 通用开发参数): service/get_provider_token takes both.
+ */
+export const PROVIDER_CORP_ID = 'ww0f1e2d3c4b5a6978';
+export const PROVIDER_SECRET = 'YsProviderSecret000000000000000000000000000K';
+
 export const THIRD_PARTY_SUITE_ID = 'wwsuite5e6f7a8b9c0d1e2f';
 export const THIRD_PARTY_SUITE_SECRET = 'YsThirdPartySuiteSecret00000000000000000000H';
 export const CUSTOM_SUITE_ID = 'dk3c4d5e6f7a8b9c0d';

@@ -204,6 +204,18 @@ export interface ProviderSimulator {
   resetPermanentCode(suiteId: string, corpId: string): Promise<SuitePush>;
   /** The install page (`/3rdapp/install`) at the simulator's origin. */
   installUrl(suiteId: string, preAuthCode: string, redirectUri: string, state?: string): string;
+  /**
+   * What license/get_app_license_info answers for the suite in the corp: `checked` (license_status
+   * 1: WeCom refuses calls for members without a licence once `checkFrom` has passed), the free
+   * `trial` (ms). An install starts checked with a 90-day trial.
+   */
+  setLicence(
+    suiteId: string,
+    corpId: string,
+    licence: { checked: boolean; trial?: { start: number; end: number }; checkFrom?: number },
+  ): void;
+  /** The provider activates a member's licence (type 1 基础账号, 2 互通账号) for `days`. */
+  activateLicence(corpId: string, userid: string, type: 1 | 2, days: number): void;
   /** Recent pushes to the suite's 指令回调 (event = InfoType). */
   suiteDeliveries(suiteId: string): Delivery[];
   /** The corps where the suite is installed. */

@@ -29,6 +29,10 @@ export const apiPaths = {
   getAuthInfo: 'service/get_auth_info',
   getCorpToken: 'service/get_corp_token',
   suiteJscode2session: 'service/miniprogram/jscode2session',
+  // The provider itself (its ProviderSecret): provider_access_token calls.
+  getProviderToken: 'service/get_provider_token',
+  getAppLicenceInfo: 'license/get_app_license_info',
+  listLicenceAccounts: 'license/list_actived_account',
 } as const;
 
 export type ApiPath = (typeof apiPaths)[keyof typeof apiPaths];

@@ -8,6 +8,8 @@ import { gettokenSchema } from './schemas';
  * own token from its latest suite_ticket, the pre-auth code of an install link, the permanent
  * code of a corp that installed the suite, that corp's access token (third-party apps) and the
  * mini-program login of a third-party app. Every call but the first carries the suite_access_token.
+ * With the provider's own ProviderSecret: its provider_access_token, and the interface licences
+ * (接口许可) of the corps that installed its suites.
  */
 
 const suiteTokenSchema = z.object({
@@ -52,7 +54,36 @@ const suiteSessionSchema = z.object({
   open_userid: z.string().optional(),
 });
 
+const providerTokenSchema = z.object({
+  provider_access_token: z.string().min(1).max(512),
+  expires_in: z.number().int().positive(),
+});
+
+const appLicenceSchema = z.object({
+  /** 1: WeCom checks licences for the app in the corp; 0: not (yet). */
+  license_status: z.number().int(),
+  /** WeCom's spelling. Only with license_status 1 and a trial. */
+  trail_info: z.object({ start_time: z.number(), end_time: z.number() }).optional(),
+  /** When calls without a licence started (or start) being refused, in seconds. */
+  license_check_time: z.number().optional(),
+});
+
+const licenceAccountsSchema = z.object({
+  has_more: z.number().int().optional(),
+  account_list: z
+    .array(
+      z.object({
+        type: z.number().int(),
+        expire_time: z.number(),
+      }),
+    )
+    .max(1000)
+    .default([]),
+});
+
 export type PermanentCode = z.infer<typeof permanentCodeSchema>;
+export type AppLicence = z.infer<typeof appLicenceSchema>;
+export type LicenceAccounts = z.infer<typeof licenceAccountsSchema>;
 export type SuiteSession = z.infer<typeof suiteSessionSchema>;
 
 export interface ProviderApi {
@@ -72,7 +103,20 @@ export interface ProviderApi {
     corp: { corpId: string; permanentCode: string },
   ): Promise<{ token: string; expiresIn: number }>;
   jscode2session(suiteToken: string, code: string): Promise<SuiteSession>;
+  getProviderToken(request: {
+    corpId: string;
+    secret: string;
+  }): Promise<{ token: string; expiresIn: number }>;
+  getAppLicenceInfo(
+    providerToken: string,
+    app: { corpId: string; suiteId: string },
+  ): Promise<AppLicence>;
+  /** The first 1,000 activated licence accounts of a corp (`has_more` 1 when there are more). */
+  listLicenceAccounts(providerToken: string, corpId: string): Promise<LicenceAccounts>;
 }
+
+/** Accounts read in one page (WeCom's most). */
+const ACCOUNTS_PAGE = 1000;
 
 export function createProviderApi(http: WecomHttp): ProviderApi {
   return {
@@ -124,6 +168,31 @@ export function createProviderApi(http: WecomHttp): ProviderApi {
         api: apiPaths.suiteJscode2session,
         query: { suite_access_token: suiteToken, js_code: code, grant_type: 'authorization_code' },
         schema: suiteSessionSchema,
+      }),
+    async getProviderToken({ corpId, secret }) {
+      const answer = await http.call({
+        api: apiPaths.getProviderToken,
+        method: 'POST',
+        body: { corpid: corpId, provider_secret: secret },
+        schema: providerTokenSchema,
+      });
+      return { token: answer.provider_access_token, expiresIn: answer.expires_in };
+    },
+    getAppLicenceInfo: (providerToken, app) =>
+      http.call({
+        api: apiPaths.getAppLicenceInfo,
+        method: 'POST',
+        query: { provider_access_token: providerToken },
+        body: { corpid: app.corpId, suite_id: app.suiteId },
+        schema: appLicenceSchema,
+      }),
+    listLicenceAccounts: (providerToken, corpId) =>
+      http.call({
+        api: apiPaths.listLicenceAccounts,
+        method: 'POST',
+        query: { provider_access_token: providerToken },
+        body: { corpid: corpId, limit: ACCOUNTS_PAGE },
+        schema: licenceAccountsSchema,
       }),
   };
 }

@@ -10,6 +10,8 @@ import { GROUP_CORP_ID, groupCorp, SHARED_USERID } from '../../../server/src/san
 import {
   CUSTOM_SUITE_ID,
   demoSuites,
+  PROVIDER_CORP_ID,
+  PROVIDER_SECRET,
   THIRD_PARTY_SUITE_ID,
 } from '../../../server/src/sandbox/suites';
 import { errorBody, startTestGateway, type TestGateway } from '../../helpers/gateway';
@@ -38,12 +40,13 @@ let simulator: Simulator;
 const prefix = uniquePrefix();
 const gateways: TestGateway[] = [];
 
-async function startGateway(): Promise<TestGateway> {
+async function startGateway(providerSecret = PROVIDER_SECRET): Promise<TestGateway> {
   const gateway = await startTestGateway({
     simulator,
     prefix,
     corps: [simulator],
     suites: demoSuites(),
+    provider: { corpId: PROVIDER_CORP_ID, secret: providerSecret },
     env,
     web: true,
   });
@@ -215,6 +218,56 @@ describe('a service provider’s suites', () => {
     expect(corp.body.checks).toContainEqual(
       expect.objectContaining({ id: 'permanent-code', status: 'ok' }),
     );
+  });
+
+  it('has the doctor check an installed corp’s interface licences: its trial, then its members’ accounts', async () => {
+    type Check = { id: string; status: string; errcode?: number; summary: { en: string } };
+    const licence = async (at = gateway) => {
+      const report = await at.request<{ checks: Check[] }>('GET', `${atB}/api/admin/diagnostics`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      return report.body.checks.find((check) => check.id === 'licence');
+    };
+    simulator.resetCalls();
+    const day = 24 * 60 * 60_000;
+    const now = Date.now();
+    // A new install: WeCom checks licences, after a 90-day trial.
+    expect(await licence()).toMatchObject({ status: 'ok', summary: { en: /89|90 day/ } });
+    provider().setLicence(THIRD_PARTY_SUITE_ID, B, {
+      checked: true,
+      trial: { start: now - 100 * day, end: now + 5 * day },
+    });
+    expect(await licence()).toMatchObject({ status: 'warn', summary: { en: /5 day/ } });
+    // The trial is over and no member has a licence: every customer read would answer 701008.
+    provider().setLicence(THIRD_PARTY_SUITE_ID, B, {
+      checked: true,
+      trial: { start: now - 100 * day, end: now - 10 * day },
+      checkFrom: now - 10 * day,
+    });
+    expect(await licence()).toMatchObject({ status: 'fail', summary: { en: /701008/ } });
+    provider().activateLicence(B, SHARED_USERID, 2, 365);
+    expect(await licence()).toMatchObject({
+      status: 'ok',
+      summary: { en: /1 member\(s\) have an active interworking/ },
+    });
+    provider().setLicence(THIRD_PARTY_SUITE_ID, B, { checked: false });
+    expect(await licence()).toMatchObject({ status: 'ok', summary: { en: /license_status 0/ } });
+    // The provider_access_token the previous test's doctor made (kept in the store) served them all.
+    expect(simulator.calls('service/get_provider_token')).toBe(0);
+    expect(simulator.calls('license/get_app_license_info')).toBe(5);
+
+    // A wrong ProviderSecret (an app's secret, say) is named, with where the right one is.
+    const wrong = await startGateway(demoSuites()[0]!.suiteSecret);
+    const redis = new Redis(testRedisUrl());
+    await redis.del(`${prefix}provider:token`);
+    redis.disconnect();
+    expect(await licence(wrong)).toMatchObject({
+      status: 'fail',
+      errcode: 40001,
+      fix: { en: expect.stringContaining('ProviderSecret') },
+    });
+    await wrong.close();
+    gateways.splice(gateways.indexOf(wrong), 1);
   });
 });
 

@@ -7,6 +7,8 @@ import {
   GROUP_CORP_ID,
   groupCorp,
   groupCustomerId,
+  PROVIDER_CORP_ID,
+  PROVIDER_SECRET,
   type ProviderSimulator,
   SHARED_USERID,
   type Simulator,
@@ -485,6 +487,62 @@ describe('simulator: provider, third-party app', () => {
     expect((await login('NoSuchCode')).errcode).toBe(40029);
     const customToken = await tokenOf(CUSTOM_SUITE_ID);
     expect((await login(sim.issueLoginCode('lisi'), customToken)).errcode).toBe(40082);
+  });
+
+  it('answers the provider_access_token and the app’s interface licences (license/*)', async () => {
+    const providerToken = async (body: Record<string, string>) =>
+      post('get_provider_token', {}, body);
+    const made = await providerToken({
+      corpid: PROVIDER_CORP_ID,
+      provider_secret: PROVIDER_SECRET,
+    });
+    expect(made).toMatchObject({ errcode: 0, expires_in: 7200 });
+    // An app's secret is no ProviderSecret; WeCom says so as for any wrong credential.
+    expect(
+      await providerToken({ corpid: PROVIDER_CORP_ID, provider_secret: THIRD_PARTY_SUITE_SECRET }),
+    ).toMatchObject({ errcode: 40001, provider_access_token: '' });
+    expect((await providerToken({ provider_secret: PROVIDER_SECRET })).errcode).toBe(41002);
+    const licence = (query: Record<string, string>, corpid = sim.corpId) =>
+      callWecom(sim, 'license/get_app_license_info', query, {
+        corpid,
+        suite_id: THIRD_PARTY_SUITE_ID,
+      });
+    const asProvider = { provider_access_token: made.provider_access_token };
+    // A new install: checked, with a 90-day trial from now (WeCom's seconds).
+    const fresh = await licence(asProvider);
+    expect(fresh).toMatchObject({ errcode: 0, license_status: 1 });
+    expect(fresh.trail_info.end_time - fresh.trail_info.start_time).toBe(90 * 24 * 60 * 60);
+    // Only with the provider_access_token, and only where the suite is installed.
+    expect((await licence({ suite_access_token: token })).errcode).toBe(41022);
+    expect((await licence({ provider_access_token: token })).errcode).toBe(40082);
+    expect((await licence(asProvider, 'wwnotinstalled0000')).errcode).toBe(40084);
+    provider.setLicence(THIRD_PARTY_SUITE_ID, sim.corpId, { checked: false });
+    const unchecked = await licence(asProvider);
+    expect(unchecked).toMatchObject({ errcode: 0, license_status: 0 });
+    expect(unchecked.trail_info).toBeUndefined();
+
+    const accounts = (cursor?: string) =>
+      callWecom(sim, 'license/list_actived_account', asProvider, {
+        corpid: sim.corpId,
+        limit: 1,
+        ...(cursor && { cursor }),
+      });
+    expect(await accounts()).toMatchObject({ errcode: 0, has_more: 0, account_list: [] });
+    provider.activateLicence(sim.corpId, 'zhangsan', 2, 365);
+    provider.activateLicence(sim.corpId, 'lisi', 1, 30);
+    const first = await accounts();
+    expect(first).toMatchObject({ has_more: 1, account_list: [{ userid: 'zhangsan', type: 2 }] });
+    const second = await accounts(first.next_cursor);
+    expect(second).toMatchObject({
+      has_more: 0,
+      next_cursor: '',
+      account_list: [{ userid: 'lisi', type: 1 }],
+    });
+    const [lisi] = second.account_list;
+    expect(lisi.expire_time - lisi.active_time).toBe(30 * 24 * 60 * 60);
+    expect(sim.issuedSecrets()).toEqual(
+      expect.arrayContaining([PROVIDER_SECRET, made.provider_access_token]),
+    );
   });
 
   it('resets the permanent code: the old one stops working, the pushed auth code gives a new one', async () => {

@@ -52,9 +52,10 @@ export interface ApiRoute {
   method: 'GET' | 'POST';
   /**
    * `true`: needs an `access_token` (everything but gettoken); `'suite'`: a provider's
-   * `suite_access_token` (service/*); `false`: none.
+   * `suite_access_token` (service/*); `'provider'`: its `provider_access_token` (license/*);
+   * `false`: none.
    */
-  auth: boolean | 'suite';
+  auth: boolean | 'suite' | 'provider';
   /** Data fields that error answers still carry, empty, as WeCom's do. */
   empty?: Answer;
   handle(request: ApiRequest): Answer;

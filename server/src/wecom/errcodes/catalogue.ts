@@ -968,8 +968,8 @@ const entries: ReadonlyArray<readonly [number, CatalogueEntry]> = [
         'A third-party/代开发 app called customer APIs for a member without an activated 互通 license; self-built apps never get it.',
       ),
       action: t(
-        '仅第三方/代开发应用：由服务商为该成员购买并激活接口许可；本系统（自建应用）无需处理。',
-        'Third-party/代开发 apps only: the provider buys and activates an interface license for the member; nothing to do for this self-built system.',
+        '仅第三方/代开发应用：由服务商在服务商管理后台「接口许可」为该成员购买并激活互通账号；该企业体检的 licence 一项显示已激活的成员数。自建应用无需处理。',
+        'Third-party/代开发 apps only: the provider buys an interworking (互通) account in the provider admin’s 接口许可 and activates it for the member; the corp’s doctor check `licence` shows how many members have one. Nothing to do for a self-built app.',
       ),
     },
   ],

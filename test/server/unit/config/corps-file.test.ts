@@ -169,6 +169,48 @@ describe('WECOM_CORPS_FILE', () => {
     expect(problems(broken, { CORP_SECRETS_KEY: key.toString('hex') })).toHaveLength(4);
   });
 
+  it('reads the provider itself (its corp ID and ProviderSecret), with suites only', () => {
+    const suites = [
+      {
+        suiteId: 'dk3c4d5e6f7a8b9c0d',
+        kind: 'custom',
+        secret: 'env:B_APP',
+        callback: { token: 'env:B_TOKEN', encodingAesKey: 'env:B_AES' },
+      },
+    ];
+    const provider = { corpId: 'ww0f1e2d3c4b5a6978', secret: 'env:PROVIDER_SECRET' };
+    const extra = {
+      CORP_SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+      PROVIDER_SECRET: 'provider-secret-value-0004',
+    };
+    const config = loadConfig(env(corpsFile({ ...twoCorps, suites, provider }), extra));
+    expect(config.corps?.provider).toEqual({
+      corpId: 'ww0f1e2d3c4b5a6978',
+      secret: 'provider-secret-value-0004',
+    });
+    expect(loadConfig(env(corpsFile({ ...twoCorps, suites }), extra)).corps?.provider).toBe(
+      undefined,
+    );
+    expect(problems(corpsFile({ ...twoCorps, provider }), extra)).toEqual([
+      'Invalid configuration: WECOM_CORPS_FILE provider is for the corps of the provider’s suites: list them under "suites", or remove it',
+    ]);
+    const broken = corpsFile({
+      ...twoCorps,
+      suites,
+      provider: { corpId: 'x', secret: 'provider-secret-value-0004' },
+    });
+    const lines = problems(broken, extra);
+    expect(lines).toHaveLength(2);
+    expect(lines.join('\n')).toMatch(/provider\.corpId must be the provider’s own corp ID/);
+    expect(lines.join('\n')).toMatch(/provider\.secret must be an env:NAME reference/);
+    expect(lines.join('\n')).not.toContain('provider-secret-value-0004');
+    expect(
+      problems(corpsFile({ ...twoCorps, suites, provider }), { ...extra, PROVIDER_SECRET: '' }),
+    ).toEqual([
+      'Invalid configuration: WECOM_CORPS_FILE provider.secret: PROVIDER_SECRET is not set in the environment or .env',
+    ]);
+  });
+
   it('leaves the one-corp configuration as it was: no corps', () => {
     const config = loadConfig({
       WECOM_CORP_ID: A,
