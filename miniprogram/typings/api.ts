@@ -64,7 +64,11 @@ export interface LoginResponse {
 }
 
 export interface MeResponse {
-  user: SessionUser & { name?: string };
+  /**
+   * `openUserid`: a third-party app's login only, the employee's ID across the service provider's
+   * apps (WeCom's open_userid).
+   */
+  user: SessionUser & { name?: string; openUserid?: string };
   expiresAt: string;
 }
 

@@ -282,5 +282,10 @@ function thirdPartyApp(api: ProviderApi, provider: Provider, corp: InstalledCorp
 /** The mini-program login of a third-party app, with its suite's token. */
 async function suiteLogin(api: ProviderApi, suite: Suite, code: string) {
   const answer = await api.jscode2session(await suite.token(), code);
-  return { corpid: answer.corpid, userid: answer.userid, session_key: answer.session_key };
+  return {
+    corpid: answer.corpid,
+    userid: answer.userid,
+    session_key: answer.session_key,
+    open_userid: answer.open_userid,
+  };
 }

@@ -176,6 +176,7 @@ export function createLoginService(deps: LoginServiceDeps): LoginService {
       userid: result.userid,
       corpid: result.corpid,
       sessionKey: result.session_key,
+      ...(result.open_userid !== undefined && { openUserid: result.open_userid }),
     });
     logger.info({ userid: session.userid }, 'session created');
     return {

@@ -54,6 +54,8 @@ export function createProfiles(deps: {
           userid: session.userid,
           corpid: session.corpid,
           name: await nameOf(session.userid),
+          ...(session.kind === 'miniprogram' &&
+            session.openUserid !== undefined && { openUserid: session.openUserid }),
         },
         expiresAt: new Date(session.expiresAt).toISOString(),
       };

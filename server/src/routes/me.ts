@@ -8,7 +8,12 @@ import type { EmployeeState } from '../middleware/state';
 
 export const meResponseSchema = exactly<MeResponse>()(
   z.object({
-    user: z.object({ userid: z.string(), corpid: z.string(), name: z.string().optional() }),
+    user: z.object({
+      userid: z.string(),
+      corpid: z.string(),
+      name: z.string().optional(),
+      openUserid: z.string().optional(),
+    }),
     expiresAt: z.string(),
   }),
 );

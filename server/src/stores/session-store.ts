@@ -25,6 +25,9 @@ const storedSessionSchema = z.union([
     // Sessions stored before there were web sessions carry no kind.
     kind: z.literal('miniprogram').default('miniprogram'),
     sessionKey: z.string(),
+    // A third-party app's login (service/miniprogram/jscode2session): the employee's ID across
+    // the service provider's apps.
+    openUserid: z.string().optional(),
   }),
   // `tokenAdmin`: signed in with ADMIN_TOKEN, not as an employee; the mark of the token it was
   // made with (a keyed hash), so that a new ADMIN_TOKEN ends it.
@@ -47,7 +50,13 @@ export type WebSession = Extract<z.infer<typeof storedSessionSchema>, { kind: 'w
 export type Session = MiniprogramSession | WebSession;
 
 export type NewSession =
-  | { kind?: 'miniprogram'; userid: string; corpid: string; sessionKey: string }
+  | {
+      kind?: 'miniprogram';
+      userid: string;
+      corpid: string;
+      sessionKey: string;
+      openUserid?: string;
+    }
   | { kind: 'web'; userid: string; corpid: string; tokenAdmin?: string };
 
 /** What a verified session token names; the session itself may be gone. */
@@ -61,6 +70,7 @@ export interface SessionStore {
     userid: string;
     corpid: string;
     sessionKey: string;
+    openUserid?: string;
   }): Promise<MiniprogramSession>;
   create(fields: {
     kind: 'web';
@@ -124,6 +134,7 @@ export function createSessionStore(deps: {
             kind: 'miniprogram',
             sessionKey: fields.sessionKey,
             expiresAt: createdAt + ttlMs,
+            ...(fields.openUserid !== undefined && { openUserid: fields.openUserid }),
           };
     const { sid: _sid, ...stored } = session;
     await store.set(sessionKeyOf(session), JSON.stringify(stored), ttlMs);

@@ -51,7 +51,7 @@ const suiteSessionSchema = z.object({
   corpid: z.string().min(1),
   userid: z.string().min(1),
   session_key: z.string().min(1),
-  open_userid: z.string().optional(),
+  open_userid: z.string().min(1).max(128).optional(),
 });
 
 const providerTokenSchema = z.object({

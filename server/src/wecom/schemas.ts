@@ -11,6 +11,8 @@ export const jscode2sessionSchema = z.object({
   userid: z.string().min(1),
   session_key: z.string().min(1),
   deviceid: z.string().optional(),
+  /** A third-party app's login only: the employee's ID across the service provider's apps. */
+  open_userid: z.string().min(1).max(128).optional(),
 });
 export type Jscode2session = z.infer<typeof jscode2sessionSchema>;
 

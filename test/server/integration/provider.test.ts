@@ -120,6 +120,8 @@ describe('a service provider’s suites', () => {
       token: login.body.token,
     });
     expect(me.body.user).toMatchObject({ corpid: B, name: '张珊' });
+    // A 代开发 app logs in with its own token (miniprogram/jscode2session): no open_userid.
+    expect(me.body.user.openUserid).toBeUndefined();
     const list = await gateway.request<ContactListResponse>('GET', `${atB}/api/external-contacts`, {
       token: login.body.token,
     });
@@ -193,6 +195,18 @@ describe('a service provider’s suites', () => {
     });
     expect(list.status).toBe(200);
     expect(simulator.calls('service/miniprogram/jscode2session')).toBeGreaterThan(0);
+    // The session keeps the open_userid the suite's login answered: the employee's ID across the
+    // provider's apps, the same at every login.
+    const me = await gateway.request<MeResponse>('GET', `${atB}/api/me`, {
+      token: login.body.token,
+    });
+    expect(me.body.user).toMatchObject({ userid: SHARED_USERID, corpid: B });
+    expect(me.body.user.openUserid).toMatch(/^wo[\w-]{30}$/);
+    const again = await loginB(gateway);
+    const meAgain = await gateway.request<MeResponse>('GET', `${atB}/api/me`, {
+      token: again.body.token,
+    });
+    expect(meAgain.body.user.openUserid).toBe(me.body.user.openUserid);
     expect(simulator.calls('service/get_corp_token')).toBeGreaterThan(0);
     expect(simulator.calls('miniprogram/jscode2session')).toBe(0);
     // The mini-program is the suite's: a first login at the root is exchanged with the suite,
