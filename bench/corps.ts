@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon, { type Result } from 'autocannon';
 import { Redis } from 'ioredis';
+import { fail } from '../server/src/cli/args';
 import {
   type CorpSimulator,
   type DemoCorp,
@@ -15,46 +16,49 @@ import {
   startSimulator,
 } from '../server/src/sandbox';
 import { corpsFileEnv } from '../test/helpers/corps-file';
-import { entryPoint, TSX_HOOK, withoutEnvFile } from '../test/helpers/entry-points';
+import { entryPoint, ROOT, TSX_HOOK, withoutEnvFile } from '../test/helpers/entry-points';
 import { freePort, startRedisProcess } from '../test/helpers/redis-process';
 import { benchCli, finishBench } from './cli';
-import type { ProbeAnswer } from './corps-probe';
 import { setting } from './settings';
-import { type CorpsHotPath, corpsTargets, median } from './targets';
+import { CORPS_TARGETS, type CorpsHotPath, corpsTargets, median } from './targets';
 
 /**
  * `npm run bench:corps`: what each corp costs a deployment serving several (WECOM_CORPS_FILE).
  * The simulator plays 100 corps of the same shape (groupCorp() with its own corp ID, secrets and
- * AgentIds); gateways as `npm run bench` starts them (child processes, node
- * --max-old-space-size=512, a folder without `.env`) serve the first 1, 10 and 100 of them from a
- * real corps file, each under its own Redis key prefix. Per gateway, after its start and a login
- * in every corp: its memory after a full GC (bench/corps-probe.ts), its keys, their memory and
+ * AgentIds); gateways serve the first 1, 10 and 100 of them from a real corps file, each under its
+ * own Redis key prefix: the server as production runs it (`npm run build`, then
+ * dist/server/src/index.js, as `npm run start:prod` and the container do), each a child process
+ * (node --max-old-space-size=512, a folder without `.env`). Per gateway, after its start and a login
+ * in every corp: its memory after a full GC (bench/corps-probe.cjs), its keys, their memory and
  * its connections in Redis, and its CPU and Redis commands while idle; each figure per added
  * corp is the slope from 1 to 100 corps. Then the hot path of `npm run bench` (GET /api/me and a
  * warm customer read, as ratios of the Redis floor) at the home corp and at a corp under
- * /corps/{id}, the 1-corp and the 100-corp gateway in turn within each round (the one not
- * measured stopped with SIGSTOP, so that neither's background work runs in the other's turn).
+ * /corps/{id}: each round starts a new 1-corp and a new 100-corp gateway (a login in every corp)
+ * and measures them in turn (the one not measured stopped with SIGSTOP, so that neither's
+ * background work runs in the other's turn).
  */
 const USAGE = `Usage: npm run bench:corps [-- --write]
 What each corp costs a deployment serving several corps (WECOM_CORPS_FILE): gateways serving 1, 10
-and 100 corps of the WeCom simulator from a real corps file, each a child process started as npm
-run bench starts the gateway, a login in every corp; then per gateway its memory (RSS and heap used
+and 100 corps of the WeCom simulator from a real corps file, each a child process running the built
+server (npm run build first, then dist/ as npm run start:prod runs it), a login in every corp; then
+per gateway its memory (RSS and heap used
 after a full GC), its Redis keys, key memory and connections, and its CPU and Redis commands while
 idle, per added corp (the slope from 1 to 100); and the hot path of npm run bench (GET /api/me and
 a warm customer read as ratios of the Redis floor) at the home corp and at a corp under
-/corps/{id}, with 1 and with 100 corps, in turn within each round. Uses the Redis of REDIS_URL
-(its keys under a prefix of this run, deleted at the end) or a throw-away redis-server on a free
-port; takes about 4 minutes. Targets: each hot path ratio with 100 corps >= 0.9 x the ratio with
-1 (median of the rounds' paired ratios); no non-2xx; per added corp: RSS <= 3 MB, Redis keys
-<= 12, Redis connections <= 6.
+/corps/{id}, with 1 and with 100 corps: new gateways each round, measured in turn. Uses the Redis
+of REDIS_URL (its keys under a prefix of this run, deleted at the end) or a throw-away
+redis-server on a free port; takes about 6 minutes. Targets: each hot path ratio with 100 corps >= ${CORPS_TARGETS.ratioKept} x the ratio
+with 1 (median of the rounds' paired ratios); no non-2xx; per added corp: RSS <= ${CORPS_TARGETS.rssMbPerCorp} MB, Redis
+keys <= ${CORPS_TARGETS.keysPerCorp}, Redis connections <= ${CORPS_TARGETS.connectionsPerCorp}.
   --write   record the report in bench/results-corps.md (a tracked file); without it nothing is
             written
   --help    this text
 Settings (environment, then .env): BENCH_CORPS (100, the most corps, at least 11),
-BENCH_DURATION_S (2), BENCH_ROUNDS (5), BENCH_CONNECTIONS (50), BENCH_WARMUP_S (1),
+BENCH_DURATION_S (2), BENCH_ROUNDS (7), BENCH_CONNECTIONS (50), BENCH_WARMUP_S (1),
 BENCH_IDLE_S (5), BENCH_UPSTREAM_LATENCY_MS (20), BENCH_GATEWAY_NODE_FLAGS
-(--max-old-space-size=512: npm start's 96 MB does not hold 100 corps), REDIS_URL (unset: a
-throw-away redis-server).
+(--max-old-space-size=512: npm start's 96 MB does not hold 100 corps), BENCH_GATEWAY_RUNNER
+(build: the built server; tsx: server/src/index.ts through tsx, as npm start runs it), REDIS_URL
+(unset: a throw-away redis-server).
 Exit code: 0 every target met, 1 a target missed or the bench failed, 2 bad arguments or settings.
 `;
 const { write } = benchCli('bench:corps', USAGE);
@@ -62,7 +66,7 @@ const { write } = benchCli('bench:corps', USAGE);
 const MOST_CORPS = Math.max(11, setting('BENCH_CORPS', 100, 500));
 const SIZES = [1, 10, MOST_CORPS] as const;
 const DURATION_S = setting('BENCH_DURATION_S', 2, 600);
-const ROUNDS = Math.max(1, setting('BENCH_ROUNDS', 5, 20));
+const ROUNDS = Math.max(1, setting('BENCH_ROUNDS', 7, 20));
 const CONNECTIONS = setting('BENCH_CONNECTIONS', 50, 1000);
 const WARMUP_S = setting('BENCH_WARMUP_S', 1, 60);
 const IDLE_S = Math.max(1, setting('BENCH_IDLE_S', 5, 600));
@@ -75,9 +79,25 @@ const UPSTREAM_LATENCY_MS = setting('BENCH_UPSTREAM_LATENCY_MS', 20, 10_000);
 const GATEWAY_NODE_FLAGS = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '--max-old-space-size=512')
   .split(' ')
   .filter((flag) => /^--[\w-]+(=[\w.-]+)?$/.test(flag));
+/**
+ * How the gateways run: `build`, the JavaScript `npm run build` emits, as production runs it
+ * (`npm run start:prod`, the container); or `tsx`, the TypeScript through tsx's loader, as
+ * `npm start` runs it in development.
+ */
+const RUNNER = process.env.BENCH_GATEWAY_RUNNER?.trim() || 'build';
+if (RUNNER !== 'build' && RUNNER !== 'tsx') fail('BENCH_GATEWAY_RUNNER', 'must be build or tsx');
 const GIVEN_REDIS_URL = process.env.REDIS_URL?.trim() || undefined;
 /** Every gateway's keys are under it (then the number of its corps); deleted at the end. */
 const RUN_PREFIX = `bench-corps:${randomBytes(4).toString('hex')}:`;
+/** What bench/corps-probe.cjs answers a gateway's `memory`. */
+interface ProbeAnswer {
+  rssBytes: number;
+  heapUsedBytes: number;
+  externalBytes: number;
+  /** What keeps the event loop alive (ref'd handles and timers), by type. */
+  resources: Record<string, number>;
+}
+
 /** Followed by zhangsan in every corp (groupCorp's). */
 const CUSTOMER_ID = groupCustomerId(1);
 const MB = 2 ** 20;
@@ -134,20 +154,28 @@ function spawnChild(args: string[], env: NodeJS.ProcessEnv, ipc = false): ChildP
 }
 
 /**
- * A TypeScript entry point in one node process (its pid is the entry point's), as run.ts does;
- * `preload`: a TypeScript module required first (after tsx's hook).
+ * An entry point in one node process (its pid is the entry point's): a TypeScript one through
+ * tsx's hook, as run.ts does, or a built one (`.js`) as it is; `preload`: a JavaScript module
+ * required first.
  */
-function spawnTs(
+function spawnEntry(
   file: string,
   env: Record<string, string>,
   options: { flags?: string[]; preload?: string; ipc?: boolean } = {},
 ) {
+  const loader = file.endsWith('.ts') ? ['--require', TSX_HOOK] : [];
   const preload = options.preload ? ['--require', entryPoint(options.preload)] : [];
   return spawnChild(
-    [...(options.flags ?? []), '--require', TSX_HOOK, ...preload, entryPoint(file)],
+    [...(options.flags ?? []), ...loader, ...preload, entryPoint(file)],
     { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', ...env },
     options.ipc,
   );
+}
+
+/** Builds the server as production does (`npm run build` → dist/, git-ignored). */
+function buildServer(): void {
+  process.stdout.write('bench:corps: npm run build\n');
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -322,12 +350,14 @@ async function startGateway(
   served: readonly CorpSimulator[],
   redisUrl: string,
   dir: string,
+  /** Told apart in its Redis key prefix (each gateway of a round has its own keys). */
+  round?: number,
 ): Promise<Gateway> {
   const port = await freePort();
-  const prefix = `${RUN_PREFIX}${served.length}:`;
+  const prefix = `${RUN_PREFIX}${served.length}${round === undefined ? '' : `-r${round}`}:`;
   const started = performance.now();
-  const child = spawnTs(
-    'server/src/index.ts',
+  const child = spawnEntry(
+    RUNNER === 'build' ? 'dist/server/src/index.js' : 'server/src/index.ts',
     {
       PORT: String(port),
       ...corpsFileEnv(served, simulator.url, { agentIds: true, dir }),
@@ -340,7 +370,7 @@ async function startGateway(
       RATE_LIMIT_LOGIN_EXCHANGES_PER_MINUTE: '1000000',
       RATE_LIMIT_LOOKUP_PER_MINUTE: '10000000',
     },
-    { flags: ['--expose-gc', ...GATEWAY_NODE_FLAGS], preload: 'bench/corps-probe.ts', ipc: true },
+    { flags: ['--expose-gc', ...GATEWAY_NODE_FLAGS], preload: 'bench/corps-probe.cjs', ipc: true },
   );
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/readyz`, child);
@@ -589,6 +619,7 @@ const list = (counts: Record<string, number>) =>
     .join(', ');
 
 async function main(): Promise<void> {
+  if (RUNNER === 'build') buildServer();
   const throwAway = GIVEN_REDIS_URL ? undefined : await startRedisProcess();
   const redisUrl = GIVEN_REDIS_URL ?? throwAway!.url;
   const shown = new URL(redisUrl);
@@ -608,7 +639,10 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wecom-gate-bench-corps-'));
   try {
     const floorPort = await freePort();
-    const floor = spawnTs('bench/redis-floor.ts', { PORT: String(floorPort), REDIS_URL: redisUrl });
+    const floor = spawnEntry('bench/redis-floor.ts', {
+      PORT: String(floorPort),
+      REDIS_URL: redisUrl,
+    });
     const floorUrl = `http://127.0.0.1:${floorPort}/floor`;
     await waitFor(floorUrl, floor);
 
@@ -624,10 +658,16 @@ async function main(): Promise<void> {
     process.stdout.write(`${MOST_CORPS} corps: started, ${many.figures.rssMb?.toFixed(0)} MB\n`);
     const footprints = [one.figures, ten.figures, many.figures];
 
-    await warm(one.gateway, one.tokens);
-    await warm(many.gateway, many.tokens);
-    // Rounds: the floor, then each gateway's reads in turn (the other stopped), alternating which
-    // goes first; the floor again. Each ratio is to the mean of the floor on both sides.
+    for (const gateway of [one.gateway, many.gateway]) {
+      await stop(gateway.child);
+      await deleteUnder(redis, gateway.prefix);
+    }
+    // Rounds: the floor, then a new 1-corp and a new 100-corp gateway (a login in every corp),
+    // each gateway's reads in turn (the other stopped), alternating which goes first; the floor
+    // again. Each ratio is to the mean of the floor on both sides. New processes each round: two
+    // gateways of the same code and the same corps differ by up to 40 % in CPU per request, each
+    // for its whole life, so comparing one process of each would measure which process was
+    // luckier (docs/benchmarks.md).
     const floors: Result[] = [(await measure(floorUrl)).result];
     const rounds: { one: Reads; many: Reads }[] = [];
     const turn = async (gateway: Gateway, tokens: string[], other: Gateway) => {
@@ -639,18 +679,29 @@ async function main(): Promise<void> {
         other.child.kill('SIGCONT');
       }
     };
+    const fresh = async (served: readonly CorpSimulator[], round: number) => {
+      const gateway = await startGateway(simulator, served, redisUrl, dir, round);
+      const tokens = await loginEverywhere(gateway);
+      await warm(gateway, tokens);
+      return { gateway, tokens };
+    };
     for (let round = 0; round < ROUNDS; round++) {
       process.stdout.write(`round ${round + 1} of ${ROUNDS}\n`);
-      let first: Reads;
-      let second: Reads;
-      if (round % 2 === 0) {
-        first = await turn(one.gateway, one.tokens, many.gateway);
-        second = await turn(many.gateway, many.tokens, one.gateway);
-        rounds.push({ one: first, many: second });
-      } else {
-        first = await turn(many.gateway, many.tokens, one.gateway);
-        second = await turn(one.gateway, one.tokens, many.gateway);
-        rounds.push({ one: second, many: first });
+      const a = await fresh(played.slice(0, 1), round);
+      const b = await fresh(played, round);
+      try {
+        if (round % 2 === 0) {
+          const first = await turn(a.gateway, a.tokens, b.gateway);
+          rounds.push({ one: first, many: await turn(b.gateway, b.tokens, a.gateway) });
+        } else {
+          const first = await turn(b.gateway, b.tokens, a.gateway);
+          rounds.push({ one: await turn(a.gateway, a.tokens, b.gateway), many: first });
+        }
+      } finally {
+        for (const { gateway } of [a, b]) {
+          await stop(gateway.child);
+          await deleteUnder(redis, gateway.prefix);
+        }
       }
       floors.push((await measure(floorUrl)).result);
     }
@@ -704,7 +755,7 @@ async function main(): Promise<void> {
         : `npm start's heap cap (--max-old-space-size=${cap}) holds about ${Math.max(0, Math.floor((cap - heapOneMb) / perCorp.heapMb) + 1)} corps by these figures (heap used after a GC ${heapOneMb.toFixed(1)} MB with 1 corp, + ${perCorp.heapMb.toFixed(2)} MB per corp), before any request's garbage or the org snapshot.`;
     const report = [
       `- CPU: ${os.cpus()[0]?.model ?? 'unknown'} × ${os.availableParallelism()}; ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version}; ${new Date().toISOString()}; load average ${os.loadavg()[0]!.toFixed(1)}`,
-      `- ${throwAway ? 'a throw-away redis-server' : 'the Redis of REDIS_URL'} on ${shown.host}; the WeCom simulator in this process playing ${MOST_CORPS} corps (groupCorp() each with its own corp ID, secrets and AgentIds), latency ${UPSTREAM_LATENCY_MS} ms; each gateway one process (node ${GATEWAY_NODE_FLAGS.join(' ') || 'with V8 defaults'} --expose-gc, the bench's memory probe), a real corps file with every corp's secrets and callback keys, Redis configured (each corp's job engine on BullMQ), LOG_LEVEL=warn`,
+      `- ${throwAway ? 'a throw-away redis-server' : 'the Redis of REDIS_URL'} on ${shown.host}; the WeCom simulator in this process playing ${MOST_CORPS} corps (groupCorp() each with its own corp ID, secrets and AgentIds), latency ${UPSTREAM_LATENCY_MS} ms; each gateway one process (${RUNNER === 'build' ? 'the built server, dist/server/src/index.js' : 'server/src/index.ts through tsx'}; node ${GATEWAY_NODE_FLAGS.join(' ') || 'with V8 defaults'} --expose-gc, the bench's memory probe), a real corps file with every corp's secrets and callback keys, Redis configured (one job engine on BullMQ for every corp), LOG_LEVEL=warn`,
       '',
       `Per gateway, after its start and a login of zhangsan in every corp (memory after a full GC; Redis figures are the gateway's own: its keys, their MEMORY USAGE, the growth of used_memory and of connected_clients since before it started; idle: ${IDLE_S} s with the other gateways stopped):`,
       '',
