@@ -8,6 +8,11 @@ import {
 // The cache behind access tokens and JS-SDK tickets, on its own (the providers' tests run it
 // against the simulator and Redis).
 
+// The refresh tests wait for values that live 4 s, and poll up to 10 s for what a loaded machine
+// runs late: Jest's default of 5 s per test is shorter than that. A CI run failed on it (the
+// failed refresh's test took 5 s on two busy cores).
+jest.setTimeout(20_000);
+
 function setup(options: { failWith?: Error } = {}) {
   const store = createMemoryStore();
   let fetches = 0;
