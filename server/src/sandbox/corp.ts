@@ -36,6 +36,11 @@ export interface AppRuntime {
   visibleDepartments: ReadonlySet<number>;
   /** Size of the visible range (seeded people plus scenario padding). */
   visibleMemberCount: number;
+  /**
+   * A 代开发 or third-party app: whether WeCom serves the member under the provider's interface
+   * licences (false: the customer APIs answer 701008). Set by the provider at install.
+   */
+  licensed?: (userid: string) => boolean;
 }
 
 export interface CustomerFollow {

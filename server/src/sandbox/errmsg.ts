@@ -46,6 +46,7 @@ const TEXTS: Readonly<Record<number, string>> = {
   84061: 'not external contact',
   84074: 'no external contact permission',
   301002: 'not allow operate another agent with this accesstoken',
+  701008: 'no valid interworking license for the user',
 };
 
 export function errorText(errcode: number): string {

@@ -149,6 +149,18 @@ export function createProvider(suites: readonly DemoSuite[], shared: SharedWecom
   const providerTokens = rememberedTokens<'provider'>();
   /** The licence accounts activated in each corp, by corp ID. */
   const accounts = new Map<string, LicenceAccount[]>();
+  /**
+   * Whether WeCom serves the member's customer APIs: licences not checked (yet), in the trial, or
+   * an active interworking (互通, type 2) account.
+   */
+  const licensed = (auth: Authorization, userid: string) => {
+    const { checked, trial, checkFrom = 0 } = auth.licence;
+    const at = now();
+    if (!checked || at < checkFrom || (trial && at < trial.end)) return true;
+    return (accounts.get(auth.corpId) ?? []).some(
+      (account) => account.userid === userid && account.type === 2 && account.expireTime > at,
+    );
+  };
   const preAuthCodes = createOneTimeCodes<string>({ now, ttlMs: PRE_AUTH_CODE_TTL_MS });
   const authCodes = createOneTimeCodes<{ suiteId: string; corpId: string }>({
     now,
@@ -208,7 +220,7 @@ export function createProvider(suites: readonly DemoSuite[], shared: SharedWecom
     if (!suiteState.authorizations.has(corpId)) {
       const installer = world.corp.seed.employees.find((e) => e.status === 1)?.userid ?? '';
       const start = now();
-      suiteState.authorizations.set(corpId, {
+      const auth: Authorization = {
         suite: suiteState.suite,
         corpId,
         app: world.corp.addSuiteApp(suiteState.suite.kind, suiteState.agentid),
@@ -218,7 +230,9 @@ export function createProvider(suites: readonly DemoSuite[], shared: SharedWecom
           trial: { start, end: start + TRIAL_MS },
           checkFrom: start + TRIAL_MS,
         },
-      });
+      };
+      auth.app.licensed = (userid) => licensed(auth, userid);
+      suiteState.authorizations.set(corpId, auth);
     }
     const code = authCodes.issue({ suiteId, corpId });
     const pushed = push(suiteState, 'create_auth', [['AuthCode', code], INFO, ['State', state]]);

@@ -259,7 +259,15 @@ describe('a service provider’s suites', () => {
       checkFrom: now - 10 * day,
     });
     expect(await licence()).toMatchObject({ status: 'fail', summary: { en: /701008/ } });
+    // …as the customer list then shows: WeCom refuses the member without a licence.
+    const login = await loginB(gateway);
+    const customers = () =>
+      gateway.request('GET', `${atB}/api/external-contacts`, { token: login.body.token });
+    const refused = await customers();
+    expect(refused.status).toBe(502);
+    expect(errorBody(refused.body)).toMatchObject({ data: { errcode: 701008 } });
     provider().activateLicence(B, SHARED_USERID, 2, 365);
+    expect((await customers()).status).toBe(200);
     expect(await licence()).toMatchObject({
       status: 'ok',
       summary: { en: /1 member\(s\) have an active interworking/ },

@@ -64,7 +64,10 @@ export function externalContactRoutes(deps: ApiDeps): ApiRoute[] {
           throw new WecomError(40058, 'userid_list exceed max size 100');
         const userids = [...new Set(input.userid_list)];
         for (const userid of userids) assertVisibleUser(deps, app, userid);
-        const rows = userids.flatMap((userid) => corp.followsByUser.get(userid) ?? []);
+        // A 代开发 or third-party app reads only members with an interworking licence.
+        const served = app.licensed ? userids.filter(app.licensed) : userids;
+        if (served.length === 0) throw new WecomError(701008);
+        const rows = served.flatMap((userid) => corp.followsByUser.get(userid) ?? []);
         const limit = Math.min(input.limit ?? 50, 100);
         const { slice, nextCursor } = page(rows, input.cursor, limit);
         return {
