@@ -144,7 +144,11 @@ export function createExpiringCache(options: ExpiringCacheOptions): ExpiringCach
   async function refreshAhead(old: Cached): Promise<void> {
     try {
       // Taken as stale while its refresh is due: the lock holder fetches, the others wait for it.
-      const due = (cached: Cached) => (refreshAtOf(cached) ?? Number.POSITIVE_INFINITY) <= now();
+      // The value this timer was planned for is due whatever the clock says: a Node timer can fire
+      // a few ms before `Date.now()` reaches its time (it counts from the event loop's cached
+      // time), and a value found fresh here would be planned again by no one.
+      const due = (cached: Cached) =>
+        cached.raw === old.raw || (refreshAtOf(cached) ?? Number.POSITIVE_INFINITY) <= now();
       plan(await refreshes.run(key, () => obtain(due)));
     } catch (error) {
       options.onRefreshFailed?.(error);

@@ -128,6 +128,35 @@ describe('expiring cache: refreshed ahead of expiry', () => {
     expect(next).toMatchObject({ value: 'v2', fromCache: true });
   });
 
+  it('should refresh when its timer fires before the clock reaches the planned time', async () => {
+    // Node counts a timer from the event loop's cached time, so on a busy machine it fires a few
+    // ms before Date.now() says it is due; this schedule fires at once, earlier still.
+    const store = createMemoryStore();
+    let fetches = 0;
+    const cache = createExpiringCache({
+      store,
+      key: 'thing',
+      fetchTimeoutMs: 1000,
+      marginSeconds: 0,
+      pollMs: 5,
+      schedule: {
+        plan: (_key, _atMs, task) => {
+          if (fetches === 1) setTimeout(task, 0);
+        },
+        cancel: () => undefined,
+        close: () => undefined,
+      },
+      async fetch() {
+        fetches++;
+        return { value: `v${fetches}`, expiresIn: 60 };
+      },
+      onBusy: () => new Error('busy'),
+    });
+    expect((await cache.get()).value).toBe('v1');
+    await until(() => fetches === 2);
+    expect((await cache.get()).value).toBe('v2');
+  });
+
   it('should let one instance refresh for all of them', async () => {
     const { caches, fetches } = cluster(3);
     await Promise.all(caches.map((cache) => cache.get()));
