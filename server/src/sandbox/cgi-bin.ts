@@ -12,8 +12,9 @@ import type { TokenStore } from './tokens';
 
 /**
  * Everything below /cgi-bin/: count the call, apply latency and faults, limits, the access token
- * (service/*: the suite_access_token; license/*: the provider_access_token), the IP allow-list (not for gettoken and get_suite_token),
- * then the API of the token's corp (gettoken: of `corpid`). Answers always carry errcode and errmsg.
+ * (service/*: the suite_access_token; license/*: the provider_access_token), the IP allow-list
+ * (not for the routes that make a token: gettoken, get_suite_token, get_provider_token), then the
+ * API of the token's corp (gettoken: of `corpid`). Answers always carry errcode and errmsg.
  */
 
 /**
