@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
+import type { RedisConfig } from '../../server/src/config';
 import { createLogger, type Logger } from '../../server/src/logger';
 import { createMemoryStore } from '../../server/src/stores/memory-store';
 import { createRedisHealth } from '../../server/src/stores/redis-health';
+import { redisConnection } from '../../server/src/stores/redis-options';
 import { createRedisStore } from '../../server/src/stores/redis-store';
 import { compareStreamIds, type Store } from '../../server/src/stores/store';
 
@@ -52,6 +54,21 @@ export function createTestRedisStore(
     ...redis,
     health: createRedisHealth(redis, options.logger ?? silentLogger()),
     commandTimeoutMs: options.commandTimeoutMs ?? TEST_COMMAND_TIMEOUT_MS,
+  });
+}
+
+/**
+ * The store `createStore` makes for a configuration's Redis (Sentinel, Cluster, TLS: the
+ * operator's keys through `loadConfig`), with the test stores' deadline.
+ */
+export function createTestStoreFor(redis: RedisConfig): Promise<Store> {
+  const url = redisConnection(redis);
+  if (!url) throw new Error('the configuration names no Redis');
+  return createRedisStore({
+    url,
+    keyPrefix: redis.keyPrefix,
+    health: createRedisHealth(redis, silentLogger()),
+    commandTimeoutMs: TEST_COMMAND_TIMEOUT_MS,
   });
 }
 
