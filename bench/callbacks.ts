@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp } from '../server/src/app';
+import { createApp, createCorpMiddleware } from '../server/src/app';
 import { loadConfig } from '../server/src/config';
 import { createDeps } from '../server/src/deps';
 import { createLogger } from '../server/src/logger';
@@ -73,7 +73,7 @@ async function gateway(
     store,
   });
   await deps.contacts.invalidation.listening;
-  const server = createApp(deps).listen(0, '127.0.0.1');
+  const server = createApp(deps, createCorpMiddleware(deps)).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const login = async (userid: string) => {

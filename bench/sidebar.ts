@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createServices, type Services } from '../miniprogram/services';
-import { createApp } from '../server/src/app';
+import { createApp, createCorpMiddleware } from '../server/src/app';
 import { loadConfig } from '../server/src/config';
 import { createDeps } from '../server/src/deps';
 import { createLogger } from '../server/src/logger';
@@ -101,13 +101,16 @@ async function startGateway(redisUrl: string, simulator: Simulator) {
     },
     onWecomCall: () => counts.wecomCalls++,
   });
-  const server = createApp({
-    ...deps,
-    sandbox: {
-      issueLoginCode: (userid) => simulator.issueLoginCode(userid),
-      employees: () => simulator.demoEmployees(),
-    },
-  }).listen(0, '127.0.0.1');
+  const server = createApp(
+    deps,
+    createCorpMiddleware({
+      ...deps,
+      sandbox: {
+        issueLoginCode: (userid) => simulator.issueLoginCode(userid),
+        employees: () => simulator.demoEmployees(),
+      },
+    }),
+  ).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

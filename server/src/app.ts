@@ -1,5 +1,6 @@
 import Router from '@koa/router';
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
+import compose from 'koa-compose';
 import type { AppDeps } from './deps';
 import { RequestError } from './errors/request-error';
 import { createAuthentication, createIdentify } from './middleware/auth';
@@ -31,7 +32,29 @@ import { webLoginRoutes, webLogoutRoutes } from './routes/web-login';
 import { webhookRoutes } from './routes/webhooks';
 
 /**
- * Builds the Koa application. Never listens: `server/src/index.ts` does. Routes are mounted on
+ * The Koa application of the process: every request goes to the corp middleware `route` picks
+ * for it (one corp's, from `createCorpMiddleware`). Never listens: `server/src/index.ts` does.
+ *
+ * One application for every corp, not one per corp: the contexts of one application share their
+ * prototypes, so the code every request runs (Koa's, @koa/router's, the middleware's) sees one
+ * shape of context. With an application per corp each corp's contexts had their own, and with 100
+ * corps that code's property lookups went megamorphic (docs/benchmarks.md, bench:corps).
+ */
+export function createApp(
+  deps: { trustedProxyHops: number },
+  route: Middleware<AppState>,
+): Koa<AppState> {
+  const app = new Koa<AppState>({
+    proxy: deps.trustedProxyHops > 0,
+    maxIpsCount: deps.trustedProxyHops,
+  });
+  app.silent = true;
+  app.use(route);
+  return app;
+}
+
+/**
+ * One corp's requests, as one middleware. Routes are mounted on
  * routers by audience, and each router carries its own checks: public (anyone), pages (what a
  * browser navigates to: the web login and the admin console, with their own security headers and HTML
  * errors), web logout (the session cookie), employee (a verified token or web session cookie
@@ -44,7 +67,7 @@ import { webhookRoutes } from './routes/webhooks';
  * and Prometheus ask of the instance itself (a proxy forwarding only `/gate/` keeps them off the
  * public domain), and the verification files, which WeCom fetches at the domain's root.
  */
-export function createApp(
+export function createCorpMiddleware(
   deps: AppDeps & {
     sandbox?: SandboxLoginCodes;
     /** Below this path a corp ID names a corp this deployment does not serve (deployment.ts). */
@@ -54,7 +77,7 @@ export function createApp(
     /** The corps of the deployment, for the admin console's corp switcher (deployment.ts). */
     corps?: { current: string; list: () => CorpListing[] };
   },
-): Koa<AppState> {
+): Middleware<AppState> {
   const { infra, auth, contacts, admin, callbacks, web, basePath } = deps;
   const authenticate = createAuthentication({
     identify: createIdentify({
@@ -66,11 +89,6 @@ export function createApp(
     adminRule: auth.admins.rule,
     lookupLimit: contacts.lookupLimit,
   });
-  const app = new Koa<AppState>({
-    proxy: deps.trustedProxyHops > 0,
-    maxIpsCount: deps.trustedProxyHops,
-  });
-  app.silent = true;
   // Case-sensitive under a prefix: @koa/router matches a route's path in any case but runs a
   // router's `use()` checks only when the prefix matches as written, so `/GATE/api/admin/…`
   // would reach an admin route without its check.
@@ -140,23 +158,23 @@ export function createApp(
       basePath,
     });
 
-  app.use(
+  const chain: Middleware<AppState>[] = [
     requestContext({
       logger: infra.logger,
       metrics: infra.metrics,
       headers: securityHeaderValues(API_SECURITY_HEADERS),
       renderPage: web?.pages.render.errorPage,
     }),
-  );
+  ];
   const { unknownCorpsPath } = deps;
   if (unknownCorpsPath)
-    app.use((ctx, next) => {
+    chain.push((ctx, next) => {
       if (ctx.path.startsWith(unknownCorpsPath)) throw new RequestError('corp.unknown');
       return next();
     });
   // Busiest first: a request runs through the routers in order until one matches.
   const routers = [lookups, employee, open, admins, pages, webLogout] as Router<AppState>[];
   if (root !== open) routers.push(root);
-  for (const router of routers) app.use(router.routes());
-  return app;
+  for (const router of routers) chain.push(router.routes() as Middleware<AppState>);
+  return compose(chain);
 }

@@ -1,10 +1,12 @@
 import type { RequestListener } from 'node:http';
+import type { Middleware } from 'koa';
 import type { DoctorCheck } from './admin/doctor';
-import { createApp } from './app';
+import { createApp, createCorpMiddleware } from './app';
 import type { CorpSettings } from './config';
 import { corpSettings, corpStorePrefix } from './config/corp-settings';
 import { createDeps, createJobEngine, type SuiteApp } from './deps';
 import { createMetrics } from './metrics';
+import type { AppState } from './middleware/state';
 import { createProvider, type InstalledCorp, type Provider, type Suite } from './provider';
 import { licenceCheck, permanentCodeCheck, suiteTicketChecks } from './provider/doctor-checks';
 import type { CorpListing } from './routes/corps';
@@ -15,13 +17,16 @@ import { createProviderApi, type ProviderApi } from './wecom/provider-api';
 
 /**
  * What one process serves: the corp of the settings, or with WECOM_CORPS_FILE every corp of it
- * and every corp that installed one of its suites. Each corp is served by its own
- * app, built by `createDeps` from that corp's settings, over its own view of the one store (every
+ * and every corp that installed one of its suites. Each corp is served by its own services and
+ * middleware, built by `createDeps` from that corp's settings, over its own view of the one store (every
  * key under `corp:{corpId}:`); logs, metrics, the store's connections and the job engine are
  * shared: one BullMQ queue and worker for org syncs and one for webhook deliveries per process,
  * on which each corp's services run their jobs as the corp's scope (stores/job-queue.ts), so a
  * corp served costs no Redis connection. The engine starts taking jobs once the corps served at
  * start are registered, stops taking them before the corps close at shutdown, and closes last.
+ *
+ * One Koa application serves them all (app.ts says why): it hands each request to the middleware of
+ * the corp its path names.
  *
  * Paths: the first corp (the home corp) answers at the root as a deployment of one corp does, and
  * its keys keep their names, so that moving a deployment to a corps file keeps its sessions,
@@ -46,7 +51,7 @@ export interface CorpScope {
 export interface Deployment {
   /** The corps served now, the home corp first. */
   scopes(): CorpScope[];
-  /** Node's request listener: the home corp's app, or the corp the path names. */
+  /** Node's request listener: the home corp's middleware, or the corp's the path names. */
   handler: RequestListener;
   /** Absent without suites in WECOM_CORPS_FILE. */
   provider?: Provider;
@@ -68,7 +73,7 @@ export async function createDeployment(
     orgTuning: options.orgSync?.jobs,
   });
   const jobScope = (scope: string) => jobs && { engine: jobs, scope };
-  const served = new Map<string, CorpScope & { handler: RequestListener }>();
+  const served = new Map<string, CorpScope & { middleware: Middleware<AppState> }>();
   const serves = {
     serves: (corpId: string) => corpId === settings.wecom.corpId || served.has(corpId),
   };
@@ -101,13 +106,13 @@ export async function createDeployment(
     kind: 'self-built',
     deps: home,
   };
-  const homeHandler = createApp({
+  const homeMiddleware = createCorpMiddleware({
     ...home,
     sandbox,
     unknownCorpsPath: corps && `${settings.basePath}/corps/`,
     provider: { current: () => provider, publicBaseUrl: settings.publicBaseUrl },
     corps: corps && { current: settings.wecom.corpId, list: () => listing() },
-  }).callback();
+  });
 
   const serve = (
     corp: Readonly<CorpSettings>,
@@ -131,10 +136,10 @@ export async function createDeployment(
       name: corp.name,
       kind,
       deps,
-      handler: createApp({
+      middleware: createCorpMiddleware({
         ...deps,
         corps: { current: corp.wecom.corpId, list: () => listing() },
-      }).callback(),
+      }),
     });
   };
   for (const corp of corps?.list.slice(1) ?? []) serve(corp, 'self-built');
@@ -232,25 +237,24 @@ export async function createDeployment(
   jobs?.start();
 
   const corpsPrefix = `${settings.basePath}/corps/`;
-  const handler: RequestListener =
+  const route: Middleware<AppState> =
     corps === undefined
-      ? homeHandler
-      : (request, response) => {
-          const url = request.url ?? '/';
-          if (url.startsWith(corpsPrefix)) {
-            const rest = url.slice(corpsPrefix.length);
-            const end = rest.search(/[/?#]/);
+      ? homeMiddleware
+      : (ctx, next) => {
+          const path = ctx.path;
+          if (path.startsWith(corpsPrefix)) {
+            const rest = path.slice(corpsPrefix.length);
+            const end = rest.indexOf('/');
             const corpId = end < 0 ? rest : rest.slice(0, end);
             const corp = served.get(corpId);
-            if (corp) return corp.handler(request, response);
-            if (corpId === homeScope.corpId) {
-              // The home corp under its corp path too: the same app, at the root.
-              const tail = end < 0 ? '' : rest.slice(end);
-              request.url = settings.basePath + (tail.startsWith('/') ? tail : `/${tail}`);
-            }
+            if (corp) return corp.middleware(ctx, next);
+            // The home corp under its corp path too: its middleware, at the root.
+            if (corpId === homeScope.corpId)
+              ctx.path = settings.basePath + (end < 0 ? '/' : rest.slice(end));
           }
-          return homeHandler(request, response);
+          return homeMiddleware(ctx, next);
         };
+  const handler: RequestListener = createApp(settings, route).callback();
   return {
     scopes: () => [homeScope, ...served.values()],
     handler,
