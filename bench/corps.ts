@@ -28,7 +28,7 @@ import { CORPS_TARGETS, type CorpsHotPath, corpsTargets, median } from './target
  * AgentIds); gateways serve the first 1, 10 and 100 of them from a real corps file, each under its
  * own Redis key prefix: the server as production runs it (`npm run build`, then
  * dist/server/src/index.js, as `npm run start:prod` and the container do), each a child process
- * (node --max-old-space-size=512, a folder without `.env`). Per gateway, after its start and a login
+ * (node --max-old-space-size=512 --no-allocation-site-pretenuring, a folder without `.env`). Per gateway, after its start and a login
  * in every corp: its memory after a full GC (bench/corps-probe.cjs), its keys, their memory and
  * its connections in Redis, and its CPU and Redis commands while idle; each figure per added
  * corp is the slope from 1 to 100 corps. Then the hot path of `npm run bench` (GET /api/me and a
@@ -56,7 +56,8 @@ keys <= ${CORPS_TARGETS.keysPerCorp}, Redis connections <= ${CORPS_TARGETS.conne
 Settings (environment, then .env): BENCH_CORPS (100, the most corps, at least 11),
 BENCH_DURATION_S (2), BENCH_ROUNDS (7), BENCH_CONNECTIONS (50), BENCH_WARMUP_S (1),
 BENCH_IDLE_S (5), BENCH_UPSTREAM_LATENCY_MS (20), BENCH_GATEWAY_NODE_FLAGS
-(--max-old-space-size=512: npm start's 96 MB does not hold 100 corps), BENCH_GATEWAY_RUNNER
+(--max-old-space-size=512 --no-allocation-site-pretenuring: start:prod's flags, but 96 MB does
+not hold 100 corps), BENCH_GATEWAY_RUNNER
 (build: the built server; tsx: server/src/index.ts through tsx, as npm start runs it), REDIS_URL
 (unset: a throw-away redis-server).
 Exit code: 0 every target met, 1 a target missed or the bench failed, 2 bad arguments or settings.
@@ -72,11 +73,14 @@ const WARMUP_S = setting('BENCH_WARMUP_S', 1, 60);
 const IDLE_S = Math.max(1, setting('BENCH_IDLE_S', 5, 600));
 const UPSTREAM_LATENCY_MS = setting('BENCH_UPSTREAM_LATENCY_MS', 20, 10_000);
 /**
- * Not npm start's --max-old-space-size=96: a gateway of 100 corps needs about 200 MB of heap
- * after a full GC, and one started with 96 MB aborts at start (heap limit reached). Every gateway
- * of the bench runs with the same flags, so that the hot path's ratios compare.
+ * start:prod's flags but its heap cap: a gateway of 100 corps needs about 200 MB of heap after a
+ * full GC, and one started with 96 MB aborts at start (heap limit reached). Every gateway of the
+ * bench runs with the same flags, so that the hot path's ratios compare.
  */
-const GATEWAY_NODE_FLAGS = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '--max-old-space-size=512')
+const GATEWAY_NODE_FLAGS = (
+  process.env.BENCH_GATEWAY_NODE_FLAGS ??
+  '--max-old-space-size=512 --no-allocation-site-pretenuring'
+)
   .split(' ')
   .filter((flag) => /^--[\w-]+(=[\w.-]+)?$/.test(flag));
 /**

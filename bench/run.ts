@@ -18,9 +18,10 @@ import { apiTargets, median } from './targets';
  * target with autocannon, prints the table and the targets, and with `--write` records them in
  * `bench/results.md`.
  *
- * BENCH_GATEWAY_NODE_FLAGS defaults to `--max-old-space-size=96`: V8 otherwise lets short-lived
- * garbage pile up in the old space to ~200 MB RSS before collecting it; the live heap stays near
- * 26 MB.
+ * BENCH_GATEWAY_NODE_FLAGS defaults to npm start's flags, `--max-old-space-size=96
+ * --no-allocation-site-pretenuring`: V8 otherwise lets short-lived garbage pile up in the old
+ * space to ~200 MB RSS before collecting it (the live heap stays near 26 MB), and the second keeps
+ * each request's objects in the young generation (docs/operations.md, "Memory").
  */
 const USAGE = `Usage: npm run bench [-- --write]
 The gateway under load on loopback beside a bare Koa handler and the Redis floor (Koa + router +
@@ -32,7 +33,7 @@ target).
   --help    this text
 Settings (environment, then .env): BENCH_DURATION_S (3), BENCH_ROUNDS (5), BENCH_CONNECTIONS (50),
 BENCH_WARMUP_S (1), BENCH_UPSTREAM_LATENCY_MS (20), BENCH_GATEWAY_NODE_FLAGS
-(--max-old-space-size=96).
+(--max-old-space-size=96 --no-allocation-site-pretenuring, as npm start).
 Exit code: 0 every target met, 1 a target missed or the bench failed, 2 bad arguments or settings.
 `;
 const { write } = benchCli('bench', USAGE);
@@ -42,7 +43,9 @@ const ROUNDS = Math.max(1, setting('BENCH_ROUNDS', 5, 20));
 const CONNECTIONS = setting('BENCH_CONNECTIONS', 50, 1000);
 const WARMUP_S = setting('BENCH_WARMUP_S', 1, 60);
 const UPSTREAM_LATENCY_MS = setting('BENCH_UPSTREAM_LATENCY_MS', 20, 10_000);
-const GATEWAY_NODE_FLAGS = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '--max-old-space-size=96')
+const GATEWAY_NODE_FLAGS = (
+  process.env.BENCH_GATEWAY_NODE_FLAGS ?? '--max-old-space-size=96 --no-allocation-site-pretenuring'
+)
   .split(' ')
   .filter((flag) => /^--[\w-]+(=[\w.-]+)?$/.test(flag));
 /** Logins rotate over these demo employees (all inside the app's visible range). */
