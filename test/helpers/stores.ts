@@ -49,26 +49,27 @@ const TEST_COMMAND_TIMEOUT_MS = 3000;
 export function createTestRedisStore(
   options: { prefix?: string; logger?: Logger; url?: string; commandTimeoutMs?: number } = {},
 ): Promise<Store> {
-  const redis = { url: options.url ?? testRedisUrl(), keyPrefix: options.prefix ?? uniquePrefix() };
-  return createRedisStore({
-    ...redis,
-    health: createRedisHealth(redis, options.logger ?? silentLogger()),
-    commandTimeoutMs: options.commandTimeoutMs ?? TEST_COMMAND_TIMEOUT_MS,
-  });
+  return createTestStoreFor(
+    { url: options.url ?? testRedisUrl(), keyPrefix: options.prefix ?? uniquePrefix() },
+    options,
+  );
 }
 
 /**
- * The store `createStore` makes for a configuration's Redis (Sentinel, Cluster, TLS: the
- * operator's keys through `loadConfig`), with the test stores' deadline.
+ * The store `createStore` makes for a configuration's Redis (standalone, Sentinel, Cluster, TLS:
+ * the operator's keys through `loadConfig`), with the test stores' deadline.
  */
-export function createTestStoreFor(redis: RedisConfig): Promise<Store> {
+export function createTestStoreFor(
+  redis: RedisConfig,
+  options: { logger?: Logger; commandTimeoutMs?: number } = {},
+): Promise<Store> {
   const url = redisConnection(redis);
   if (!url) throw new Error('the configuration names no Redis');
   return createRedisStore({
     url,
     keyPrefix: redis.keyPrefix,
-    health: createRedisHealth(redis, silentLogger()),
-    commandTimeoutMs: TEST_COMMAND_TIMEOUT_MS,
+    health: createRedisHealth(redis, options.logger ?? silentLogger()),
+    commandTimeoutMs: options.commandTimeoutMs ?? TEST_COMMAND_TIMEOUT_MS,
   });
 }
 
