@@ -23,43 +23,42 @@ import { setting } from './settings';
 import { CORPS_TARGETS, type CorpsHotPath, corpsTargets, median } from './targets';
 
 /**
- * `npm run bench:corps`: what each corp costs a deployment serving several (WECOM_CORPS_FILE).
- * The simulator plays 100 corps of the same shape (groupCorp() with its own corp ID, secrets and
+ * `npm run bench:corps`: what each corp costs a deployment serving several (WECOM_CORPS_FILE). The
+ * simulator plays 100 corps of the same shape (groupCorp() with its own corp ID, secrets and
  * AgentIds); gateways serve the first 1, 10 and 100 of them from a real corps file, each under its
  * own Redis key prefix: the server as production runs it (`npm run build`, then
  * dist/server/src/index.js, as `npm run start:prod` and the container do), each a child process
- * (node --max-old-space-size=512 --no-allocation-site-pretenuring, a folder without `.env`). Per gateway, after its start and a login
- * in every corp: its memory after a full GC (bench/corps-probe.cjs), its keys, their memory and
- * its connections in Redis, and its CPU and Redis commands while idle; each figure per added
- * corp is the slope from 1 to 100 corps. Then the hot path of `npm run bench` (GET /api/me and a
- * warm customer read, as ratios of the Redis floor) at the home corp and at a corp under
- * /corps/{id}: each round starts a new 1-corp and a new 100-corp gateway (a login in every corp)
- * and measures them in turn (the one not measured stopped with SIGSTOP, so that neither's
- * background work runs in the other's turn).
+ * (node --max-old-space-size=512 --no-allocation-site-pretenuring, a folder without `.env`). Per
+ * gateway, after its start and a login in every corp: its memory after a full GC
+ * (bench/corps-probe.cjs), its keys, their memory and its connections in Redis, and its CPU and
+ * Redis commands while idle; each figure per added corp is the slope from 1 to 100 corps. Then the
+ * hot path of `npm run bench` (GET /api/me and a warm customer read, as ratios of the Redis floor)
+ * at the home corp and at a corp under /corps/{id}: each round starts a new 1-corp and a new
+ * 100-corp gateway (a login in every corp) and measures them in turn (the one not measured stopped
+ * with SIGSTOP, so that neither's background work runs in the other's turn).
  */
 const USAGE = `Usage: npm run bench:corps [-- --write]
 What each corp costs a deployment serving several corps (WECOM_CORPS_FILE): gateways serving 1, 10
 and 100 corps of the WeCom simulator from a real corps file, each a child process running the built
 server (npm run build first, then dist/ as npm run start:prod runs it), a login in every corp; then
-per gateway its memory (RSS and heap used
-after a full GC), its Redis keys, key memory and connections, and its CPU and Redis commands while
-idle, per added corp (the slope from 1 to 100); and the hot path of npm run bench (GET /api/me and
-a warm customer read as ratios of the Redis floor) at the home corp and at a corp under
-/corps/{id}, with 1 and with 100 corps: new gateways each round, measured in turn. Uses the Redis
-of REDIS_URL (its keys under a prefix of this run, deleted at the end) or a throw-away
-redis-server on a free port; takes about 6 minutes. Targets: each hot path ratio with 100 corps >= ${CORPS_TARGETS.ratioKept} x the ratio
-with 1 (median of the rounds' paired ratios); no non-2xx; per added corp: RSS <= ${CORPS_TARGETS.rssMbPerCorp} MB, Redis
+per gateway its memory (RSS and heap used after a full GC), its Redis keys, key memory and
+connections, and its CPU and Redis commands while idle, per added corp (the slope from 1 to 100);
+and the hot path of npm run bench (GET /api/me and a warm customer read as ratios of the Redis
+floor) at the home corp and at a corp under /corps/{id}, with 1 and with 100 corps: new gateways
+each round, measured in turn. Uses the Redis of REDIS_URL (its keys under a prefix of this run,
+deleted at the end) or a throw-away redis-server on a free port; takes about 6 minutes. Targets:
+each hot path ratio with 100 corps >= ${CORPS_TARGETS.ratioKept} x the ratio with 1 (median of the
+rounds' paired ratios); no non-2xx; per added corp: RSS <= ${CORPS_TARGETS.rssMbPerCorp} MB, Redis
 keys <= ${CORPS_TARGETS.keysPerCorp}, Redis connections <= ${CORPS_TARGETS.connectionsPerCorp}.
   --write   record the report in bench/results-corps.md (a tracked file); without it nothing is
             written
   --help    this text
-Settings (environment, then .env): BENCH_CORPS (100, the most corps, at least 11),
-BENCH_DURATION_S (2), BENCH_ROUNDS (7), BENCH_CONNECTIONS (50), BENCH_WARMUP_S (1),
-BENCH_IDLE_S (5), BENCH_UPSTREAM_LATENCY_MS (20), BENCH_GATEWAY_NODE_FLAGS
-(--max-old-space-size=512 --no-allocation-site-pretenuring: start:prod's flags, but 96 MB does
-not hold 100 corps), BENCH_GATEWAY_RUNNER
-(build: the built server; tsx: server/src/index.ts through tsx, as npm start runs it), REDIS_URL
-(unset: a throw-away redis-server).
+Settings (environment, then .env): BENCH_CORPS (100, the most corps, at least 11), BENCH_DURATION_S
+(2), BENCH_ROUNDS (7), BENCH_CONNECTIONS (50), BENCH_WARMUP_S (1), BENCH_IDLE_S (5),
+BENCH_UPSTREAM_LATENCY_MS (20), BENCH_GATEWAY_NODE_FLAGS (--max-old-space-size=512
+--no-allocation-site-pretenuring: start:prod's flags, but 96 MB does not hold 100 corps),
+BENCH_GATEWAY_RUNNER (build: the built server; tsx: server/src/index.ts through tsx, as npm start
+runs it), REDIS_URL (unset: a throw-away redis-server).
 Exit code: 0 every target met, 1 a target missed or the bench failed, 2 bad arguments or settings.
 `;
 const { write } = benchCli('bench:corps', USAGE);
